@@ -10,5 +10,4 @@ machine where Odoo is installed.
 """
 
 if __name__.startswith("odoo.addons."):
-    from . import controllers, models, wizard  # noqa: F401
-    from .hooks import post_init_hook  # noqa: F401
+    from . import models  # noqa: F401

@@ -1,0 +1,29 @@
+from odoo import fields, models
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    vmi_agreement_ids = fields.One2many(
+        "vmi.agreement", "partner_id", string="VMI Agreements", groups="vmi_management.group_vmi_user",
+    )
+    vmi_agreement_count = fields.Integer(
+        string="VMI Agreement Count", compute="_compute_vmi_agreement_count",
+        groups="vmi_management.group_vmi_user",
+    )
+
+    def _compute_vmi_agreement_count(self):
+        """Agreements are counted on the commercial entity, so each contact shows them."""
+        counts = dict(self.env["vmi.agreement"]._read_group(
+            [("commercial_partner_id", "in", self.commercial_partner_id.ids)],
+            ["commercial_partner_id"], ["__count"],
+        ))
+        for partner in self:
+            partner.vmi_agreement_count = counts.get(partner.commercial_partner_id, 0)
+
+    def action_view_vmi_agreements(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("vmi_management.vmi_agreement_action")
+        action["domain"] = [("commercial_partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action

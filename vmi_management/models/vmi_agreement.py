@@ -1,0 +1,521 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+MANAGER_GROUP = "vmi_management.group_vmi_manager"
+
+# Lifecycle: action -> (states it may start from, state it leads to, needs a manager)
+_TRANSITIONS = {
+    "action_start_pilot": (("draft",), "pilot", True),
+    "action_activate": (("draft", "pilot"), "active", True),
+    "action_suspend": (("pilot", "active"), "suspended", True),
+    "action_resume": (("suspended",), "active", True),
+    "action_terminate": (("draft", "pilot", "active", "suspended"), "terminated", True),
+    "action_reset_to_draft": (("pilot",), "draft", False),
+}
+
+
+class VmiAgreement(models.Model):
+    """A Vendor Managed Inventory agreement with one partner.
+
+    It carries what both parties signed: who manages whose stock (``role``),
+    who owns it until it is consumed (``ownership``), the service levels the
+    vendor commits to, how orders are raised, and at which customer sites.
+    The lines say, per product and site, how replenishment is decided.
+    """
+
+    _name = "vmi.agreement"
+    _description = "VMI Agreement"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "name desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference", required=True, copy=False, readonly=True, index="trigram",
+        default=lambda self: self.env._("New"),
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Partner", required=True, tracking=True, index=True,
+        check_company=True,
+        help="The customer whose stock we manage or, when we are the customer, "
+             "the vendor who manages our stock.",
+    )
+    commercial_partner_id = fields.Many2one(
+        related="partner_id.commercial_partner_id", store=True, index=True,
+        string="Commercial Entity",
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    role = fields.Selection(
+        [("vendor", "We are the vendor"), ("customer", "We are the customer")],
+        required=True, default="vendor", tracking=True,
+        help="We are the vendor: we replenish the partner's stock with sale orders or "
+             "consignment transfers. We are the customer: the partner replenishes our "
+             "stock and the agreement proposes purchase orders to it.",
+    )
+    ownership = fields.Selection(
+        [
+            ("customer_owned", "Customer-owned after delivery"),
+            ("consignment", "Consignment: vendor-owned until consumed"),
+        ],
+        string="Inventory Ownership", required=True, default="customer_owned", tracking=True,
+        help="Customer-owned: stock belongs to the customer once delivered; its levels "
+             "come from the customer's reports. Consignment: the vendor keeps ownership of "
+             "the stock at the customer's site until it is consumed, then bills it.",
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("pilot", "Pilot"),
+            ("active", "Active"),
+            ("suspended", "Suspended"),
+            ("terminated", "Terminated"),
+        ],
+        default="draft", required=True, copy=False, tracking=True, index=True,
+        group_expand=True,
+    )
+    date_start = fields.Date(string="Start Date", tracking=True, copy=False)
+    date_end = fields.Date(string="End Date", tracking=True, copy=False)
+    review_interval_months = fields.Integer(
+        string="Review Every (Months)", default=3,
+        help="How often both parties review the agreement's performance.",
+    )
+    date_next_review = fields.Date(string="Next Review", tracking=True, copy=False)
+    user_id = fields.Many2one(
+        "res.users", string="Responsible", tracking=True, default=lambda self: self.env.user,
+        domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
+        help="Planner who follows this agreement: exceptions and reviews are assigned to them.",
+    )
+    warehouse_id = fields.Many2one(
+        "stock.warehouse", required=True, check_company=True,
+        default=lambda self: self.env["stock.warehouse"].search(
+            [("company_id", "=", self.env.company.id)], limit=1),
+        help="Our warehouse that ships the replenishments (we are the vendor) or "
+             "receives them (we are the customer).",
+    )
+    location_ids = fields.Many2many(
+        "stock.location", "vmi_agreement_location_rel", "agreement_id", "location_id",
+        string="Site Locations", check_company=True,
+        help="One location per customer site whose stock this agreement manages.",
+    )
+    line_ids = fields.One2many("vmi.agreement.line", "agreement_id", string="Lines", copy=True)
+    line_count = fields.Integer(compute="_compute_line_counts")
+    pilot_line_count = fields.Integer(compute="_compute_line_counts")
+    stock_owner_id = fields.Many2one(
+        "res.partner", compute="_compute_stock_owner_id",
+        help="Whose stock the site locations hold, as Odoo records it on quants: our "
+             "own stock carries no owner (or our company's partner), stock consigned "
+             "to us carries the vendor as owner.",
+    )
+
+    # Service-level targets
+    target_fill_rate = fields.Float(
+        string="Target Fill Rate (%)", default=95.0, tracking=True,
+        help="Share of the demanded quantity the customer's site must be able to serve from stock.",
+    )
+    replenishment_frequency = fields.Selection(
+        [("interval", "Every N days"), ("weekdays", "On fixed weekdays")],
+        default="interval", required=True,
+        help="When the vendor reviews the stock and may ship.",
+    )
+    review_interval_days = fields.Integer(string="Review Every (Days)", default=1)
+    review_monday = fields.Boolean(string="Monday")
+    review_tuesday = fields.Boolean(string="Tuesday")
+    review_wednesday = fields.Boolean(string="Wednesday")
+    review_thursday = fields.Boolean(string="Thursday")
+    review_friday = fields.Boolean(string="Friday")
+    review_saturday = fields.Boolean(string="Saturday")
+    review_sunday = fields.Boolean(string="Sunday")
+    order_cycle_time_days = fields.Integer(
+        string="Order Cycle Time (Days)", default=5,
+        help="Agreed days between the replenishment decision and delivery at the site.",
+    )
+    max_data_age_days = fields.Integer(
+        string="Maximum Data Age (Days)", default=7,
+        help="Stock and consumption data older than this is stale: replenishment "
+             "decisions resting on it are flagged.",
+    )
+
+    # Order handling
+    order_mode = fields.Selection(
+        [("draft", "Create drafts for review"), ("confirm", "Confirm automatically")],
+        default="draft", required=True, tracking=True,
+    )
+    approval_threshold = fields.Monetary(
+        currency_field="currency_id", tracking=True,
+        help="Orders worth more than this stay in draft until a VMI Manager approves "
+             "them, even when orders are confirmed automatically. Zero: no threshold.",
+    )
+    data_sharing_terms = fields.Html(
+        help="What the customer shares (on hand, consumption, forecasts), how often, "
+             "through which channel, and who may see it.",
+    )
+
+    _sql_constraints = [
+        ("name_company_uniq", "unique(name, company_id)",
+         "An agreement reference must be unique per company."),
+    ]
+
+    @api.depends("line_ids.in_pilot_scope")
+    def _compute_line_counts(self):
+        for agreement in self:
+            agreement.line_count = len(agreement.line_ids)
+            agreement.pilot_line_count = len(agreement.line_ids.filtered("in_pilot_scope"))
+
+    @api.depends("role", "ownership", "partner_id", "company_id")
+    def _compute_stock_owner_id(self):
+        for agreement in self:
+            consigned_to_us = agreement.role == "customer" and agreement.ownership == "consignment"
+            agreement.stock_owner_id = (
+                agreement.commercial_partner_id if consigned_to_us else agreement.company_id.partner_id
+            )
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for agreement in self:
+            if agreement.date_start and agreement.date_end and agreement.date_end < agreement.date_start:
+                raise ValidationError(self.env._(
+                    "Agreement %(name)s ends on %(end)s, before it starts on %(start)s.",
+                    name=agreement.name, end=agreement.date_end, start=agreement.date_start,
+                ))
+
+    @api.constrains("target_fill_rate", "review_interval_days", "order_cycle_time_days",
+                    "max_data_age_days", "approval_threshold", "review_interval_months")
+    def _check_service_levels(self):
+        for agreement in self:
+            if not 0 < agreement.target_fill_rate <= 100:
+                raise ValidationError(self.env._(
+                    "Agreement %(name)s: the target fill rate must be a percentage above 0 "
+                    "and at most 100 (it is %(value)s).",
+                    name=agreement.name, value=agreement.target_fill_rate,
+                ))
+            if agreement.replenishment_frequency == "interval" and agreement.review_interval_days < 1:
+                raise ValidationError(self.env._(
+                    "Agreement %(name)s: stock is reviewed every N days, so N must be at least 1.",
+                    name=agreement.name,
+                ))
+            if agreement.replenishment_frequency == "weekdays" and not agreement._review_weekdays():
+                raise ValidationError(self.env._(
+                    "Agreement %(name)s: tick at least one weekday on which stock is reviewed.",
+                    name=agreement.name,
+                ))
+            negatives = [
+                agreement._fields[name].get_description(self.env)["string"]
+                for name in ("order_cycle_time_days", "max_data_age_days",
+                             "approval_threshold", "review_interval_months")
+                if agreement[name] < 0
+            ]
+            if negatives:
+                raise ValidationError(self.env._(
+                    "Agreement %(name)s: these values cannot be negative: %(fields)s.",
+                    name=agreement.name, fields=", ".join(negatives),
+                ))
+
+    @api.constrains("location_ids", "role", "ownership", "warehouse_id")
+    def _check_site_locations(self):
+        for agreement in self:
+            for location in agreement.location_ids:
+                problem = agreement._site_location_problem(location)
+                if problem:
+                    raise ValidationError(problem)
+
+    def _site_location_problem(self, location):
+        """Say why ``location`` cannot hold this agreement's stock, or return False.
+
+        Ownership must stay unambiguous: stock at an internal location counts as
+        on hand in our books unless its quants carry another owner, so
+        customer-owned stock that lives in the customer's own system (we are the
+        vendor) is tracked at a customer location, never an internal one; stock
+        we manage as vendor on consignment, or that a vendor manages for us,
+        sits at an internal location.
+        """
+        self.ensure_one()
+        expected_usage = "customer" if self._site_kind() == "customer_location" else "internal"
+        if location.usage != expected_usage:
+            usage_labels = dict(location._fields["usage"]._description_selection(self.env))
+            return self.env._(
+                "Location %(location)s is of type %(usage)s, but agreement %(name)s "
+                "(%(role)s, %(ownership)s) keeps its stock in locations of type %(expected)s. "
+                "Use 'Create Site Locations' to get the right kind of location.",
+                location=location.display_name, usage=usage_labels[location.usage],
+                name=self.name, expected=usage_labels[expected_usage],
+                role=self._field_label("role"), ownership=self._field_label("ownership"),
+            )
+        if self._site_kind() == "our_warehouse" and location.warehouse_id != self.warehouse_id:
+            return self.env._(
+                "Location %(location)s is not in warehouse %(warehouse)s: when a vendor manages "
+                "our stock, its site locations are inside the warehouse that receives it.",
+                location=location.display_name, warehouse=self.warehouse_id.display_name,
+            )
+        return False
+
+    def _field_label(self, field_name):
+        return dict(self._fields[field_name]._description_selection(self.env))[self[field_name]]
+
+    def _review_weekdays(self):
+        """Weekdays (0 = Monday) on which stock is reviewed, for a weekday schedule."""
+        self.ensure_one()
+        days = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        return [index for index, day in enumerate(days) if self[f"review_{day}"]]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", self.env._("New")) == self.env._("New"):
+                vals["name"] = self.env["ir.sequence"].with_company(
+                    vals.get("company_id") or self.env.company.id
+                ).next_by_code("vmi.agreement") or self.env._("New")
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_not_draft(self):
+        started = self.filtered(lambda agreement: agreement.state != "draft")
+        if started:
+            raise UserError(self.env._(
+                "Only draft agreements can be deleted. Terminate %(names)s instead: "
+                "its history stays available.",
+                names=", ".join(started.mapped("name")),
+            ))
+
+    # ------------------------------------------------------------------
+    # Lifecycle
+    # ------------------------------------------------------------------
+
+    def _transition(self, action):
+        """Move the agreements along the lifecycle as ``action`` says, or explain why not.
+
+        Checked in the order a user can act on: who may do it, from which
+        status, then whether the agreement is complete enough to replenish.
+        """
+        from_states, to_state, needs_manager = _TRANSITIONS[action]
+        if needs_manager and not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(self.env._(
+                "Only a VMI Manager can approve this change of agreement status."
+            ))
+        state_labels = dict(self._fields["state"]._description_selection(self.env))
+        for agreement in self:
+            if agreement.state not in from_states:
+                raise UserError(self.env._(
+                    "Agreement %(name)s is %(state)s: it cannot become %(target)s. "
+                    "This is possible from: %(allowed)s.",
+                    name=agreement.name, state=state_labels[agreement.state],
+                    target=state_labels[to_state],
+                    allowed=", ".join(state_labels[state] for state in from_states),
+                ))
+        if to_state in ("pilot", "active"):
+            self._check_ready_to_run(pilot=to_state == "pilot")
+        self.write({"state": to_state})
+        if to_state in ("pilot", "active"):
+            self._set_start_and_review_dates()
+
+    def _check_ready_to_run(self, pilot=False):
+        """Refuse to start replenishment without sites, or without lines to replenish."""
+        for agreement in self:
+            if not agreement.location_ids:
+                raise UserError(self.env._(
+                    "Agreement %(name)s has no site location: add one (or use 'Create Site "
+                    "Locations') before replenishment starts.", name=agreement.name,
+                ))
+            if not agreement.line_count:
+                raise UserError(self.env._(
+                    "Agreement %(name)s has no line: add the products to manage before "
+                    "replenishment starts.", name=agreement.name,
+                ))
+            if pilot and not agreement.pilot_line_count:
+                raise UserError(self.env._(
+                    "Agreement %(name)s has no line in its pilot scope: tick 'Pilot' on the "
+                    "lines to try first.", name=agreement.name,
+                ))
+
+    def _set_start_and_review_dates(self):
+        today = fields.Date.context_today(self)
+        for agreement in self:
+            start = agreement.date_start or today
+            agreement.write({
+                "date_start": start,
+                "date_next_review": agreement.date_next_review
+                or max(start, today) + relativedelta(months=agreement.review_interval_months or 3),
+            })
+
+    def action_start_pilot(self):
+        """Run the agreement on its pilot scope only, to size it before going live."""
+        self._transition("action_start_pilot")
+
+    def action_activate(self):
+        self._transition("action_activate")
+
+    def action_suspend(self):
+        self._transition("action_suspend")
+
+    def action_resume(self):
+        self._transition("action_resume")
+
+    def action_terminate(self):
+        self._transition("action_terminate")
+        today = fields.Date.context_today(self)
+        for agreement in self:
+            if not agreement.date_end or agreement.date_end > today:
+                agreement.date_end = today
+        self.date_next_review = False
+
+    def action_reset_to_draft(self):
+        self._transition("action_reset_to_draft")
+
+    # ------------------------------------------------------------------
+    # Customer sites
+    # ------------------------------------------------------------------
+
+    def _site_kind(self):
+        """Where this agreement's managed stock lives in our books.
+
+        - ``consigned_at_customer``: we are the vendor and keep ownership: an
+          internal location per customer site, under "VMI Sites";
+        - ``customer_location``: we are the vendor and the customer owns the
+          stock, which its own system tracks: a customer location per site,
+          the destination of our deliveries;
+        - ``our_warehouse``: we are the customer: an internal location inside
+          our receiving warehouse, holding our stock, or the vendor's when
+          consigned.
+        """
+        self.ensure_one()
+        if self.role == "customer":
+            return "our_warehouse"
+        return "consigned_at_customer" if self.ownership == "consignment" else "customer_location"
+
+    def _site_partners(self):
+        """The partners to which this agreement's site locations are dedicated.
+
+        We are the vendor: one site per delivery address of the customer (the
+        customer itself when it has none). We are the customer: one site in
+        our receiving warehouse, dedicated to the vendor that manages it.
+        """
+        self.ensure_one()
+        commercial = self.commercial_partner_id
+        if self._site_kind() == "our_warehouse":
+            return commercial
+        deliveries = commercial.child_ids.filtered(lambda child: child.type == "delivery" and child.active)
+        return deliveries or commercial
+
+    def _prepare_site_location_vals(self, site_partner):
+        self.ensure_one()
+        kind = self._site_kind()
+        if kind == "our_warehouse":
+            parent = self.warehouse_id.lot_stock_id
+            name = self.env._("VMI %(vendor)s", vendor=site_partner.name)
+        else:
+            parent = self.env.ref(
+                "stock.stock_location_customers" if kind == "customer_location"
+                else "vmi_management.stock_location_vmi_sites"
+            )
+            name = site_partner.display_name
+        return {
+            "name": name,
+            "usage": "customer" if kind == "customer_location" else "internal",
+            "location_id": parent.id,
+            "company_id": self.company_id.id,
+            "vmi_partner_id": site_partner.id,
+        }
+
+    def action_create_site_locations(self):
+        """Create, in one click, the missing site locations of each agreement.
+
+        An existing site location of the same partner, place and kind (for
+        example one made for another agreement with the same customer) is
+        reused rather than duplicated.
+        """
+        Location = self.env["stock.location"]
+        for agreement in self:
+            for site_partner in agreement._site_partners():
+                vals = agreement._prepare_site_location_vals(site_partner)
+                location = Location.search([
+                    ("vmi_partner_id", "=", site_partner.id),
+                    ("location_id", "=", vals["location_id"]),
+                    ("usage", "=", vals["usage"]),
+                    ("company_id", "=", agreement.company_id.id),
+                ], limit=1) or Location.create(vals)
+                agreement.location_ids = [Command.link(location.id)]
+        return True
+
+    def _get_stock_owner_values(self):
+        """Values of ``stock.quant.owner_id`` that mark this agreement's managed stock.
+
+        Odoo counts every quant at a location as on hand, whoever owns it, so
+        ownership is filtered explicitly: our own stock carries no owner or our
+        company's partner; stock consigned to us carries the vendor.
+        """
+        self.ensure_one()
+        owner = self.stock_owner_id
+        return [owner.id] if owner != self.company_id.partner_id else [False, owner.id]
+
+    def _get_site_quant_domain(self):
+        """Quants that are this agreement's managed stock: at its sites, owned as agreed."""
+        self.ensure_one()
+        return [
+            ("location_id", "child_of", self.location_ids.ids),
+            ("owner_id", "in", self._get_stock_owner_values()),
+            ("company_id", "=", self.company_id.id),
+        ]
+
+    def _read_site_stock(self):
+        """On-hand managed stock per agreement, product and site, in one query.
+
+        Only agreements whose stock is in our books are read: when we are the
+        vendor and the customer owns the stock, its levels come from the
+        customer's stock reports, not from quants.
+
+        :returns: dict ``{(agreement_id, product_id, site_location_id): quantity}``;
+                  quants in sub-locations of a site are added to the site.
+        """
+        agreements = self.filtered(lambda agreement: agreement.location_ids
+                                   and agreement._site_kind() != "customer_location")
+        if not agreements:
+            return {}
+        agreements_by_site = {}
+        for agreement in agreements:
+            for site in agreement.location_ids:
+                agreements_by_site.setdefault(site.id, []).append(agreement)
+        groups = self.env["stock.quant"]._read_group(
+            [("location_id", "child_of", list(agreements_by_site)),
+             ("company_id", "in", agreements.company_id.ids)],
+            ["product_id", "location_id", "owner_id", "company_id"], ["quantity:sum"],
+        )
+        owners = {agreement: agreement._get_stock_owner_values() for agreement in agreements}
+        stock = {}
+        for product, location, owner, company, quantity in groups:
+            for site_id in map(int, location.parent_path.strip("/").split("/")):
+                for agreement in agreements_by_site.get(site_id, ()):
+                    if agreement.company_id == company and (owner.id or False) in owners[agreement]:
+                        key = (agreement.id, product.id, site_id)
+                        stock[key] = stock.get(key, 0.0) + quantity
+        return stock
+
+    def action_view_site_stock(self):
+        """Open the managed stock at the agreement's sites (quants of the agreed owner)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock.location_open_quants")
+        action.update({
+            "name": self.env._("Managed Stock"),
+            "domain": self._get_site_quant_domain(),
+            "context": {"search_default_productgroup": 1},
+        })
+        return action
+
+    # ------------------------------------------------------------------
+    # Navigation
+    # ------------------------------------------------------------------
+
+    def action_view_lines(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("vmi_management.vmi_agreement_line_action")
+        action["domain"] = [("agreement_id", "=", self.id)]
+        action["context"] = {"default_agreement_id": self.id}
+        return action
+
+    def action_view_site_locations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("vmi_management.stock_location_vmi_site_action")
+        action["domain"] = [("id", "in", self.location_ids.ids)]
+        return action

@@ -1,0 +1,243 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+
+from .vmi_agreement import MANAGER_GROUP
+
+# Fields that decide how much is shipped: once an agreement runs, only a VMI
+# Manager may change them (the thresholds both parties agreed on).
+THRESHOLD_FIELDS = frozenset({
+    "product_id", "location_id", "policy", "min_qty", "max_qty", "reorder_point",
+    "order_qty", "target_days", "safety_stock_mode", "safety_stock_value",
+    "service_level", "lead_time_days", "lead_time_buffer_days", "moq",
+    "pack_multiple", "capacity",
+})
+
+
+class VmiAgreementLine(models.Model):
+    """How one product is replenished at one customer site of an agreement."""
+
+    _name = "vmi.agreement.line"
+    _description = "VMI Agreement Line"
+    _order = "agreement_id, sequence, id"
+    _check_company_auto = True
+    _rec_names_search = ["product_id", "customer_product_code", "agreement_id"]
+
+    agreement_id = fields.Many2one(
+        "vmi.agreement", required=True, ondelete="cascade", index=True, check_company=True,
+    )
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(related="agreement_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one(related="agreement_id.partner_id")
+    commercial_partner_id = fields.Many2one(
+        related="agreement_id.commercial_partner_id", store=True, index=True,
+    )
+    state = fields.Selection(related="agreement_id.state", string="Agreement Status")
+    product_id = fields.Many2one(
+        "product.product", required=True, index=True, check_company=True,
+        domain="[('is_storable', '=', True)]",
+    )
+    product_uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
+    location_id = fields.Many2one(
+        "stock.location", string="Site Location", required=True, index=True, check_company=True,
+        help="The customer-site location whose stock of this product is managed.",
+    )
+    agreement_location_ids = fields.Many2many(related="agreement_id.location_ids")
+    customer_product_code = fields.Char(
+        string="Customer Code",
+        help="The customer's own reference for this product, as used in its stock reports.",
+    )
+    in_pilot_scope = fields.Boolean(
+        string="Pilot", help="Part of the pilot scope: replenished while the agreement is in pilot.",
+    )
+
+    # Policy and thresholds
+    policy = fields.Selection(
+        [
+            ("min_max", "Min / Max"),
+            ("reorder_point", "Reorder Point (s, Q)"),
+            ("days_of_supply", "Days of Supply"),
+        ],
+        required=True, default="min_max",
+        help="Min / Max: below the minimum, order up to the maximum.\n"
+             "Reorder Point: below the reorder point, order the fixed quantity (a multiple "
+             "of it) that brings stock back to the reorder point.\n"
+             "Days of Supply: from expected daily demand, reorder below lead-time demand "
+             "plus safety stock, up to the target days of supply.",
+    )
+    min_qty = fields.Float(string="Min", digits="Product Unit of Measure")
+    max_qty = fields.Float(string="Max", digits="Product Unit of Measure")
+    reorder_point = fields.Float(digits="Product Unit of Measure")
+    order_qty = fields.Float(
+        string="Fixed Order Qty", digits="Product Unit of Measure",
+        help="For the reorder point policy: orders are multiples of this quantity.",
+    )
+    target_days = fields.Float(
+        string="Target Days of Supply",
+        help="For the days of supply policy: how many days of demand to hold above "
+             "lead-time demand and safety stock.",
+    )
+    safety_stock_mode = fields.Selection(
+        [
+            ("none", "None"),
+            ("fixed", "Fixed quantity"),
+            ("days", "Days of cover"),
+            ("service_level", "From service level"),
+        ],
+        default="none", required=True,
+        help="Fixed quantity: the value is a quantity. Days of cover: the value is a "
+             "number of days of expected demand. From service level: computed from "
+             "demand and lead-time variability for the target service level.",
+    )
+    safety_stock_value = fields.Float(
+        help="A quantity for a fixed safety stock, a number of days for days of cover.",
+    )
+    service_level = fields.Float(
+        string="Service Level (%)", default=95.0,
+        help="Probability of not running out during the lead time, used to size a "
+             "statistical safety stock.",
+    )
+    lead_time_days = fields.Float(
+        string="Lead Time (Days)", help="Days between the replenishment decision and receipt at the site.",
+    )
+    lead_time_buffer_days = fields.Float(
+        string="Lead Time Buffer (Days)", help="Extra days added to the lead time as a safety margin.",
+    )
+    moq = fields.Float(
+        string="MOQ", digits="Product Unit of Measure",
+        help="Minimum order quantity: a smaller need is raised to it. Zero: none.",
+    )
+    pack_multiple = fields.Float(
+        string="Pack Multiple", default=1.0, digits="Product Unit of Measure",
+        help="Orders are rounded up to a multiple of this quantity.",
+    )
+    capacity = fields.Float(
+        string="Location Capacity", digits="Product Unit of Measure",
+        help="The most the site can hold of this product; an order never brings stock "
+             "above it. Zero: no limit.",
+    )
+
+    _sql_constraints = [
+        ("product_location_uniq", "unique(agreement_id, product_id, location_id)",
+         "An agreement has one line per product and site location (archived lines "
+         "count too: reactivate the archived line instead)."),
+    ]
+
+    @api.depends("agreement_id.name", "product_id.display_name", "location_id.name")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = f"{line.agreement_id.name} · {line.product_id.display_name} @ {line.location_id.name}"
+
+    @api.constrains(*THRESHOLD_FIELDS)
+    def _check_thresholds(self):
+        for line in self:
+            problems = line._threshold_problems()
+            if problems:
+                raise ValidationError(self.env._(
+                    "Line %(line)s:\n%(problems)s",
+                    line=line.display_name, problems="\n".join(f"- {problem}" for problem in problems),
+                ))
+
+    def _threshold_problems(self):
+        """Every reason why this line's policy parameters cannot drive replenishment."""
+        self.ensure_one()
+        _ = self.env._
+        problems = []
+        negative = [
+            self._fields[name].get_description(self.env)["string"]
+            for name in ("min_qty", "max_qty", "reorder_point", "order_qty", "target_days",
+                         "safety_stock_value", "lead_time_days", "lead_time_buffer_days",
+                         "moq", "capacity")
+            if self[name] < 0
+        ]
+        if negative:
+            problems.append(_("these values cannot be negative: %(fields)s", fields=", ".join(negative)))
+        if self.pack_multiple <= 0:
+            problems.append(_("the pack multiple must be greater than zero (1 when units ship one by one)"))
+        if self.policy == "min_max" and self.max_qty < self.min_qty:
+            problems.append(_("the max (%(max)s) must be at least the min (%(min)s)",
+                              max=self.max_qty, min=self.min_qty))
+        if self.policy == "min_max" and not self.max_qty:
+            problems.append(_("a Min / Max line needs a max above zero"))
+        if self.policy == "reorder_point" and self.order_qty <= 0:
+            problems.append(_("a reorder point line needs a fixed order quantity above zero"))
+        if self.policy == "days_of_supply" and self.target_days <= 0:
+            problems.append(_("a days of supply line needs target days of supply above zero"))
+        if self.safety_stock_mode == "service_level" and not 0 < self.service_level < 100:
+            problems.append(_("the service level must be above 0 and below 100%% (it is %(value)s)",
+                              value=self.service_level))
+        if self.capacity and self.policy == "min_max" and self.capacity < self.max_qty:
+            problems.append(_("the location capacity (%(capacity)s) is below the max (%(max)s)",
+                              capacity=self.capacity, max=self.max_qty))
+        return problems
+
+    @api.constrains("location_id", "agreement_id")
+    def _check_location_is_agreement_site(self):
+        for line in self:
+            if line.location_id not in line.agreement_id.location_ids:
+                raise ValidationError(self.env._(
+                    "Line %(line)s: %(location)s is not a site location of agreement %(agreement)s. "
+                    "Add it to the agreement's site locations first.",
+                    line=line.display_name, location=line.location_id.display_name,
+                    agreement=line.agreement_id.name,
+                ))
+
+    @api.constrains("customer_product_code", "product_id", "agreement_id")
+    def _check_customer_code_is_unambiguous(self):
+        """A customer's code must name one product, or its stock reports cannot be matched."""
+        for line in self.filtered("customer_product_code"):
+            clash = line.agreement_id.with_context(active_test=False).line_ids.filtered(
+                lambda other: other.customer_product_code == line.customer_product_code
+                and other.product_id != line.product_id
+            )[:1]
+            if clash:
+                raise ValidationError(self.env._(
+                    "Customer code %(code)s is used for %(product)s and %(other)s on agreement "
+                    "%(agreement)s: a code must name a single product.",
+                    code=line.customer_product_code, product=line.product_id.display_name,
+                    other=clash.product_id.display_name, agreement=line.agreement_id.name,
+                ))
+
+    def _check_threshold_change_allowed(self, field_names, agreements):
+        """Thresholds of a running agreement are agreed terms: only a VMI Manager changes them."""
+        if not THRESHOLD_FIELDS.intersection(field_names) or self.env.su:
+            return
+        terminated = agreements.filtered(lambda agreement: agreement.state == "terminated")
+        if terminated:
+            raise ValidationError(self.env._(
+                "Agreement %(names)s is terminated: its lines can no longer change.",
+                names=", ".join(terminated.mapped("name")),
+            ))
+        running = agreements.filtered(lambda agreement: agreement.state != "draft")
+        if running and not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(self.env._(
+                "Agreement %(names)s is no longer a draft: only a VMI Manager can change its "
+                "products, sites or thresholds.", names=", ".join(running.mapped("name")),
+            ))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        agreements = self.env["vmi.agreement"].browse(
+            {vals["agreement_id"] for vals in vals_list if vals.get("agreement_id")}
+        )
+        self._check_threshold_change_allowed(THRESHOLD_FIELDS, agreements)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        agreements = self.agreement_id
+        if vals.get("agreement_id"):
+            agreements |= self.env["vmi.agreement"].browse(vals["agreement_id"])
+        self._check_threshold_change_allowed(vals, agreements)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_running_agreement(self):
+        self._check_threshold_change_allowed(THRESHOLD_FIELDS, self.agreement_id)
+
+    @api.onchange("agreement_id")
+    def _onchange_agreement_id(self):
+        sites = self.agreement_id.location_ids
+        if len(sites) == 1 and not self.location_id:
+            self.location_id = sites
+        if self.agreement_id.state == "pilot":
+            self.in_pilot_scope = True
