@@ -11,3 +11,4 @@ machine where Odoo is installed.
 
 if __name__.startswith("odoo.addons."):
     from . import models  # noqa: F401
+    from .hooks import uninstall_hook  # noqa: F401

@@ -22,6 +22,7 @@
     "demo": [
         "demo/vmi_demo.xml",
     ],
+    "uninstall_hook": "uninstall_hook",
     "application": True,
     "installable": True,
 }
