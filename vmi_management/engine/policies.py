@@ -1,0 +1,149 @@
+"""Replenishment policies: when to order and how much, with every step explained.
+
+The rules are the contract in DESIGN.md:
+
+- inventory position = on hand + on order − committed;
+- ``min_max``: below min, order up to max;
+- ``reorder_point`` (s, Q): below s, order the smallest multiple of Q that
+  brings the position back to at least s;
+- ``days_of_supply``: reorder point = d × lead time + safety stock, order up
+  to d × (lead time + target days) + safety stock;
+- then raise to the MOQ, round up to the pack multiple, and cap by the
+  location's capacity (the cap wins over the MOQ and is flagged).
+
+Triggers are strict: a position at the trigger orders nothing.
+"""
+from datetime import date
+from math import ceil, floor
+
+from .forecast import demand_statistics
+from .safety_stock import _fmt, safety_stock
+from .types import Decision, LineInput, Step
+
+# Float noise guard: 44.99999999997 / 5 must count as 9 packs, not 10.
+_DECIMALS = 9
+
+
+def round_up(quantity, step):
+    """Smallest multiple of ``step`` at or above ``quantity``."""
+    if not step or quantity <= 0:
+        return quantity
+    return ceil(round(quantity / step, _DECIMALS)) * step
+
+
+def round_down(quantity, step):
+    """Largest multiple of ``step`` at or below ``quantity``."""
+    if not step or quantity <= 0:
+        return max(quantity, 0.0)
+    return floor(round(quantity / step, _DECIMALS)) * step
+
+
+def _clean(quantity):
+    return round(quantity, _DECIMALS) + 0.0
+
+
+def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
+    """Decide what to order for one line, and say why.
+
+    ``as_of`` is the day the decision is made for; the history in
+    ``line.demand`` ends the day before.
+    """
+    position = line.position
+    lead_time = line.effective_lead_time
+    rate, std, method = demand_statistics(line.demand, line.forecast_method)
+    lead_time_demand = rate * lead_time
+    safety, safety_note = safety_stock(
+        line.safety_stock_mode, line.safety_stock_value, line.service_level, rate, std, lead_time,
+        line.lead_time_std_days,
+    )
+    steps = [
+        Step("position", _clean(position),
+             f"on hand {_fmt(line.on_hand)} + on order {_fmt(line.on_order)} − committed {_fmt(line.committed)}"),
+        Step("demand rate", _clean(rate), f"{method} over {len(line.demand)} days" if line.demand else "no history"),
+        Step("lead time", _clean(lead_time),
+             f"{_fmt(line.lead_time_days)} days + buffer {_fmt(line.lead_time_buffer_days)}"),
+        Step("lead-time demand", _clean(lead_time_demand), f"{_fmt(rate)}/day × {_fmt(lead_time)} days"),
+        Step("safety stock", _clean(safety), safety_note),
+    ]
+
+    if line.policy == "min_max":
+        trigger, target = line.min_qty or 0.0, line.max_qty or 0.0
+        trigger_label, target_label = "min", "max"
+    elif line.policy == "reorder_point":
+        trigger = target = line.reorder_point or 0.0
+        trigger_label = target_label = "reorder point"
+    else:
+        trigger = lead_time_demand + safety
+        target = rate * (lead_time + (line.target_days or 0.0)) + safety
+        trigger_label, target_label = "reorder point", "order-up-to level"
+    steps.append(Step("trigger", _clean(trigger), trigger_label))
+    steps.append(Step("target", _clean(target), target_label))
+
+    triggered = round(position - trigger, _DECIMALS) < 0
+    flags = [] if line.demand else ["no_demand_history"]
+    if triggered:
+        raw, after_moq, after_multiple, final, reason = _order_quantity(
+            line, position, trigger, target, trigger_label, target_label, steps, flags)
+    else:
+        raw = after_moq = after_multiple = final = 0.0
+        reason = f"position {_fmt(position)} ≥ {trigger_label} {_fmt(trigger)}: no order"
+    return Decision(
+        product=line.product, location=line.location, policy=line.policy,
+        on_hand=line.on_hand, on_order=line.on_order, committed=line.committed,
+        position=_clean(position), demand_rate=_clean(rate), demand_std=_clean(std),
+        lead_time_days=_clean(lead_time), lead_time_demand=_clean(lead_time_demand),
+        safety_stock=_clean(safety), trigger_level=_clean(trigger), target_level=_clean(target),
+        raw_qty=_clean(raw), qty_after_moq=_clean(after_moq), qty_after_multiple=_clean(after_multiple),
+        order_qty=_clean(max(final, 0.0)), triggered=triggered, reason=reason, steps=tuple(steps),
+        flags=tuple(flags), forecast_method=method,
+    )
+
+
+def _order_quantity(line, position, trigger, target, trigger_label, target_label, steps, flags):
+    """Raw need, then MOQ, pack multiple, capacity and unit rounding, in that order.
+
+    Appends the steps and flags it takes; returns the quantity after each
+    stage and the one-line reason.
+    """
+    if line.policy == "reorder_point":
+        packs = max(ceil(round((trigger - position) / line.order_qty, _DECIMALS)), 1)
+        raw = packs * line.order_qty
+        story = [f"position {_fmt(position)} < reorder point {_fmt(trigger)}: "
+                 f"{packs} × order qty {_fmt(line.order_qty)} = {_fmt(raw)}"]
+        steps.append(Step("raw need", _clean(raw), f"{packs} × fixed order quantity {_fmt(line.order_qty)}"))
+    else:
+        raw = target - position
+        story = [f"position {_fmt(position)} < {trigger_label} {_fmt(trigger)}: "
+                 f"order up to {target_label} {_fmt(target)} = {_fmt(raw)}"]
+        steps.append(Step("raw need", _clean(raw), f"{target_label} {_fmt(target)} − position {_fmt(position)}"))
+
+    after_moq = max(raw, line.moq) if line.moq else raw
+    if after_moq != raw:
+        story.append(f"raised to MOQ {_fmt(line.moq)}")
+    steps.append(Step("after MOQ", _clean(after_moq), f"minimum order {_fmt(line.moq)}" if line.moq else "no MOQ"))
+
+    after_multiple = round_up(after_moq, line.multiple)
+    if round(after_multiple - after_moq, _DECIMALS):
+        story.append(f"rounded up to pack of {_fmt(line.multiple)} = {_fmt(after_multiple)}")
+    steps.append(Step("after pack multiple", _clean(after_multiple),
+                      f"multiple of {_fmt(line.multiple)}" if line.multiple else "no pack multiple"))
+
+    final = after_multiple
+    if line.capacity is not None:
+        room = line.capacity - position
+        if round(final - room, _DECIMALS) > 0:
+            final = round_down(room, line.multiple)
+            flags.append("capacity_capped")
+            if line.moq and 0 < final < line.moq:
+                flags.append("below_moq_after_cap")
+            story.append(f"capped by capacity {_fmt(line.capacity)} to {_fmt(final)}")
+        steps.append(Step("after capacity", _clean(final),
+                          f"room {_fmt(max(room, 0.0))} below capacity {_fmt(line.capacity)}"))
+    if line.rounding:
+        final = (round_down if "capacity_capped" in flags else round_up)(final, line.rounding)
+    return raw, after_moq, after_multiple, final, "; ".join(story)
+
+
+def plan(lines, as_of=None):
+    """Decide for every line; the result is in the order of ``lines``."""
+    return [plan_line(line, as_of) for line in lines]

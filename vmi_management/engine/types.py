@@ -1,0 +1,102 @@
+"""Plain value objects the engine reads and returns.
+
+Frozen dataclasses with slots: cheap to build by the hundred thousand, safe to
+share, and free of any framework so the Odoo layer, the command line and the
+tests all speak the same language.
+"""
+from dataclasses import asdict, dataclass, field
+from typing import Hashable
+
+POLICIES = ("min_max", "reorder_point", "days_of_supply")
+SAFETY_STOCK_MODES = ("fixed", "days", "service_level")
+
+
+@dataclass(frozen=True, slots=True)
+class LineInput:
+    """One product at one location, with its thresholds and what is known of its stock.
+
+    Quantities are in the product's unit. ``None`` means "not set".
+    ``demand`` is the daily consumption history, oldest day first, one value
+    per day, zero days included.
+    """
+
+    product: Hashable
+    location: Hashable
+    on_hand: float
+    policy: str
+    on_order: float = 0.0
+    committed: float = 0.0
+    min_qty: float | None = None
+    max_qty: float | None = None
+    reorder_point: float | None = None
+    order_qty: float | None = None
+    target_days: float | None = None
+    lead_time_days: float = 0.0
+    lead_time_buffer_days: float = 0.0
+    lead_time_std_days: float = 0.0
+    safety_stock_mode: str | None = None
+    safety_stock_value: float | None = None
+    service_level: float | None = None
+    moq: float | None = None
+    multiple: float | None = None
+    capacity: float | None = None
+    rounding: float | None = None
+    demand: tuple = ()
+    forecast_method: str | None = None
+
+    @property
+    def position(self):
+        """Inventory position: on hand + on order − committed."""
+        return self.on_hand + self.on_order - self.committed
+
+    @property
+    def effective_lead_time(self):
+        return self.lead_time_days + self.lead_time_buffer_days
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One step of a decision, as a planner reads it: what, how much, and why."""
+
+    name: str
+    value: float | str | None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What to order for one line, and the reasoning behind it."""
+
+    product: Hashable
+    location: Hashable
+    policy: str
+    on_hand: float
+    on_order: float
+    committed: float
+    position: float
+    demand_rate: float
+    demand_std: float
+    lead_time_days: float
+    lead_time_demand: float
+    safety_stock: float
+    trigger_level: float
+    target_level: float
+    raw_qty: float
+    qty_after_moq: float
+    qty_after_multiple: float
+    order_qty: float
+    triggered: bool
+    reason: str
+    steps: tuple = ()
+    flags: tuple = field(default=())
+    forecast_method: str = ""
+
+    def to_dict(self):
+        """JSON-ready data: the Odoo layer stores it as the line's explanation."""
+        data = asdict(self)
+        data["steps"] = [asdict(step) for step in self.steps]
+        data["flags"] = list(self.flags)
+        for key in ("product", "location"):
+            if not isinstance(data[key], (str, int, float, type(None))):
+                data[key] = str(data[key])
+        return data
