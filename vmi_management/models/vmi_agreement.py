@@ -149,6 +149,16 @@ class VmiAgreement(models.Model):
         help="Orders worth more than this stay in draft until a VMI Manager approves "
              "them, even when orders are confirmed automatically. Zero: no threshold.",
     )
+    date_next_evaluation = fields.Datetime(
+        string="Next Evaluation", copy=False, index=True,
+        help="When the scheduled replenishment next evaluates this agreement, following its "
+             "replenishment frequency. Empty: at the next run.",
+    )
+    last_evaluation_date = fields.Datetime(string="Last Evaluated", readonly=True, copy=False)
+    sale_order_ids = fields.One2many("sale.order", "vmi_agreement_id", string="Sale Orders")
+    purchase_order_ids = fields.One2many("purchase.order", "vmi_agreement_id", string="Purchase Orders")
+    picking_ids = fields.One2many("stock.picking", "vmi_agreement_id", string="Transfers")
+    replenishment_count = fields.Integer(compute="_compute_replenishment_count", string="Replenishments")
     data_sharing_terms = fields.Html(
         help="What the customer shares (on hand, consumption, forecasts), how often, "
              "through which channel, and who may see it.",
@@ -164,6 +174,20 @@ class VmiAgreement(models.Model):
         for agreement in self:
             agreement.line_count = len(agreement.line_ids)
             agreement.pilot_line_count = len(agreement.line_ids.filtered("in_pilot_scope"))
+
+    @api.depends("sale_order_ids", "purchase_order_ids", "picking_ids")
+    def _compute_replenishment_count(self):
+        for agreement in self:
+            agreement.replenishment_count = len(agreement._replenishment_documents())
+
+    def _replenishment_documents(self):
+        """The orders or transfers this agreement proposed, whichever kind its sites use."""
+        self.ensure_one()
+        return {
+            "consigned_at_customer": self.picking_ids,
+            "customer_location": self.sale_order_ids,
+            "our_warehouse": self.purchase_order_ids,
+        }[self._site_kind()]
 
     @api.depends("role", "ownership", "partner_id", "company_id")
     def _compute_stock_owner_id(self):
@@ -363,6 +387,51 @@ class VmiAgreement(models.Model):
 
     def action_reset_to_draft(self):
         self._transition("action_reset_to_draft")
+
+    # ------------------------------------------------------------------
+    # Replenishment
+    # ------------------------------------------------------------------
+
+    def action_evaluate_now(self):
+        """Evaluate the agreement's lines now, whatever its schedule, and show the run."""
+        self.check_access("write")
+        run = self.env["vmi.replenishment"].sudo()._evaluate_now(self.sudo())
+        return run.sudo(False)._action_open()
+
+    def _next_evaluation_after(self, moment):
+        """Start of the next review day after ``moment``, following the replenishment frequency."""
+        self.ensure_one()
+        day = fields.Datetime.to_datetime(moment).date()
+        if self.replenishment_frequency == "weekdays" and self._review_weekdays():
+            weekdays = self._review_weekdays()
+            day += relativedelta(days=1)
+            while day.weekday() not in weekdays:
+                day += relativedelta(days=1)
+        else:
+            day += relativedelta(days=max(self.review_interval_days, 1))
+        return fields.Datetime.to_datetime(day)
+
+    def _vmi_origin(self, site):
+        """The origin shown on proposed orders: which agreement and site they replenish."""
+        self.ensure_one()
+        return self.env._("%(agreement)s VMI replenishment, %(site)s", agreement=self.name, site=site.name)
+
+    def action_view_replenishments(self):
+        self.ensure_one()
+        documents = self._replenishment_documents()
+        action = self.env["ir.actions.act_window"]._for_xml_id({
+            "stock.picking": "stock.action_picking_tree_all",
+            "sale.order": "sale.action_orders",
+            "purchase.order": "purchase.purchase_form_action",
+        }[documents._name])
+        action.update({"domain": [("vmi_agreement_id", "=", self.id)], "context": {"create": False}})
+        return action
+
+    def action_view_runs(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("vmi_management.vmi_replenishment_run_event_action")
+        action["domain"] = [("agreement_id", "=", self.id)]
+        return action
 
     # ------------------------------------------------------------------
     # Customer sites

@@ -1,7 +1,13 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import float_repr
 
+from ..engine import LineInput
 from .vmi_agreement import MANAGER_GROUP
+
+SAFETY_STOCK_MODES = {"none": None, "fixed": "fixed", "days": "days", "service_level": "service_level"}
 
 # Fields that decide how much is shipped: once an agreement runs, only a VMI
 # Manager may change them (the thresholds both parties agreed on).
@@ -117,6 +123,29 @@ class VmiAgreementLine(models.Model):
              "above it. Zero: no limit.",
     )
 
+    # The last replenishment decision, written by the evaluation (see vmi.replenishment)
+    last_evaluation_date = fields.Datetime(string="Last Evaluated", readonly=True, copy=False)
+    last_on_hand = fields.Float(string="On Hand", readonly=True, copy=False, digits="Product Unit of Measure")
+    last_on_order = fields.Float(string="On Order", readonly=True, copy=False, digits="Product Unit of Measure")
+    last_committed = fields.Float(string="Committed", readonly=True, copy=False, digits="Product Unit of Measure")
+    last_position = fields.Float(
+        string="Inventory Position", readonly=True, copy=False, digits="Product Unit of Measure",
+        help="On hand + on order − committed, when last evaluated.",
+    )
+    last_demand_rate = fields.Float(string="Daily Demand", readonly=True, copy=False, digits=(16, 3))
+    last_safety_stock = fields.Float(string="Safety Stock", readonly=True, copy=False, digits="Product Unit of Measure")
+    last_trigger_level = fields.Float(string="Trigger Level", readonly=True, copy=False, digits="Product Unit of Measure")
+    last_target_level = fields.Float(string="Target Level", readonly=True, copy=False, digits="Product Unit of Measure")
+    last_order_qty = fields.Float(string="Proposed Qty", readonly=True, copy=False, digits="Product Unit of Measure")
+    last_decision_reason = fields.Char(string="Why", readonly=True, copy=False)
+    last_decision = fields.Json(readonly=True, copy=False)
+    last_decision_html = fields.Html(string="Decision", compute="_compute_last_decision_html", sanitize=False)
+    reordering_rule_id = fields.Many2one(
+        "stock.warehouse.orderpoint", compute="_compute_reordering_rule_id",
+        help="An Odoo reordering rule for the same product and location: the VMI evaluation "
+             "skips this line until one of the two is removed.",
+    )
+
     _sql_constraints = [
         ("product_location_uniq", "unique(agreement_id, product_id, location_id)",
          "An agreement has one line per product and site location (archived lines "
@@ -127,6 +156,88 @@ class VmiAgreementLine(models.Model):
     def _compute_display_name(self):
         for line in self:
             line.display_name = f"{line.agreement_id.name} · {line.product_id.display_name} @ {line.location_id.name}"
+
+    @api.depends("last_decision")
+    def _compute_last_decision_html(self):
+        for line in self:
+            decision = line.last_decision or {}
+            steps = decision.get("steps") or []
+            if not steps:
+                line.last_decision_html = False
+                continue
+            rows = Markup("").join(
+                Markup("<tr><td>%s</td><td class='text-end'>%s</td><td class='text-muted'>%s</td></tr>") % (
+                    step.get("name", ""), line._format_step_value(step.get("value")), step.get("note") or "")
+                for step in steps
+            )
+            line.last_decision_html = Markup(
+                "<p><strong>%s</strong></p><table class='table table-sm o_vmi_decision'>"
+                "<thead><tr><th>%s</th><th class='text-end'>%s</th><th>%s</th></tr></thead>"
+                "<tbody>%s</tbody></table>"
+            ) % (decision.get("reason", ""), self.env._("Step"), self.env._("Value"), self.env._("Why"), rows)
+
+    @staticmethod
+    def _format_step_value(value):
+        if isinstance(value, float):
+            return float_repr(value, 3).rstrip("0").rstrip(".")
+        return "" if value is None else str(value)
+
+    def _compute_reordering_rule_id(self):
+        rules = self.env["stock.warehouse.orderpoint"].search_fetch(
+            [("product_id", "in", self.product_id.ids), ("location_id", "in", self.location_id.ids)],
+            ["product_id", "location_id"],
+        )
+        by_key = {(rule.product_id, rule.location_id): rule for rule in rules}
+        for line in self:
+            line.reordering_rule_id = by_key.get((line.product_id, line.location_id), False)
+
+    @api.model
+    def _decision_fields(self):
+        return [name for name in self._fields if name.startswith("last_") and name != "last_decision_html"]
+
+    def _prepare_engine_input(self, facts):
+        """The engine's view of this line: its thresholds and the facts gathered for it."""
+        self.ensure_one()
+        return LineInput(
+            product=self.product_id.id,
+            location=self.location_id.id,
+            on_hand=facts.on_hand,
+            on_order=facts.on_order,
+            committed=facts.committed,
+            policy=self.policy,
+            min_qty=self.min_qty,
+            max_qty=self.max_qty,
+            reorder_point=self.reorder_point,
+            order_qty=self.order_qty or None,
+            target_days=self.target_days or None,
+            lead_time_days=facts.lead_time_days,
+            lead_time_buffer_days=self.lead_time_buffer_days,
+            lead_time_std_days=facts.lead_time_std_days,
+            safety_stock_mode=SAFETY_STOCK_MODES[self.safety_stock_mode],
+            safety_stock_value=self.safety_stock_value,
+            service_level=self.service_level / 100.0,
+            moq=self.moq or None,
+            multiple=self.pack_multiple or None,
+            capacity=self.capacity or None,
+            rounding=self.product_id.uom_id.rounding,
+            demand=facts.demand,
+        )
+
+    def _decision_payload(self, decision, facts):
+        """The decision as stored on the line: the engine's explanation plus where inputs came from."""
+        payload = decision.to_dict()
+        payload["sources"] = {
+            "on_hand": facts.on_hand_source,
+            "lead_time": facts.lead_time_source,
+            "history_days": len(facts.demand),
+        }
+        return payload
+
+    def action_evaluate_now(self):
+        """Evaluate these lines at once; their agreements' proposals are updated for them only."""
+        self.check_access("write")
+        run = self.env["vmi.replenishment"].sudo()._evaluate_now(self.agreement_id.sudo(), lines=self.sudo())
+        return run.sudo(False)._action_open()
 
     @api.constrains(*THRESHOLD_FIELDS)
     def _check_thresholds(self):

@@ -2,6 +2,8 @@ from . import (
     test_vmi_agreement_line,
     test_vmi_agreement_workflow,
     test_vmi_demo_data,
+    test_vmi_replenishment,
+    test_vmi_replenishment_concurrency,
     test_vmi_security,
     test_vmi_site_locations,
 )

@@ -55,6 +55,19 @@ class VmiCommon(BaseCommon):
         return agreement
 
     @classmethod
+    def evaluate(cls, agreements):
+        """Run "Evaluate now" as the scheduler would, and return the run."""
+        return cls.env["vmi.replenishment"]._evaluate_now(agreements)
+
+    @staticmethod
+    def events(run, kind):
+        return run.event_ids.filtered(lambda event: event.kind == kind)
+
+    @classmethod
+    def add_stock(cls, product, location, quantity, owner=None):
+        cls.env["stock.quant"]._update_available_quantity(product, location, quantity, owner_id=owner)
+
+    @classmethod
     def line_vals(cls, agreement, **vals):
         return {
             "agreement_id": agreement.id,

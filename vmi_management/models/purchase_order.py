@@ -1,0 +1,62 @@
+from odoo import fields, models
+
+
+class PurchaseOrder(models.Model):
+    """Purchase orders proposed by VMI agreements where our vendor manages our stock."""
+
+    _name = "purchase.order"
+    _inherit = ["purchase.order", "vmi.proposal.mixin"]
+    _vmi_line_field = "order_line"
+    _vmi_qty_field = "product_qty"
+    _vmi_open_states = ("draft", "sent")
+
+    def button_confirm(self):
+        self._vmi_check_approval()
+        return super().button_confirm()
+
+    def _vmi_prepare_vals(self, agreement, site):
+        return {
+            "partner_id": agreement.commercial_partner_id.id,
+            "company_id": agreement.company_id.id,
+            "picking_type_id": agreement.warehouse_id.in_type_id.id,
+            "user_id": agreement.user_id.id,
+            "origin": agreement._vmi_origin(site),
+            "partner_ref": agreement.name,
+            "vmi_agreement_id": agreement.id,
+            "vmi_location_id": site.id,
+        }
+
+    def _vmi_check_replenishable(self, agreement_lines):
+        vendor = agreement_lines.agreement_id.commercial_partner_id
+        unpriced = agreement_lines.product_id.filtered(lambda product: not product.seller_ids.filtered(
+            lambda seller: seller.partner_id.commercial_partner_id == vendor
+            and seller.product_id in (product, product.browse())
+        ))
+        if unpriced:
+            return self.env._("have no price from vendor %(vendor)s (Purchase tab of the product): %(products)s",
+                              vendor=vendor.display_name, products=", ".join(unpriced.mapped("display_name")))
+        return None
+
+    def _vmi_confirm(self):
+        return self.button_confirm()
+
+    def _vmi_cancel(self):
+        return self.button_cancel()
+
+    def _get_destination_location(self):
+        """Receive VMI replenishments straight into the site location the vendor manages."""
+        return self.vmi_location_id.id or super()._get_destination_location()
+
+    def _prepare_picking(self):
+        """Receipts of consigned stock carry the vendor as owner: it stays the vendor's until consumed."""
+        values = super()._prepare_picking()
+        if self.vmi_agreement_id.ownership == "consignment":
+            values["owner_id"] = self.vmi_agreement_id.stock_owner_id.id
+        return values
+
+
+class PurchaseOrderLine(models.Model):
+    _inherit = "purchase.order.line"
+
+    vmi_line_id = fields.Many2one("vmi.agreement.line", string="VMI Line", index="btree_not_null",
+                                  readonly=True, copy=False)

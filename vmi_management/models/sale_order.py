@@ -1,0 +1,56 @@
+from odoo import fields, models
+
+
+class SaleOrder(models.Model):
+    """Sale orders proposed by VMI agreements where we are the vendor and the customer owns the stock."""
+
+    _name = "sale.order"
+    _inherit = ["sale.order", "vmi.proposal.mixin"]
+    _vmi_line_field = "order_line"
+    _vmi_qty_field = "product_uom_qty"
+    _vmi_open_states = ("draft", "sent")
+
+    def action_confirm(self):
+        self._vmi_check_approval()
+        return super().action_confirm()
+
+    def _vmi_prepare_vals(self, agreement, site):
+        return {
+            "partner_id": agreement.commercial_partner_id.id,
+            "partner_shipping_id": site.vmi_partner_id.id or agreement.partner_id.id,
+            "company_id": agreement.company_id.id,
+            "warehouse_id": agreement.warehouse_id.id,
+            "user_id": agreement.user_id.id,
+            "origin": agreement._vmi_origin(site),
+            "client_order_ref": agreement.name,
+            "vmi_agreement_id": agreement.id,
+            "vmi_location_id": site.id,
+        }
+
+    def _vmi_check_replenishable(self, agreement_lines):
+        unsellable = agreement_lines.product_id.filtered(lambda product: not product.sale_ok)
+        if unsellable:
+            return self.env._("cannot be sold (tick 'Sales' on the product): %(products)s",
+                              products=", ".join(unsellable.mapped("display_name")))
+        unpriced = agreement_lines.product_id.filtered(lambda product: not product.lst_price)
+        if unpriced:
+            return self.env._("have no sales price, so the sale order would be free: %(products)s",
+                              products=", ".join(unpriced.mapped("display_name")))
+        return None
+
+    def _vmi_confirm(self):
+        return self.action_confirm()
+
+    def _vmi_cancel(self):
+        return self._action_cancel()
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    vmi_line_id = fields.Many2one("vmi.agreement.line", string="VMI Line", index="btree_not_null",
+                                  readonly=True, copy=False)
+
+    def _get_location_final(self):
+        """Deliver VMI replenishments to the customer-site location they are for."""
+        return self.order_id.vmi_location_id or super()._get_location_final()

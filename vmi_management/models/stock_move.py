@@ -1,0 +1,30 @@
+from odoo import fields, models
+
+
+class StockMove(models.Model):
+    _inherit = "stock.move"
+
+    vmi_line_id = fields.Many2one("vmi.agreement.line", string="VMI Line", index="btree_not_null",
+                                  readonly=True, copy=False)
+
+    def _vmi_owner_context(self):
+        """Reserve only stock of the owner the agreement manages.
+
+        Odoo's reservation takes any owner's quants at the source location, so
+        a consignment transfer could otherwise ship stock that a third party
+        consigned to us. The quant gathering reads the allowed owners from
+        this context key.
+        """
+        if not self.vmi_line_id:
+            return self
+        return self.with_context(vmi_stock_owner_values=self.vmi_line_id.agreement_id._get_stock_owner_values())
+
+    def _update_reserved_quantity(self, need, location_id, lot_id=None, package_id=None, owner_id=None, strict=True):
+        return super(StockMove, self._vmi_owner_context())._update_reserved_quantity(
+            need, location_id, lot_id=lot_id, package_id=package_id, owner_id=owner_id, strict=strict)
+
+    def _get_available_quantity(self, location_id, lot_id=None, package_id=None, owner_id=None, strict=False,
+                                allow_negative=False):
+        return super(StockMove, self._vmi_owner_context())._get_available_quantity(
+            location_id, lot_id=lot_id, package_id=package_id, owner_id=owner_id, strict=strict,
+            allow_negative=allow_negative)

@@ -1,0 +1,62 @@
+from odoo import api, fields, models
+
+
+class StockPicking(models.Model):
+    """Replenishment transfers to customer sites where we, the vendor, keep consigned stock."""
+
+    _name = "stock.picking"
+    _inherit = ["stock.picking", "vmi.proposal.mixin"]
+    _vmi_line_field = "move_ids"
+    _vmi_qty_field = "product_uom_qty"
+    _vmi_open_states = ("draft",)
+
+    vmi_currency_id = fields.Many2one(related="company_id.currency_id", string="VMI Currency")
+    vmi_value = fields.Monetary(
+        string="Consigned Value", compute="_compute_vmi_value", currency_field="vmi_currency_id",
+        help="Value at cost of the stock this transfer consigns at the customer's site: "
+             "it stays in our books until the customer consumes it.",
+    )
+
+    @api.depends("move_ids.product_uom_qty", "move_ids.product_id.standard_price", "vmi_agreement_id")
+    def _compute_vmi_value(self):
+        for picking in self:
+            picking.vmi_value = sum(
+                move.product_qty * move.product_id.standard_price for move in picking.move_ids
+            ) if picking.vmi_agreement_id else 0.0
+
+    def action_confirm(self):
+        self._vmi_check_approval()
+        return super().action_confirm()
+
+    def _vmi_prepare_vals(self, agreement, site):
+        warehouse = agreement.warehouse_id
+        return {
+            "picking_type_id": warehouse.with_context(active_test=False).int_type_id.id,
+            "location_id": warehouse.lot_stock_id.id,
+            "location_dest_id": site.id,
+            "partner_id": site.vmi_partner_id.id or agreement.partner_id.id,
+            "company_id": agreement.company_id.id,
+            "user_id": agreement.user_id.id,
+            "origin": agreement._vmi_origin(site),
+            "vmi_agreement_id": agreement.id,
+            "vmi_location_id": site.id,
+        }
+
+    def _vmi_prepare_line_vals(self, agreement_line, quantity):
+        return {
+            **super()._vmi_prepare_line_vals(agreement_line, quantity),
+            "name": agreement_line.product_id.display_name,
+            "location_id": self.location_id.id,
+            "location_dest_id": self.location_dest_id.id,
+            "company_id": self.company_id.id,
+        }
+
+    def _vmi_amount(self):
+        return self.vmi_value
+
+    def _vmi_confirm(self):
+        self.action_confirm()
+        return self.action_assign()
+
+    def _vmi_cancel(self):
+        return self.action_cancel()

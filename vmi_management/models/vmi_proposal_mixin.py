@@ -1,0 +1,148 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+from .vmi_agreement import MANAGER_GROUP
+
+
+class VmiProposalMixin(models.AbstractModel):
+    """What sale orders, purchase orders and consignment transfers share as VMI proposals.
+
+    The scheduler keeps at most one open proposal per agreement and site
+    location: it updates that draft rather than adding a second one, and a
+    unique partial index makes a second one impossible even when two
+    evaluations race. Each document model says how its lines, quantities,
+    confirmation and cancellation work through the ``_vmi_*`` hooks below.
+    """
+
+    _name = "vmi.proposal.mixin"
+    _description = "VMI Replenishment Proposal"
+
+    # Hooks the concrete model sets
+    _vmi_line_field = None      # one2many of the document's lines
+    _vmi_qty_field = None       # quantity field on those lines, in the product's unit
+    _vmi_open_states = ()       # states in which the document is an open, editable proposal
+
+    vmi_agreement_id = fields.Many2one(
+        "vmi.agreement", string="VMI Agreement", readonly=True, copy=False, index="btree_not_null",
+        help="The VMI agreement that proposed this document.",
+    )
+    vmi_location_id = fields.Many2one(
+        "stock.location", string="VMI Site", readonly=True, copy=False,
+        help="The customer-site location this document replenishes.",
+    )
+    vmi_approval_required = fields.Boolean(
+        string="Awaiting VMI Approval", readonly=True, copy=False,
+        help="Worth more than the agreement's approval threshold: it stays a draft "
+             "until a VMI Manager approves it.",
+    )
+
+    def init(self):
+        super().init()
+        if self._abstract:
+            return
+        self.env.cr.execute(SQL(
+            "CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (vmi_agreement_id, vmi_location_id) "
+            "WHERE vmi_agreement_id IS NOT NULL AND state IN %s",
+            SQL.identifier(f"{self._table}_vmi_one_open_proposal"),
+            SQL.identifier(self._table),
+            tuple(self._vmi_open_states),
+        ))
+
+    @api.model
+    def _vmi_open_proposal_domain(self, agreements):
+        return [("vmi_agreement_id", "in", agreements.ids), ("state", "in", list(self._vmi_open_states))]
+
+    def _vmi_lines(self):
+        return self[self._vmi_line_field]
+
+    # Hooks each document model implements -----------------------------------
+
+    def _vmi_prepare_vals(self, agreement, site):
+        """Header values of a new proposal of ``agreement`` for ``site``."""
+        raise NotImplementedError
+
+    def _vmi_prepare_line_vals(self, agreement_line, quantity):
+        """Values of a new document line ordering ``quantity`` for ``agreement_line``, in the product's unit."""
+        product = agreement_line.product_id
+        return {
+            "product_id": product.id,
+            self._vmi_qty_field: quantity,
+            "product_uom": product.uom_id.id,
+            "vmi_line_id": agreement_line.id,
+        }
+
+    def _vmi_amount(self):
+        """Value of the proposal in company currency, compared to the approval threshold.
+
+        Orders are valued untaxed, converted at the order date; transfers
+        override this with their value at cost.
+        """
+        return self.currency_id._convert(self.amount_untaxed, self.company_id.currency_id, self.company_id,
+                                         self.date_order or fields.Date.today())
+
+    def _vmi_confirm(self):
+        raise NotImplementedError
+
+    def _vmi_cancel(self):
+        raise NotImplementedError
+
+    def _vmi_check_replenishable(self, agreement_lines):
+        """Say, in one message, why these lines cannot be ordered on this document, or return None."""
+        return None
+
+    # Shared behaviour ---------------------------------------------------------
+
+    def _vmi_set_quantities(self, quantities, scope=None):
+        """Make the proposal order exactly ``quantities`` ({agreement line: quantity}).
+
+        Lines of agreement lines no longer needed are removed; the others are
+        updated or added, so the draft always shows the latest decision.
+
+        :param scope: when only some agreement lines were evaluated, the lines
+            of the others are left as they are; ``None`` means all were.
+        :returns: whether anything changed
+        """
+        self.ensure_one()
+        lines = self._vmi_lines()
+        by_agreement_line = {line.vmi_line_id: line for line in lines if line.vmi_line_id}
+        commands = []
+        for agreement_line, existing in by_agreement_line.items():
+            if agreement_line not in quantities and (scope is None or agreement_line in scope):
+                commands.append(fields.Command.unlink(existing.id))
+        for agreement_line, quantity in quantities.items():
+            existing = by_agreement_line.get(agreement_line)
+            if existing:
+                if existing[self._vmi_qty_field] != quantity:
+                    commands.append(fields.Command.update(existing.id, {self._vmi_qty_field: quantity}))
+            else:
+                commands.append(fields.Command.create(self._vmi_prepare_line_vals(agreement_line, quantity)))
+        if commands:
+            self.write({self._vmi_line_field: commands})
+        return bool(commands)
+
+    def _vmi_needs_approval(self, agreement):
+        self.ensure_one()
+        threshold = agreement.approval_threshold
+        return bool(threshold) and agreement.currency_id.compare_amounts(self._vmi_amount(), threshold) > 0
+
+    def _vmi_check_approval(self):
+        """Called before confirming: proposals above the threshold need a VMI Manager."""
+        waiting = self.filtered("vmi_approval_required")
+        if not waiting:
+            return
+        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
+            raise UserError(self.env._(
+                "%(documents)s exceed the approval threshold of their VMI agreement: a VMI Manager "
+                "must approve them.", documents=", ".join(waiting.mapped("display_name"))))
+        waiting.vmi_approval_required = False
+
+    def action_vmi_approve(self):
+        """A VMI Manager approves proposals that exceeded the agreement's threshold."""
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(self.env._("Only a VMI Manager can approve replenishments above the threshold."))
+        waiting = self.filtered("vmi_approval_required")
+        waiting._vmi_confirm()
+        for document in waiting:
+            document.message_post(body=self.env._("Replenishment approved by %(user)s.", user=self.env.user.name))
+        return True

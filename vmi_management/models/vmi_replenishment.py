@@ -1,0 +1,319 @@
+import json
+import logging
+import time
+from collections import defaultdict
+from datetime import datetime, time as clock, timedelta
+
+from psycopg2.errors import SerializationFailure
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, split_every
+
+from ..engine import LineInput, plan
+
+_logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 20          # agreements claimed per scheduled transaction
+WRITE_CHUNK = 1000       # decisions written per UPDATE statement
+
+PROPOSAL_MODELS = {
+    "consigned_at_customer": "stock.picking",
+    "customer_location": "sale.order",
+    "our_warehouse": "purchase.order",
+}
+
+
+class VmiReplenishment(models.AbstractModel):
+    """The VMI loop: evaluate agreement lines against their thresholds and propose orders.
+
+    The scheduled action and "Evaluate now" run the same code:
+
+    1. claim the agreements with row locks (``FOR NO KEY UPDATE SKIP LOCKED``),
+       so two evaluations never work on the same agreement; an agreement
+       another evaluation has just finished raises a serialization failure at
+       the claim and is left to it;
+    2. gather every input for all lines of the batch in a few grouped
+       queries (``vmi.replenishment.data``);
+    3. let the framework-free engine decide, line by line, with its reasons;
+    4. per agreement, in a savepoint, bring its open proposal (sale order,
+       purchase order or consignment transfer) per site to exactly the
+       decided quantities: update the draft, create it, or withdraw it when
+       the need is gone; then confirm it or leave it for review/approval;
+    5. record the decisions on the lines and the run in its log.
+
+    Open orders count as on order and an agreement's open proposal is
+    replaced rather than added to, so a re-run, or a run after a crash (whose
+    transaction was rolled back), leaves exactly what one run leaves.
+    """
+
+    _name = "vmi.replenishment"
+    _description = "VMI Replenishment Evaluation"
+
+    # ------------------------------------------------------------------
+    # Entry points
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _due_agreements_sql(self, now, agreement_ids=None, limit=None):
+        """Claim agreements for this transaction, skipping those another evaluation holds."""
+        conditions = [SQL("state IN ('pilot', 'active')")]
+        if agreement_ids is None:
+            conditions.append(SQL("(date_next_evaluation IS NULL OR date_next_evaluation <= %s)", now))
+        else:
+            conditions.append(SQL("id IN %s", tuple(agreement_ids) or (0,)))
+        return SQL(
+            "SELECT id FROM vmi_agreement WHERE %s ORDER BY date_next_evaluation NULLS FIRST, id %s "
+            "FOR NO KEY UPDATE SKIP LOCKED",
+            SQL(" AND ").join(conditions),
+            SQL("LIMIT %s", limit) if limit else SQL(),
+        )
+
+    @api.model
+    def _claim(self, now, agreement_ids=None, limit=None):
+        """Lock and return the agreements this evaluation may work on.
+
+        :returns: ``vmi.agreement`` records; empty when every candidate is held
+                  by, or was just committed by, another evaluation.
+        """
+        try:
+            with self.env.cr.savepoint():
+                # a serialization failure is expected here, not worth an error in the log
+                self.env.cr.execute(self._due_agreements_sql(now, agreement_ids, limit), log_exceptions=False)
+                ids = [row[0] for row in self.env.cr.fetchall()]
+        except SerializationFailure:
+            _logger.info("VMI replenishment: agreements were just evaluated by another worker; leaving them.")
+            ids = []
+        return self.env["vmi.agreement"].browse(ids)
+
+    @api.model
+    def _cron_evaluate(self):
+        """Scheduled action: evaluate one batch of due agreements and report progress.
+
+        Odoo commits after each call and calls again while work remains, so
+        cron workers share the batches and a crash only loses the batch in
+        flight, which the next call takes up again.
+        """
+        now = fields.Datetime.now()
+        agreements = self._claim(now, limit=BATCH_SIZE)
+        if agreements:
+            self._evaluate(agreements, trigger="scheduled", now=now)
+        remaining = self.env["vmi.agreement"].search_count([
+            ("state", "in", ("pilot", "active")),
+            "|", ("date_next_evaluation", "=", False), ("date_next_evaluation", "<=", now),
+            ("id", "not in", agreements.ids),
+        ])
+        self.env["ir.cron"]._notify_progress(done=len(agreements), remaining=remaining)
+
+    @api.model
+    def _evaluate_now(self, agreements, lines=None):
+        """Evaluate these agreements (or only ``lines`` of them) at once, whatever their schedule."""
+        now = fields.Datetime.now()
+        claimed = self._claim(now, agreement_ids=agreements.ids)
+        run = self._evaluate(claimed, trigger="manual", now=now, only_lines=lines)
+        busy = agreements - claimed
+        if busy:
+            self.env["vmi.replenishment.run.event"].create([
+                run._prepare_event_vals("skipped", self.env._(
+                    "Being evaluated by another run right now (or not running): not evaluated here. "
+                    "Try again in a moment; only pilot and active agreements are evaluated."), agreement)
+                for agreement in busy
+            ])
+        return run
+
+    # ------------------------------------------------------------------
+    # Evaluation
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _evaluate(self, agreements, trigger, now, only_lines=None):
+        started = time.monotonic()
+        run = self.env["vmi.replenishment.run"].create({"trigger": trigger, "date_start": now})
+        lines = agreements.line_ids.filtered(
+            lambda line: line.agreement_id.state == "active" or line.in_pilot_scope)
+        if only_lines is not None:
+            lines &= only_lines
+        events = []
+        conflicts = self._managed_by_reordering_rules(lines)
+        for line in conflicts:
+            events.append(run._prepare_event_vals("skipped", self.env._(
+                "Skipped: Odoo reordering rule %(rule)s also replenishes %(product)s at %(site)s. "
+                "Archive the rule or remove the line, so one engine manages it.",
+                rule=conflicts[line].display_name, product=line.product_id.display_name,
+                site=line.location_id.display_name), line=line))
+        lines -= self.env["vmi.agreement.line"].concat(*conflicts)
+
+        open_proposals = self._open_proposals(agreements)
+        facts = self.env["vmi.replenishment.data"]._gather(lines, open_proposals, now)
+        unknown_stock = lines.filtered(lambda line: facts[line].on_hand is None)
+        for line in unknown_stock:
+            events.append(run._prepare_event_vals("skipped", self.env._(
+                "Skipped: no stock level for %(product)s at %(site)s yet. The customer owns this "
+                "stock; it is replenished once a stock report gives its level.",
+                product=line.product_id.display_name, site=line.location_id.display_name), line=line))
+        lines -= unknown_stock
+
+        decisions = dict(zip(lines, plan([line._prepare_engine_input(facts[line]) for line in lines],
+                                         as_of=fields.Date.to_date(now))))
+        for agreement in agreements:
+            agreement_decisions = {line: decision for line, decision in decisions.items()
+                                   if line.agreement_id == agreement}
+            try:
+                with self.env.cr.savepoint():
+                    events += self._sync_proposals(run, agreement, agreement_decisions, open_proposals,
+                                                   partial=only_lines is not None)
+            except Exception as error:  # one failing agreement never stops the others
+                _logger.info("VMI replenishment of %s failed", agreement.name, exc_info=True)
+                events.append(run._prepare_event_vals("error", self._describe_error(agreement, error), agreement))
+        self._write_decisions(decisions, facts, now)
+        self._schedule_next_evaluation(agreements, now, scheduled=trigger == "scheduled")
+        self.env["vmi.replenishment.run.event"].create(events)
+        run.write({
+            "duration": time.monotonic() - started,
+            "agreement_count": len(agreements),
+            "line_count": len(decisions),
+            "order_line_count": sum(1 for decision in decisions.values() if decision.order_qty > 0),
+        })
+        return run
+
+    def _describe_error(self, agreement, error):
+        message = error.args[0] if isinstance(error, UserError) and error.args else repr(error)
+        return self.env._("Agreement %(name)s was not replenished: %(message)s", name=agreement.name, message=message)
+
+    @api.model
+    def _managed_by_reordering_rules(self, lines):
+        """Lines whose product and site an Odoo reordering rule also replenishes: {line: rule}."""
+        if not lines:
+            return {}
+        rules = self.env["stock.warehouse.orderpoint"].with_context(active_test=True).search_fetch(
+            [("product_id", "in", lines.product_id.ids), ("location_id", "in", lines.location_id.ids)],
+            ["product_id", "location_id"],
+        )
+        by_key = {(rule.product_id, rule.location_id): rule for rule in rules}
+        return {line: by_key[line.product_id, line.location_id]
+                for line in lines if (line.product_id, line.location_id) in by_key}
+
+    @api.model
+    def _open_proposals(self, agreements):
+        """The open proposal of each agreement per site: {(agreement, site): document}."""
+        proposals = {}
+        for model in set(PROPOSAL_MODELS.values()):
+            Model = self.env[model]
+            for document in Model.search(Model._vmi_open_proposal_domain(agreements)):
+                proposals[document.vmi_agreement_id, document.vmi_location_id] = document
+        return proposals
+
+    def _sync_proposals(self, run, agreement, decisions, open_proposals, partial):
+        """Bring the agreement's open proposal per site to the decided quantities.
+
+        :returns: list of event values
+        """
+        events = []
+        Model = self.env[PROPOSAL_MODELS[agreement._site_kind()]].with_company(agreement.company_id)
+        to_order = defaultdict(dict)
+        for line, decision in decisions.items():
+            if decision.order_qty > 0:
+                to_order[line.location_id][line] = decision.order_qty
+        ordering = self.env["vmi.agreement.line"].concat(
+            *(line for line, decision in decisions.items() if decision.order_qty > 0))
+        problem = Model._vmi_check_replenishable(ordering) if ordering else None
+        if problem:
+            raise UserError(self.env._("products %(problem)s", problem=problem))
+        sites = {site for (proposal_agreement, site) in open_proposals if proposal_agreement == agreement}
+        sites.update(to_order)
+        for site in sites:
+            quantities = to_order.get(site, {})
+            proposal = open_proposals.get((agreement, site))
+            scope = self.env["vmi.agreement.line"].concat(*decisions) if partial else None
+            if proposal:
+                changed = proposal._vmi_set_quantities(quantities, scope=scope)
+                if not proposal._vmi_lines():
+                    proposal._vmi_cancel()
+                    events.append(run._prepare_event_vals("order_withdrawn", self.env._(
+                        "%(document)s withdrawn: stock at %(site)s no longer needs replenishing.",
+                        document=proposal.display_name, site=site.display_name), agreement, document=proposal))
+                    continue
+                if not changed:
+                    continue
+                kind = "order_updated"
+            elif quantities:
+                proposal = Model.create(Model._vmi_prepare_vals(agreement, site))
+                proposal._vmi_set_quantities(quantities)
+                kind = "order_created"
+            else:
+                continue
+            events += self._settle_proposal(run, agreement, proposal, kind)
+        return events
+
+    def _settle_proposal(self, run, agreement, proposal, kind):
+        """Confirm a fresh or changed proposal, or leave it for review or approval."""
+        verb = {"order_created": self.env._("created"), "order_updated": self.env._("updated")}[kind]
+        needs_approval = proposal._vmi_needs_approval(agreement)
+        proposal.vmi_approval_required = needs_approval
+        if needs_approval:
+            proposal.activity_schedule(
+                "mail.mail_activity_data_todo", user_id=agreement.user_id.id or self.env.uid,
+                summary=self.env._("VMI approval needed"),
+                note=self.env._("Worth more than the approval threshold of agreement %(name)s: "
+                                "a VMI Manager must approve it.", name=agreement.name),
+            )
+            return [
+                run._prepare_event_vals(kind, self.env._("%(document)s %(verb)s.", document=proposal.display_name,
+                                                         verb=verb), agreement, document=proposal),
+                run._prepare_event_vals("awaiting_approval", self.env._(
+                    "%(document)s is worth more than the approval threshold: it waits for a VMI Manager.",
+                    document=proposal.display_name), agreement, document=proposal),
+            ]
+        if agreement.order_mode == "confirm":
+            proposal._vmi_confirm()
+            message = self.env._("%(document)s %(verb)s and confirmed.", document=proposal.display_name, verb=verb)
+        else:
+            message = self.env._("%(document)s %(verb)s, in draft for review.", document=proposal.display_name,
+                                 verb=verb)
+        return [run._prepare_event_vals(kind, message, agreement, document=proposal)]
+
+    # ------------------------------------------------------------------
+    # Results
+    # ------------------------------------------------------------------
+
+    def _write_decisions(self, decisions, facts, now):
+        """Store each line's decision and its explanation, in a few UPDATE statements.
+
+        The ORM would write line by line; at tens of thousands of lines per
+        run, one statement per chunk keeps the evaluation linear and fast.
+        These fields are read-only results with nothing computed from them.
+        """
+        Line = self.env["vmi.agreement.line"]
+        rows = [
+            SQL("(%s::int, %s::timestamp, %s::float8, %s::float8, %s::float8, %s::float8, %s::float8, "
+                "%s::float8, %s::float8, %s::float8, %s::float8, %s::varchar, %s::jsonb)",
+                line.id, now, decision.on_hand, decision.on_order, decision.committed, decision.position,
+                decision.demand_rate, decision.safety_stock, decision.trigger_level, decision.target_level,
+                decision.order_qty, decision.reason[:500],
+                json.dumps(line._decision_payload(decision, facts[line])))
+            for line, decision in decisions.items()
+        ]
+        for chunk in split_every(WRITE_CHUNK, rows):
+            self.env.cr.execute(SQL(
+                """UPDATE vmi_agreement_line AS line
+                      SET last_evaluation_date = v.evaluated, last_on_hand = v.on_hand,
+                          last_on_order = v.on_order, last_committed = v.committed,
+                          last_position = v.position, last_demand_rate = v.demand_rate,
+                          last_safety_stock = v.safety_stock, last_trigger_level = v.trigger_level,
+                          last_target_level = v.target_level, last_order_qty = v.order_qty,
+                          last_decision_reason = v.reason, last_decision = v.decision
+                     FROM (VALUES %s) AS v(id, evaluated, on_hand, on_order, committed, position,
+                                           demand_rate, safety_stock, trigger_level, target_level,
+                                           order_qty, reason, decision)
+                    WHERE line.id = v.id""",
+                SQL(", ").join(chunk),
+            ))
+        Line.invalidate_model(Line._decision_fields())
+
+    def _schedule_next_evaluation(self, agreements, now, scheduled):
+        values = {"last_evaluation_date": now}
+        if scheduled:
+            for agreement in agreements:
+                agreement.write({**values, "date_next_evaluation": agreement._next_evaluation_after(now)})
+        else:
+            agreements.write(values)

@@ -1,0 +1,334 @@
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+from statistics import pstdev
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+PENDING_MOVE_STATES = ("draft", "waiting", "confirmed", "partially_available", "assigned")
+RESERVED_MOVE_STATES = ("waiting", "confirmed", "partially_available", "assigned")
+CONSUMPTION_USAGES = ("customer", "production", "inventory")
+LEAD_TIME_SAMPLE_DAYS = 180
+
+
+@dataclass(slots=True)
+class LineFacts:
+    """What the evaluation knows about one agreement line, before the engine decides."""
+
+    on_hand: float | None = None           # None: no stock data for this line
+    on_hand_source: str = ""
+    stock_as_of: object = None             # datetime of the stock report the on hand comes from
+    on_order: float = 0.0
+    committed: float = 0.0
+    demand: tuple = ()
+    lead_time_days: float = 0.0
+    lead_time_source: str = ""
+    lead_time_std_days: float = 0.0
+    notes: list = field(default_factory=list)
+
+
+class VmiReplenishmentData(models.AbstractModel):
+    """Gathers, in a handful of grouped queries per batch, what replenishment decisions rest on.
+
+    Never one query per line: every reading below groups by product and
+    location over all the batch's sites at once, then maps sub-locations to
+    their site in Python.
+    """
+
+    _name = "vmi.replenishment.data"
+    _description = "VMI Replenishment Inputs"
+
+    @api.model
+    def _history_days(self):
+        return int(self.env["ir.config_parameter"].sudo().get_param("vmi_management.history_days", 90))
+
+    @api.model
+    def _gather(self, lines, open_proposals, now):
+        """Facts per agreement line.
+
+        :param lines: ``vmi.agreement.line`` records to evaluate
+        :param open_proposals: the open VMI proposals of these agreements, whose
+            quantities are the previous decision and are replaced, not added
+        :param now: evaluation datetime; the demand history ends the day before
+        :returns: dict ``{line: LineFacts}``
+        """
+        facts = {line: LineFacts() for line in lines}
+        sites = lines.location_id
+        products = lines.product_id
+        site_ids = set(sites.ids)
+        self._add_on_hand(lines, facts)
+        self._add_on_order(lines, facts, products, sites, site_ids, open_proposals)
+        self._add_committed(lines, facts, products, sites, site_ids)
+        self._add_demand(lines, facts, products, sites, site_ids, now)
+        self._add_lead_times(lines, facts, products, sites, site_ids, now)
+        return facts
+
+    # ------------------------------------------------------------------
+
+    @staticmethod
+    def _site_of(location, site_ids):
+        """The site a (sub-)location belongs to, or None."""
+        for ancestor in reversed(location.parent_path.strip("/").split("/")):
+            if int(ancestor) in site_ids:
+                return int(ancestor)
+        return None
+
+    def _add_on_hand(self, lines, facts):
+        """Managed stock on hand: quants of the agreed owner, or the customer's last stock report."""
+        in_books = lines.agreement_id._read_site_stock()
+        reported = self._read_reported_stock(lines)
+        for line in lines:
+            if line.agreement_id._site_kind() == "customer_location":
+                if line in reported:
+                    quantity, as_of = reported[line]
+                    facts[line].on_hand, facts[line].stock_as_of = quantity, as_of
+                    facts[line].on_hand_source = self.env._(
+                        "customer stock report as of %(date)s", date=fields.Datetime.to_string(as_of))
+            else:
+                facts[line].on_hand = in_books.get((line.agreement_id.id, line.product_id.id, line.location_id.id), 0.0)
+                facts[line].on_hand_source = self.env._("managed stock at the site")
+
+    def _read_reported_stock(self, lines):
+        """The latest accepted stock report per line, where the customer owns the stock.
+
+        That stock lives in the customer's system; its level reaches us only
+        through stock reports. A line with no accepted report has no on-hand
+        figure and is not replenished blindly.
+
+        :returns: dict ``{line: (quantity on hand, as-of datetime)}``
+        """
+        customer_owned = lines.filtered(lambda line: line.agreement_id._site_kind() == "customer_location")
+        if not customer_owned:
+            return {}
+        self.env["vmi.stock.report"].flush_model()
+        self.env["vmi.stock.report.line"].flush_model()
+        self.env.cr.execute(SQL(
+            """SELECT DISTINCT ON (report.agreement_id, line.product_id, line.location_id)
+                      report.agreement_id, line.product_id, line.location_id, line.quantity_on_hand,
+                      report.date_as_of
+                 FROM vmi_stock_report_line line
+                 JOIN vmi_stock_report report ON report.id = line.report_id
+                WHERE line.state = 'accepted'
+                  AND report.state IN ('processed', 'partially_rejected')
+                  AND report.agreement_id IN %s AND line.product_id IN %s
+             ORDER BY report.agreement_id, line.product_id, line.location_id,
+                      report.date_as_of DESC, report.id DESC""",
+            tuple(customer_owned.agreement_id.ids), tuple(customer_owned.product_id.ids),
+        ))
+        latest = {(agreement, product, location): (quantity, as_of)
+                  for agreement, product, location, quantity, as_of in self.env.cr.fetchall()}
+        return {
+            line: latest[key] for line in customer_owned
+            if (key := (line.agreement_id.id, line.product_id.id, line.location_id.id)) in latest
+        }
+
+    def _add_on_order(self, lines, facts, products, sites, site_ids, open_proposals):
+        """Open incoming quantities: pending transfers into the sites and VMI orders not yet shipped.
+
+        The open proposals of the agreements being evaluated are left out: the
+        evaluation replaces their quantities with its new decision.
+        """
+        proposal_moves = self.env["stock.move"]
+        for proposal in open_proposals.values():
+            if proposal._name == "stock.picking":
+                proposal_moves |= proposal.move_ids
+        incoming = defaultdict(float)
+        moves = self.env["stock.move"]._read_group(
+            [
+                ("product_id", "in", products.ids),
+                ("state", "in", PENDING_MOVE_STATES),
+                ("id", "not in", proposal_moves.ids),
+                "|", ("location_dest_id", "child_of", sites.ids), ("location_final_id", "child_of", sites.ids),
+            ],
+            ["product_id", "location_id", "location_dest_id", "location_final_id"], ["product_qty:sum"],
+        )
+        for product, source, destination, final, quantity in moves:
+            site = self._site_of(final or destination, site_ids) or self._site_of(destination, site_ids)
+            if site and self._site_of(source, site_ids) != site:
+                incoming[product.id, site] += quantity
+        for order_model, line_model, quantity_field, open_states in (
+            ("sale.order", "sale.order.line", "product_uom_qty", ("draft", "sent")),
+            ("purchase.order", "purchase.order.line", "product_qty", ("draft", "sent", "to approve")),
+        ):
+            replaced = [proposal.id for proposal in open_proposals.values() if proposal._name == order_model]
+            groups = self.env[line_model]._read_group(
+                [
+                    ("product_id", "in", products.ids),
+                    ("order_id.vmi_location_id", "in", sites.ids),
+                    ("order_id.state", "in", open_states),
+                    ("order_id", "not in", replaced),
+                ],
+                ["order_id", "product_id", "product_uom"], [f"{quantity_field}:sum"],
+            )
+            for order, product, uom, quantity in groups:
+                incoming[product.id, order.vmi_location_id.id] += uom._compute_quantity(
+                    quantity, product.uom_id, round=False)
+        for line in lines:
+            facts[line].on_order = incoming.get((line.product_id.id, line.location_id.id), 0.0)
+        self._add_delivered_since_report(lines, facts, site_ids)
+
+    def _add_delivered_since_report(self, lines, facts, site_ids):
+        """Deliveries done after the customer's last report count as on order.
+
+        The report cannot show them yet; without this, every delivery between
+        two reports would be ordered again.
+        """
+        reported = [line for line in lines if facts[line].stock_as_of]
+        if not reported:
+            return
+        deliveries = self.env["stock.move"].search_fetch(
+            [
+                ("product_id", "in", [line.product_id.id for line in reported]),
+                ("state", "=", "done"),
+                ("location_dest_id", "child_of", [line.location_id.id for line in reported]),
+                ("date", ">", min(facts[line].stock_as_of for line in reported)),
+            ],
+            ["product_id", "location_dest_id", "date", "product_qty"],
+        )
+        for line in reported:
+            facts[line].on_order += sum(
+                move.product_qty for move in deliveries
+                if move.product_id == line.product_id and move.date > facts[line].stock_as_of
+                and self._site_of(move.location_dest_id, site_ids) == line.location_id.id
+            )
+
+    def _add_committed(self, lines, facts, products, sites, site_ids):
+        """Stock promised out of the sites: reserved or waiting moves leaving a site."""
+        committed = defaultdict(float)
+        groups = self.env["stock.move"]._read_group(
+            [
+                ("product_id", "in", products.ids),
+                ("state", "in", RESERVED_MOVE_STATES),
+                ("location_id", "child_of", sites.ids),
+            ],
+            ["product_id", "location_id", "location_dest_id"], ["product_qty:sum"],
+        )
+        for product, source, destination, quantity in groups:
+            site = self._site_of(source, site_ids)
+            if site and self._site_of(destination, site_ids) != site:
+                committed[product.id, site] += quantity
+        for line in lines:
+            if line.agreement_id._site_kind() != "customer_location":
+                facts[line].committed = committed.get((line.product_id.id, line.location_id.id), 0.0)
+
+    def _add_demand(self, lines, facts, products, sites, site_ids, now):
+        """Daily consumption history: done moves out of the sites to customers, production or losses.
+
+        Only stock of the agreed owner counts; the history ends the day before
+        the evaluation so a half-day never reads as low demand.
+        """
+        days = self._history_days()
+        end = fields.Date.to_date(now) - timedelta(days=1)
+        start = end - timedelta(days=days - 1)
+        daily = {}
+        groups = self.env["stock.move.line"]._read_group(
+            [
+                ("product_id", "in", products.ids),
+                ("state", "=", "done"),
+                ("location_id", "child_of", sites.ids),
+                ("location_dest_id.usage", "in", CONSUMPTION_USAGES),
+                ("date", ">=", fields.Datetime.to_datetime(start)),
+                ("date", "<", fields.Datetime.to_datetime(end + timedelta(days=1))),
+            ],
+            ["product_id", "location_id", "owner_id", "date:day"], ["quantity_product_uom:sum"],
+        )
+        for product, location, owner, day, quantity in groups:
+            site = self._site_of(location, site_ids)
+            if site:
+                series = daily.setdefault((product.id, site, owner.id or False), [0.0] * days)
+                series[(fields.Date.to_date(day) - start).days] += quantity
+        reported = self._read_reported_consumption(lines, start, end)
+        no_demand = (0.0,) * days
+        for line in lines:
+            if line.agreement_id._site_kind() == "customer_location":
+                facts[line].demand = reported.get(line, ())
+                continue
+            owned = [
+                daily[key] for key in (
+                    (line.product_id.id, line.location_id.id, owner)
+                    for owner in line.agreement_id._get_stock_owner_values()
+                ) if key in daily
+            ]
+            facts[line].demand = tuple(map(sum, zip(*owned))) if owned else no_demand
+
+    def _read_reported_consumption(self, lines, start, end):
+        """Daily consumption from the customer's accepted reports, where the customer owns the stock.
+
+        A report line gives what was consumed over its period (from its
+        period start, or the as-of day alone); it is spread evenly over the
+        days of that period.
+
+        :returns: dict ``{line: tuple of daily quantities from start to end}``
+        """
+        customer_owned = lines.filtered(lambda line: line.agreement_id._site_kind() == "customer_location")
+        if not customer_owned:
+            return {}
+        report_lines = self.env["vmi.stock.report.line"].search_fetch(
+            [
+                ("state", "=", "accepted"),
+                ("report_id.state", "in", ("processed", "partially_rejected")),
+                ("agreement_id", "in", customer_owned.agreement_id.ids),
+                ("product_id", "in", customer_owned.product_id.ids),
+                ("report_id.date_as_of", ">=", fields.Datetime.to_datetime(start)),
+                ("quantity_consumed", ">", 0),
+            ],
+            ["agreement_id", "product_id", "location_id", "quantity_consumed", "date_period_start", "report_id"],
+        )
+        days = (end - start).days + 1
+        series = {}
+        for report_line in report_lines:
+            last = fields.Date.to_date(report_line.report_id.date_as_of)
+            first = report_line.date_period_start or last
+            period = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
+            daily = series.setdefault(
+                (report_line.agreement_id.id, report_line.product_id.id, report_line.location_id.id), [0.0] * days)
+            for day in period:
+                if start <= day <= end:
+                    daily[(day - start).days] += report_line.quantity_consumed / len(period)
+        return {
+            line: tuple(series[key]) for line in customer_owned
+            if (key := (line.agreement_id.id, line.product_id.id, line.location_id.id)) in series
+        }
+
+    def _add_lead_times(self, lines, facts, products, sites, site_ids, now):
+        """Lead time per line, and its variability measured on recent receipts at the site.
+
+        The line's own lead time wins (its buffer is added by the engine); otherwise Odoo's: the vendor's delay
+        and purchase lead times when we buy, the customer lead time and sales
+        security lead when we ship; otherwise the agreement's order cycle time.
+        """
+        for line in lines:
+            agreement, product, company = line.agreement_id, line.product_id, line.company_id
+            if line.lead_time_days:
+                days, source = line.lead_time_days, self.env._("set on the line")
+            elif agreement.role == "customer":
+                seller = product.with_company(company)._select_seller(partner_id=agreement.commercial_partner_id)
+                days = (seller.delay if seller else 0) + company.po_lead + company.days_to_purchase
+                source = self.env._("vendor delay and purchase lead times")
+            else:
+                days = product.sale_delay + company.security_lead
+                source = self.env._("customer lead time and sales security lead")
+            if not days:
+                days, source = agreement.order_cycle_time_days, self.env._("agreement order cycle time")
+            facts[line].lead_time_days = days
+            facts[line].lead_time_source = source
+        samples = defaultdict(list)
+        receipts = self.env["stock.move"].search_fetch(
+            [
+                ("product_id", "in", products.ids),
+                ("state", "=", "done"),
+                ("location_dest_id", "child_of", sites.ids),
+                ("is_inventory", "=", False),
+                ("date", ">=", now - timedelta(days=LEAD_TIME_SAMPLE_DAYS)),
+            ],
+            ["product_id", "location_id", "location_dest_id", "create_date", "date"],
+        )
+        for move in receipts:
+            site = self._site_of(move.location_dest_id, site_ids)
+            if site and self._site_of(move.location_id, site_ids) != site:
+                samples[move.product_id.id, site].append((move.date - move.create_date).total_seconds() / 86400)
+        for line in lines:
+            observed = samples.get((line.product_id.id, line.location_id.id), ())
+            if len(observed) >= 3:
+                facts[line].lead_time_std_days = pstdev(observed)

@@ -1,0 +1,75 @@
+from odoo import SUPERUSER_ID, Command, api
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentReplenishment(TransactionCase):
+    """Two evaluations on two real database connections, committing as cron workers do.
+
+    The fixture is committed through its own cursor (the test transaction is
+    invisible to other connections) and removed again afterwards.
+    """
+
+    def setUp(self):
+        super().setUp()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            partner = env["res.partner"].create({"name": "Concurrent Customer", "is_company": True})
+            product = env["product.product"].create({"name": "Concurrent Gloves", "type": "consu",
+                                                     "is_storable": True})
+            agreement = env["vmi.agreement"].create({
+                "partner_id": partner.id, "role": "vendor", "ownership": "consignment",
+            })
+            agreement.action_create_site_locations()
+            agreement.line_ids = [Command.create({
+                "product_id": product.id, "location_id": agreement.location_ids.id,
+                "policy": "min_max", "min_qty": 10.0, "max_qty": 50.0,
+            })]
+            agreement.action_activate()
+            self.ids = {"partner": partner.id, "product": product.id, "agreement": agreement.id,
+                        "site": agreement.location_ids.id}
+        self.addCleanup(self._remove_fixture)
+
+    def _remove_fixture(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            agreement = env["vmi.agreement"].browse(self.ids["agreement"])
+            env["stock.picking"].search([("vmi_agreement_id", "=", agreement.id)]).unlink()
+            env["vmi.replenishment.run.event"].search([("agreement_id", "=", agreement.id)]).run_id.unlink()
+            agreement.state = "draft"
+            agreement.unlink()
+            env["stock.location"].browse(self.ids["site"]).unlink()
+            env["product.product"].browse(self.ids["product"]).unlink()
+            env["res.partner"].browse(self.ids["partner"]).unlink()
+
+    def transfers(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            transfers = env["stock.picking"].search([("vmi_agreement_id", "=", self.ids["agreement"])])
+            return [(picking.state, picking.move_ids.product_uom_qty) for picking in transfers]
+
+    def test_two_schedulers_at_once_leave_what_one_leaves(self):
+        with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+            worker_a = api.Environment(cr_a, SUPERUSER_ID, {})["vmi.replenishment"]
+            worker_b = api.Environment(cr_b, SUPERUSER_ID, {})["vmi.replenishment"]
+            worker_b.env["vmi.agreement"].search_count([])  # worker B's snapshot starts now
+
+            worker_a._cron_evaluate()   # claims the agreement and proposes, not yet committed
+            worker_b._cron_evaluate()   # the agreement is locked: skipped
+            cr_a.commit()
+            worker_b._cron_evaluate()   # committed by A after B's snapshot: left to A
+            worker_b._evaluate_now(worker_b.env["vmi.agreement"].browse(self.ids["agreement"]))
+            cr_b.commit()
+        self.assertEqual(self.transfers(), [("draft", 50.0)])
+
+    def test_manual_evaluation_while_the_scheduler_works_is_refused_clearly(self):
+        with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+            worker_a = api.Environment(cr_a, SUPERUSER_ID, {})["vmi.replenishment"]
+            manual = api.Environment(cr_b, SUPERUSER_ID, {})["vmi.replenishment"]
+            worker_a._cron_evaluate()
+            run = manual._evaluate_now(manual.env["vmi.agreement"].browse(self.ids["agreement"]))
+            self.assertEqual(run.agreement_count, 0)
+            self.assertIn("Being evaluated by another run", run.event_ids.message)
+            cr_b.commit()
+            cr_a.commit()
+        self.assertEqual(self.transfers(), [("draft", 50.0)])
