@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+"""Time one scheduled VMI evaluation against Odoo's reordering rules, in a real database.
+
+For each size N (product × site lines), in a fresh database with
+vmi_management installed (no demo data):
+
+1. generate N consignment lines (min/max) over customers with two sites
+   each, consigned stock at every site (about 30 % of lines below their
+   min) and a consumption history of ``--history-days`` days;
+2. (a) run the scheduled evaluation to the end, as cron workers do (one
+   committed batch after the other), proposals included; and, separately,
+   the decisions alone (inputs gathered and the engine run, no orders);
+3. (b) create Odoo reordering rules with the same min/max on the same
+   products and locations, and time Odoo computing their quantities to
+   order for all of them;
+4. print seconds, SQL queries per 1,000 lines and the ratio.
+
+It prints figures and asserts nothing. Needs Odoo 18 importable and a local
+PostgreSQL (as for ./run-tests). Usage:
+
+    python3 benchmarks/bench_replenishment.py --lines 1000 10000 50000
+"""
+import argparse
+import random
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+PRODUCTS_PER_SITE = 100
+
+
+def install(database, addons_path):
+    subprocess.run(["dropdb", "--if-exists", database], check=True)
+    subprocess.run(
+        [sys.executable, "-c", "import odoo.cli; odoo.cli.main()", "-d", database, f"--addons-path={addons_path}",
+         "-i", "vmi_management", "--without-demo=all", "--stop-after-init", "--log-level=warn"],
+        check=True, cwd=REPO,
+    )
+
+
+def generate(env, lines, history_days, seed=7):
+    """N consignment lines with stock and history; returns the agreements."""
+    from odoo import Command, fields
+    from odoo.tools import SQL
+
+    rng = random.Random(seed)
+    sites_needed = max(lines // PRODUCTS_PER_SITE, 1)
+    products_per_site = lines // sites_needed
+    products = env["product.product"].create([
+        {"name": f"Bench product {index}", "type": "consu", "is_storable": True, "standard_price": 2.0,
+         "list_price": 5.0}
+        for index in range(products_per_site)
+    ])
+    customers = env["res.partner"].create([
+        {"name": f"Bench customer {index}", "is_company": True} for index in range((sites_needed + 1) // 2)
+    ])
+    env["res.partner"].create([
+        {"name": f"Site {site}", "type": "delivery", "parent_id": customer.id}
+        for customer in customers for site in (1, 2)
+    ])
+    agreements = env["vmi.agreement"].create([
+        {"partner_id": customer.id, "role": "vendor", "ownership": "consignment"} for customer in customers
+    ])
+    agreements.action_create_site_locations()
+    vals, quants = [], []
+    sites = [(agreement, site) for agreement in agreements for site in agreement.location_ids][:sites_needed]
+    for agreement, site in sites:
+        for product in products:
+            minimum = rng.randint(10, 40)
+            vals.append({"agreement_id": agreement.id, "product_id": product.id, "location_id": site.id,
+                         "policy": "min_max", "min_qty": minimum, "max_qty": minimum * 3, "lead_time_days": 2})
+            below = rng.random() < 0.3
+            quants.append((product.id, site.id, rng.randint(0, minimum - 1) if below else rng.randint(minimum, 3 * minimum)))
+    for start in range(0, len(vals), 5000):
+        env["vmi.agreement.line"].create(vals[start:start + 5000])
+    agreements.write({"state": "active"})
+
+    company = env.company
+    customer_location = env.ref("stock.stock_location_customers")
+    now = fields.Datetime.now()
+    env.flush_all()
+    for start in range(0, len(quants), 5000):
+        env.cr.execute(SQL(
+            "INSERT INTO stock_quant (product_id, location_id, company_id, quantity, reserved_quantity, in_date) "
+            "VALUES %s", SQL(", ").join(
+                SQL("(%s, %s, %s, %s, 0, %s)", product, site, company.id, quantity, now)
+                for product, site, quantity in quants[start:start + 5000]),
+        ))
+    uom = env.ref("uom.product_uom_unit").id
+    history = [
+        (product, site, rng.randint(1, 6), now - timedelta(days=day))
+        for product, site, __ in quants for day in range(1, history_days + 1) if rng.random() < 0.35
+    ]
+    for start in range(0, len(history), 20000):
+        env.cr.execute(SQL(
+            "INSERT INTO stock_move_line (product_id, location_id, location_dest_id, company_id, product_uom_id, "
+            "quantity, quantity_product_uom, state, date, picked) VALUES %s",
+            SQL(", ").join(
+                SQL("(%s, %s, %s, %s, %s, %s, %s, 'done', %s, true)", product, site, customer_location.id,
+                    company.id, uom, quantity, quantity, date)
+                for product, site, quantity, date in history[start:start + 20000]),
+        ))
+    env["ir.config_parameter"].set_param("vmi_management.history_days", history_days)
+    env.invalidate_all()
+    return agreements, len(vals), len(history)
+
+
+def measure(callable_):
+    import odoo
+    queries = odoo.sql_db.sql_counter
+    started = time.perf_counter()
+    result = callable_()
+    return time.perf_counter() - started, odoo.sql_db.sql_counter - queries, result
+
+
+def run_size(registry, lines, history_days):
+    from odoo import SUPERUSER_ID, api, fields
+
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        __, count, history_rows = generate(env, lines, history_days)
+    print(f"\n## {count} lines ({history_rows} consumption records over {history_days} days)", flush=True)
+
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        Line = env["vmi.agreement.line"]
+
+        def decisions_only():
+            all_lines = Line.search([])
+            facts = env["vmi.replenishment.data"]._gather(all_lines, {}, fields.Datetime.now())
+            from odoo.addons.vmi_management.engine import plan
+            return plan([line._prepare_engine_input(facts[line]) for line in all_lines])
+
+        seconds_decide, queries_decide, decisions = measure(decisions_only)
+        cr.rollback()
+
+    def full_evaluation():
+        batches = 0
+        while True:
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                agreements = env["vmi.replenishment"]._claim(fields.Datetime.now(), limit=20)
+                if not agreements:
+                    return batches
+                env["vmi.replenishment"]._evaluate(agreements, trigger="scheduled", now=fields.Datetime.now())
+                batches += 1
+
+    seconds_full, queries_full, batches = measure(full_evaluation)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        transfers = env["stock.picking"].search_count([("vmi_agreement_id", "!=", False)])
+        to_order = env["vmi.agreement.line"].search_count([("last_order_qty", ">", 0)])
+
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        warehouse = env["stock.warehouse"].search([], limit=1)
+        env["vmi.agreement.line"].search([]).flush_recordset()
+        env["stock.warehouse.orderpoint"].create([
+            {"product_id": line.product_id.id, "location_id": line.location_id.id, "warehouse_id": warehouse.id,
+             "product_min_qty": line.min_qty, "product_max_qty": line.max_qty, "trigger": "manual"}
+            for line in env["vmi.agreement.line"].search([])
+        ])
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+
+        def native():
+            orderpoints = env["stock.warehouse.orderpoint"].search([])
+            return sum(1 for quantity in orderpoints.mapped("qty_to_order") if quantity > 0)
+
+        seconds_native, queries_native, native_to_order = measure(native)
+
+    per_k = 1000 / count
+    print(f"(a) VMI scheduled evaluation, {batches} batches, proposals included: {seconds_full:.2f} s, "
+          f"{queries_full * per_k:.0f} queries / 1,000 lines; {to_order} lines to order, {transfers} transfers")
+    print(f"    VMI decisions only (inputs + engine): {seconds_decide:.2f} s, "
+          f"{queries_decide * per_k:.1f} queries / 1,000 lines; "
+          f"{sum(1 for decision in decisions if decision.order_qty > 0)} lines to order")
+    print(f"(b) Odoo reordering rules, quantities to order: {seconds_native:.2f} s, "
+          f"{queries_native * per_k:.0f} queries / 1,000 lines; {native_to_order} rules to order")
+    print(f"ratio (b) / decisions only: {seconds_native / seconds_decide:.1f}x; "
+          f"(b) / full evaluation: {seconds_native / seconds_full:.1f}x", flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--lines", type=int, nargs="+", default=[1000, 10000, 50000])
+    parser.add_argument("--history-days", type=int, default=30)
+    parser.add_argument("--database", default="vmi_bench")
+    args = parser.parse_args()
+
+    probe = subprocess.run([sys.executable, "-c", "import odoo, os; print(os.path.dirname(odoo.__file__))"],
+                           capture_output=True, text=True)
+    if probe.returncode:
+        sys.exit("Odoo 18 is not importable: this benchmark needs a real Odoo and PostgreSQL.")
+    odoo_root = Path(probe.stdout.strip())
+    addons_path = ",".join(str(path) for path in (REPO, odoo_root / "addons", odoo_root.parent / "addons")
+                           if path.is_dir())
+
+    import odoo
+    from odoo.modules.registry import Registry
+
+    print(f"# VMI replenishment vs Odoo reordering rules ({time.strftime('%Y-%m-%d')})")
+    for lines in args.lines:
+        install(args.database, addons_path)
+        odoo.tools.config.parse_config(["-d", args.database, f"--addons-path={addons_path}", "--log-level=warn"])
+        run_size(Registry(args.database), lines, args.history_days)
+        Registry.delete(args.database)
+        odoo.sql_db.close_db(args.database)
+        subprocess.run(["dropdb", "--if-exists", args.database], check=True)
+
+
+if __name__ == "__main__":
+    main()
