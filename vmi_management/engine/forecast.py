@@ -9,8 +9,10 @@ flat daily rate for the days ahead: the rate the policies plan with.
 - ``holt``: Holt's linear trend, next-day level plus trend (never below 0);
 - ``croston`` and ``sba``: for intermittent demand, smoothed demand size
   over smoothed interval between demands (SBA removes Croston's bias);
-- ``auto``: the method with the lowest error on the last days held out,
-  refitted on the whole history.
+- ``auto``: among the methods suited to the demand pattern (Croston and
+  SBA only when demand is intermittent, Holt and SES only when it is not),
+  the one with the lowest error on the last days held out, refitted on the
+  whole history.
 """
 from dataclasses import dataclass
 from math import sqrt
@@ -21,6 +23,9 @@ DEFAULT_ALPHA = 0.2
 DEFAULT_BETA = 0.1
 INTERMITTENT_ALPHA = 0.1
 HOLDOUT_DAYS = 14
+# Syntetos–Boylan: demand is intermittent when, on average, more than 1.32
+# days pass between two days with demand.
+INTERMITTENT_INTERVAL = 1.32
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,13 +107,27 @@ METHODS = {
 }
 
 
+def average_demand_interval(demand):
+    """Days per day with demand (ADI); infinite when nothing was consumed."""
+    nonzero = sum(1 for value in demand if value)
+    return len(demand) / nonzero if nonzero else float("inf")
+
+
+def candidate_methods(demand):
+    """The methods suited to this demand pattern."""
+    if average_demand_interval(demand) > INTERMITTENT_INTERVAL:
+        return ("moving_average", "croston", "sba")
+    return ("moving_average", "ses", "holt")
+
+
 def auto(demand, holdout=HOLDOUT_DAYS):
-    """The method with the lowest mean absolute error on the last ``holdout`` days, refitted on all."""
+    """The suited method with the lowest mean absolute error on the last ``holdout`` days, refitted on all."""
     if len(demand) < 2 * holdout:
         return moving_average(demand)
     train, test = demand[:-holdout], demand[-holdout:]
     scored = []
-    for name, method in METHODS.items():
+    for name in candidate_methods(train):
+        method = METHODS[name]
         rate = method(train).rate
         scored.append((sum(abs(actual - rate) for actual in test) / holdout, name))
     error, best = min(scored)

@@ -1,0 +1,97 @@
+"""Threshold suggestions from history, lead time and target service level.
+
+A suggestion never changes the line: it is a proposal with its reasoning,
+which the vendor reviews and accepts (or not).
+"""
+from dataclasses import dataclass, replace
+from math import ceil
+
+from .forecast import auto, demand_std
+from .policies import round_up
+from .safety_stock import _fmt, statistical_safety_stock
+from .types import Step
+
+DEFAULT_SERVICE_LEVEL = 0.95
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """Suggested thresholds for one line, and how they were reached."""
+
+    product: object
+    location: object
+    policy: str
+    demand_rate: float
+    demand_std: float
+    safety_stock: float
+    reorder_point: float
+    min_qty: float | None
+    max_qty: float | None
+    order_qty: float | None
+    target_days: float | None
+    forecast_method: str
+    holdout_error: float | None
+    steps: tuple
+
+    def to_dict(self):
+        return {name: getattr(self, name) for name in self.__slots__ if name != "steps"} | {
+            "steps": [{"name": step.name, "value": step.value, "note": step.note} for step in self.steps]
+        }
+
+
+def suggest_thresholds(line, review_days=1.0):
+    """Suggest the thresholds of ``line``'s policy from its demand history.
+
+    - demand: the forecast method with the lowest holdout error (``auto``);
+    - safety stock: z × sqrt(LT × σd² + d² × σLT²) at the line's service
+      level (95 % when it has none);
+    - reorder point: lead-time demand + safety stock, rounded up to a unit;
+    - cycle stock: demand over the review period, at least the MOQ, rounded
+      up to the pack multiple (or the unit): it is what one order should bring;
+    - min/max: min = reorder point, max = min + cycle stock; reorder point
+      (s, Q): Q = cycle stock; days of supply: target days = review period.
+
+    :param review_days: days between two reviews (the replenishment frequency)
+    """
+    lead_time = line.lead_time_days + line.lead_time_buffer_days
+    chosen = auto(line.demand)
+    rate, std = chosen.rate, demand_std(line.demand)
+    service_level = line.service_level or DEFAULT_SERVICE_LEVEL
+    safety = statistical_safety_stock(service_level, rate, std, lead_time, line.lead_time_std_days)
+    reorder_point = ceil(round(rate * lead_time + safety, 9))
+    pack = line.multiple or line.rounding or 1.0
+    cycle = round_up(max(rate * review_days, line.moq or 0.0, pack), pack)
+    steps = [
+        Step("demand rate", round(rate, 6), f"{chosen.label} over {len(line.demand)} days"
+             + (f", holdout MAE {_fmt(chosen.holdout_error)}" if chosen.holdout_error is not None else "")),
+        Step("demand variability", round(std, 6), "standard deviation of daily demand"),
+        Step("lead time", lead_time, f"± {_fmt(line.lead_time_std_days)} days"),
+        Step("safety stock", round(safety, 6), f"service level {_fmt(service_level)}"),
+        Step("reorder point", reorder_point, f"{_fmt(rate)}/day × {_fmt(lead_time)} days + safety stock, rounded up"),
+        Step("cycle stock", cycle, f"{_fmt(review_days)} days of demand, at least the MOQ, in whole packs"),
+    ]
+    suggestion = dict(min_qty=None, max_qty=None, order_qty=None, target_days=None)
+    if line.policy == "min_max":
+        suggestion.update(min_qty=float(reorder_point), max_qty=float(reorder_point + cycle))
+        steps.append(Step("min / max", f"{reorder_point:g} / {reorder_point + cycle:g}",
+                          "min = reorder point; max = min + cycle stock"))
+    elif line.policy == "reorder_point":
+        suggestion.update(order_qty=float(cycle))
+        steps.append(Step("reorder point / order qty", f"{reorder_point:g} / {cycle:g}", "Q = cycle stock"))
+    else:
+        suggestion.update(target_days=float(review_days))
+        steps.append(Step("target days", review_days, "cover the demand until the next review"))
+    return Suggestion(
+        product=line.product, location=line.location, policy=line.policy, demand_rate=rate, demand_std=std,
+        safety_stock=safety, reorder_point=float(reorder_point), forecast_method=chosen.method,
+        holdout_error=chosen.holdout_error, steps=tuple(steps), **suggestion,
+    )
+
+
+def apply_suggestion(line, suggestion):
+    """``line`` with the suggested thresholds in place of its own (for simulation or acceptance)."""
+    changes = {name: getattr(suggestion, name) for name in ("min_qty", "max_qty", "order_qty", "target_days")
+               if getattr(suggestion, name) is not None}
+    if line.policy == "reorder_point":
+        changes["reorder_point"] = suggestion.reorder_point
+    return replace(line, **changes)
