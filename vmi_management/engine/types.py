@@ -4,7 +4,7 @@ Frozen dataclasses with slots: cheap to build by the hundred thousand, safe to
 share, and free of any framework so the Odoo layer, the command line and the
 tests all speak the same language.
 """
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Hashable
 
 POLICIES = ("min_max", "reorder_point", "days_of_supply")
@@ -93,8 +93,8 @@ class Decision:
 
     def to_dict(self):
         """JSON-ready data: the Odoo layer stores it as the line's explanation."""
-        data = asdict(self)
-        data["steps"] = [asdict(step) for step in self.steps]
+        data = {name: getattr(self, name) for name in self.__slots__}
+        data["steps"] = [{"name": step.name, "value": step.value, "note": step.note} for step in self.steps]
         data["flags"] = list(self.flags)
         for key in ("product", "location"):
             if not isinstance(data[key], (str, int, float, type(None))):
