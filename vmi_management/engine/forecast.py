@@ -15,6 +15,7 @@ flat daily rate for the days ahead: the rate the policies plan with.
   whole history.
 """
 from dataclasses import dataclass
+from functools import lru_cache
 from math import sqrt
 from operator import mul
 
@@ -38,8 +39,14 @@ class Forecast:
 
     @property
     def label(self):
-        settings = ", ".join(f"{name} {value:g}" for name, value in self.params)
-        return f"{self.method.replace('_', ' ')}" + (f" ({settings})" if settings else "")
+        return _label(self.method, self.params)
+
+
+@lru_cache(maxsize=1024)
+def _label(method, params):
+    """'moving average (window 28)': how a rate was forecast, in words (few distinct, so cached)."""
+    settings = ", ".join(f"{name} {value:g}" for name, value in params)
+    return method.replace("_", " ") + (f" ({settings})" if settings else "")
 
 
 def moving_average(demand, window=DEFAULT_WINDOW):

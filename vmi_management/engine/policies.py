@@ -48,22 +48,23 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
     ``as_of`` is the day the decision is made for; the history in
     ``line.demand`` ends the day before.
     """
-    position = line.position
-    lead_time = line.effective_lead_time
+    position = _clean(line.position)
+    lead_time = _clean(line.effective_lead_time)
     rate, std, method = demand_statistics(line.demand, line.forecast_method)
-    lead_time_demand = rate * lead_time
+    rate, std = _clean(rate), _clean(std)
+    lead_time_demand = _clean(rate * lead_time)
     safety, safety_note = safety_stock(
         line.safety_stock_mode, line.safety_stock_value, line.service_level, rate, std, lead_time,
         line.lead_time_std_days,
     )
+    safety = _clean(safety)
     steps = [
-        Step("position", _clean(position),
+        Step("position", position,
              f"on hand {_fmt(line.on_hand)} + on order {_fmt(line.on_order)} − committed {_fmt(line.committed)}"),
-        Step("demand rate", _clean(rate), f"{method} over {len(line.demand)} days" if line.demand else "no history"),
-        Step("lead time", _clean(lead_time),
-             f"{_fmt(line.lead_time_days)} days + buffer {_fmt(line.lead_time_buffer_days)}"),
-        Step("lead-time demand", _clean(lead_time_demand), f"{_fmt(rate)}/day × {_fmt(lead_time)} days"),
-        Step("safety stock", _clean(safety), safety_note),
+        Step("demand rate", rate, f"{method} over {len(line.demand)} days" if line.demand else "no history"),
+        Step("lead time", lead_time, f"{_fmt(line.lead_time_days)} days + buffer {_fmt(line.lead_time_buffer_days)}"),
+        Step("lead-time demand", lead_time_demand, f"{_fmt(rate)}/day × {_fmt(lead_time)} days"),
+        Step("safety stock", safety, safety_note),
     ]
 
     if line.policy == "min_max":
@@ -76,10 +77,11 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
         trigger = lead_time_demand + safety
         target = rate * (lead_time + (line.target_days or 0.0)) + safety
         trigger_label, target_label = "reorder point", "order-up-to level"
-    steps.append(Step("trigger", _clean(trigger), trigger_label))
-    steps.append(Step("target", _clean(target), target_label))
+    trigger, target = _clean(trigger), _clean(target)
+    steps.append(Step("trigger", trigger, trigger_label))
+    steps.append(Step("target", target, target_label))
 
-    triggered = round(position - trigger, _DECIMALS) < 0
+    triggered = position < trigger
     flags = [] if line.demand else ["no_demand_history"]
     if triggered:
         raw, after_moq, after_multiple, final, reason = _order_quantity(
@@ -90,12 +92,10 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
     return Decision(
         product=line.product, location=line.location, policy=line.policy,
         on_hand=line.on_hand, on_order=line.on_order, committed=line.committed,
-        position=_clean(position), demand_rate=_clean(rate), demand_std=_clean(std),
-        lead_time_days=_clean(lead_time), lead_time_demand=_clean(lead_time_demand),
-        safety_stock=_clean(safety), trigger_level=_clean(trigger), target_level=_clean(target),
-        raw_qty=_clean(raw), qty_after_moq=_clean(after_moq), qty_after_multiple=_clean(after_multiple),
-        order_qty=_clean(max(final, 0.0)), triggered=triggered, reason=reason, steps=tuple(steps),
-        flags=tuple(flags), forecast_method=method,
+        position=position, demand_rate=rate, demand_std=std, lead_time_days=lead_time,
+        lead_time_demand=lead_time_demand, safety_stock=safety, trigger_level=trigger, target_level=target,
+        raw_qty=raw, qty_after_moq=after_moq, qty_after_multiple=after_multiple, order_qty=max(final, 0.0),
+        triggered=triggered, reason=reason, steps=tuple(steps), flags=tuple(flags), forecast_method=method,
     )
 
 
@@ -141,7 +141,7 @@ def _order_quantity(line, position, trigger, target, trigger_label, target_label
                           f"room {_fmt(max(room, 0.0))} below capacity {_fmt(line.capacity)}"))
     if line.rounding:
         final = (round_down if "capacity_capped" in flags else round_up)(final, line.rounding)
-    return raw, after_moq, after_multiple, final, "; ".join(story)
+    return _clean(raw), _clean(after_moq), _clean(after_multiple), _clean(final), "; ".join(story)
 
 
 def plan(lines, as_of=None):

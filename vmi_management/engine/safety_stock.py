@@ -43,4 +43,7 @@ def safety_stock(mode, value, service_level, demand_rate, demand_std, lead_time,
 
 
 def _fmt(number):
+    """A quantity as a planner reads it: 45, 12.5, 0.333 (no trailing zeros)."""
+    if number == int(number):
+        return str(int(number))
     return f"{number:.3f}".rstrip("0").rstrip(".")

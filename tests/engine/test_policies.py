@@ -1,0 +1,106 @@
+import pytest
+
+from vmi_management.engine import plan, plan_line, round_down, round_up
+
+
+def test_position_is_on_hand_plus_on_order_minus_committed(line):
+    decision = plan_line(line(on_hand=8, on_order=5, committed=4))
+    assert decision.position == 9
+    assert decision.order_qty == 41
+
+
+def test_min_max_orders_up_to_max_below_min(line):
+    decision = plan_line(line(on_hand=4))
+    assert decision.triggered
+    assert decision.trigger_level == 10 and decision.target_level == 50
+    assert decision.raw_qty == 46 and decision.order_qty == 46
+    assert decision.reason == "position 4 < min 10: order up to max 50 = 46"
+
+
+def test_trigger_is_strict(line):
+    at_min = plan_line(line(on_hand=10))
+    assert not at_min.triggered and at_min.order_qty == 0
+    assert at_min.reason == "position 10 ≥ min 10: no order"
+    assert plan_line(line(on_hand=9.999)).order_qty == pytest.approx(40.001)
+
+
+@pytest.mark.parametrize(("on_hand", "expected"), [(25, 12), (5, 36), (6, 24), (18, 12), (30, 0)])
+def test_reorder_point_orders_the_smallest_multiple_of_q_reaching_s(line, on_hand, expected):
+    decision = plan_line(line(policy="reorder_point", reorder_point=30, order_qty=12, on_hand=on_hand))
+    assert decision.order_qty == expected
+    assert decision.position + decision.order_qty >= 30
+
+
+def test_days_of_supply_from_forecast_lead_time_and_safety_stock(line):
+    decision = plan_line(line(
+        policy="days_of_supply", target_days=5, lead_time_days=2, lead_time_buffer_days=1,
+        safety_stock_mode="fixed", safety_stock_value=4, demand=(3.0,) * 10, on_hand=10,
+    ))
+    assert decision.demand_rate == 3
+    assert decision.lead_time_days == 3
+    assert decision.trigger_level == 3 * 3 + 4
+    assert decision.target_level == 3 * (3 + 5) + 4
+    assert decision.order_qty == 28 - 10
+
+
+def test_days_of_supply_without_history_orders_only_the_safety_stock(line):
+    decision = plan_line(line(policy="days_of_supply", target_days=5, safety_stock_mode="fixed",
+                              safety_stock_value=6, on_hand=2))
+    assert decision.order_qty == 4
+    assert "no_demand_history" in decision.flags
+
+
+def test_moq_then_multiple_then_capacity(line):
+    decision = plan_line(line(on_hand=45, min_qty=50, max_qty=52, moq=10, multiple=4, capacity=100))
+    assert (decision.raw_qty, decision.qty_after_moq, decision.qty_after_multiple, decision.order_qty) == (7, 10, 12, 12)
+    assert decision.reason == ("position 45 < min 50: order up to max 52 = 7; raised to MOQ 10; "
+                               "rounded up to pack of 4 = 12")
+
+
+def test_capacity_wins_over_moq_and_is_flagged(line):
+    decision = plan_line(line(on_hand=45, min_qty=50, max_qty=52, moq=10, multiple=2, capacity=52))
+    assert decision.order_qty == 6
+    assert decision.flags == ("no_demand_history", "capacity_capped", "below_moq_after_cap")
+    assert "capped by capacity 52 to 6" in decision.reason
+
+
+def test_capacity_rounds_down_to_whole_packs(line):
+    decision = plan_line(line(on_hand=0, min_qty=10, max_qty=50, multiple=12, capacity=40))
+    assert decision.order_qty == 36
+    assert "capacity_capped" in decision.flags
+
+
+def test_position_above_capacity_orders_nothing_but_says_so(line):
+    decision = plan_line(line(on_hand=5, on_order=0, committed=0, min_qty=10, max_qty=50, capacity=4))
+    assert decision.order_qty == 0
+    assert decision.triggered and "capacity_capped" in decision.flags
+
+
+def test_rounding_to_the_unit_of_measure(line):
+    assert plan_line(line(on_hand=4.25, rounding=1.0)).order_qty == 46
+    assert plan_line(line(on_hand=4.25, rounding=0.1)).order_qty == pytest.approx(45.8)
+
+
+def test_float_noise_never_adds_a_pack(line):
+    assert round_up(0.1 + 0.2, 0.1) == pytest.approx(0.3)
+    assert round_up(45.00000000001, 5) == 45
+    assert round_down(44.99999999999, 5) == 45
+    assert round_up(0.0, 5) == 0
+
+
+def test_every_step_is_explained(line):
+    decision = plan_line(line(on_hand=5, moq=10, multiple=5, capacity=80))
+    names = [step.name for step in decision.steps]
+    assert names == ["position", "demand rate", "lead time", "lead-time demand", "safety stock", "trigger",
+                     "target", "raw need", "after MOQ", "after pack multiple", "after capacity"]
+    assert all(step.note for step in decision.steps)
+    data = decision.to_dict()
+    assert data["steps"][0] == {"name": "position", "value": 5.0,
+                                "note": "on hand 5 + on order 0 − committed 0"}
+    assert data["flags"] == ["no_demand_history"]
+
+
+def test_plan_keeps_the_order_of_lines(line):
+    decisions = plan([line(product="A", on_hand=1), line(product="B", on_hand=60)])
+    assert [decision.product for decision in decisions] == ["A", "B"]
+    assert [decision.order_qty for decision in decisions] == [49, 0]
