@@ -104,6 +104,8 @@ def generate(env, lines, history_days, seed=7):
                 for product, site, quantity, date in history[start:start + 20000]),
         ))
     env["ir.config_parameter"].set_param("vmi_management.history_days", history_days)
+    for table in ("stock_quant", "stock_move_line", "vmi_agreement_line", "stock_location"):
+        env.cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))  # as autovacuum would after such a load
     env.invalidate_all()
     return agreements, len(vals), len(history)
 
@@ -203,9 +205,9 @@ def main():
     from odoo.modules.registry import Registry
 
     print(f"# VMI replenishment vs Odoo reordering rules ({time.strftime('%Y-%m-%d')})")
+    odoo.tools.config.parse_config(["-d", args.database, f"--addons-path={addons_path}", "--log-level=warn"])
     for lines in args.lines:
         install(args.database, addons_path)
-        odoo.tools.config.parse_config(["-d", args.database, f"--addons-path={addons_path}", "--log-level=warn"])
         run_size(Registry(args.database), lines, args.history_days)
         Registry.delete(args.database)
         odoo.sql_db.close_db(args.database)

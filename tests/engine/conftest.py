@@ -1,13 +1,6 @@
-import sys
-from pathlib import Path
-
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-from vmi_management.engine import LineInput  # noqa: E402
+from vmi_management.engine import LineInput
 
 
 @pytest.fixture

@@ -546,9 +546,10 @@ class VmiAgreement(models.Model):
         for agreement in agreements:
             for site in agreement.location_ids:
                 agreements_by_site.setdefault(site.id, []).append(agreement)
+        site_tree = self.env["stock.location"].with_context(active_test=False)._search(
+            [("id", "child_of", list(agreements_by_site))])
         groups = self.env["stock.quant"]._read_group(
-            [("location_id", "child_of", list(agreements_by_site)),
-             ("company_id", "in", agreements.company_id.ids)],
+            [("location_id", "in", site_tree), ("company_id", "in", agreements.company_id.ids)],
             ["product_id", "location_id", "owner_id", "company_id"], ["quantity:sum"],
         )
         owners = {agreement: agreement._get_stock_owner_values() for agreement in agreements}

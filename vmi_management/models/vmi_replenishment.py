@@ -155,12 +155,13 @@ class VmiReplenishment(models.AbstractModel):
 
         decisions = dict(zip(lines, plan([line._prepare_engine_input(facts[line]) for line in lines],
                                          as_of=fields.Date.to_date(now))))
+        decisions_by_agreement = defaultdict(dict)
+        for line, decision in decisions.items():
+            decisions_by_agreement[line.agreement_id][line] = decision
         for agreement in agreements:
-            agreement_decisions = {line: decision for line, decision in decisions.items()
-                                   if line.agreement_id == agreement}
             try:
                 with self.env.cr.savepoint():
-                    events += self._sync_proposals(run, agreement, agreement_decisions, open_proposals,
+                    events += self._sync_proposals(run, agreement, decisions_by_agreement[agreement], open_proposals,
                                                    partial=only_lines is not None)
             except Exception as error:  # one failing agreement never stops the others
                 _logger.info("VMI replenishment of %s failed", agreement.name, exc_info=True)

@@ -57,11 +57,15 @@ class VmiReplenishmentData(models.AbstractModel):
         sites = lines.location_id
         products = lines.product_id
         site_ids = set(sites.ids)
+        # Sites and their sub-locations, resolved once: plain "IN" conditions keep
+        # the grouped queries below on indexes, where "child_of" on many sites
+        # would test every row against every site's path.
+        site_tree = sites.with_context(active_test=False).search([("id", "child_of", sites.ids)])
         self._add_on_hand(lines, facts)
-        self._add_on_order(lines, facts, products, sites, site_ids, open_proposals)
-        self._add_committed(lines, facts, products, sites, site_ids)
-        self._add_demand(lines, facts, products, sites, site_ids, now)
-        self._add_lead_times(lines, facts, products, sites, site_ids, now)
+        self._add_on_order(lines, facts, products, site_tree, site_ids, open_proposals)
+        self._add_committed(lines, facts, products, site_tree, site_ids)
+        self._add_demand(lines, facts, products, site_tree, site_ids, now)
+        self._add_lead_times(lines, facts, products, site_tree, site_ids, now)
         return facts
 
     # ------------------------------------------------------------------
@@ -123,7 +127,7 @@ class VmiReplenishmentData(models.AbstractModel):
             if (key := (line.agreement_id.id, line.product_id.id, line.location_id.id)) in latest
         }
 
-    def _add_on_order(self, lines, facts, products, sites, site_ids, open_proposals):
+    def _add_on_order(self, lines, facts, products, site_tree, site_ids, open_proposals):
         """Open incoming quantities: pending transfers into the sites and VMI orders not yet shipped.
 
         The open proposals of the agreements being evaluated are left out: the
@@ -139,7 +143,7 @@ class VmiReplenishmentData(models.AbstractModel):
                 ("product_id", "in", products.ids),
                 ("state", "in", PENDING_MOVE_STATES),
                 ("id", "not in", proposal_moves.ids),
-                "|", ("location_dest_id", "child_of", sites.ids), ("location_final_id", "child_of", sites.ids),
+                "|", ("location_dest_id", "in", site_tree.ids), ("location_final_id", "in", site_tree.ids),
             ],
             ["product_id", "location_id", "location_dest_id", "location_final_id"], ["product_qty:sum"],
         )
@@ -155,7 +159,7 @@ class VmiReplenishmentData(models.AbstractModel):
             groups = self.env[line_model]._read_group(
                 [
                     ("product_id", "in", products.ids),
-                    ("order_id.vmi_location_id", "in", sites.ids),
+                    ("order_id.vmi_location_id", "in", list(site_ids)),
                     ("order_id.state", "in", open_states),
                     ("order_id", "not in", replaced),
                 ],
@@ -193,14 +197,14 @@ class VmiReplenishmentData(models.AbstractModel):
                 and self._site_of(move.location_dest_id, site_ids) == line.location_id.id
             )
 
-    def _add_committed(self, lines, facts, products, sites, site_ids):
+    def _add_committed(self, lines, facts, products, site_tree, site_ids):
         """Stock promised out of the sites: reserved or waiting moves leaving a site."""
         committed = defaultdict(float)
         groups = self.env["stock.move"]._read_group(
             [
                 ("product_id", "in", products.ids),
                 ("state", "in", RESERVED_MOVE_STATES),
-                ("location_id", "child_of", sites.ids),
+                ("location_id", "in", site_tree.ids),
             ],
             ["product_id", "location_id", "location_dest_id"], ["product_qty:sum"],
         )
@@ -212,7 +216,7 @@ class VmiReplenishmentData(models.AbstractModel):
             if line.agreement_id._site_kind() != "customer_location":
                 facts[line].committed = committed.get((line.product_id.id, line.location_id.id), 0.0)
 
-    def _add_demand(self, lines, facts, products, sites, site_ids, now):
+    def _add_demand(self, lines, facts, products, site_tree, site_ids, now):
         """Daily consumption history: done moves out of the sites to customers, production or losses.
 
         Only stock of the agreed owner counts; the history ends the day before
@@ -226,8 +230,9 @@ class VmiReplenishmentData(models.AbstractModel):
             [
                 ("product_id", "in", products.ids),
                 ("state", "=", "done"),
-                ("location_id", "child_of", sites.ids),
-                ("location_dest_id.usage", "in", CONSUMPTION_USAGES),
+                ("location_id", "in", site_tree.ids),
+                ("location_dest_id", "in", self.env["stock.location"].with_context(active_test=False)._search(
+                    [("usage", "in", CONSUMPTION_USAGES)])),
                 ("date", ">=", fields.Datetime.to_datetime(start)),
                 ("date", "<", fields.Datetime.to_datetime(end + timedelta(days=1))),
             ],
@@ -291,7 +296,7 @@ class VmiReplenishmentData(models.AbstractModel):
             if (key := (line.agreement_id.id, line.product_id.id, line.location_id.id)) in series
         }
 
-    def _add_lead_times(self, lines, facts, products, sites, site_ids, now):
+    def _add_lead_times(self, lines, facts, products, site_tree, site_ids, now):
         """Lead time per line, and its variability measured on recent receipts at the site.
 
         The line's own lead time wins (its buffer is added by the engine); otherwise Odoo's: the vendor's delay
@@ -318,7 +323,7 @@ class VmiReplenishmentData(models.AbstractModel):
             [
                 ("product_id", "in", products.ids),
                 ("state", "=", "done"),
-                ("location_dest_id", "child_of", sites.ids),
+                ("location_dest_id", "in", site_tree.ids),
                 ("is_inventory", "=", False),
                 ("date", ">=", now - timedelta(days=LEAD_TIME_SAMPLE_DAYS)),
             ],
