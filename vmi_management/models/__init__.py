@@ -17,4 +17,5 @@ from . import (
     vmi_replenishment_run_event,
     vmi_stock_report,
     vmi_stock_report_line,
+    vmi_shipment_notice,
 )

@@ -6,6 +6,10 @@ class StockMove(models.Model):
 
     vmi_line_id = fields.Many2one("vmi.agreement.line", string="VMI Line", index="btree_not_null",
                                   readonly=True, copy=False)
+    vmi_stock_report_id = fields.Many2one(
+        "vmi.stock.report", string="VMI Stock Report", index="btree_not_null", readonly=True, copy=False,
+        help="The customer count this inventory adjustment applied.",
+    )
 
     def _vmi_owner_context(self):
         """Reserve only stock of the owner the agreement manages.

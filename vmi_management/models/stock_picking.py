@@ -10,6 +10,7 @@ class StockPicking(models.Model):
     _vmi_qty_field = "product_uom_qty"
     _vmi_open_states = ("draft",)
 
+    vmi_shipment_notice_ids = fields.One2many("vmi.shipment.notice", "picking_id", string="Shipment Notices")
     vmi_currency_id = fields.Many2one(related="company_id.currency_id", string="VMI Currency")
     vmi_value = fields.Monetary(
         string="Consigned Value", compute="_compute_vmi_value", currency_field="vmi_currency_id",
@@ -27,6 +28,26 @@ class StockPicking(models.Model):
     def action_confirm(self):
         self._vmi_check_approval()
         return super().action_confirm()
+
+    def _action_done(self):
+        result = super()._action_done()
+        shipments = self.filtered(lambda picking: picking.state == "done" and picking._vmi_shipment_site())
+        if shipments:
+            self.env["vmi.shipment.notice"]._create_for_pickings(shipments)
+        return result
+
+    def _vmi_shipment_agreement(self):
+        """The agreement of this transfer: its own (consignment) or its sale order's (delivery)."""
+        self.ensure_one()
+        return self.vmi_agreement_id or self.sale_id.vmi_agreement_id
+
+    def _vmi_shipment_site(self):
+        """The customer site this transfer delivered under an agreement where we are the vendor, if any."""
+        self.ensure_one()
+        agreement = self._vmi_shipment_agreement()
+        if agreement.role != "vendor":
+            return self.env["stock.location"]
+        return (self.location_dest_id | self.move_ids.location_dest_id) & agreement.location_ids
 
     def _vmi_prepare_vals(self, agreement, site):
         warehouse = agreement.warehouse_id

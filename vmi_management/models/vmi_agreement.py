@@ -2,6 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 MANAGER_GROUP = "vmi_management.group_vmi_manager"
 
@@ -159,6 +160,16 @@ class VmiAgreement(models.Model):
     purchase_order_ids = fields.One2many("purchase.order", "vmi_agreement_id", string="Purchase Orders")
     picking_ids = fields.One2many("stock.picking", "vmi_agreement_id", string="Transfers")
     replenishment_count = fields.Integer(compute="_compute_replenishment_count", string="Replenishments")
+    stock_report_ids = fields.One2many("vmi.stock.report", "agreement_id", string="Stock Reports")
+    stock_report_count = fields.Integer(compute="_compute_stock_report_count", string="Stock Report Count")
+    last_stock_report_date = fields.Datetime(
+        string="Last Data Received", readonly=True, copy=False,
+        help="As-of moment of the latest stock report applied, whatever its channel.",
+    )
+    is_data_stale = fields.Boolean(
+        string="Stale Data", compute="_compute_is_data_stale", search="_search_is_data_stale",
+        help="No stock report applied within the agreement's maximum data age: decisions rest on old data.",
+    )
     data_sharing_terms = fields.Html(
         help="What the customer shares (on hand, consumption, forecasts), how often, "
              "through which channel, and who may see it.",
@@ -179,6 +190,63 @@ class VmiAgreement(models.Model):
     def _compute_replenishment_count(self):
         for agreement in self:
             agreement.replenishment_count = len(agreement._replenishment_documents())
+
+    @api.depends("stock_report_ids")
+    def _compute_stock_report_count(self):
+        counts = dict(self.env["vmi.stock.report"]._read_group(
+            [("agreement_id", "in", self.ids)], ["agreement_id"], ["__count"]))
+        for agreement in self:
+            agreement.stock_report_count = counts.get(agreement, 0)
+
+    def _stale_data_limit(self):
+        """The oldest acceptable data moment, or None where staleness does not apply.
+
+        Only a vendor depends on the customer's data; when we are the customer,
+        the managed stock is in our own books. Zero days switches the check off.
+        """
+        self.ensure_one()
+        if self.role != "vendor" or self.state not in ("pilot", "active") or self.max_data_age_days <= 0:
+            return None
+        return fields.Datetime.now() - relativedelta(days=self.max_data_age_days)
+
+    @api.depends("last_stock_report_date", "max_data_age_days", "state", "role")
+    def _compute_is_data_stale(self):
+        for agreement in self:
+            limit = agreement._stale_data_limit()
+            agreement.is_data_stale = bool(limit) and (
+                not agreement.last_stock_report_date or agreement.last_stock_report_date < limit)
+
+    def _search_is_data_stale(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Search stale data with = or != and a true/false value."))
+        self.flush_model(["role", "state", "max_data_age_days", "last_stock_report_date"])
+        stale = SQL(
+            """(SELECT id FROM vmi_agreement
+                WHERE role = 'vendor' AND state IN ('pilot', 'active') AND max_data_age_days > 0
+                  AND (last_stock_report_date IS NULL
+                       OR last_stock_report_date < (now() AT TIME ZONE 'UTC') - make_interval(days => max_data_age_days)))""")
+        return [("id", "in" if (operator == "=") == value else "not in", stale)]
+
+    def _update_last_stock_report_date(self):
+        """Record when each agreement last received data it could apply."""
+        latest = dict(self.env["vmi.stock.report"]._read_group(
+            [("agreement_id", "in", self.ids), ("state", "in", ("processed", "partially_rejected"))],
+            ["agreement_id"], ["date_as_of:max"]))
+        for agreement in self:
+            agreement.last_stock_report_date = latest.get(agreement, False)
+
+    def action_view_stock_reports(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("vmi_management.vmi_stock_report_action")
+        action["domain"] = [("agreement_id", "=", self.id)]
+        action["context"] = {"default_agreement_id": self.id}
+        return action
+
+    def action_upload_stock_report(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("vmi_management.vmi_stock_report_upload_action")
+        action["context"] = {"default_agreement_id": self.id}
+        return action
 
     def _replenishment_documents(self):
         """The orders or transfers this agreement proposed, whichever kind its sites use."""

@@ -113,7 +113,7 @@ class VmiReplenishmentData(models.AbstractModel):
                       report.date_as_of
                  FROM vmi_stock_report_line line
                  JOIN vmi_stock_report report ON report.id = line.report_id
-                WHERE line.state = 'accepted'
+                WHERE line.state = 'accepted' AND line.on_hand_reported
                   AND report.state IN ('processed', 'partially_rejected')
                   AND report.agreement_id IN %s AND line.product_id IN %s
              ORDER BY report.agreement_id, line.product_id, line.location_id,
@@ -278,12 +278,13 @@ class VmiReplenishmentData(models.AbstractModel):
                 ("report_id.date_as_of", ">=", fields.Datetime.to_datetime(start)),
                 ("quantity_consumed", ">", 0),
             ],
-            ["agreement_id", "product_id", "location_id", "quantity_consumed", "date_period_start", "report_id"],
+            ["agreement_id", "product_id", "location_id", "quantity_consumed", "date_period_start",
+             "date_period_end", "report_id"],
         )
         days = (end - start).days + 1
         series = {}
         for report_line in report_lines:
-            last = fields.Date.to_date(report_line.report_id.date_as_of)
+            last = report_line.date_period_end or fields.Date.to_date(report_line.report_id.date_as_of)
             first = report_line.date_period_start or last
             period = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
             daily = series.setdefault(

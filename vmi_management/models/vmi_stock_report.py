@@ -1,12 +1,39 @@
+import hashlib
+from datetime import timedelta
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from ..intake import parse_document
+
+# Clocks of the customer's systems drift; a report a few minutes "ahead" is not from the future.
+FUTURE_TOLERANCE = timedelta(minutes=15)
+
+EDI_FORMATS = ("x12_852", "edifact_invrpt", "edifact_slsrpt")
+
+PAYLOAD_FORMATS = [
+    ("manual", "Typed in"),
+    ("csv", "CSV"),
+    ("xlsx", "Excel (XLSX)"),
+    ("x12_852", "X12 852 Product Activity"),
+    ("edifact_invrpt", "EDIFACT INVRPT"),
+    ("edifact_slsrpt", "EDIFACT SLSRPT"),
+    ("json", "JSON"),
+]
 
 
 class VmiStockReport(models.Model):
     """Stock and consumption data a customer shares for one agreement, as of a moment.
 
-    Where the customer owns the stock, its levels live in the customer's
-    system and reach us only through these reports: the replenishment
-    evaluation reads the latest accepted line per product and site.
+    Every channel (back-office upload, EDI, the HTTP API, the portal) goes
+    through :meth:`_receive`: the raw payload is kept as an attachment, the
+    same payload (or sender reference) received twice is recognised, each
+    line is validated with a reason a customer can act on, and only accepted
+    lines are applied. Where the customer owns the stock, its levels reach us
+    only through these reports (the scheduler reads the latest accepted line
+    per product and site); where the stock is in our books, a count adjusts
+    the quants at the site and the difference becomes consumption.
     """
 
     _name = "vmi.stock.report"
@@ -28,14 +55,199 @@ class VmiStockReport(models.Model):
     date_as_of = fields.Datetime(string="Stock As Of", required=True, default=fields.Datetime.now,
                                  help="The moment the reported quantities were true at the site.")
     date_received = fields.Datetime(string="Received", readonly=True, default=fields.Datetime.now)
+    date_period_start = fields.Date(string="Period Start", help="First day of the consumption period reported.")
     state = fields.Selection(
         [("received", "Received"), ("processed", "Processed"), ("partially_rejected", "Partially Rejected"),
          ("rejected", "Rejected")],
         default="received", required=True, tracking=True,
     )
     line_ids = fields.One2many("vmi.stock.report.line", "report_id", string="Lines")
+    payload_format = fields.Selection(PAYLOAD_FORMATS, string="Format", default="manual", required=True,
+                                      readonly=True)
+    reference = fields.Char(
+        string="Sender Reference", readonly=True, index="btree_not_null", copy=False,
+        help="The sender's own document number (X12 XQ04, EDIFACT BGM, or given to the API). "
+             "A second report with the same reference is recognised as a repeat.",
+    )
+    checksum = fields.Char(readonly=True, copy=False, help="SHA-256 of the raw payload: the same payload "
+                                                              "received twice is applied once.")
+    attachment_id = fields.Many2one("ir.attachment", string="Raw Payload", readonly=True, copy=False)
+    problems = fields.Text(readonly=True, help="Problems with the document as a whole.")
+    line_count = fields.Integer(compute="_compute_line_counts", string="Line Count")
+    rejected_line_count = fields.Integer(compute="_compute_line_counts", string="Rejected Lines")
+    adjustment_move_ids = fields.One2many("stock.move", "vmi_stock_report_id", string="Count Adjustments")
+
+    _sql_constraints = [
+        ("checksum_unique", "UNIQUE(agreement_id, checksum)",
+         "This payload has already been received for this agreement."),
+    ]
 
     @api.depends("agreement_id.name", "date_as_of")
     def _compute_name(self):
         for report in self:
             report.name = f"{report.agreement_id.name or ''} · {fields.Datetime.to_string(report.date_as_of) or ''}"
+
+    def _compute_line_counts(self):
+        counts = {
+            (report.id, state): count for report, state, count in self.env["vmi.stock.report.line"]._read_group(
+                [("report_id", "in", self.ids)], ["report_id", "state"], ["__count"])
+        }
+        for report in self:
+            report.rejected_line_count = counts.get((report.id, "rejected"), 0)
+            report.line_count = report.rejected_line_count + counts.get((report.id, "accepted"), 0)
+
+    # ------------------------------------------------------------------
+    # Intake
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _receive(self, agreement, payload, *, source, filename="", date_as_of=None, parsed=None):
+        """Take in one payload for ``agreement`` from any channel, keep it, and apply what is valid.
+
+        :param bytes payload: the document exactly as received; kept as an attachment
+        :param str source: a ``source`` selection value
+        :param datetime date_as_of: when the stock was counted, for formats that do not say it
+        :param parsed: an already parsed :class:`~vmi_management.intake.ParsedReport`
+                       (the API's JSON lines); parsed from ``payload`` otherwise
+        :returns: ``(report, repeated)``: the new report, or the earlier report
+                  with the same payload or sender reference, which is not applied again
+        """
+        parsed = parsed or parse_document(payload, filename)
+        checksum = hashlib.sha256(payload).hexdigest()
+        earlier = self._find_earlier_receipt(agreement, checksum, parsed.reference)
+        if earlier:
+            earlier.message_post(body=self.env._(
+                "The same report was received again (%(channel)s, %(name)s) and not applied a second time.",
+                channel=dict(self._fields["source"]._description_selection(self.env))[source],
+                name=filename or parsed.reference or checksum[:12],
+            ))
+            return earlier, True
+        as_of = parsed.as_of or date_as_of or fields.Datetime.now()
+        report = self.create({
+            "agreement_id": agreement.id,
+            "source": source,
+            "date_as_of": as_of,
+            "date_period_start": parsed.period_start,
+            "payload_format": parsed.format,
+            "reference": parsed.reference,
+            "checksum": checksum,
+            "problems": "\n".join(parsed.errors) or False,
+        })
+        report.attachment_id = self.env["ir.attachment"].create({
+            "name": filename or f"{report.reference or report.name}.{parsed.format.split('_')[0]}",
+            "raw": payload,
+            "res_model": self._name,
+            "res_id": report.id,
+        })
+        Line = self.env["vmi.stock.report.line"]
+        Line.create(Line._resolve_codes(agreement, [
+            report._prepare_line_vals(sequence, line, parsed) for sequence, line in enumerate(parsed.lines, 1)
+        ]))
+        report._process()
+        return report, False
+
+    def _find_earlier_receipt(self, agreement, checksum, reference):
+        same = ["|", ("checksum", "=", checksum), ("reference", "=", reference)] if reference \
+            else [("checksum", "=", checksum)]
+        return self.search([("agreement_id", "=", agreement.id)] + same, limit=1)
+
+    def _prepare_line_vals(self, sequence, line, parsed):
+        """Values of a report line from a parsed line, kept whatever its state: nothing is lost."""
+        self.ensure_one()
+        return {
+            "report_id": self.id,
+            "sequence": sequence,
+            "source_ref": line.ref,
+            "product_code": " / ".join(line.product_codes),
+            "location_code": line.location_code,
+            "on_hand_reported": line.on_hand is not None,
+            "quantity_on_hand": line.on_hand or 0.0,
+            "quantity_consumed": line.consumed or 0.0,
+            "quantity_forecast": line.forecast or 0.0,
+            "date_period_start": line.period_start or parsed.period_start,
+            "date_period_end": line.period_end or parsed.period_end,
+            "uom_code": line.uom,
+            "state": "rejected" if line.error else "accepted",
+            "rejection_reason": line.error or False,
+        }
+
+    def action_process(self):
+        """Validate and apply a report typed in the back office."""
+        for report in self:
+            if report.state != "received":
+                raise UserError(self.env._("Report %(name)s has already been processed.", name=report.name))
+        self._process()
+        return True
+
+    def _process(self):
+        """Validate every line and apply the accepted ones; set the report's state from theirs."""
+        for report in self:
+            lines = report.line_ids
+            blocking = report._check_document()
+            if blocking:
+                lines.filtered(lambda line: line.state == "accepted").write(
+                    {"state": "rejected", "rejection_reason": blocking})
+            else:
+                lines._check_lines()
+                lines.filtered(lambda line: line.state == "accepted")._apply()
+            states = set(lines.mapped("state"))
+            report.state = (
+                "rejected" if "accepted" not in states
+                else "partially_rejected" if "rejected" in states else "processed"
+            )
+        self.agreement_id._update_last_stock_report_date()
+
+    def _check_document(self):
+        """Why nothing of this report can be applied, or False."""
+        self.ensure_one()
+        agreement = self.agreement_id
+        if self.problems:
+            return self.env._("Not applied: the document is malformed (see the report's problems).")
+        if agreement.state == "terminated":
+            return self.env._("Agreement %(agreement)s is terminated: its stock is no longer managed.",
+                              agreement=agreement.name)
+        if self.date_as_of > fields.Datetime.now() + FUTURE_TOLERANCE:
+            return self.env._("The report is dated %(date)s, in the future: send the moment the stock was "
+                              "counted.", date=fields.Datetime.to_string(self.date_as_of))
+        if not self.line_ids:
+            return self.env._("The report has no lines.")
+        return False
+
+    def _latest_applied_count(self, keys):
+        """When each (agreement, product, site) was last counted by an applied report line.
+
+        :param keys: iterable of ``(agreement_id, product_id, location_id)``
+        :returns: dict ``{key: (as-of datetime, report name)}``
+        """
+        keys = list(keys)
+        if not keys:
+            return {}
+        self.env["vmi.stock.report"].flush_model()
+        self.env["vmi.stock.report.line"].flush_model()
+        self.env.cr.execute(SQL(
+            """SELECT DISTINCT ON (report.agreement_id, line.product_id, line.location_id)
+                      report.agreement_id, line.product_id, line.location_id, report.date_as_of, report.name
+                 FROM vmi_stock_report_line line
+                 JOIN vmi_stock_report report ON report.id = line.report_id
+                WHERE line.state = 'accepted' AND line.on_hand_reported AND report.id NOT IN %s
+                  AND report.state IN ('processed', 'partially_rejected')
+                  AND (report.agreement_id, line.product_id, line.location_id) IN %s
+             ORDER BY report.agreement_id, line.product_id, line.location_id, report.date_as_of DESC""",
+            tuple(self.ids) or (0,), tuple(keys),
+        ))
+        return {(agreement, product, location): (as_of, name)
+                for agreement, product, location, as_of, name in self.env.cr.fetchall()}
+
+    # ------------------------------------------------------------------
+    # Views
+    # ------------------------------------------------------------------
+
+    def action_download_payload(self):
+        self.ensure_one()
+        if not self.attachment_id:
+            raise UserError(self.env._("Report %(name)s was typed in: it has no raw payload.", name=self.name))
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{self.attachment_id.id}?download=true",
+            "target": "self",
+        }

@@ -1,27 +1,245 @@
-from odoo import fields, models
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.tools import float_is_zero
+
+# Several candidate product identifiers of one parsed line (buyer's, vendor's, GTIN) are kept in one field.
+CODE_SEPARATOR = " / "
 
 
 class VmiStockReportLine(models.Model):
-    """One product at one site in a customer's stock report, and whether it was accepted."""
+    """One product at one site in a customer's stock report, and whether it was accepted.
+
+    A line keeps the codes exactly as the customer sent them, so a rejected
+    line can be corrected and sent again; ``product_id`` and ``location_id``
+    are what they resolved to.
+    """
 
     _name = "vmi.stock.report.line"
     _description = "VMI Stock Report Line"
-    _order = "report_id, id"
+    _order = "report_id, sequence, id"
     _check_company_auto = True
 
     report_id = fields.Many2one("vmi.stock.report", required=True, ondelete="cascade", index=True)
+    sequence = fields.Integer(default=10)
     company_id = fields.Many2one(related="report_id.company_id", store=True, index=True)
     agreement_id = fields.Many2one(related="report_id.agreement_id", store=True, index=True)
+    source_ref = fields.Char(string="Source Position", help="Where the line is in the document sent.")
+    product_code = fields.Char(string="Product Code Sent")
+    location_code = fields.Char(string="Location Code Sent")
+    uom_code = fields.Char(string="Unit Sent")
     product_id = fields.Many2one("product.product", index=True, check_company=True)
     location_id = fields.Many2one("stock.location", string="Site Location", index=True, check_company=True)
+    on_hand_reported = fields.Boolean(
+        string="Count Reported", default=True,
+        help="The line carries an on-hand count. Sales-only lines (an X12 852 QS activity, an "
+             "EDIFACT SLSRPT) report consumption and leave the stock level as it was.",
+    )
     quantity_on_hand = fields.Float(string="On Hand", digits="Product Unit of Measure")
     quantity_consumed = fields.Float(
         string="Consumed", digits="Product Unit of Measure",
         help="Quantity consumed or sold over the report period.",
     )
-    date_period_start = fields.Date(
-        string="Period Start", help="First day of the consumption period; it ends on the report's as-of day.",
+    quantity_forecast = fields.Float(string="Forecast", digits="Product Unit of Measure")
+    quantity_difference = fields.Float(
+        string="Count Difference", digits="Product Unit of Measure", readonly=True,
+        help="Counted minus the managed stock in our books at the site; a shortfall is consumption.",
     )
+    date_period_start = fields.Date(
+        string="Period Start", help="First day of the consumption period; it ends on the period end or, "
+                                    "when none is given, on the report's as-of day.",
+    )
+    date_period_end = fields.Date(string="Period End")
     state = fields.Selection([("accepted", "Accepted"), ("rejected", "Rejected")], default="accepted",
                              required=True)
     rejection_reason = fields.Char()
+
+    def _reject(self, reason):
+        self.write({"state": "rejected", "rejection_reason": reason})
+
+    # ------------------------------------------------------------------
+    # Matching codes, on the values of a whole report before they are created
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _resolve_codes(self, agreement, vals_list):
+        """Resolve the product and site codes sent into the agreement's products and sites, in place.
+
+        A product is found by the customer's own code on an agreement line,
+        our internal reference, or its barcode; a site by its barcode or name
+        (or alone, when the agreement has a single site). Working on the
+        values before they are created keeps a 100,000-line report to one
+        product query and one insert.
+        """
+        products = self._products_by_code(agreement, {
+            code for vals in vals_list for code in (vals.get("product_code") or "").split(CODE_SEPARATOR) if code
+        })
+        sites = {
+            key.casefold(): site for site in agreement.location_ids
+            for key in (site.barcode, site.name, site.complete_name) if key
+        }
+        site_names = ", ".join(agreement.location_ids.mapped("name")) or "-"
+        for vals in vals_list:
+            if vals.get("state") == "rejected":
+                continue
+            codes = (vals.get("product_code") or "").split(CODE_SEPARATOR)
+            product = next((products[code] for code in codes if code in products), None)
+            location_code = vals.get("location_code") or ""
+            site = sites.get(location_code.casefold()) if location_code else (
+                agreement.location_ids if len(agreement.location_ids) == 1 else None)
+            if not product:
+                reason = self.env._(
+                    "Unknown product code %(code)s: it is neither your code on agreement %(agreement)s nor one of "
+                    "our internal references or barcodes.", code=vals.get("product_code"), agreement=agreement.name)
+            elif not site and location_code:
+                reason = self.env._("Unknown location %(code)s: the sites of agreement %(agreement)s are "
+                                    "%(sites)s.", code=location_code, agreement=agreement.name, sites=site_names)
+            elif not site:
+                reason = self.env._("No location given, and agreement %(agreement)s has several sites (%(sites)s): "
+                                    "say which.", agreement=agreement.name, sites=site_names)
+            else:
+                vals.update(product_id=product.id, location_id=site.id)
+                continue
+            vals.update(state="rejected", rejection_reason=reason)
+        return vals_list
+
+    def _products_by_code(self, agreement, codes):
+        by_code = {
+            agreement_line.customer_product_code: agreement_line.product_id
+            for agreement_line in agreement.line_ids if agreement_line.customer_product_code
+        }
+        ours = self.env["product.product"].with_context(active_test=False).search_fetch(
+            ["|", ("default_code", "in", list(codes)), ("barcode", "in", list(codes))],
+            ["default_code", "barcode"],
+        )
+        for product in ours:
+            for code in (product.default_code, product.barcode):
+                if code:
+                    by_code.setdefault(code, product)
+        return by_code
+
+    # ------------------------------------------------------------------
+    # Checks that need the resolved product and site
+    # ------------------------------------------------------------------
+
+    def _check_lines(self):
+        """Reject incomplete lines, lines the agreement does not manage, duplicates, and data older than what
+        was applied."""
+        lines = self.filtered(lambda line: line.state == "accepted")
+        if not lines:
+            return
+        report = lines.report_id.ensure_one()
+        agreement = report.agreement_id
+        incomplete = lines.filtered(lambda line: not (line.product_id and line.location_id))
+        incomplete._reject(self.env._("Say which product and which site this line is for."))
+        lines -= incomplete
+        managed = {(line.product_id, line.location_id) for line in agreement.line_ids}
+        for line in lines.filtered(lambda line: (line.product_id, line.location_id) not in managed):
+            line._reject(self.env._("%(product)s is not managed at %(site)s under agreement %(agreement)s.",
+                                    product=line.product_id.display_name, site=line.location_id.name,
+                                    agreement=agreement.name))
+        lines = lines.filtered(lambda line: line.state == "accepted")
+        by_key = defaultdict(lambda: self.browse())
+        for line in lines:
+            by_key[line.product_id, line.location_id] |= line
+        for (product, site), same in by_key.items():
+            if len(same) > 1:
+                same._reject(self.env._(
+                    "%(product)s at %(site)s appears more than once in this report (%(refs)s): send one line "
+                    "per product and site.", product=product.display_name, site=site.name,
+                    refs=", ".join(same.mapped(lambda line: line.source_ref or str(line.sequence)))))
+        # A count older than one applied would turn the stock back; consumption of any period still counts.
+        lines = lines.filtered(lambda line: line.state == "accepted" and line.on_hand_reported)
+        applied = report._latest_applied_count(
+            (agreement.id, line.product_id.id, line.location_id.id) for line in lines)
+        for line in lines:
+            as_of, name = applied.get((agreement.id, line.product_id.id, line.location_id.id), (None, None))
+            if as_of and as_of > report.date_as_of:
+                line._reject(self.env._(
+                    "A newer count (%(name)s) has already been applied for this product and site; this one is "
+                    "kept but not applied.", name=name))
+        if agreement._site_kind() != "customer_location":
+            for line in lines.filtered(lambda line: line.state == "accepted" and line.on_hand_reported
+                                       and line.product_id.tracking != "none"):
+                line._reject(self.env._(
+                    "%(product)s is tracked by lots or serial numbers: count it per lot in Inventory › Physical "
+                    "Inventory.", product=line.product_id.display_name))
+
+    # ------------------------------------------------------------------
+    # Applying counts to stock in our books
+    # ------------------------------------------------------------------
+
+    def _apply(self):
+        """Make the managed stock at each site equal the count, where that stock is in our books.
+
+        Where the customer owns the stock, accepted lines are the data the
+        scheduler reads and nothing else changes. Otherwise (consignment at
+        the customer, or a site in our warehouse) each counted line becomes
+        inventory adjustments carrying the agreed owner; a shortfall leaves
+        the site as consumption, which the demand history then sees.
+        """
+        counted = self.filtered("on_hand_reported")
+        if not counted:
+            return
+        agreement = counted.agreement_id.ensure_one()
+        if agreement._site_kind() == "customer_location":
+            return
+        held = counted._read_held_stock(agreement)
+        move_vals = []
+        for line in counted:
+            holdings = held.get((line.product_id.id, line.location_id.id), [])
+            difference = line.quantity_on_hand - sum(quantity for __, __, quantity in holdings)
+            line.quantity_difference = difference
+            if not float_is_zero(difference, precision_rounding=line.product_id.uom_id.rounding):
+                move_vals += line._prepare_count_move_vals(agreement, difference, holdings)
+        if move_vals:
+            self.env["stock.move"].sudo().with_context(inventory_mode=False).create(move_vals)._action_done()
+
+    def _read_held_stock(self, agreement):
+        """Managed quants under each counted site, largest first: ``{(product, site): [(location, owner, qty)]}``."""
+        sites = {site.id for site in self.location_id}
+        groups = self.env["stock.quant"].sudo()._read_group(
+            [("product_id", "in", self.product_id.ids), ("location_id", "child_of", list(sites)),
+             ("owner_id", "in", agreement._get_stock_owner_values()),
+             ("company_id", "=", agreement.company_id.id)],
+            ["product_id", "location_id", "owner_id"], ["quantity:sum"],
+        )
+        held = defaultdict(list)
+        for product, location, owner, quantity in groups:
+            site = next(int(ancestor) for ancestor in location.parent_path.strip("/").split("/")
+                        if int(ancestor) in sites)
+            held[product.id, site].append((location, owner, quantity))
+        for holdings in held.values():
+            holdings.sort(key=lambda holding: -holding[2])
+        return held
+
+    def _prepare_count_move_vals(self, agreement, difference, holdings):
+        """Inventory moves that bring the managed stock at this line's site to the count.
+
+        An excess arrives at the site itself, owned as the agreement says; a
+        shortfall is taken from the quants holding the stock, largest first.
+        """
+        self.ensure_one()
+        inventory_loss = self.product_id.with_company(agreement.company_id).property_stock_inventory
+        owner = agreement.stock_owner_id if agreement.stock_owner_id != agreement.company_id.partner_id \
+            else self.env["res.partner"]
+        if difference > 0:
+            return [self._prepare_inventory_move_vals(agreement, owner, difference, inventory_loss, self.location_id)]
+        vals_list, missing = [], -difference
+        for location, holder, quantity in holdings:
+            taken = min(quantity, missing)
+            if taken > 0:
+                vals_list.append(self._prepare_inventory_move_vals(agreement, holder, taken, location, inventory_loss))
+                missing -= taken
+        return vals_list
+
+    def _prepare_inventory_move_vals(self, agreement, owner, quantity, source, destination):
+        quant = self.env["stock.quant"].new({
+            "product_id": self.product_id.id, "location_id": self.location_id.id,
+            "owner_id": owner.id, "company_id": agreement.company_id.id,
+        })
+        name = self.env._("VMI count %(report)s", report=self.report_id.name)
+        return {
+            **quant.with_context(inventory_name=name)._get_inventory_move_values(quantity, source, destination),
+            "vmi_stock_report_id": self.report_id.id,
+        }

@@ -31,15 +31,18 @@ class TestReplenishmentOrders(VmiCommon):
         return agreement, agreement.line_ids, agreement.line_ids.location_id
 
     def report_stock(self, agreement, product, site, on_hand, as_of=None, consumed=0.0, period_start=None):
-        return self.env["vmi.stock.report"].create({
+        """A stock report typed in the back office, validated and applied."""
+        report = self.env["vmi.stock.report"].create({
             "agreement_id": agreement.id,
             "date_as_of": as_of or fields.Datetime.now(),
-            "state": "processed",
             "line_ids": [Command.create({
                 "product_id": product.id, "location_id": site.id, "quantity_on_hand": on_hand,
                 "quantity_consumed": consumed, "date_period_start": period_start,
             })],
         })
+        report.action_process()
+        self.assertEqual(report.state, "processed", report.line_ids.rejection_reason)
+        return report
 
     def proposals(self, agreement, model):
         return self.env[model].search([("vmi_agreement_id", "=", agreement.id)])

@@ -1,0 +1,19 @@
+"""Customer stock reports in, advance shipping notices out: framework-free.
+
+Parsers turn a customer's document (CSV, Excel, JSON lines, ANSI X12 852,
+UN/EDIFACT INVRPT and SLSRPT) into a :class:`ParsedReport`; they never raise
+on bad input but say what is wrong, per document and per line, so that the
+Odoo layer can keep everything and apply only what is valid. Writers build
+the X12 856 and EDIFACT DESADV of a :class:`Shipment`. No Odoo import here.
+"""
+from .detect import detect_format, parse_document
+from .edifact import build_edifact_desadv, parse_edifact
+from .tabular import csv_template, parse_csv, parse_json_lines, parse_xlsx, xlsx_template
+from .types import ParsedReport, ReportLine, Shipment, ShipmentLine
+from .x12 import build_x12_856, parse_x12_852
+
+__all__ = [
+    "ParsedReport", "ReportLine", "Shipment", "ShipmentLine",
+    "build_edifact_desadv", "build_x12_856", "csv_template", "detect_format", "parse_csv", "parse_document",
+    "parse_edifact", "parse_json_lines", "parse_x12_852", "parse_xlsx", "xlsx_template",
+]

@@ -1,0 +1,174 @@
+"""Reports as rows of named columns: CSV and Excel files, and the HTTP API's JSON lines.
+
+Columns: ``product`` (our reference, barcode or the customer's own code),
+``location`` (site code), ``on_hand``, ``consumed``, ``period_start``,
+``period_end`` and ``forecast``. Names are case- and space-insensitive;
+other columns are ignored; an empty cell means "not reported".
+"""
+import csv
+import io
+from datetime import date
+
+from .types import ParsedReport, ReportLine
+from .values import ValueProblem, check_period, to_date, to_datetime, to_quantity
+
+COLUMNS = ("product", "location", "on_hand", "consumed", "period_start", "period_end", "forecast")
+QUANTITIES = ("on_hand", "consumed", "forecast")
+EXAMPLE = ("FURN-0001", "SITE-NORTH", 12, 5, date(2026, 11, 1), date(2026, 11, 24), None)
+
+
+def _column_name(name):
+    return str(name or "").strip().lower().replace(" ", "_")
+
+
+def _text(value):
+    """A code as text: spreadsheet numbers lose their trailing '.0'."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
+
+
+def _is_blank(values):
+    return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)
+
+
+def read_line(ref, values):
+    """One :class:`ReportLine` from a mapping of column name to the value sent."""
+    where = ref[:1].upper() + ref[1:]
+    problems, numbers, dates = [], {}, {}
+    for name in QUANTITIES:
+        try:
+            numbers[name] = to_quantity(values.get(name), f"{where}, column {name}")
+        except ValueProblem as problem:
+            problems.append(str(problem))
+            numbers[name] = None
+    for name in ("period_start", "period_end"):
+        try:
+            dates[name] = to_date(values.get(name), f"{where}, column {name}")
+        except ValueProblem as problem:
+            problems.append(str(problem))
+            dates[name] = None
+    try:
+        check_period(dates["period_start"], dates["period_end"], where)
+    except ValueProblem as problem:
+        problems.append(str(problem))
+    product = _text(values.get("product"))
+    if not product:
+        problems.append(f"{where}: no product code.")
+    if not problems and numbers["on_hand"] is None and numbers["consumed"] is None:
+        problems.append(f"{where}: neither on_hand nor consumed is given.")
+    return ReportLine(
+        ref=ref, product_codes=(product,) if product else (), location_code=_text(values.get("location")),
+        on_hand=numbers["on_hand"], consumed=numbers["consumed"], forecast=numbers["forecast"],
+        period_start=dates["period_start"], period_end=dates["period_end"], error=" ".join(problems) or None,
+    )
+
+
+def _report_from_rows(fmt, rows):
+    """A report from ``rows``, an iterator of ``(row number, cells)`` whose first item is the header."""
+    report = ParsedReport(format=fmt)
+    try:
+        __, header = next(rows)
+    except StopIteration:
+        report.errors.append("The file is empty: it needs a header row (product, location, on_hand, consumed).")
+        return report
+    columns = [_column_name(name) for name in header]
+    if "product" not in columns:
+        report.errors.append("The file has no product column in its first row; download the template for the "
+                             "expected columns.")
+        return report
+    if "on_hand" not in columns and "consumed" not in columns:
+        report.errors.append("The file has neither an on_hand nor a consumed column.")
+        return report
+    index = {name: columns.index(name) for name in COLUMNS if name in columns}
+    for number, cells in rows:
+        if _is_blank(cells):
+            continue
+        cells = list(cells)
+        report.lines.append(read_line(f"row {number}", {
+            name: cells[position] if position < len(cells) else None for name, position in index.items()
+        }))
+    return report
+
+
+def _decode(data):
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def parse_csv(data):
+    """A report from CSV bytes (UTF-8 or Windows-1252; comma, semicolon or tab separated)."""
+    text = _decode(data)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        return _report_from_rows("csv", enumerate(csv.reader(io.StringIO(text, newline=""), dialect), 1))
+    except csv.Error as error:
+        report = ParsedReport(format="csv")
+        report.errors.append(f"The file is not readable as CSV: {error}.")
+        return report
+
+
+def parse_xlsx(data):
+    """A report from the first sheet of an Excel (.xlsx) workbook."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        rows = list(workbook.worksheets[0].iter_rows(values_only=True)) if workbook.worksheets else []
+    except Exception as error:  # openpyxl raises many kinds on damaged files; all mean the same to the sender
+        report = ParsedReport(format="xlsx")
+        report.errors.append(f"The file is not a readable Excel (.xlsx) workbook: {error or type(error).__name__}.")
+        return report
+    return _report_from_rows("xlsx", enumerate(rows, 1))
+
+
+def parse_json_lines(payload):
+    """A report from the HTTP API's JSON object: ``{"as_of", "reference", "period_start", "period_end", "lines"}``."""
+    report = ParsedReport(format="json")
+    if not isinstance(payload, dict) or not isinstance(payload.get("lines"), list):
+        report.errors.append('The report must be a JSON object with a "lines" list.')
+        return report
+    try:
+        report.as_of = to_datetime(payload.get("as_of"), "as_of")
+        report.period_start = to_date(payload.get("period_start"), "period_start")
+        report.period_end = to_date(payload.get("period_end"), "period_end")
+        check_period(report.period_start, report.period_end, "The report")
+    except ValueProblem as problem:
+        report.errors.append(str(problem))
+    if payload.get("reference") is not None:
+        report.reference = str(payload["reference"])[:128]
+    for position, line in enumerate(payload["lines"]):
+        ref = f"lines[{position}]"
+        if not isinstance(line, dict):
+            report.lines.append(ReportLine(ref=ref, product_codes=(), error=f"{ref}: a line must be a JSON object."))
+            continue
+        report.lines.append(read_line(ref, line))
+    return report
+
+
+def csv_template():
+    """The CSV template offered for download: the columns and one example row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    writer.writerow(["" if value is None else value for value in EXAMPLE])
+    return buffer.getvalue().encode()
+
+
+def xlsx_template():
+    """The Excel template offered for download: the columns and one example row."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Stock report"
+    sheet.append(COLUMNS)
+    sheet.append(EXAMPLE)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

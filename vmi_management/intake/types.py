@@ -1,0 +1,66 @@
+"""The shapes parsers produce and writers consume."""
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    """One product at one location as the customer reported it.
+
+    ``error`` says why the line cannot be accepted as parsed; the line is
+    returned anyway, so that nothing the customer sent is lost.
+    """
+
+    ref: str
+    product_codes: tuple[str, ...]
+    location_code: str = ""
+    on_hand: float | None = None
+    consumed: float | None = None
+    forecast: float | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    uom: str = ""
+    error: str | None = None
+
+
+@dataclass
+class ParsedReport:
+    """A whole document: its identity, its period, its lines and what is wrong with it as a whole."""
+
+    format: str
+    reference: str | None = None
+    interchange_ref: str | None = None
+    sender: str | None = None
+    as_of: datetime | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    lines: list[ReportLine] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ShipmentLine:
+    product_code: str
+    customer_code: str
+    description: str
+    quantity: float
+    uom: str = "EA"
+    lot: str = ""
+
+
+@dataclass(frozen=True)
+class Shipment:
+    """What an advance shipping notice says, whatever its syntax."""
+
+    number: str
+    date_shipped: datetime
+    date_expected: datetime | None
+    order_ref: str
+    sender_id: str
+    sender_name: str
+    receiver_id: str
+    receiver_name: str
+    ship_to_code: str
+    ship_to_name: str
+    lines: list[ShipmentLine]
+    control_number: int

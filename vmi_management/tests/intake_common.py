@@ -1,0 +1,67 @@
+from datetime import timedelta
+
+from odoo import Command, fields
+from odoo.tools import file_open
+
+from .common import VmiCommon
+
+
+class VmiIntakeCommon(VmiCommon):
+    """A running agreement with two sites and three products whose codes match the sample documents.
+
+    The samples in ``tests/samples`` (CSV, X12 852, EDIFACT INVRPT and
+    SLSRPT) name products by our internal reference (FURN-000x), barcode
+    (GTIN) or the customer's own code (CUST-7781), and sites by the
+    barcodes SITE-NORTH and SITE-SOUTH.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.chair, cls.desk, cls.lamp = cls.env["product.product"].create([
+            {"name": name, "default_code": code, "barcode": barcode, "type": "consu", "is_storable": True,
+             "list_price": 20.0}
+            for name, code, barcode in (
+                ("Office Chair", "FURN-0001", "00012345600012"),
+                ("Standing Desk", "FURN-0002", "00012345600029"),
+                ("Desk Lamp", "FURN-0003", "00012345600036"),
+            )
+        ])
+        cls.agreement = cls.intake_agreement(cls.customer, "customer_owned")
+        cls.north, cls.south = cls.agreement.location_ids.sorted("id")
+
+    @classmethod
+    def intake_agreement(cls, customer, ownership, barcodes=("SITE-NORTH", "SITE-SOUTH")):
+        agreement = cls.create_agreement(partner_id=customer.id, ownership=ownership)
+        agreement.action_create_site_locations()
+        sites = agreement.location_ids.sorted("id")
+        for site, barcode in zip(sites, barcodes):
+            site.barcode = barcode
+        agreement.line_ids = [
+            Command.create({
+                "product_id": product.id, "location_id": site.id, "policy": "min_max", "min_qty": 5.0,
+                "max_qty": 40.0, "customer_product_code": code if site == sites[0] else False,
+            })
+            for product, code in ((cls.chair, "CUST-7781"), (cls.desk, "CUST-7782"), (cls.lamp, False))
+            for site in sites
+        ]
+        agreement.action_activate()
+        return agreement
+
+    @staticmethod
+    def sample(name):
+        with file_open(f"vmi_management/tests/samples/{name}", "rb") as sample:
+            return sample.read()
+
+    def receive(self, payload, agreement=None, source="file", filename="report.csv", as_of=None):
+        return self.env["vmi.stock.report"]._receive(
+            agreement or self.agreement, payload, source=source, filename=filename,
+            date_as_of=as_of or fields.Datetime.now() - timedelta(hours=1))
+
+    @staticmethod
+    def csv(*rows, header="product,location,on_hand,consumed"):
+        return "\n".join((header,) + rows).encode()
+
+    @staticmethod
+    def reasons(report):
+        return {line.source_ref: line.rejection_reason for line in report.line_ids if line.state == "rejected"}

@@ -1,0 +1,1 @@
+from . import vmi_stock_report_upload

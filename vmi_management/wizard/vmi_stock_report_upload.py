@@ -1,0 +1,47 @@
+import base64
+
+from odoo import fields, models
+
+from ..intake import parse_document
+from ..models.vmi_stock_report import EDI_FORMATS
+
+
+class VmiStockReportUpload(models.TransientModel):
+    """Upload a customer's stock report file (CSV, Excel, X12 852, EDIFACT INVRPT/SLSRPT) in the back office."""
+
+    _name = "vmi.stock.report.upload"
+    _description = "Upload a VMI Stock Report"
+
+    agreement_id = fields.Many2one(
+        "vmi.agreement", required=True, domain=[("state", "!=", "terminated")],
+    )
+    file = fields.Binary(required=True, help="CSV or Excel with the template's columns, an X12 852, or an "
+                                             "EDIFACT INVRPT or SLSRPT.")
+    filename = fields.Char()
+    date_as_of = fields.Datetime(
+        string="Stock As Of", required=True, default=fields.Datetime.now,
+        help="When the stock in a CSV or Excel file was counted. EDI documents carry their own date.",
+    )
+
+    def action_upload(self):
+        """Receive the file through the same pipeline as every other channel and show the report."""
+        self.ensure_one()
+        payload = base64.b64decode(self.file)
+        parsed = parse_document(payload, self.filename or "")
+        report, __ = self.env["vmi.stock.report"]._receive(
+            self.agreement_id, payload, source="edi" if parsed.format in EDI_FORMATS else "file",
+            filename=self.filename or "", date_as_of=self.date_as_of, parsed=parsed)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "vmi.stock.report",
+            "res_id": report.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def action_download_template(self):
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/vmi/stock-reports/template.{self.env.context.get('template_format', 'csv')}",
+            "target": "self",
+        }
