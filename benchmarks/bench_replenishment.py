@@ -22,28 +22,17 @@ PostgreSQL (as for ./run-tests). Usage:
 """
 import argparse
 import random
-import subprocess
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from odoo_database import configure, fresh_database
+
 PRODUCTS_PER_SITE = 100
-
-
-def install(database, addons_path):
-    subprocess.run(["dropdb", "--if-exists", database], check=True)
-    subprocess.run(
-        [sys.executable, "-c", "import odoo.cli; odoo.cli.main()", "-d", database, f"--addons-path={addons_path}",
-         "-i", "vmi_management", "--without-demo=all", "--stop-after-init", "--log-level=warn"],
-        check=True, cwd=REPO,
-    )
 
 
 def generate(env, lines, history_days, seed=7):
     """N consignment lines with stock and history; returns the agreements."""
-    from odoo import Command, fields
+    from odoo import fields
     from odoo.tools import SQL
 
     rng = random.Random(seed)
@@ -193,25 +182,11 @@ def main():
     parser.add_argument("--database", default="vmi_bench")
     args = parser.parse_args()
 
-    probe = subprocess.run([sys.executable, "-c", "import odoo, os; print(os.path.dirname(odoo.__file__))"],
-                           capture_output=True, text=True)
-    if probe.returncode:
-        sys.exit("Odoo 18 is not importable: this benchmark needs a real Odoo and PostgreSQL.")
-    odoo_root = Path(probe.stdout.strip())
-    addons_path = ",".join(str(path) for path in (REPO, odoo_root / "addons", odoo_root.parent / "addons")
-                           if path.is_dir())
-
-    import odoo
-    from odoo.modules.registry import Registry
-
     print(f"# VMI replenishment vs Odoo reordering rules ({time.strftime('%Y-%m-%d')})")
-    odoo.tools.config.parse_config(["-d", args.database, f"--addons-path={addons_path}", "--log-level=warn"])
+    path = configure(args.database)
     for lines in args.lines:
-        install(args.database, addons_path)
-        run_size(Registry(args.database), lines, args.history_days)
-        Registry.delete(args.database)
-        odoo.sql_db.close_db(args.database)
-        subprocess.run(["dropdb", "--if-exists", args.database], check=True)
+        with fresh_database(args.database, path) as registry:
+            run_size(registry, lines, args.history_days)
 
 
 if __name__ == "__main__":

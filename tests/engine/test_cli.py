@@ -100,9 +100,10 @@ def test_missing_file_is_a_clear_error(tmp_path):
     assert "nope.csv: No such file or directory" in result.stderr
 
 
-def test_engine_never_imports_odoo():
+def test_engine_and_intake_never_import_odoo():
     probe = subprocess.run(
-        [sys.executable, "-c", "import sys, vmi_management.engine, vmi_management.engine.cli; "
+        [sys.executable, "-c", "import sys, vmi_management.engine, vmi_management.engine.cli, "
+         "vmi_management.intake; "
          "print(sorted(name for name in sys.modules if name == 'odoo' or name.startswith('odoo.')))"],
         cwd=REPO, capture_output=True, text=True, check=True,
     )

@@ -8,7 +8,7 @@ import warnings
 from dataclasses import replace
 from datetime import datetime
 
-from pydifact.exceptions import EDISyntaxError, MissingImplementationWarning
+from pydifact.exceptions import EDISyntaxError, MissingImplementationWarning, ValidationError
 from pydifact.parser import Parser
 from pydifact.segmentcollection import Interchange, Message
 from pydifact.segments import Segment
@@ -231,7 +231,7 @@ def parse_edifact(data):
                 report.errors.append(f"Segment 1 ({segment.tag}): an interchange starts with UNB.")
                 return report
             reader.read(segment)
-    except (EDISyntaxError, ValueError, IndexError, TypeError, AttributeError) as error:
+    except (EDISyntaxError, ValidationError, ValueError, IndexError, TypeError, AttributeError) as error:
         report.errors.append(f"Segment {reader.number + 1}: cannot be read: {error}.")
     if not reader.number:
         report.errors.append("The document is empty: an EDIFACT interchange starts with UNA or UNB.")

@@ -34,7 +34,7 @@ def _is_blank(values):
 
 def read_line(ref, values):
     """One :class:`ReportLine` from a mapping of column name to the value sent."""
-    where = ref[:1].upper() + ref[1:]
+    where = ref
     problems, numbers, dates = [], {}, {}
     for name in QUANTITIES:
         try:
@@ -85,7 +85,7 @@ def _report_from_rows(fmt, rows):
         if _is_blank(cells):
             continue
         cells = list(cells)
-        report.lines.append(read_line(f"row {number}", {
+        report.lines.append(read_line(f"Row {number}", {
             name: cells[position] if position < len(cells) else None for name, position in index.items()
         }))
     return report

@@ -42,10 +42,10 @@ class TestStockReportIntake(VmiIntakeCommon):
         self.assertEqual(len(report.line_ids), 5, "nothing is lost")
         self.assertEqual(report.rejected_line_count, 4)
         reasons = self.reasons(report)
-        self.assertRegex(reasons["row 3"], "negative")
-        self.assertRegex(reasons["row 4"], "not a number")
-        self.assertRegex(reasons["row 5"], "Unknown product code NOPE-404")
-        self.assertRegex(reasons["row 6"], "Unknown location MOON-BASE.*SITE|Unknown location MOON-BASE")
+        self.assertRegex(reasons["Row 3"], "negative")
+        self.assertRegex(reasons["Row 4"], "not a number")
+        self.assertRegex(reasons["Row 5"], "Unknown product code NOPE-404")
+        self.assertRegex(reasons["Row 6"], "Unknown location MOON-BASE.*SITE|Unknown location MOON-BASE")
         action = report.action_download_payload()
         self.assertEqual(action["url"], f"/web/content/{report.attachment_id.id}?download=true")
 
@@ -62,8 +62,8 @@ class TestStockReportIntake(VmiIntakeCommon):
         report, __ = self.receive(self.csv("FURN-0001,SITE-NORTH,12,", "FURN-0002,SITE-NORTH,3,",
                                            "00012345600012,SITE-NORTH,14,"))
         reasons = self.reasons(report)
-        self.assertEqual(set(reasons), {"row 2", "row 4"})
-        self.assertRegex(reasons["row 2"], r"more than once .*row 2, row 4")
+        self.assertEqual(set(reasons), {"Row 2", "Row 4"})
+        self.assertRegex(reasons["Row 2"], r"more than once .*Row 2, Row 4")
 
     def test_future_report_is_rejected(self):
         report, __ = self.receive(self.csv("FURN-0001,SITE-NORTH,12,"), as_of=fields.Datetime.now() + timedelta(days=2))
@@ -83,7 +83,7 @@ class TestStockReportIntake(VmiIntakeCommon):
         older, __ = self.receive(self.csv("FURN-0001,SITE-NORTH,30,", "FURN-0002,SITE-NORTH,4,"),
                                  as_of=now - timedelta(days=1))
         self.assertEqual(older.state, "partially_rejected")
-        self.assertRegex(self.reasons(older)["row 2"], f"newer count \\({newer.name}\\)")
+        self.assertRegex(self.reasons(older)["Row 2"], f"newer count \\({newer.name}\\)")
         stock = self.env["vmi.replenishment.data"]._read_reported_stock(self.agreement.line_ids)
         chair_north = self.agreement.line_ids.filtered(lambda line: line.product_id == self.chair
                                                        and line.location_id == self.north)
@@ -91,13 +91,13 @@ class TestStockReportIntake(VmiIntakeCommon):
 
     def test_location_is_required_when_the_agreement_has_several_sites(self):
         report, __ = self.receive(self.csv("FURN-0001,,12,"))
-        self.assertRegex(self.reasons(report)["row 2"], "No location given.*several sites")
+        self.assertRegex(self.reasons(report)["Row 2"], "No location given.*several sites")
 
     def test_product_not_managed_at_the_site(self):
         self.agreement.line_ids.filtered(lambda line: line.product_id == self.lamp
                                          and line.location_id == self.south).unlink()
         report, __ = self.receive(self.csv("FURN-0003,SITE-SOUTH,2,"))
-        self.assertRegex(self.reasons(report)["row 2"], "not managed at")
+        self.assertRegex(self.reasons(report)["Row 2"], "not managed at")
 
     def test_sales_only_line_leaves_the_reported_stock_alone(self):
         self.receive(self.csv("FURN-0001,SITE-NORTH,12,"), as_of=fields.Datetime.now() - timedelta(hours=3))

@@ -1,0 +1,168 @@
+"""X12 852 and EDIFACT INVRPT/SLSRPT in, X12 856 and DESADV out."""
+import io
+from datetime import date, datetime
+
+from pyx12.rawx12file import RawX12File
+
+from vmi_management.intake import (
+    Shipment, ShipmentLine, build_edifact_desadv, build_x12_856, detect_format, parse_document, parse_edifact,
+    parse_x12_852,
+)
+from vmi_management.intake.edifact import read_segments
+
+ISA = ("ISA*00*          *00*          *ZZ*ACMECLINICS    *ZZ*VENDORCO       *261124*0615*U*00401*000000852"
+       "*0*P*>~")
+
+
+def x12(*body, se=None, ctt=None, iea="000000852"):
+    """An 852 interchange around ``body`` (the segments after ST), counts right unless told."""
+    transaction = ["ST*852*0001", *body]
+    lines = sum(segment.startswith("LIN*") for segment in body)
+    transaction.append(f"CTT*{lines if ctt is None else ctt}")
+    transaction.append(f"SE*{len(transaction) + 1 if se is None else se}*0001")
+    segments = [ISA[:-1], "GS*PD*ACMECLINICS*VENDORCO*20261124*0615*852*X*004010", *transaction,
+                "GE*1*852", f"IEA*1*{iea}"]
+    return ("~\n".join(segments) + "~\n").encode()
+
+
+XQ = "XQ*H*20261117*20261123*RPT-1"
+
+
+def test_852_sample(sample):
+    report = parse_x12_852(sample("stock_852.x12"))
+    assert report.errors == []
+    assert (report.reference, report.interchange_ref, report.sender) == ("RPT-20261123-01", "000000852",
+                                                                          "ACMECLINICS")
+    assert (report.period_start, report.period_end, report.as_of) == (
+        date(2026, 11, 17), date(2026, 11, 23), datetime(2026, 11, 23))
+    summary = [(line.product_codes[0], line.location_code, line.on_hand, line.consumed) for line in report.lines]
+    assert summary == [
+        ("CUST-7781", "SITE-NORTH", 12.0, 5.0), ("CUST-7781", "SITE-SOUTH", 7.0, 2.0),
+        ("FURN-0002", "SITE-NORTH", 4.0, 1.0), ("00012345600036", "SITE-NORTH", 3.0, None),
+    ], "QA and QS merge per product and location; ZA02 goes to the N1 location"
+    assert report.lines[0].product_codes == ("CUST-7781", "FURN-0001", "00012345600012"), "buyer, vendor, GTIN"
+    assert all(line.error is None for line in report.lines)
+
+
+def test_852_envelope_counts_are_checked(sample):
+    report = parse_x12_852(sample("stock_852_bad_counts.x12"))
+    assert report.errors == [
+        "Segment 18 (CTT): CTT01 says 5 line items, the transaction set has 3.",
+        "Segment 19 (SE): SE01 says 12 segments, the transaction set has 17.",
+    ]
+    assert len(report.lines) == 4, "what could be read is kept"
+    wrong_iea = parse_x12_852(x12(XQ, "LIN*1*VN*A", "ZA*QA*1", iea="000000999"))
+    assert wrong_iea.errors == ["Segment 10 (IEA): IEA02 '000000999' does not match ISA13 '000000852'."]
+
+
+def test_852_line_problems():
+    report = parse_x12_852(x12(
+        XQ, "LIN*1*VN*A", "ZA*QA", "SDQ*EA*92*S1*3*S2",
+        "LIN*2*VN*B", "ZA*ZZ*4",
+        "LIN*3*VN*C", "ZA*QA", "SDQ*EA*92*S1*-2",
+        "LIN*4*VN*D", "ZA*QS", "SDQ*EA*92*S1*lots",
+        "LIN*5*VN*E",
+    ))
+    assert report.errors == []
+    assert [line.error for line in report.lines] == [
+        "Segment 7 (SDQ): 3 values after SDQ02; locations and quantities come in pairs.",
+        "Segment 9 (ZA), ZA01: 'ZZ' is not an activity code this report understands (QA on hand, QS sold).",
+        "Segment 12 (SDQ), SDQ04: -2 is negative; report a quantity of 0 or more.",
+        "Segment 15 (SDQ), SDQ04: 'lots' is not a number.",
+        "Segment 16 (LIN): no on-hand (QA) or sold (QS) quantity follows.",
+    ]
+
+
+def test_852_truncated_and_bad_headers():
+    whole = x12(XQ, "LIN*1*VN*A", "ZA*QA*1")
+    cut = parse_x12_852(whole[: whole.index(b"CTT") + 2])
+    assert cut.lines and cut.lines[0].on_hand == 1.0
+    assert any("truncated" in error for error in cut.errors)
+    assert parse_x12_852(b"hello").errors[0].startswith("Segment 1 (ISA): not a readable X12 interchange header")
+    assert parse_x12_852(x12("XQ*H*20261399*20261123*R")).errors == [
+        "Segment 4 (XQ), XQ02: '20261399' is not a date (CCYYMMDD)."]
+    reversed_period = parse_x12_852(x12("XQ*H*20261123*20261117*R"))
+    assert reversed_period.errors == ["Segment 4 (XQ): the period ends (2026-11-17) before it starts (2026-11-23)."]
+
+
+def test_edifact_samples(sample):
+    stock = parse_edifact(sample("stock_invrpt.edi"))
+    assert (stock.format, stock.errors, stock.reference, stock.as_of) == (
+        "edifact_invrpt", [], "INV-20261124-01", datetime(2026, 11, 24, 6, 0))
+    assert [(line.product_codes, line.location_code, line.on_hand) for line in stock.lines] == [
+        (("CUST-7781", "FURN-0001", "00012345600012"), "SITE-NORTH", 14.0),
+        (("FURN-0002", "00012345600029"), "SITE-SOUTH", 6.0),
+    ]
+    sales = parse_edifact(sample("sales_slsrpt.edi"))
+    assert (sales.format, sales.errors, sales.period_start, sales.period_end) == (
+        "edifact_slsrpt", [], date(2026, 11, 17), date(2026, 11, 23))
+    assert [(line.location_code, line.on_hand, line.consumed) for line in sales.lines] == [
+        ("SITE-NORTH", None, 9.0), ("SITE-NORTH", None, 3.0)]
+
+
+def test_edifact_envelope_and_message_checks(sample):
+    text = sample("stock_invrpt.edi").decode()
+    assert parse_edifact(text.replace("UNT+16+1", "UNT+15+1").encode()).errors == [
+        "Segment 17 (UNT), 0074: says 15 segments, the message has 16."]
+    assert parse_edifact(text.replace("UNZ+1+INV0001", "UNZ+1+OTHER").encode()).errors == [
+        "Segment 18 (UNZ), 0020: 'OTHER' does not match UNB 'INV0001'."]
+    orders = parse_edifact(text.replace("INVRPT:D:96A", "ORDERS:D:96A").encode())
+    assert orders.errors[0] == ("Segment 2 (UNH): message type 'ORDERS' is not a stock (INVRPT) or sales (SLSRPT) "
+                                "report.")
+    negative = parse_edifact(text.replace("QTY+145:14", "QTY+145:-14").encode())
+    assert negative.lines[0].error == "Segment 11 (QTY), C186 6060: -14 is negative; report a quantity of 0 or more."
+    cut = parse_edifact(text[: text.index("UNT")].encode())
+    assert cut.errors == ["Segment 2 (UNH): the message has no UNT; the file looks truncated."]
+    assert len(cut.lines) == 2
+
+
+def test_release_character_is_honoured(sample):
+    text = sample("stock_invrpt.edi").decode().replace("FURN-0002:SA", "FURN?+0002:SA")
+    assert parse_edifact(text.encode()).lines[1].product_codes[0] == "FURN+0002"
+
+
+def test_detection():
+    assert detect_format(b"\xef\xbb\xbf ISA*00") == "x12_852"
+    assert detect_format(b"UNA:+.? 'UNB") == "edifact"
+    assert detect_format(b"PK\x03\x04...") == "xlsx"
+    assert detect_format(b"anything", "count.XLSX") == "xlsx"
+    assert detect_format(b"product,on_hand") == "csv"
+    assert parse_document(b"UNB+UNOC:3+A+B+261124:0615+1'UNZ+0+1'").errors == [
+        "The interchange holds no INVRPT or SLSRPT message."]
+
+
+SHIPMENT = Shipment(
+    number="WH/INT/00007", date_shipped=datetime(2026, 11, 24, 8, 30), date_expected=datetime(2026, 11, 25, 9),
+    order_ref="PO*7781~", sender_id="VENDORCO", sender_name="Vendor Co", receiver_id="ACME",
+    receiver_name="Acme Clinics", ship_to_code="SITE-NORTH", ship_to_name="Acme, Site A",
+    lines=[ShipmentLine("FURN-0001", "CUST-7781", "Office Chair", 8.0, lot="L1"),
+           ShipmentLine("FURN-0002", "", "Standing Desk", 2.5, uom="KGM")],
+    control_number=1234,
+)
+
+
+def test_x12_856_reads_back_with_pyx12():
+    document = build_x12_856(SHIPMENT)
+    raw = RawX12File(io.StringIO(document))
+    segments = [segment.strip() for segment in raw]
+    tags = [segment.split("*")[0] for segment in segments]
+    assert tags[:3] == ["ISA", "GS", "ST"] and tags[-3:] == ["SE", "GE", "IEA"]
+    st, se = tags.index("ST"), tags.index("SE")
+    assert segments[se] == f"SE*{se - st + 1}*0001"
+    assert segments[-1] == "IEA*1*000001234" and segments[0].split("*")[13] == "000001234"
+    assert "PRF*PO 7781" in segments, "delimiters in values never break the document"
+    assert "LIN*1*VN*FURN-0001*BP*CUST-7781*LT*L1" in segments
+    assert "SN1**2.5*KGM" in segments
+    assert tags.count("HL") == 4 and segments[tags.index("CTT")] == "CTT*2"
+
+
+def test_desadv_reads_back_with_pydifact():
+    segments = list(read_segments(build_edifact_desadv(SHIPMENT)))
+    tags = [segment.tag for segment in segments]
+    assert tags[0] == "UNB" and tags[-1] == "UNZ"
+    unh, unt = tags.index("UNH"), tags.index("UNT")
+    assert segments[unt].elements[0] == str(unt - unh + 1)
+    assert segments[tags.index("BGM")].elements[:2] == ["351", "WH/INT/00007"]
+    quantities = [segment.elements[0] for segment in segments if segment.tag == "QTY"]
+    assert quantities == [["12", "8", "EA"], ["12", "2.5", "KGM"]]
+    assert segments[tags.index("RFF")].elements[0] == ["ON", "PO*7781~"], "pydifact escapes what needs it"

@@ -1,0 +1,94 @@
+"""CSV, Excel and JSON lines: every row kept, each problem named by row and column."""
+import io
+from datetime import date
+
+from openpyxl import Workbook, load_workbook
+
+from vmi_management.intake import csv_template, parse_csv, parse_json_lines, parse_xlsx, xlsx_template
+
+
+def test_sample_csv_keeps_every_row(sample):
+    report = parse_csv(sample("stock_report.csv"))
+    assert report.errors == []
+    assert [line.ref for line in report.lines] == [f"Row {n}" for n in range(2, 8)]
+    first = report.lines[0]
+    assert (first.product_codes, first.location_code, first.on_hand, first.consumed) == (
+        ("FURN-0001",), "SITE-NORTH", 12.0, 5.0)
+    assert (first.period_start, first.period_end) == (date(2026, 11, 17), date(2026, 11, 23))
+    errors = {line.ref: line.error for line in report.lines if line.error}
+    assert errors == {
+        "Row 5": "Row 5, column on_hand: -3 is negative; report a quantity of 0 or more.",
+        "Row 6": "Row 6, column on_hand: 'twelve' is not a number.",
+    }
+
+
+def test_each_line_problem_is_named():
+    report = parse_csv(b"Product;Location;On Hand;Consumed;Period Start;Period End\n"
+                       b"A;S;nan;;;\n"
+                       b"B;S;1;;2026-13-01;\n"
+                       b"C;S;1;2;2026-11-10;2026-11-01\n"
+                       b";S;1;;;\n"
+                       b"E;S;;;;\n"
+                       b";;;;;\n")
+    assert report.errors == []
+    assert [line.error for line in report.lines] == [
+        "Row 2, column on_hand: 'nan' is not a number.",
+        "Row 3, column period_start: '2026-13-01' is not a date (YYYY-MM-DD).",
+        "Row 4: the period ends (2026-11-01) before it starts (2026-11-10).",
+        "Row 5: no product code.",
+        "Row 6: neither on_hand nor consumed is given.",
+    ], "semicolons and spaced, capitalised headers are understood; the blank row is skipped"
+
+
+def test_document_level_problems():
+    assert parse_csv(b"").errors == [
+        "The file is empty: it needs a header row (product, location, on_hand, consumed)."]
+    assert "no product column" in parse_csv(b"sku,on_hand\nA,1\n").errors[0]
+    assert parse_csv(b"product,location\nA,B\n").errors == ["The file has neither an on_hand nor a consumed column."]
+    assert parse_csv(b"product,on_hand\nA,1\x00\n").lines[0].error == "Row 2, column on_hand: '1\x00' is not a number."
+
+
+def test_windows_1252_and_bom():
+    assert parse_csv("\ufeffproduct,on_hand\nCaf\u00e9,1\n".encode()).lines[0].product_codes == ("Caf\u00e9",)
+    assert parse_csv("product,on_hand\nCaf\u00e9,1\n".encode("cp1252")).lines[0].product_codes == ("Caf\u00e9",)
+
+
+def test_xlsx_cells_of_any_type():
+    workbook = Workbook()
+    workbook.active.append(["product", "location", "on_hand", "consumed", "period_start"])
+    workbook.active.append([12345, "S", 4, 1.5, date(2026, 11, 1)])
+    workbook.active.append(["B", "S", "many", None, None])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    first, second = parse_xlsx(buffer.getvalue()).lines
+    assert (first.product_codes, first.on_hand, first.consumed, first.period_start) == (
+        ("12345",), 4.0, 1.5, date(2026, 11, 1))
+    assert second.error == "Row 3, column on_hand: 'many' is not a number."
+
+
+def test_damaged_xlsx_is_a_document_error():
+    report = parse_xlsx(b"PK\x03\x04 not really a workbook")
+    assert report.lines == [] and report.errors[0].startswith("The file is not a readable Excel (.xlsx) workbook")
+
+
+def test_templates_parse_cleanly():
+    for parsed in (parse_csv(csv_template()), parse_xlsx(xlsx_template())):
+        assert parsed.errors == [] and [line.error for line in parsed.lines] == [None]
+        assert parsed.lines[0].product_codes == ("FURN-0001",)
+    assert load_workbook(io.BytesIO(xlsx_template())).active["A1"].value == "product"
+
+
+def test_json_lines():
+    report = parse_json_lines({
+        "as_of": "2026-11-24T18:00:00+01:00", "reference": 77, "period_start": "2026-11-17",
+        "lines": [{"product": "A", "location": "S", "on_hand": "3", "consumed": 1},
+                  {"product": "B", "on_hand": True}, "oops"],
+    })
+    assert report.errors == []
+    assert (report.as_of.isoformat(), report.reference, report.period_start) == (
+        "2026-11-24T17:00:00", "77", date(2026, 11, 17))
+    assert [line.error for line in report.lines] == [
+        None, "lines[1], column on_hand: True is not a number.", "lines[2]: a line must be a JSON object."]
+    assert parse_json_lines([1, 2]).errors == ['The report must be a JSON object with a "lines" list.']
+    assert parse_json_lines({"as_of": "yesterday", "lines": []}).errors == [
+        "as_of: 'yesterday' is not a date and time (YYYY-MM-DD HH:MM:SS, UTC)."]
