@@ -103,6 +103,14 @@ class VmiStockReportLine(models.Model):
             vals.update(state="rejected", rejection_reason=reason)
         return vals_list
 
+    def _complete_from_codes(self, agreement):
+        """Fill the product or site of typed-in lines from the codes given, as for received documents."""
+        for line in self.filtered(lambda line: line.product_code or line.location_code):
+            vals = {"product_code": line.product_code or line.product_id.default_code,
+                    "location_code": line.location_code or line.location_id.barcode or line.location_id.name}
+            self._resolve_codes(agreement, [vals])
+            line.write(vals)
+
     def _products_by_code(self, agreement, codes):
         by_code = {
             agreement_line.customer_product_code: agreement_line.product_id
@@ -131,8 +139,11 @@ class VmiStockReportLine(models.Model):
         report = lines.report_id.ensure_one()
         agreement = report.agreement_id
         incomplete = lines.filtered(lambda line: not (line.product_id and line.location_id))
+        incomplete._complete_from_codes(agreement)
+        incomplete = incomplete.filtered(lambda line: line.state == "accepted" and not (line.product_id
+                                                                                        and line.location_id))
         incomplete._reject(self.env._("Say which product and which site this line is for."))
-        lines -= incomplete
+        lines = lines.filtered(lambda line: line.state == "accepted")
         managed = {(line.product_id, line.location_id) for line in agreement.line_ids}
         for line in lines.filtered(lambda line: (line.product_id, line.location_id) not in managed):
             line._reject(self.env._("%(product)s is not managed at %(site)s under agreement %(agreement)s.",

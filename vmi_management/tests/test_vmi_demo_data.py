@@ -29,3 +29,9 @@ class TestDemoData(TransactionCase):
         film = self.env.ref("vmi_management.product_stretch_film_demo")
         self.assertEqual(stock[(northwind.id, gloves.id, main.id)], 55.0)
         self.assertEqual(stock[(delta.id, film.id, delta.location_ids.id)], 18.0)
+
+    def test_demo_stock_report_was_validated(self):
+        report = self.env.ref("vmi_management.stock_report_bluebird_demo")
+        self.assertEqual(report.state, "partially_rejected")
+        self.assertEqual(report.rejected_line_count, 1)
+        self.assertFalse(report.agreement_id.is_data_stale)
