@@ -213,30 +213,29 @@ class VmiStockReport(models.Model):
             return self.env._("The report has no lines.")
         return False
 
-    def _latest_applied_count(self, keys):
-        """When each (agreement, product, site) was last counted by an applied report line.
+    def _latest_applied_count(self, products, sites):
+        """When each product and site of this report's agreement was last counted by an applied report.
 
-        :param keys: iterable of ``(agreement_id, product_id, location_id)``
-        :returns: dict ``{key: (as-of datetime, report name)}``
+        Filtered with arrays rather than a list of (product, site) pairs, which
+        PostgreSQL cannot plan for a report of 100,000 lines.
+
+        :returns: dict ``{(product_id, location_id): (as-of datetime, report name)}``
         """
-        keys = list(keys)
-        if not keys:
-            return {}
+        self.ensure_one()
         self.env["vmi.stock.report"].flush_model()
         self.env["vmi.stock.report.line"].flush_model()
         self.env.cr.execute(SQL(
-            """SELECT DISTINCT ON (report.agreement_id, line.product_id, line.location_id)
-                      report.agreement_id, line.product_id, line.location_id, report.date_as_of, report.name
+            """SELECT DISTINCT ON (line.product_id, line.location_id)
+                      line.product_id, line.location_id, report.date_as_of, report.name
                  FROM vmi_stock_report_line line
                  JOIN vmi_stock_report report ON report.id = line.report_id
-                WHERE line.state = 'accepted' AND line.on_hand_reported AND report.id NOT IN %s
-                  AND report.state IN ('processed', 'partially_rejected')
-                  AND (report.agreement_id, line.product_id, line.location_id) IN %s
-             ORDER BY report.agreement_id, line.product_id, line.location_id, report.date_as_of DESC""",
-            tuple(self.ids) or (0,), tuple(keys),
+                WHERE line.state = 'accepted' AND line.on_hand_reported AND report.id != %s
+                  AND report.state IN ('processed', 'partially_rejected') AND report.agreement_id = %s
+                  AND line.product_id = ANY(%s) AND line.location_id = ANY(%s)
+             ORDER BY line.product_id, line.location_id, report.date_as_of DESC""",
+            self.id, self.agreement_id.id, products.ids, sites.ids,
         ))
-        return {(agreement, product, location): (as_of, name)
-                for agreement, product, location, as_of, name in self.env.cr.fetchall()}
+        return {(product, location): (as_of, name) for product, location, as_of, name in self.env.cr.fetchall()}
 
     # ------------------------------------------------------------------
     # Views

@@ -161,10 +161,9 @@ class VmiStockReportLine(models.Model):
                     refs=", ".join(same.mapped(lambda line: line.source_ref or str(line.sequence)))))
         # A count older than one applied would turn the stock back; consumption of any period still counts.
         lines = lines.filtered(lambda line: line.state == "accepted" and line.on_hand_reported)
-        applied = report._latest_applied_count(
-            (agreement.id, line.product_id.id, line.location_id.id) for line in lines)
+        applied = report._latest_applied_count(lines.product_id, lines.location_id) if lines else {}
         for line in lines:
-            as_of, name = applied.get((agreement.id, line.product_id.id, line.location_id.id), (None, None))
+            as_of, name = applied.get((line.product_id.id, line.location_id.id), (None, None))
             if as_of and as_of > report.date_as_of:
                 line._reject(self.env._(
                     "A newer count (%(name)s) has already been applied for this product and site; this one is "
