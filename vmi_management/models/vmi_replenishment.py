@@ -2,7 +2,6 @@ import json
 import logging
 import time
 from collections import defaultdict
-from datetime import datetime, time as clock, timedelta
 
 from psycopg2.errors import SerializationFailure
 
@@ -10,7 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
 
-from ..engine import LineInput, plan
+from ..engine import plan
 
 _logger = logging.getLogger(__name__)
 

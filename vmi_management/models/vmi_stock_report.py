@@ -112,14 +112,17 @@ class VmiStockReport(models.Model):
         :returns: ``(report, repeated)``: the new report, or the earlier report
                   with the same payload or sender reference, which is not applied again
         """
-        parsed = parsed or parse_document(payload, filename)
         checksum = hashlib.sha256(payload).hexdigest()
-        earlier = self._find_earlier_receipt(agreement, checksum, parsed.reference)
+        earlier = self._find_earlier_receipt(agreement, [("checksum", "=", checksum)])
+        if not earlier:  # a repeated payload is recognised before the work of parsing it
+            parsed = parsed or parse_document(payload, filename)
+            reference = parsed.reference
+            earlier = reference and self._find_earlier_receipt(agreement, [("reference", "=", reference)])
         if earlier:
             earlier.message_post(body=self.env._(
                 "The same report was received again (%(channel)s, %(name)s) and not applied a second time.",
                 channel=dict(self._fields["source"]._description_selection(self.env))[source],
-                name=filename or parsed.reference or checksum[:12],
+                name=filename or (parsed and parsed.reference) or checksum[:12],
             ))
             return earlier, True
         as_of = parsed.as_of or date_as_of or fields.Datetime.now()
@@ -140,22 +143,19 @@ class VmiStockReport(models.Model):
             "res_id": report.id,
         })
         Line = self.env["vmi.stock.report.line"]
-        Line.create(Line._resolve_codes(agreement, [
+        Line._insert_received(report, Line._resolve_codes(agreement, [
             report._prepare_line_vals(sequence, line, parsed) for sequence, line in enumerate(parsed.lines, 1)
         ]))
         report._process()
         return report, False
 
-    def _find_earlier_receipt(self, agreement, checksum, reference):
-        same = ["|", ("checksum", "=", checksum), ("reference", "=", reference)] if reference \
-            else [("checksum", "=", checksum)]
+    def _find_earlier_receipt(self, agreement, same):
         return self.search([("agreement_id", "=", agreement.id)] + same, limit=1)
 
     def _prepare_line_vals(self, sequence, line, parsed):
         """Values of a report line from a parsed line, kept whatever its state: nothing is lost."""
         self.ensure_one()
         return {
-            "report_id": self.id,
             "sequence": sequence,
             "source_ref": line.ref,
             "product_code": " / ".join(line.product_codes),
@@ -180,20 +180,25 @@ class VmiStockReport(models.Model):
         return True
 
     def _process(self):
-        """Validate every line and apply the accepted ones; set the report's state from theirs."""
+        """Validate every line and apply the accepted ones; set the report's state from theirs.
+
+        Lines are searched and counted rather than loaded: a received report
+        can hold 100,000 of them.
+        """
+        Line = self.env["vmi.stock.report.line"]
         for report in self:
-            lines = report.line_ids
+            accepted = Line.search([("report_id", "=", report.id), ("state", "=", "accepted")])
             blocking = report._check_document()
             if blocking:
-                lines.filtered(lambda line: line.state == "accepted").write(
-                    {"state": "rejected", "rejection_reason": blocking})
+                accepted._reject(blocking)
             else:
-                lines._check_lines()
-                lines.filtered(lambda line: line.state == "accepted")._apply()
-            states = set(lines.mapped("state"))
+                accepted._check_lines(report)
+                if report.agreement_id._site_kind() != "customer_location":
+                    accepted.filtered(lambda line: line.state == "accepted")._apply()
+            counts = dict(Line._read_group([("report_id", "=", report.id)], ["state"], ["__count"]))
             report.state = (
-                "rejected" if "accepted" not in states
-                else "partially_rejected" if "rejected" in states else "processed"
+                "rejected" if not counts.get("accepted")
+                else "partially_rejected" if counts.get("rejected") else "processed"
             )
         self.agreement_id._update_last_stock_report_date()
 
@@ -213,12 +218,14 @@ class VmiStockReport(models.Model):
             return self.env._("The report has no lines.")
         return False
 
-    def _latest_applied_count(self, products, sites):
+    def _latest_applied_count(self, product_ids, site_ids):
         """When each product and site of this report's agreement was last counted by an applied report.
 
         Filtered with arrays rather than a list of (product, site) pairs, which
         PostgreSQL cannot plan for a report of 100,000 lines.
 
+        :param product_ids: ids of the products counted (any iterable)
+        :param site_ids: ids of the sites counted
         :returns: dict ``{(product_id, location_id): (as-of datetime, report name)}``
         """
         self.ensure_one()
@@ -233,7 +240,7 @@ class VmiStockReport(models.Model):
                   AND report.state IN ('processed', 'partially_rejected') AND report.agreement_id = %s
                   AND line.product_id = ANY(%s) AND line.location_id = ANY(%s)
              ORDER BY line.product_id, line.location_id, report.date_as_of DESC""",
-            self.id, self.agreement_id.id, products.ids, sites.ids,
+            self.id, self.agreement_id.id, list(product_ids), list(site_ids),
         ))
         return {(product, location): (as_of, name) for product, location, as_of, name in self.env.cr.fetchall()}
 
