@@ -26,6 +26,7 @@
         "views/res_partner_views.xml",
         "views/product_views.xml",
         "views/vmi_menus.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [
         "demo/vmi_demo.xml",

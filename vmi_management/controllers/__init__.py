@@ -1,1 +1,1 @@
-from . import api, templates
+from . import api, portal, templates

@@ -7,11 +7,12 @@ functions on plain value objects.
 from .forecast import Forecast, auto, croston, demand_statistics, demand_std, forecast, holt, moving_average, sba, ses
 from .policies import plan, plan_line, round_down, round_up
 from .safety_stock import safety_stock, service_factor, statistical_safety_stock
+from .status import STATUSES, decision_status, stock_status
 from .types import POLICIES, SAFETY_STOCK_MODES, Decision, LineInput, Step
 
 __all__ = [
-    "POLICIES", "SAFETY_STOCK_MODES", "Decision", "Forecast", "LineInput", "Step",
+    "POLICIES", "SAFETY_STOCK_MODES", "STATUSES", "Decision", "Forecast", "LineInput", "Step",
     "auto", "croston", "demand_statistics", "demand_std", "forecast", "holt", "moving_average",
     "plan", "plan_line", "round_down", "round_up", "safety_stock", "sba", "service_factor", "ses",
-    "statistical_safety_stock",
+    "statistical_safety_stock", "decision_status", "stock_status",
 ]

@@ -28,8 +28,9 @@ class VmiAgreement(models.Model):
 
     _name = "vmi.agreement"
     _description = "VMI Agreement"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "name desc, id desc"
+    _mail_post_access = "read"  # the partner's portal users message the vendor on the agreement they can see
     _check_company_auto = True
 
     name = fields.Char(
@@ -256,6 +257,11 @@ class VmiAgreement(models.Model):
             "customer_location": self.sale_order_ids,
             "our_warehouse": self.purchase_order_ids,
         }[self._site_kind()]
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for agreement in self:
+            agreement.access_url = f"/my/vmi/{agreement.id}"
 
     @api.depends("role", "ownership", "partner_id", "company_id")
     def _compute_stock_owner_id(self):

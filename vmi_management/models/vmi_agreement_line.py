@@ -137,6 +137,18 @@ class VmiAgreementLine(models.Model):
     last_trigger_level = fields.Float(string="Trigger Level", readonly=True, copy=False, digits="Product Unit of Measure")
     last_target_level = fields.Float(string="Target Level", readonly=True, copy=False, digits="Product Unit of Measure")
     last_order_qty = fields.Float(string="Proposed Qty", readonly=True, copy=False, digits="Product Unit of Measure")
+    last_status = fields.Selection(
+        [("out_of_stock", "Out of stock"), ("projected_stockout", "Projected stockout"),
+         ("below_min", "Below min"), ("overstock", "Overstock"), ("ok", "OK")],
+        string="Stock Status", readonly=True, copy=False, index=True,
+        help="How the stock stood against the thresholds at the last evaluation: out of stock; projected "
+             "stockout (on hand and on order do not cover the demand over the lead time); below the trigger "
+             "level; above the target level; or OK.",
+    )
+    last_days_of_supply = fields.Float(
+        string="Days of Supply", readonly=True, copy=False, digits=(16, 1),
+        help="How many days the stock on hand lasts at the daily demand (empty without demand).",
+    )
     last_decision_reason = fields.Char(string="Why", readonly=True, copy=False)
     last_decision = fields.Json(readonly=True, copy=False)
     last_decision_html = fields.Html(string="Decision", compute="_compute_last_decision_html", sanitize=False)

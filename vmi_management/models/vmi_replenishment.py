@@ -9,7 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
 
-from ..engine import plan
+from ..engine import decision_status, plan
 
 _logger = logging.getLogger(__name__)
 
@@ -286,11 +286,11 @@ class VmiReplenishment(models.AbstractModel):
         Line = self.env["vmi.agreement.line"]
         rows = [
             SQL("(%s::int, %s::timestamp, %s::float8, %s::float8, %s::float8, %s::float8, %s::float8, "
-                "%s::float8, %s::float8, %s::float8, %s::float8, %s::varchar, %s::jsonb)",
+                "%s::float8, %s::float8, %s::float8, %s::float8, %s::varchar, %s::jsonb, %s::varchar, %s::float8)",
                 line.id, now, decision.on_hand, decision.on_order, decision.committed, decision.position,
                 decision.demand_rate, decision.safety_stock, decision.trigger_level, decision.target_level,
                 decision.order_qty, decision.reason[:500],
-                json.dumps(line._decision_payload(decision, facts[line])))
+                json.dumps(line._decision_payload(decision, facts[line])), *decision_status(decision))
             for line, decision in decisions.items()
         ]
         for chunk in split_every(WRITE_CHUNK, rows):
@@ -301,10 +301,11 @@ class VmiReplenishment(models.AbstractModel):
                           last_position = v.position, last_demand_rate = v.demand_rate,
                           last_safety_stock = v.safety_stock, last_trigger_level = v.trigger_level,
                           last_target_level = v.target_level, last_order_qty = v.order_qty,
-                          last_decision_reason = v.reason, last_decision = v.decision
+                          last_decision_reason = v.reason, last_decision = v.decision,
+                          last_status = v.status, last_days_of_supply = v.days_of_supply
                      FROM (VALUES %s) AS v(id, evaluated, on_hand, on_order, committed, position,
                                            demand_rate, safety_stock, trigger_level, target_level,
-                                           order_qty, reason, decision)
+                                           order_qty, reason, decision, status, days_of_supply)
                     WHERE line.id = v.id""",
                 SQL(", ").join(chunk),
             ))

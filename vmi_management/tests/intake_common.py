@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import Command, fields
+from odoo.tests import new_test_user
 from odoo.tools import file_open
 
 from .common import VmiCommon
@@ -47,6 +48,13 @@ class VmiIntakeCommon(VmiCommon):
         ]
         agreement.action_activate()
         return agreement
+
+    @classmethod
+    def portal_user(cls, partner, login):
+        """A portal user of ``partner``'s company, whose password is ``<login>-secret``."""
+        contact = cls.env["res.partner"].create({"name": f"{login} contact", "parent_id": partner.id})
+        return new_test_user(cls.env, login, groups="base.group_portal", partner_id=contact.id,
+                             password=f"{login}-secret")
 
     @staticmethod
     def sample(name):

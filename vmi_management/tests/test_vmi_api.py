@@ -7,7 +7,7 @@ from datetime import timedelta
 from werkzeug.urls import url_encode
 
 from odoo import Command, fields
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from .intake_common import VmiIntakeCommon
 
@@ -26,12 +26,6 @@ class TestVmiApi(VmiIntakeCommon, HttpCase):
         cls.other_agreement = cls.intake_agreement(cls.other_customer, "customer_owned", barcodes=("ZEN-1",))
         cls.key = cls.api_key(cls.buyer)
         cls.other_key = cls.api_key(cls.other_buyer)
-
-    @classmethod
-    def portal_user(cls, customer, login):
-        contact = cls.env["res.partner"].create({"name": f"{login} contact", "parent_id": customer.id})
-        return new_test_user(cls.env, login, groups="base.group_portal", partner_id=contact.id,
-                             password=f"{login}-secret")
 
     @classmethod
     def api_key(cls, user, expiration=None):

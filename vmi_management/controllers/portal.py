@@ -1,0 +1,309 @@
+import csv
+import io
+import json
+from collections import OrderedDict
+
+from odoo import fields, http
+from odoo.exceptions import AccessError, MissingError
+from odoo.http import request
+from odoo.tools import float_repr
+
+from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
+
+from ..intake import parse_json_lines
+
+LINES_PER_PAGE = 80
+EXPORT_COLUMNS = ("product", "site", "status", "on_hand", "on_order", "min", "max", "days_of_supply",
+                  "next_delivery", "data_as_of")
+
+
+class VmiPortal(CustomerPortal):
+    """The customer's (or, where we are the customer, the vendor's) view of the stock managed under its
+    agreements: ``/my/vmi``.
+
+    Every page reads the agreement as the portal user, so the record rules on
+    the commercial partner decide what exists; anything else answers as if it
+    did not. Stock figures are those the last evaluation planned with, and
+    each page says when that was. Counts and uploads go through the same
+    intake pipeline as EDI and the HTTP API (``vmi.stock.report._receive``).
+    """
+
+    # ------------------------------------------------------------------
+    # Home and agreements
+    # ------------------------------------------------------------------
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "vmi_count" in counters:
+            Agreement = request.env["vmi.agreement"]
+            values["vmi_count"] = (
+                Agreement.search_count(self._vmi_agreement_domain()) if Agreement.has_access("read") else 0
+            )
+        return values
+
+    @staticmethod
+    def _vmi_agreement_domain():
+        """Agreements shown to the partner: signed ones (the record rules keep them to its own)."""
+        return [("state", "!=", "draft")]
+
+    @http.route(["/my/vmi", "/my/vmi/page/<int:page>"], type="http", auth="user", website=True)
+    def portal_my_vmi_agreements(self, page=1, sortby="name", **kw):
+        Agreement = request.env["vmi.agreement"]
+        sortings = {
+            "name": {"label": request.env._("Reference"), "order": "name desc"},
+            "state": {"label": request.env._("Status"), "order": "state, name desc"},
+            "data": {"label": request.env._("Last data received"), "order": "last_stock_report_date desc"},
+        }
+        sortby = sortby if sortby in sortings else "name"
+        domain = self._vmi_agreement_domain()
+        pager = portal_pager(url="/my/vmi", url_args={"sortby": sortby}, total=Agreement.search_count(domain),
+                             page=page, step=self._items_per_page)
+        agreements = Agreement.search(domain, order=sortings[sortby]["order"], limit=self._items_per_page,
+                                      offset=pager["offset"])
+        request.session["my_vmi_history"] = agreements.ids[:100]
+        values = self._prepare_portal_layout_values()
+        values.update({
+            "agreements": agreements.sudo(),  # found as the user; sites and company shown without stock rights
+            "format_qty": self._vmi_format_qty,
+            "page_name": "vmi",
+            "pager": pager,
+            "default_url": "/my/vmi",
+            "searchbar_sortings": sortings,
+            "sortby": sortby,
+        })
+        return request.render("vmi_management.portal_my_vmi_agreements", values)
+
+    def _vmi_agreement(self, agreement_id, access_token=None):
+        """The agreement as a sudo record once the portal user may read it; 404 otherwise."""
+        try:
+            agreement = self._document_check_access("vmi.agreement", agreement_id, access_token)
+        except (AccessError, MissingError):
+            raise request.not_found()
+        if agreement.state == "draft":
+            raise request.not_found()
+        return agreement
+
+    # ------------------------------------------------------------------
+    # Stock page
+    # ------------------------------------------------------------------
+
+    @staticmethod
+    def _vmi_stock_sortings():
+        return OrderedDict([
+            ("product", {"label": request.env._("Product"), "order": "product_id, location_id"}),
+            ("status", {"label": request.env._("Status"), "order": "last_status, product_id"}),
+            ("days", {"label": request.env._("Days of supply"), "order": "last_days_of_supply, product_id"}),
+            ("site", {"label": request.env._("Site"), "order": "location_id, product_id"}),
+        ])
+
+    @staticmethod
+    def _vmi_status_filters():
+        labels = dict(request.env["vmi.agreement.line"]._fields["last_status"]._description_selection(request.env))
+        filters = OrderedDict([("all", {"label": request.env._("All"), "domain": []})])
+        for status, label in labels.items():
+            filters[status] = {"label": label, "domain": [("last_status", "=", status)]}
+        return filters
+
+    def _vmi_stock_lines(self, agreement, search="", filterby="all", site=None, sortby="product"):
+        """The agreement's lines the page shows, as a search on the sudo model scoped to the agreement
+        (whose access is checked), and the normalised options."""
+        filters = self._vmi_status_filters()
+        sortings = self._vmi_stock_sortings()
+        filterby = filterby if filterby in filters else "all"
+        sortby = sortby if sortby in sortings else "product"
+        domain = [("agreement_id", "=", agreement.id)] + filters[filterby]["domain"]
+        if search:
+            domain += ["|", "|", ("product_id.name", "ilike", search), ("product_id.default_code", "ilike", search),
+                       ("customer_product_code", "ilike", search)]
+        site = agreement.location_ids.filtered(lambda location: str(location.id) == str(site))[:1]
+        if site:
+            domain.append(("location_id", "=", site.id))
+        return domain, sortings[sortby]["order"], {
+            "search": search, "filterby": filterby, "site": site, "sortby": sortby,
+            "searchbar_filters": filters, "searchbar_sortings": sortings,
+        }
+
+    @staticmethod
+    def _vmi_incoming(agreement, lines):
+        """Shipment notices not yet acknowledged, and the next expected date per (product, site) of ``lines``.
+
+        :returns: ``(notices, {(product_id, location_id): datetime})``
+        """
+        notices = agreement.env["vmi.shipment.notice"].search(
+            [("agreement_id", "=", agreement.id), ("state", "=", "sent")], order="date_expected, id")
+        moves = notices.picking_id.move_ids.filtered(lambda move: move.product_id in lines.product_id)
+        next_delivery = {}
+        for notice in notices:
+            for move in moves.filtered(lambda move: move.picking_id == notice.picking_id):
+                key = (move.product_id.id, notice.location_id.id)
+                expected = notice.date_expected or notice.date_shipped
+                if key not in next_delivery or expected < next_delivery[key]:
+                    next_delivery[key] = expected
+        return notices, next_delivery
+
+    @http.route(["/my/vmi/<int:agreement_id>", "/my/vmi/<int:agreement_id>/page/<int:page>"],
+                type="http", auth="user", website=True)
+    def portal_my_vmi_stock(self, agreement_id, page=1, search="", filterby="all", site=None, sortby="product",
+                            access_token=None, **kw):
+        agreement = self._vmi_agreement(agreement_id, access_token)
+        Line = request.env["vmi.agreement.line"].sudo()
+        domain, order, options = self._vmi_stock_lines(agreement, search, filterby, site, sortby)
+        url_args = {"search": search, "filterby": options["filterby"], "sortby": options["sortby"]}
+        if options["site"]:
+            url_args["site"] = options["site"].id
+        pager = portal_pager(url=f"/my/vmi/{agreement.id}", url_args=url_args, total=Line.search_count(domain),
+                             page=page, step=LINES_PER_PAGE)
+        lines = Line.search(domain, order=order, limit=LINES_PER_PAGE, offset=pager["offset"])
+        notices, next_delivery = self._vmi_incoming(agreement, lines)
+        values = self._prepare_portal_layout_values()
+        values.update(options)
+        values.update({
+            "agreement": agreement,
+            "lines": lines,
+            "notices": notices,
+            "next_delivery": next_delivery,
+            "status_counts": dict(Line._read_group([("agreement_id", "=", agreement.id)], ["last_status"],
+                                                   ["__count"])),
+            "reports": agreement.stock_report_ids[:5],
+            "pager": pager,
+            "url_args": url_args,
+            "default_url": f"/my/vmi/{agreement.id}",
+            "searchbar_inputs": {"product": {"input": "product", "label": request.env._("Search in Products")}},
+            "search_in": "product",
+            "page_name": "vmi_stock",
+            "format_qty": self._vmi_format_qty,
+        })
+        return request.render("vmi_management.portal_my_vmi_stock", values)
+
+    @staticmethod
+    def _vmi_format_qty(value, digits=2):
+        return "" if value is None or value is False else float_repr(value, digits).rstrip("0").rstrip(".")
+
+    @http.route("/my/vmi/<int:agreement_id>/stock.<string:extension>", type="http", auth="user", methods=["GET"])
+    def portal_my_vmi_stock_export(self, agreement_id, extension, search="", filterby="all", site=None,
+                                   sortby="product", **kw):
+        """What the stock page shows under the same search, filter and sort, every page of it."""
+        if extension not in ("csv", "xlsx"):
+            raise request.not_found()
+        agreement = self._vmi_agreement(agreement_id)
+        domain, order, __ = self._vmi_stock_lines(agreement, search, filterby, site, sortby)
+        lines = request.env["vmi.agreement.line"].sudo().search(domain, order=order)
+        __, next_delivery = self._vmi_incoming(agreement, lines)
+        statuses = dict(lines._fields["last_status"]._description_selection(request.env))
+        rows = [[
+            line.product_id.display_name, line.location_id.name, statuses.get(line.last_status, ""),
+            line.last_on_hand, line.last_on_order, line.last_trigger_level, line.last_target_level,
+            line.last_days_of_supply if line.last_demand_rate else None,
+            fields.Datetime.to_string(next_delivery.get((line.product_id.id, line.location_id.id))) or "",
+            fields.Datetime.to_string(line.last_evaluation_date) or "",
+        ] for line in lines]
+        filename = f"{agreement.name.replace('/', '-')}-stock.{extension}"
+        if extension == "csv":
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            writer.writerow(EXPORT_COLUMNS)
+            writer.writerows(rows)
+            content, mimetype = buffer.getvalue().encode(), "text/csv"
+        else:
+            content = self._vmi_xlsx(EXPORT_COLUMNS, rows)
+            mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return request.make_response(content, headers=[
+            ("Content-Type", mimetype), ("Content-Disposition", http.content_disposition(filename)),
+        ])
+
+    @staticmethod
+    def _vmi_xlsx(columns, rows):
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("Stock")
+        sheet.append(columns)
+        for row in rows:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+    # ------------------------------------------------------------------
+    # Counts and uploads, through the intake pipeline
+    # ------------------------------------------------------------------
+
+    @staticmethod
+    def _vmi_line_codes(line):
+        """The product and site codes a report line names this agreement line by."""
+        product = line.customer_product_code or line.product_id.default_code or line.product_id.barcode
+        return product, line.location_id.barcode or line.location_id.complete_name
+
+    @http.route("/my/vmi/<int:agreement_id>/count", type="http", auth="user", methods=["GET"], website=True)
+    def portal_my_vmi_count_form(self, agreement_id, site=None, search="", **kw):
+        agreement = self._vmi_agreement(agreement_id)
+        domain, order, options = self._vmi_stock_lines(agreement, search, "all", site, "product")
+        values = self._prepare_portal_layout_values()
+        values.update({
+            "site": options["site"],
+            "agreement": agreement,
+            "lines": request.env["vmi.agreement.line"].sudo().search(domain, order=order),
+            "line_codes": self._vmi_line_codes,
+            "page_name": "vmi_count",
+            "format_qty": self._vmi_format_qty,
+        })
+        return request.render("vmi_management.portal_my_vmi_count", values)
+
+    @http.route("/my/vmi/<int:agreement_id>/count", type="http", auth="user", methods=["POST"], website=True)
+    def portal_my_vmi_count_submit(self, agreement_id, **post):
+        """Turn the form into the JSON lines the HTTP API takes, and receive them as a portal report."""
+        agreement = self._vmi_agreement(agreement_id)
+        lines = request.env["vmi.agreement.line"].sudo().search([("agreement_id", "=", agreement.id)])
+        report_lines = []
+        for line in lines:
+            on_hand, consumed = (post.get(f"{name}_{line.id}", "").strip() for name in ("on_hand", "consumed"))
+            if not (on_hand or consumed):
+                continue
+            product, location = self._vmi_line_codes(line)
+            report_lines.append({"product": product, "location": location, "on_hand": on_hand or None,
+                                 "consumed": consumed or None})
+        if not report_lines:
+            return request.redirect(f"/my/vmi/{agreement.id}/count?error=empty")
+        document = {"agreement": agreement.name, "as_of": fields.Datetime.to_string(fields.Datetime.now()),
+                    "submitted_by": request.env.user.name, "lines": report_lines}
+        payload = json.dumps(document, indent=1).encode()
+        report, __ = request.env["vmi.stock.report"].sudo()._receive(
+            agreement, payload, source="portal", filename="portal-count.json", parsed=parse_json_lines(document))
+        return request.redirect(f"/my/vmi/{agreement.id}/reports/{report.id}")
+
+    @http.route("/my/vmi/<int:agreement_id>/upload", type="http", auth="user", methods=["POST"], website=True)
+    def portal_my_vmi_upload(self, agreement_id, report_file=None, **post):
+        """A CSV, Excel or EDI file sent from the portal: the same pipeline as every channel."""
+        agreement = self._vmi_agreement(agreement_id)
+        payload = report_file.read() if report_file else b""
+        if not payload:
+            return request.redirect(f"/my/vmi/{agreement.id}/count?error=nofile")
+        report, __ = request.env["vmi.stock.report"].sudo()._receive(
+            agreement, payload, source="portal", filename=report_file.filename or "")
+        return request.redirect(f"/my/vmi/{agreement.id}/reports/{report.id}")
+
+    @http.route("/my/vmi/<int:agreement_id>/reports/<int:report_id>", type="http", auth="user", website=True)
+    def portal_my_vmi_report(self, agreement_id, report_id, **kw):
+        """A report's per-line results: which lines were applied, and why the others were not."""
+        agreement = self._vmi_agreement(agreement_id)
+        report = agreement.stock_report_ids.filtered(lambda report: report.id == report_id)
+        if not report:
+            raise request.not_found()
+        values = self._prepare_portal_layout_values()
+        values.update({"agreement": agreement, "report": report, "page_name": "vmi_report",
+                       "format_qty": self._vmi_format_qty})
+        return request.render("vmi_management.portal_my_vmi_report", values)
+
+    @http.route("/my/vmi/<int:agreement_id>/shipments/<int:notice_id>/acknowledge", type="http", auth="user",
+                methods=["POST"], website=True)
+    def portal_my_vmi_acknowledge(self, agreement_id, notice_id, **post):
+        """The customer confirms a delivery arrived."""
+        agreement = self._vmi_agreement(agreement_id)
+        notice = request.env["vmi.shipment.notice"].sudo().search(
+            [("id", "=", notice_id), ("agreement_id", "=", agreement.id)])
+        if not notice:
+            raise request.not_found()
+        notice.action_acknowledge()
+        notice.picking_id.message_post(body=request.env._(
+            "Receipt acknowledged by %(user)s in the portal.", user=request.env.user.name))
+        return request.redirect(f"/my/vmi/{agreement.id}#shipments")
