@@ -1,0 +1,116 @@
+"""A customer in a real headless Chromium: log in, look at the managed stock, report a count.
+
+The vendor's side is set up through odoorpc as in the replenishment test: a
+customer with a portal user, a consignment agreement whose one line is below
+its min after an evaluation. The browser then does what the customer does.
+Screenshots of the stock page (laptop and phone widths) are written to
+``VMI_E2E_SCREENSHOTS`` when it is set.
+
+Needs Chromium and its driver (Debian: ``chromium``, ``chromium-driver``)
+and selenium; skipped without them.
+"""
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+PASSWORD = "portal-e2e-secret"
+WAIT = 30
+
+
+@pytest.fixture(scope="module")
+def customer_portal(odoo, tag):
+    """A customer with a portal user and an evaluated consignment agreement; returns (login, agreement id)."""
+    env = odoo.env
+    customer = env["res.partner"].create({"name": f"Portal Clinic {tag}", "is_company": True})
+    contact = env["res.partner"].create({"name": f"Pat Buyer {tag}", "parent_id": customer,
+                                         "email": f"pat.{tag.lower()}@example.com"})
+    login = f"pat.{tag.lower()}"
+    env["res.users"].create({"name": f"Pat Buyer {tag}", "login": login, "password": PASSWORD,
+                             "partner_id": contact, "groups_id": [(6, 0, [env.ref("base.group_portal").id])]})
+    product = env["product.product"].create({
+        "name": f"Nitrile Gloves {tag}", "default_code": f"GLV-{tag}", "type": "consu", "is_storable": True,
+        "standard_price": 4.0,
+    })
+    agreement_id = env["vmi.agreement"].create({"partner_id": customer, "role": "vendor", "ownership": "consignment"})
+    agreement = env["vmi.agreement"].browse(agreement_id)
+    agreement.action_create_site_locations()
+    env["vmi.agreement.line"].create({
+        "agreement_id": agreement_id, "product_id": product, "location_id": agreement.location_ids.ids[0],
+        "policy": "min_max", "min_qty": 10.0, "max_qty": 50.0,
+    })
+    agreement.action_activate()
+    quant = env["stock.quant"].with_context(inventory_mode=True).create({
+        "product_id": product, "location_id": agreement.location_ids.ids[0], "inventory_quantity": 4.0,
+    })
+    env["stock.quant"].browse(quant).action_apply_inventory()
+    agreement.action_evaluate_now()
+    return login, agreement_id, f"Nitrile Gloves {tag}"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    webdriver = pytest.importorskip("selenium.webdriver")
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    driver_path = shutil.which("chromedriver")
+    if not (chromium and driver_path):
+        pytest.skip("Chromium and chromedriver are not installed (Debian: chromium, chromium-driver)")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                     "--disable-background-networking", "--window-size=1366,900"):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=driver_path))
+    yield driver
+    driver.quit()
+
+
+def screenshot(browser, name):
+    folder = os.environ.get("VMI_E2E_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        browser.save_screenshot(str(Path(folder) / name))
+
+
+def test_customer_logs_in_sees_the_stock_and_reports_a_count(browser, customer_portal):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    login, agreement_id, product_name = customer_portal
+    url = os.environ["VMI_E2E_URL"].rstrip("/")
+    wait = WebDriverWait(browser, WAIT)
+
+    browser.get(f"{url}/web/login?db={os.environ.get('VMI_E2E_DB', '')}")
+    # the login form shows once the page's scripts have run
+    wait.until(EC.visibility_of_element_located((By.NAME, "login"))).send_keys(login)
+    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "form.oe_login_form button[type=submit]").click()
+    wait.until(EC.url_contains("/my"))
+
+    browser.get(f"{url}/my/vmi")
+    browser.find_element(By.CSS_SELECTOR, f"a[href='/my/vmi/{agreement_id}']").click()
+    rows = wait.until(EC.presence_of_all_elements_located((By.CSS_SELECTOR, "tbody.o_vmi_stock_lines tr")))
+    assert len(rows) == 1
+    assert product_name in rows[0].text
+    assert "Below min" in rows[0].text, rows[0].text
+    assert "Last data received" in browser.find_element(By.CSS_SELECTOR, ".o_vmi_data_date").text
+    screenshot(browser, "portal-stock.png")
+
+    browser.set_window_size(390, 844)  # a phone
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"), \
+        "the stock page fits a phone's width"
+    screenshot(browser, "portal-stock-phone.png")
+    browser.set_window_size(1366, 900)
+
+    browser.find_element(By.CSS_SELECTOR, "a.o_vmi_report_stock").click()
+    field = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "input[name^='on_hand_']")))
+    field.send_keys("14")
+    browser.find_element(By.CSS_SELECTOR, "input[name^='consumed_']").send_keys("3")
+    browser.find_element(By.CSS_SELECTOR, "button.o_vmi_count_submit").click()
+
+    state = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".o_vmi_report_state")))
+    assert "1 of 1 lines applied" in " ".join(state.text.split()), state.text
+    result = browser.find_element(By.CSS_SELECTOR, "tbody.o_vmi_report_lines tr").text
+    assert product_name in result and "Applied" in result, result
