@@ -15,6 +15,7 @@
         "data/stock_location_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
+        "views/vmi_stock_level_views.xml",
         "views/vmi_agreement_views.xml",
         "views/vmi_agreement_line_views.xml",
         "views/vmi_replenishment_run_views.xml",

@@ -5,7 +5,7 @@ import pytest
 from vmi_management.engine import LineInput, statistical_safety_stock
 from vmi_management.engine.kpi import (
     average_days_of_supply, bullwhip_ratio, days_of_supply, fill_rate, forecast_accuracy, inventory_turnover,
-    stockout_days,
+    scorecard, stockout_days, summarize,
 )
 from vmi_management.engine.simulate import compare, simulate
 from vmi_management.engine.suggest import apply_suggestion, suggest_thresholds
@@ -98,3 +98,21 @@ def test_warmup_days_feed_the_forecast_only():
     result = simulate(line, (5.0,) * 30, warmup_days=10)
     assert result.days == 20
     assert result.demanded == 100
+
+
+def test_scorecard_matches_hand_computed_figures():
+    # line A: 2 a day for 10 days, never out; line B: 1 a day on 7 days, out of stock 3 days at 1/day
+    line_a = summarize((2.0,) * 10, (20.0, 18.0, 16.0, 14.0, 12.0, 10.0, 8.0, 26.0, 24.0, 22.0), 2.0)
+    line_b = summarize((1.0,) * 7 + (0.0,) * 3, (3.0, 2.0, 1.0, 0.0, 0.0, 0.0, 10.0, 9.0, 8.0, 7.0), 1.0)
+    card = scorecard([line_a, line_b], period_days=10, annualize=False)
+    assert card["fill_rate"] == pytest.approx(27.0 / 30.0), "27 served of 27 + 3 demanded"
+    assert card["inventory_turns"] == pytest.approx(27.0 / (17.0 + 4.0)), "average on hand 17 and 4"
+    assert card["days_of_supply"] == pytest.approx((22.0 + 7.0) / 3.0)
+    assert card["stockout_days"] == 3
+    yearly = scorecard([line_a, line_b], period_days=10)
+    assert yearly["inventory_turns"] == pytest.approx(27.0 / 21.0 * 36.5)
+
+
+def test_scorecard_without_history_is_undefined_not_zero():
+    assert scorecard([summarize((), (), 0.0)], period_days=30) == {
+        "fill_rate": None, "inventory_turns": None, "days_of_supply": None, "stockout_days": None}

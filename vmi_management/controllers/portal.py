@@ -165,6 +165,7 @@ class VmiPortal(CustomerPortal):
             "status_counts": dict(Line._read_group([("agreement_id", "=", agreement.id)], ["last_status"],
                                                    ["__count"])),
             "reports": agreement.stock_report_ids[:5],
+            "scorecard": self._vmi_scorecard(agreement),
             "pager": pager,
             "url_args": url_args,
             "default_url": f"/my/vmi/{agreement.id}",
@@ -176,8 +177,48 @@ class VmiPortal(CustomerPortal):
         return request.render("vmi_management.portal_my_vmi_stock", values)
 
     @staticmethod
+    def _vmi_scorecard(agreement):
+        """The agreement's KPIs beside their targets, as the stock page shows them."""
+        env = request.env
+
+        def kpi(label, actual, unit, target, digits, higher_is_better):
+            on_target = not agreement.kpi_date or higher_is_better is None or not target and higher_is_better \
+                or (actual >= target if higher_is_better else actual <= target)
+            return {"label": label, "actual": actual, "unit": unit, "target": target, "digits": digits,
+                    "on_target": on_target}
+
+        return [
+            kpi(env._("Fill rate"), agreement.kpi_fill_rate, "%", agreement.target_fill_rate, 1, True),
+            kpi(env._("Inventory turns"), agreement.kpi_inventory_turns, env._("/ year"),
+                agreement.target_inventory_turns, 1, True),
+            kpi(env._("Days of supply"), agreement.kpi_days_of_supply, env._("days"),
+                agreement.target_days_of_supply, 1, None),
+            kpi(env._("Stockout days"), agreement.kpi_stockout_days, "", 0, 0, False),
+        ]
+
+    @staticmethod
     def _vmi_format_qty(value, digits=2):
         return "" if value is None or value is False else float_repr(value, digits).rstrip("0").rstrip(".")
+
+    @http.route("/my/vmi/<int:agreement_id>/lines/<int:line_id>", type="http", auth="user", website=True)
+    def portal_my_vmi_line(self, agreement_id, line_id, **kw):
+        """One product at one site over the last 90 days: on hand against min and max, deliveries marked."""
+        agreement = self._vmi_agreement(agreement_id)
+        line = agreement.line_ids.filtered(lambda line: line.id == line_id)
+        if not line:
+            raise request.not_found()
+        env = request.env
+        values = self._prepare_portal_layout_values()
+        values.update({
+            "agreement": agreement,
+            "line": line,
+            "page_name": "vmi_line",
+            "format_qty": self._vmi_format_qty,
+            "series": json.dumps(env["vmi.stock.level"].sudo()._chart_data(line)),
+            "series_labels": json.dumps({"on_hand": env._("On hand"), "min": env._("Min / trigger"),
+                                         "max": env._("Max / target"), "received": env._("Received")}),
+        })
+        return request.render("vmi_management.portal_my_vmi_line", values)
 
     @http.route("/my/vmi/<int:agreement_id>/stock.<string:extension>", type="http", auth="user", methods=["GET"])
     def portal_my_vmi_stock_export(self, agreement_id, extension, search="", filterby="all", site=None,

@@ -3,6 +3,7 @@
 All take plain sequences (one value per day unless said otherwise) and
 return None where the measure is undefined rather than a misleading zero.
 """
+from dataclasses import dataclass
 from statistics import pvariance
 
 from .accuracy import bias, wape
@@ -59,3 +60,58 @@ def bullwhip_ratio(orders, demand):
         return None
     demand_variance = pvariance(demand)
     return pvariance(orders) / demand_variance if demand_variance else None
+
+
+
+@dataclass(frozen=True)
+class LinePeriod:
+    """One line over a review period, summed up: what the agreement's scorecard adds together."""
+
+    consumed: float          # consumption over the period
+    average_on_hand: float   # average of the daily on-hand levels observed (None: none observed)
+    on_hand: float           # the current level
+    stockout_days: int       # observed days with nothing on hand
+    demand_rate: float       # current daily demand
+
+
+def summarize(consumed, on_hand, demand_rate):
+    """A :class:`LinePeriod` from daily series: consumption and observed on-hand levels, oldest first."""
+    return LinePeriod(
+        consumed=sum(consumed),
+        average_on_hand=sum(on_hand) / len(on_hand) if on_hand else None,
+        on_hand=on_hand[-1] if on_hand else 0.0,
+        stockout_days=sum(1 for level in on_hand if level <= 0),
+        demand_rate=demand_rate,
+    )
+
+
+def scorecard(lines, period_days, annualize=True):
+    """The KPIs of an agreement over a period, from a :class:`LinePeriod` per line.
+
+    :returns: dict with
+
+        - ``fill_rate``: consumption ÷ demand, where demand is the consumption
+          plus, for each day a line was out of stock, its daily demand rate
+          (what could not be served);
+        - ``inventory_turns``: consumption ÷ average on hand, per year when
+          ``annualize``;
+        - ``days_of_supply``: current on hand ÷ current daily demand;
+        - ``stockout_days``: line-days with nothing on hand.
+
+        Each is None where undefined (no demand, no stock observed).
+    """
+    lines = list(lines)
+    observed = [line for line in lines if line.average_on_hand is not None]
+    consumed = sum(line.consumed for line in lines)
+    unmet = sum(line.stockout_days * line.demand_rate for line in observed)
+    average_on_hand = sum(line.average_on_hand for line in observed)
+    turns = None
+    if average_on_hand > 0 and period_days:
+        turns = consumed / average_on_hand * (DAYS_PER_YEAR / period_days if annualize else 1.0)
+    return {
+        "fill_rate": fill_rate([consumed + unmet], [consumed]),
+        "inventory_turns": turns,
+        "days_of_supply": days_of_supply(sum(line.on_hand for line in observed),
+                                         sum(line.demand_rate for line in lines)) if observed else None,
+        "stockout_days": sum(line.stockout_days for line in observed) if observed else None,
+    }

@@ -118,6 +118,24 @@ class VmiAgreement(models.Model):
         string="Target Fill Rate (%)", default=95.0, tracking=True,
         help="Share of the demanded quantity the customer's site must be able to serve from stock.",
     )
+    target_inventory_turns = fields.Float(
+        string="Target Inventory Turns", digits=(16, 1),
+        help="Turns per year both parties aim for: consumption over a year ÷ average stock at the sites.",
+    )
+    target_days_of_supply = fields.Float(
+        string="Target Days of Supply", digits=(16, 1),
+        help="Days the stock at the sites should last at the current demand.",
+    )
+    kpi_fill_rate = fields.Float(string="Fill Rate (%)", readonly=True, copy=False, digits=(16, 1),
+                                 help="Share of demand met from stock over the last 30 days; demand on days a line "
+                                      "was out of stock is counted at its daily demand rate.")
+    kpi_inventory_turns = fields.Float(string="Inventory Turns", readonly=True, copy=False, digits=(16, 1),
+                                       help="Consumption over the last 30 days ÷ average stock, per year.")
+    kpi_days_of_supply = fields.Float(string="Days of Supply", readonly=True, copy=False, digits=(16, 1),
+                                      help="Stock on hand ÷ daily demand, over all lines.")
+    kpi_stockout_days = fields.Integer(string="Stockout Days", readonly=True, copy=False,
+                                       help="Line-days with nothing on hand over the last 30 days.")
+    kpi_date = fields.Datetime(string="KPIs As Of", readonly=True, copy=False)
     replenishment_frequency = fields.Selection(
         [("interval", "Every N days"), ("weekdays", "On fixed weekdays")],
         default="interval", required=True,

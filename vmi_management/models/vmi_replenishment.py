@@ -166,6 +166,10 @@ class VmiReplenishment(models.AbstractModel):
                 _logger.info("VMI replenishment of %s failed", agreement.name, exc_info=True)
                 events.append(run._prepare_event_vals("error", self._describe_error(agreement, error), agreement))
         self._write_decisions(decisions, facts, now)
+        Level = self.env["vmi.stock.level"]
+        Level._record_evaluation(decisions, now)
+        if only_lines is None:
+            Level._update_scorecards(agreements, decisions, facts, now)
         self._schedule_next_evaluation(agreements, now, scheduled=trigger == "scheduled")
         self.env["vmi.replenishment.run.event"].create(events)
         run.write({

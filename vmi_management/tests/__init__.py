@@ -9,5 +9,6 @@ from . import (
     test_vmi_security,
     test_vmi_shipment_notice,
     test_vmi_site_locations,
+    test_vmi_stock_level,
     test_vmi_stock_report_intake,
 )

@@ -1,3 +1,5 @@
+import html
+import json
 import re
 
 from odoo import Command
@@ -259,3 +261,28 @@ class TestVmiPortal(VmiIntakeCommon, HttpCase):
         self.assertIn(ours.name, self.get("/my/vmi").text)
         self.assertIn("Desk Lamp", self.get(f"/my/vmi/{ours.id}").text)
         self.assertEqual(self.get(f"/my/vmi/{self.consignment.id}").status_code, 404)
+
+    # ------------------------------------------------------------------
+    # History and scorecard
+    # ------------------------------------------------------------------
+
+    def test_history_chart_and_scorecard(self):
+        self.login(self.buyer)
+        stock = self.get(f"/my/vmi/{self.consignment.id}").text
+        self.assertIn("o_vmi_scorecard", stock)
+        self.assertIn("Fill rate", stock)
+        line = self.line(self.chair)
+        self.assertIn(f"/my/vmi/{self.consignment.id}/lines/{line.id}", stock)
+        chart = self.get(f"/my/vmi/{self.consignment.id}/lines/{line.id}")
+        self.assertEqual(chart.status_code, 200)
+        self.assertIn('class="o_vmi_stock_chart"', chart.text)
+        self.assertIn("/web/static/lib/Chart/Chart.js", chart.text)
+        series = json.loads(html.unescape(re.search(r'data-series="([^"]+)"', chart.text).group(1)))
+        self.assertEqual(len(series["labels"]), 90)
+        self.assertEqual((series["on_hand"][-1], series["min"][-1], series["max"][-1]), (3.0, 5.0, 40.0),
+                         "today's level as the evaluation saw it")
+        other_line = self.other.line_ids[:1]
+        for path in (f"/my/vmi/{self.consignment.id}/lines/{other_line.id}",
+                     f"/my/vmi/{self.other.id}/lines/{other_line.id}"):
+            with self.subTest(path=path):
+                self.assertEqual(self.get(path).status_code, 404)

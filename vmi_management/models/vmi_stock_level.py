@@ -1,0 +1,130 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL, split_every
+
+from ..engine.kpi import LinePeriod, scorecard
+
+KPI_PERIOD_DAYS = 30     # the scorecard's look-back
+WRITE_CHUNK = 1000       # levels written per statement
+
+
+class VmiStockLevel(models.Model):
+    """The stock of one agreement line as an evaluation saw it, one row per line and day.
+
+    It is the history both parties look back on: the portal's chart of on
+    hand against min and max, and the agreement's scorecard (fill rate,
+    turns, days of supply, stockouts), which thereby rest on the very
+    numbers the replenishment planned with.
+    """
+
+    _name = "vmi.stock.level"
+    _description = "VMI Daily Stock Level"
+    _order = "date desc, id desc"
+    _rec_name = "date"
+
+    line_id = fields.Many2one("vmi.agreement.line", required=True, ondelete="cascade", index=True)
+    agreement_id = fields.Many2one("vmi.agreement", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    commercial_partner_id = fields.Many2one("res.partner", string="Partner", index=True)
+    product_id = fields.Many2one("product.product", required=True)
+    location_id = fields.Many2one("stock.location", string="Site", required=True)
+    date = fields.Date(required=True, index=True)
+    on_hand = fields.Float(digits="Product Unit of Measure")
+    on_order = fields.Float(digits="Product Unit of Measure")
+    trigger_level = fields.Float(string="Min / Trigger", digits="Product Unit of Measure")
+    target_level = fields.Float(string="Max / Target", digits="Product Unit of Measure")
+    demand_rate = fields.Float(string="Daily Demand", digits=(16, 3))
+
+    _sql_constraints = [
+        ("line_date_unique", "UNIQUE(line_id, date)", "A line has one stock level per day."),
+    ]
+
+    @api.model
+    def _record_evaluation(self, decisions, now):
+        """Keep each evaluated line's level for the day; a later evaluation the same day replaces it.
+
+        :param decisions: ``{vmi.agreement.line: engine Decision}``
+        """
+        day = fields.Date.to_date(now)
+        rows = [
+            SQL("(%s, %s, %s, %s, %s, %s, %s, %s::float8, %s::float8, %s::float8, %s::float8, %s::float8, %s, %s, "
+                "now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')",
+                line.id, line.agreement_id.id, line.company_id.id, line.agreement_id.commercial_partner_id.id,
+                line.product_id.id, line.location_id.id, day, decision.on_hand, decision.on_order,
+                decision.trigger_level, decision.target_level, decision.demand_rate, self.env.uid, self.env.uid)
+            for line, decision in decisions.items()
+        ]
+        for chunk in split_every(WRITE_CHUNK, rows):
+            self.env.cr.execute(SQL(
+                """INSERT INTO vmi_stock_level (line_id, agreement_id, company_id, commercial_partner_id, product_id,
+                                               location_id, date, on_hand, on_order, trigger_level, target_level,
+                                               demand_rate, create_uid, write_uid, create_date, write_date)
+                   VALUES %s
+              ON CONFLICT (line_id, date) DO UPDATE
+                      SET on_hand = EXCLUDED.on_hand, on_order = EXCLUDED.on_order,
+                          trigger_level = EXCLUDED.trigger_level, target_level = EXCLUDED.target_level,
+                          demand_rate = EXCLUDED.demand_rate, write_date = EXCLUDED.write_date""",
+                SQL(", ").join(chunk),
+            ))
+        self.invalidate_model()
+
+    @api.model
+    def _update_scorecards(self, agreements, decisions, facts, now):
+        """Each agreement's KPIs over the last :data:`KPI_PERIOD_DAYS` days, stored on it.
+
+        Consumption comes from the history the evaluation just read; on-hand
+        levels from this model, in two grouped queries for all agreements.
+        """
+        start = fields.Date.to_date(now) - timedelta(days=KPI_PERIOD_DAYS - 1)
+        domain = [("agreement_id", "in", agreements.ids), ("date", ">=", start)]
+        averages = {line.id: average for line, average in self._read_group(domain, ["line_id"], ["on_hand:avg"])}
+        stockouts = {line.id: count for line, count in self._read_group(
+            domain + [("on_hand", "<=", 0)], ["line_id"], ["__count"])}
+        periods = {agreement: [] for agreement in agreements}
+        for line, decision in decisions.items():
+            if line.agreement_id not in periods:
+                continue
+            periods[line.agreement_id].append(LinePeriod(
+                consumed=sum(facts[line].demand[-KPI_PERIOD_DAYS:]),
+                average_on_hand=averages.get(line.id),
+                on_hand=decision.on_hand,
+                stockout_days=stockouts.get(line.id, 0),
+                demand_rate=decision.demand_rate,
+            ))
+        for agreement, lines in periods.items():
+            card = scorecard(lines, KPI_PERIOD_DAYS)
+            agreement.write({
+                "kpi_fill_rate": card["fill_rate"] * 100.0 if card["fill_rate"] is not None else False,
+                "kpi_inventory_turns": card["inventory_turns"] or False,
+                "kpi_days_of_supply": card["days_of_supply"] or False,
+                "kpi_stockout_days": card["stockout_days"] or 0,
+                "kpi_date": now,
+            })
+
+    @api.model
+    def _chart_data(self, line, days=90):
+        """What the portal chart of one line draws: daily on hand, min and max, and deliveries received.
+
+        :returns: dict of lists, one value per day from ``days`` ago to today
+                  (None where no evaluation saw the line that day)
+        """
+        today = fields.Date.context_today(self)
+        start = today - timedelta(days=days - 1)
+        levels = {level.date: level for level in self.search_fetch(
+            [("line_id", "=", line.id), ("date", ">=", start)], ["date", "on_hand", "trigger_level", "target_level"])}
+        site_tree = self.env["stock.location"].search([("id", "child_of", line.location_id.id)])
+        received = {fields.Date.to_date(day): quantity for day, quantity in self.env["stock.move"]._read_group(
+            [("product_id", "=", line.product_id.id), ("state", "=", "done"),
+             ("location_dest_id", "in", site_tree.ids), ("location_id", "not in", site_tree.ids),
+             ("date", ">=", fields.Datetime.to_datetime(start))],
+            ["date:day"], ["product_qty:sum"])}
+        dates = [start + timedelta(days=offset) for offset in range(days)]
+        return {
+            "labels": [fields.Date.to_string(day) for day in dates],
+            "on_hand": [levels[day].on_hand if day in levels else None for day in dates],
+            "min": [levels[day].trigger_level if day in levels else None for day in dates],
+            "max": [(levels[day].target_level or None) if day in levels else None for day in dates],
+            "received": [received.get(day) for day in dates],
+        }
+
