@@ -164,6 +164,7 @@ class VmiPortal(CustomerPortal):
             "next_delivery": next_delivery,
             "status_counts": dict(Line._read_group([("agreement_id", "=", agreement.id)], ["last_status"],
                                                    ["__count"])),
+            "orders": self._vmi_open_orders(agreement),
             "reports": agreement.stock_report_ids[:5],
             "scorecard": self._vmi_scorecard(agreement),
             "pager": pager,
@@ -175,6 +176,21 @@ class VmiPortal(CustomerPortal):
             "format_qty": self._vmi_format_qty,
         })
         return request.render("vmi_management.portal_my_vmi_stock", values)
+
+    @staticmethod
+    def _vmi_open_orders(agreement):
+        """The agreement's replenishments still on their way: sale or purchase orders (with their portal
+        link) or consignment transfers not yet done."""
+        documents = agreement._replenishment_documents().filtered(
+            lambda document: document.state not in ("done", "cancel")
+            and not (document._name != "stock.picking" and document.picking_ids
+                     and all(picking.state in ("done", "cancel") for picking in document.picking_ids)))
+        return [{
+            "name": document.name,
+            "state": dict(document._fields["state"]._description_selection(document.env))[document.state],
+            "date": document.scheduled_date if document._name == "stock.picking" else document.date_order,
+            "url": document.get_portal_url() if document._name != "stock.picking" else None,
+        } for document in documents.sorted("id", reverse=True)]
 
     @staticmethod
     def _vmi_scorecard(agreement):

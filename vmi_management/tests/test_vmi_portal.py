@@ -229,6 +229,9 @@ class TestVmiPortal(VmiIntakeCommon, HttpCase):
         self.login(self.buyer)
         page = self.get(f"/my/vmi/{self.consignment.id}").text
         self.assertIn(notice.name, page)
+        proposed = re.search(r'o_vmi_orders">(.*?)</section>', page, re.S)
+        self.assertFalse(proposed and picking.name in proposed.group(1),
+                         "a done transfer is no longer among the proposed replenishments")
         path = f"/my/vmi/{self.consignment.id}/shipments/{notice.id}/acknowledge"
         answer = self.url_open(path, data={"csrf_token": self.csrf_token(f"/my/vmi/{self.consignment.id}")},
                                allow_redirects=False)
@@ -257,9 +260,17 @@ class TestVmiPortal(VmiIntakeCommon, HttpCase):
         ours.line_ids = [Command.create({"product_id": self.lamp.id, "location_id": ours.location_ids[:1].id,
                                          "policy": "min_max", "min_qty": 2.0, "max_qty": 6.0})]
         ours.action_activate()
+        self.env["product.supplierinfo"].create({"partner_id": self.vendor.id, "product_tmpl_id":
+                                                 self.lamp.product_tmpl_id.id, "price": 7.0})
+        self.env["vmi.replenishment"]._evaluate_now(ours)
+        order = ours.purchase_order_ids
+        self.assertEqual(len(order), 1, "nothing on hand, min 2: a purchase order is proposed to the vendor")
         self.login(seller)
         self.assertIn(ours.name, self.get("/my/vmi").text)
-        self.assertIn("Desk Lamp", self.get(f"/my/vmi/{ours.id}").text)
+        page = self.get(f"/my/vmi/{ours.id}").text
+        self.assertIn("Desk Lamp", page)
+        self.assertIn(order.name, page, "the vendor sees the order proposed to it")
+        self.assertIn(f"/my/purchase/{order.id}", page)
         self.assertEqual(self.get(f"/my/vmi/{self.consignment.id}").status_code, 404)
 
     # ------------------------------------------------------------------
