@@ -3,7 +3,7 @@
 The vendor's side is set up through odoorpc as in the replenishment test: a
 customer with a portal user, a consignment agreement whose one line is below
 its min after an evaluation. The browser then does what the customer does.
-Screenshots of the stock page (laptop and phone widths) are written to
+Screenshots of the stock page (laptop and phone widths) and of a line's history chart are written to
 ``VMI_E2E_SCREENSHOTS`` when it is set.
 
 Needs Chromium and its driver (Debian: ``chromium``, ``chromium-driver``)
@@ -96,6 +96,7 @@ def test_customer_logs_in_sees_the_stock_and_reports_a_count(browser, customer_p
     assert product_name in rows[0].text
     assert "Below min" in rows[0].text, rows[0].text
     assert "Last data received" in browser.find_element(By.CSS_SELECTOR, ".o_vmi_data_date").text
+    assert "Fill rate" in browser.find_element(By.CSS_SELECTOR, ".o_vmi_scorecard").text
     screenshot(browser, "portal-stock.png")
 
     browser.set_window_size(390, 844)  # a phone
@@ -104,7 +105,14 @@ def test_customer_logs_in_sees_the_stock_and_reports_a_count(browser, customer_p
     screenshot(browser, "portal-stock-phone.png")
     browser.set_window_size(1366, 900)
 
-    browser.find_element(By.CSS_SELECTOR, "a.o_vmi_report_stock").click()
+    browser.find_element(By.CSS_SELECTOR, "tbody.o_vmi_stock_lines td a").click()
+    canvas = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "canvas.o_vmi_stock_chart")))
+    wait.until(lambda driver: driver.execute_script("return !!(window.Chart && Chart.getChart(arguments[0]))", canvas))
+    assert browser.execute_script("return Chart.getChart(arguments[0]).data.datasets.length", canvas) == 4
+    screenshot(browser, "portal-line-chart.png")
+    browser.back()
+
+    wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, "a.o_vmi_report_stock"))).click()
     field = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "input[name^='on_hand_']")))
     field.send_keys("14")
     browser.find_element(By.CSS_SELECTOR, "input[name^='consumed_']").send_keys("3")

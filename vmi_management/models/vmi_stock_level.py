@@ -104,7 +104,8 @@ class VmiStockLevel(models.Model):
 
     @api.model
     def _chart_data(self, line, days=90):
-        """What the portal chart of one line draws: daily on hand, min and max, and deliveries received.
+        """What the portal chart of one line draws: daily on hand, min and max, and deliveries received
+        (inventory adjustments are counts, not deliveries).
 
         :returns: dict of lists, one value per day from ``days`` ago to today
                   (None where no evaluation saw the line that day)
@@ -115,7 +116,7 @@ class VmiStockLevel(models.Model):
             [("line_id", "=", line.id), ("date", ">=", start)], ["date", "on_hand", "trigger_level", "target_level"])}
         site_tree = self.env["stock.location"].search([("id", "child_of", line.location_id.id)])
         received = {fields.Date.to_date(day): quantity for day, quantity in self.env["stock.move"]._read_group(
-            [("product_id", "=", line.product_id.id), ("state", "=", "done"),
+            [("product_id", "=", line.product_id.id), ("state", "=", "done"), ("is_inventory", "=", False),
              ("location_dest_id", "in", site_tree.ids), ("location_id", "not in", site_tree.ids),
              ("date", ">=", fields.Datetime.to_datetime(start))],
             ["date:day"], ["product_qty:sum"])}

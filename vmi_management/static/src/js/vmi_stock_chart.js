@@ -13,7 +13,7 @@
                 labels: data.labels,
                 datasets: [
                     {type: "line", label: labels.on_hand, data: data.on_hand, borderColor: "#2f6f8f",
-                     backgroundColor: "rgba(47, 111, 143, 0.15)", fill: true, spanGaps: true, pointRadius: 0,
+                     backgroundColor: "rgba(47, 111, 143, 0.15)", fill: true, spanGaps: true, pointRadius: 2,
                      tension: 0.2},
                     {type: "line", label: labels.min, data: data.min, borderColor: "#d9534f", borderDash: [6, 4],
                      pointRadius: 0, spanGaps: true, fill: false},
