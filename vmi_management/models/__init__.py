@@ -19,4 +19,5 @@ from . import (
     vmi_stock_report_line,
     vmi_shipment_notice,
     vmi_stock_level,
+    vmi_exception,
 )

@@ -180,6 +180,7 @@ class VmiAgreement(models.Model):
     picking_ids = fields.One2many("stock.picking", "vmi_agreement_id", string="Transfers")
     replenishment_count = fields.Integer(compute="_compute_replenishment_count", string="Replenishments")
     stock_report_ids = fields.One2many("vmi.stock.report", "agreement_id", string="Stock Reports")
+    exception_count = fields.Integer(compute="_compute_exception_count", string="Open Exceptions")
     stock_report_count = fields.Integer(compute="_compute_stock_report_count", string="Stock Report Count")
     last_stock_report_date = fields.Datetime(
         string="Last Data Received", readonly=True, copy=False,
@@ -217,6 +218,18 @@ class VmiAgreement(models.Model):
         for agreement in self:
             agreement.stock_report_count = counts.get(agreement, 0)
 
+    def _compute_exception_count(self):
+        counts = dict(self.env["vmi.exception"]._read_group(
+            [("agreement_id", "in", self.ids), ("state", "=", "open")], ["agreement_id"], ["__count"]))
+        for agreement in self:
+            agreement.exception_count = counts.get(agreement, 0)
+
+    def action_view_exceptions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("vmi_management.vmi_exception_action")
+        action["domain"] = [("agreement_id", "=", self.id)]
+        return action
+
     def _stale_data_limit(self):
         """The oldest acceptable data moment, or None where staleness does not apply.
 
@@ -253,6 +266,7 @@ class VmiAgreement(models.Model):
             ["agreement_id"], ["date_as_of:max"]))
         for agreement in self:
             agreement.last_stock_report_date = latest.get(agreement, False)
+        self.env["vmi.exception"]._sync_stale_data(self)
 
     def action_view_stock_reports(self):
         self.ensure_one()

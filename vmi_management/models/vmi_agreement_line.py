@@ -235,6 +235,31 @@ class VmiAgreementLine(models.Model):
             demand=facts.demand,
         )
 
+    def _exception_message(self, kind, decision):
+        """What a planner reads on an exception of this line: the figures that raised it."""
+        self.ensure_one()
+        number = self._format_step_value
+        values = {
+            "site": self.location_id.name, "on_hand": number(decision.on_hand), "on_order": number(decision.on_order),
+            "position": number(decision.position), "need": number(decision.lead_time_demand),
+            "days": number(decision.lead_time_days), "trigger": number(decision.trigger_level),
+            "target": number(decision.target_level), "rate": number(decision.demand_rate),
+            "reason": decision.reason,
+        }
+        messages = {
+            "out_of_stock": self.env._("Nothing on hand at %(site)s (position %(position)s).", **values),
+            "projected_stockout": self.env._(
+                "On hand and on order (position %(position)s) do not cover the %(need)s expected over the "
+                "%(days)s days of lead time.", **values),
+            "capacity_capped": self.env._("The order was capped by the site's capacity: %(reason)s", **values),
+            "demand_spike": self.env._("The last day's demand is far above the forecast of %(rate)s a day.",
+                                       **values),
+            "below_min": self.env._("On hand %(on_hand)s is below the trigger level %(trigger)s and the order does "
+                                    "not bring it back: %(reason)s", **values),
+            "overstock": self.env._("On hand %(on_hand)s is above the target level %(target)s.", **values),
+        }
+        return messages[kind]
+
     def _decision_payload(self, decision, facts):
         """The decision as stored on the line: the engine's explanation plus where inputs came from."""
         payload = decision.to_dict()

@@ -170,6 +170,7 @@ class VmiReplenishment(models.AbstractModel):
         Level._record_evaluation(decisions, now)
         if only_lines is None:
             Level._update_scorecards(agreements, decisions, facts, now)
+        self.env["vmi.exception"]._sync_from_evaluation(agreements, decisions, facts, partial=only_lines is not None)
         self._schedule_next_evaluation(agreements, now, scheduled=trigger == "scheduled")
         self.env["vmi.replenishment.run.event"].create(events)
         run.write({

@@ -1,0 +1,197 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..engine.exceptions import LINE_EXCEPTIONS, line_exceptions
+
+AGREEMENT_EXCEPTIONS = {
+    "stale_data": "high",
+    "approval_overdue": "medium",
+}
+SEVERITIES = [("critical", "Critical"), ("high", "High"), ("medium", "Medium"), ("low", "Low")]
+APPROVAL_OVERDUE_DAYS = 2
+
+
+class VmiException(models.Model):
+    """Something about an agreement a planner must look at, raised and cleared by the system itself.
+
+    The scheduler raises line exceptions from each decision (stockouts,
+    projected stockouts, capped orders, demand spikes, lines below min that
+    an order does not fix, overstock) and agreement exceptions (stale data,
+    drafts awaiting approval too long); data intake clears stale data. An
+    exception resolves itself as soon as its rule no longer holds, so the
+    open list is always the current one. Each new exception puts an activity
+    on its owner's list, and each owner gets a daily digest.
+    """
+
+    _name = "vmi.exception"
+    _description = "VMI Exception"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "state, severity_rank, date_raised desc, id desc"
+
+    kind = fields.Selection(
+        [
+            ("out_of_stock", "Out of stock"),
+            ("projected_stockout", "Projected stockout within lead time"),
+            ("capacity_capped", "Order capped by capacity"),
+            ("demand_spike", "Demand spike"),
+            ("below_min", "Below min, not replenished"),
+            ("overstock", "Overstock above max"),
+            ("stale_data", "Stale data"),
+            ("approval_overdue", "Draft awaiting approval too long"),
+        ],
+        required=True, readonly=True,
+    )
+    severity = fields.Selection(SEVERITIES, required=True, readonly=True, index=True)
+    severity_rank = fields.Integer(compute="_compute_severity_rank", store=True)
+    agreement_id = fields.Many2one("vmi.agreement", required=True, readonly=True, index=True, ondelete="cascade")
+    line_id = fields.Many2one("vmi.agreement.line", readonly=True, index=True, ondelete="cascade")
+    product_id = fields.Many2one(related="line_id.product_id", store=True)
+    location_id = fields.Many2one(related="line_id.location_id", string="Site", store=True)
+    company_id = fields.Many2one(related="agreement_id.company_id", store=True, index=True)
+    commercial_partner_id = fields.Many2one(related="agreement_id.commercial_partner_id", store=True)
+    user_id = fields.Many2one("res.users", string="Owner", tracking=True, index=True)
+    state = fields.Selection([("open", "Open"), ("resolved", "Resolved")], default="open", required=True,
+                             readonly=True, tracking=True, index=True)
+    date_raised = fields.Datetime(string="Raised", readonly=True, default=fields.Datetime.now)
+    date_resolved = fields.Datetime(string="Resolved", readonly=True)
+    message = fields.Text(readonly=True, help="What the system saw, when it was last checked.")
+
+    def init(self):
+        super().init()
+        self.env.cr.execute(SQL(
+            "CREATE UNIQUE INDEX IF NOT EXISTS vmi_exception_one_open "
+            "ON vmi_exception (agreement_id, COALESCE(line_id, 0), kind) WHERE state = 'open'"
+        ))
+
+    @api.depends("severity")
+    def _compute_severity_rank(self):
+        ranks = {severity: rank for rank, (severity, __) in enumerate(SEVERITIES)}
+        for exception in self:
+            exception.severity_rank = ranks.get(exception.severity, len(ranks))
+
+    @api.depends("kind", "agreement_id.name", "product_id.display_name", "location_id.name")
+    def _compute_display_name(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for exception in self:
+            subject = (f"{exception.product_id.display_name} @ {exception.location_id.name}" if exception.line_id
+                       else exception.agreement_id.name)
+            exception.display_name = f"{kinds.get(exception.kind, '')}: {subject}"
+
+    # ------------------------------------------------------------------
+    # Raising and clearing
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _sync_from_evaluation(self, agreements, decisions, facts, partial):
+        """Bring the open exceptions of what was just evaluated to what holds now.
+
+        :param decisions: ``{vmi.agreement.line: engine Decision}``
+        :param partial: only some lines were evaluated; agreement exceptions are left as they are
+        """
+        holding = {}
+        for line, decision in decisions.items():
+            for kind in line_exceptions(decision, facts[line].demand):
+                holding[line.agreement_id.id, line.id, kind] = line._exception_message(kind, decision)
+        self._sync(agreements, holding, line_ids=[line.id for line in decisions])
+        if not partial:
+            self._sync(agreements, self._agreement_exceptions(agreements), line_ids=None)
+
+    @api.model
+    def _agreement_exceptions(self, agreements):
+        """Stale data and drafts awaiting approval too long: ``{(agreement id, False, kind): message}``."""
+        holding = {}
+        overdue = fields.Datetime.now() - timedelta(days=APPROVAL_OVERDUE_DAYS)
+        for agreement in agreements:
+            if agreement.is_data_stale:
+                holding[agreement.id, False, "stale_data"] = self.env._(
+                    "No stock report for %(days)s days or more (last: %(last)s).",
+                    days=agreement.max_data_age_days,
+                    last=fields.Datetime.to_string(agreement.last_stock_report_date) or self.env._("never"))
+            waiting = agreement._replenishment_documents().filtered(
+                lambda document: document.vmi_approval_required and document.create_date < overdue)
+            if waiting:
+                holding[agreement.id, False, "approval_overdue"] = self.env._(
+                    "%(documents)s have waited more than %(days)s days for a VMI Manager's approval.",
+                    documents=", ".join(waiting.mapped("display_name")), days=APPROVAL_OVERDUE_DAYS)
+        return holding
+
+    @api.model
+    def _sync_stale_data(self, agreements):
+        """After data arrived: clear (or raise) the stale-data exception of these agreements."""
+        holding = {key: message for key, message in self._agreement_exceptions(agreements).items()
+                   if key[2] == "stale_data"}
+        self._sync(agreements, holding, line_ids=None, kinds=["stale_data"])
+
+    @api.model
+    def _sync(self, agreements, holding, line_ids, kinds=None):
+        """Raise what holds and is not open yet, resolve what is open and no longer holds.
+
+        :param holding: ``{(agreement id, line id or False, kind): message}``
+        :param line_ids: the lines whose exceptions are in scope, or None for agreement exceptions
+        :param kinds: restrict the scope to these kinds
+        """
+        domain = [("agreement_id", "in", agreements.ids), ("state", "=", "open")]
+        domain.append(("line_id", "in", line_ids) if line_ids is not None else ("line_id", "=", False))
+        if kinds:
+            domain.append(("kind", "in", kinds))
+        open_exceptions = {
+            (exception.agreement_id.id, exception.line_id.id or False, exception.kind): exception
+            for exception in self.search(domain)
+        }
+        resolved = self.browse([exception.id for key, exception in open_exceptions.items() if key not in holding])
+        if resolved:
+            resolved.write({"state": "resolved", "date_resolved": fields.Datetime.now()})
+            resolved.activity_ids.unlink()
+        for key, exception in open_exceptions.items():
+            if key in holding and exception.message != holding[key]:
+                exception.message = holding[key]
+        owners = {agreement.id: agreement.user_id.id or self.env.uid for agreement in agreements}
+        severities = {**LINE_EXCEPTIONS, **AGREEMENT_EXCEPTIONS}
+        raised = self.with_context(mail_create_nolog=True, tracking_disable=True).create([
+            {"agreement_id": agreement_id, "line_id": line_id, "kind": kind, "severity": severities[kind],
+             "user_id": owners[agreement_id], "message": message}
+            for (agreement_id, line_id, kind), message in holding.items()
+            if (agreement_id, line_id, kind) not in open_exceptions
+        ])
+        raised._schedule_owner_activities()
+        return raised, resolved
+
+    def _schedule_owner_activities(self):
+        """One to-do per new exception on its owner's list, created in one batch."""
+        if not self:
+            return
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model = self.env["ir.model"]._get_id(self._name)
+        self.env["mail.activity"].create([{
+            "res_model_id": model, "res_id": exception.id, "activity_type_id": todo.id,
+            "user_id": exception.user_id.id, "summary": exception.display_name[:250],
+            "note": exception.message, "date_deadline": fields.Date.context_today(self),
+        } for exception in self])
+
+    # ------------------------------------------------------------------
+    # Daily digest
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_send_digest(self):
+        """Each owner gets one email listing the open exceptions on the list, most urgent first."""
+        by_owner = defaultdict(lambda: self.browse())
+        for exception in self.search([("state", "=", "open"), ("user_id", "!=", False)]):
+            by_owner[exception.user_id] |= exception
+        mails = []
+        for user, exceptions in by_owner.items():
+            if not user.email:
+                continue
+            body = self.env["ir.qweb"]._render("vmi_management.vmi_exception_digest", {
+                "user": user, "exceptions": exceptions, "base_url": self.get_base_url()})
+            mails.append({
+                "subject": self.env._("VMI exceptions: %(count)s open", count=len(exceptions)),
+                "body_html": body,
+                "email_to": user.email_formatted,
+                "email_from": user.company_id.email_formatted or self.env.company.email_formatted,
+                "auto_delete": True,
+            })
+        return self.env["mail.mail"].sudo().create(mails)
