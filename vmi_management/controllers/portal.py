@@ -83,6 +83,14 @@ class VmiPortal(CustomerPortal):
             raise request.not_found()
         return agreement
 
+    @staticmethod
+    def _vmi_one_of(records, record_id):
+        """The record of ``records`` (an agreement's own) with this id, or 404 for any other id."""
+        record = records.filtered(lambda record: record.id == record_id)
+        if not record:
+            raise request.not_found()
+        return record
+
     # ------------------------------------------------------------------
     # Stock page
     # ------------------------------------------------------------------
@@ -220,9 +228,7 @@ class VmiPortal(CustomerPortal):
     def portal_my_vmi_line(self, agreement_id, line_id, **kw):
         """One product at one site over the last 90 days: on hand against min and max, deliveries marked."""
         agreement = self._vmi_agreement(agreement_id)
-        line = agreement.line_ids.filtered(lambda line: line.id == line_id)
-        if not line:
-            raise request.not_found()
+        line = self._vmi_one_of(agreement.line_ids, line_id)
         env = request.env
         values = self._prepare_portal_layout_values()
         values.update({
@@ -343,9 +349,7 @@ class VmiPortal(CustomerPortal):
     def portal_my_vmi_report(self, agreement_id, report_id, **kw):
         """A report's per-line results: which lines were applied, and why the others were not."""
         agreement = self._vmi_agreement(agreement_id)
-        report = agreement.stock_report_ids.filtered(lambda report: report.id == report_id)
-        if not report:
-            raise request.not_found()
+        report = self._vmi_one_of(agreement.stock_report_ids, report_id)
         values = self._prepare_portal_layout_values()
         values.update({"agreement": agreement, "report": report, "page_name": "vmi_report",
                        "format_qty": self._vmi_format_qty})

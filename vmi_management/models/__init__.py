@@ -20,4 +20,5 @@ from . import (
     vmi_shipment_notice,
     vmi_stock_level,
     vmi_exception,
+    vmi_threshold_suggestion,
 )

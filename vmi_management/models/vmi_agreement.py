@@ -224,6 +224,17 @@ class VmiAgreement(models.Model):
         for agreement in self:
             agreement.exception_count = counts.get(agreement, 0)
 
+    def action_suggest_thresholds(self):
+        """Ask the engine for thresholds fitted to recent demand, to review beside the current ones."""
+        self.check_access("write")
+        suggestions = self.env["vmi.threshold.suggestion"].sudo()._suggest(self.sudo().line_ids)
+        action = self.env["ir.actions.act_window"]._for_xml_id("vmi_management.vmi_threshold_suggestion_action")
+        action["domain"] = [("agreement_id", "in", self.ids)]
+        action["context"] = {"search_default_proposed": 1}
+        if not suggestions:
+            action["help"] = self.env._("No line has a demand history yet to base a suggestion on.")
+        return action
+
     def action_view_exceptions(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("vmi_management.vmi_exception_action")

@@ -173,20 +173,23 @@ class VmiAgreementLine(models.Model):
     def _compute_last_decision_html(self):
         for line in self:
             decision = line.last_decision or {}
-            steps = decision.get("steps") or []
-            if not steps:
-                line.last_decision_html = False
-                continue
-            rows = Markup("").join(
-                Markup("<tr><td>%s</td><td class='text-end'>%s</td><td class='text-muted'>%s</td></tr>") % (
-                    step.get("name", ""), line._format_step_value(step.get("value")), step.get("note") or "")
-                for step in steps
-            )
-            line.last_decision_html = Markup(
-                "<p><strong>%s</strong></p><table class='table table-sm o_vmi_decision'>"
-                "<thead><tr><th>%s</th><th class='text-end'>%s</th><th>%s</th></tr></thead>"
-                "<tbody>%s</tbody></table>"
-            ) % (decision.get("reason", ""), self.env._("Step"), self.env._("Value"), self.env._("Why"), rows)
+            line.last_decision_html = line._steps_html(decision.get("reason", ""), decision.get("steps") or [])
+
+    @api.model
+    def _steps_html(self, headline, steps):
+        """An engine explanation (decision or suggestion) as a table a planner reads step by step."""
+        if not steps:
+            return False
+        rows = Markup("").join(
+            Markup("<tr><td>%s</td><td class='text-end'>%s</td><td class='text-muted'>%s</td></tr>") % (
+                step.get("name", ""), self._format_step_value(step.get("value")), step.get("note") or "")
+            for step in steps
+        )
+        return Markup(
+            "<p><strong>%s</strong></p><table class='table table-sm o_vmi_decision'>"
+            "<thead><tr><th>%s</th><th class='text-end'>%s</th><th>%s</th></tr></thead>"
+            "<tbody>%s</tbody></table>"
+        ) % (headline, self.env._("Step"), self.env._("Value"), self.env._("Why"), rows)
 
     @staticmethod
     def _format_step_value(value):

@@ -133,15 +133,16 @@ class VmiException(models.Model):
         :param line_ids: the lines whose exceptions are in scope, or None for agreement exceptions
         :param kinds: restrict the scope to these kinds
         """
+        system = self.sudo()  # exceptions are the system's own records, whoever's action brought the change
         domain = [("agreement_id", "in", agreements.ids), ("state", "=", "open")]
         domain.append(("line_id", "in", line_ids) if line_ids is not None else ("line_id", "=", False))
         if kinds:
             domain.append(("kind", "in", kinds))
         open_exceptions = {
             (exception.agreement_id.id, exception.line_id.id or False, exception.kind): exception
-            for exception in self.search(domain)
+            for exception in system.search(domain)
         }
-        resolved = self.browse([exception.id for key, exception in open_exceptions.items() if key not in holding])
+        resolved = system.browse([exception.id for key, exception in open_exceptions.items() if key not in holding])
         if resolved:
             resolved.write({"state": "resolved", "date_resolved": fields.Datetime.now()})
             resolved.activity_ids.unlink()
@@ -150,7 +151,7 @@ class VmiException(models.Model):
                 exception.message = holding[key]
         owners = {agreement.id: agreement.user_id.id or self.env.uid for agreement in agreements}
         severities = {**LINE_EXCEPTIONS, **AGREEMENT_EXCEPTIONS}
-        raised = self.with_context(mail_create_nolog=True, tracking_disable=True).create([
+        raised = system.with_context(mail_create_nolog=True, tracking_disable=True).create([
             {"agreement_id": agreement_id, "line_id": line_id, "kind": kind, "severity": severities[kind],
              "user_id": owners[agreement_id], "message": message}
             for (agreement_id, line_id, kind), message in holding.items()

@@ -1,0 +1,135 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..engine.simulate import compare
+from ..engine.suggest import apply_suggestion, suggest_thresholds
+from .vmi_agreement import MANAGER_GROUP
+
+SUGGESTED_FIELDS = ("min_qty", "max_qty", "reorder_point", "order_qty", "target_days")
+WARMUP_DAYS = 14   # simulated days that only feed the forecast
+
+
+class VmiThresholdSuggestion(models.Model):
+    """The engine's suggested thresholds for one line, beside the current ones, with the reasoning and a
+    replay of recent demand under both; a VMI Manager accepts or rejects it, and the agreement logs it.
+
+    Thresholds are agreed terms: a suggestion never changes a line by itself.
+    """
+
+    _name = "vmi.threshold.suggestion"
+    _description = "VMI Threshold Suggestion"
+    _order = "create_date desc, id desc"
+
+    line_id = fields.Many2one("vmi.agreement.line", required=True, readonly=True, ondelete="cascade", index=True)
+    agreement_id = fields.Many2one(related="line_id.agreement_id", store=True, index=True)
+    company_id = fields.Many2one(related="line_id.company_id", store=True, index=True)
+    product_id = fields.Many2one(related="line_id.product_id")
+    location_id = fields.Many2one(related="line_id.location_id", string="Site")
+    policy = fields.Selection(related="line_id.policy")
+    state = fields.Selection([("proposed", "Proposed"), ("accepted", "Accepted"), ("rejected", "Rejected")],
+                             default="proposed", required=True, readonly=True, index=True)
+    current_min_qty = fields.Float(string="Current Min", readonly=True, digits="Product Unit of Measure")
+    current_max_qty = fields.Float(string="Current Max", readonly=True, digits="Product Unit of Measure")
+    current_reorder_point = fields.Float(string="Current Reorder Point", readonly=True,
+                                         digits="Product Unit of Measure")
+    current_order_qty = fields.Float(string="Current Order Qty", readonly=True, digits="Product Unit of Measure")
+    current_target_days = fields.Float(string="Current Target Days", readonly=True)
+    min_qty = fields.Float(string="Suggested Min", readonly=True, digits="Product Unit of Measure")
+    max_qty = fields.Float(string="Suggested Max", readonly=True, digits="Product Unit of Measure")
+    reorder_point = fields.Float(string="Suggested Reorder Point", readonly=True, digits="Product Unit of Measure")
+    order_qty = fields.Float(string="Suggested Order Qty", readonly=True, digits="Product Unit of Measure")
+    target_days = fields.Float(string="Suggested Target Days", readonly=True)
+    reasoning = fields.Json(readonly=True)
+    reasoning_html = fields.Html(compute="_compute_reasoning_html", string="Reasoning", sanitize=False)
+    simulated_days = fields.Integer(readonly=True, help="Days of recent demand replayed under both thresholds.")
+    current_fill_rate = fields.Float(string="Fill Rate Now (%)", readonly=True, digits=(16, 1))
+    suggested_fill_rate = fields.Float(string="Fill Rate Suggested (%)", readonly=True, digits=(16, 1))
+    current_average_stock = fields.Float(string="Average Stock Now", readonly=True, digits=(16, 1))
+    suggested_average_stock = fields.Float(string="Average Stock Suggested", readonly=True, digits=(16, 1))
+    current_orders = fields.Integer(string="Orders Now", readonly=True)
+    suggested_orders = fields.Integer(string="Orders Suggested", readonly=True)
+    decided_by_id = fields.Many2one("res.users", string="Decided By", readonly=True)
+    date_decided = fields.Datetime(string="Decided On", readonly=True)
+
+    @api.depends("reasoning")
+    def _compute_reasoning_html(self):
+        for suggestion in self:
+            reasoning = suggestion.reasoning or {}
+            suggestion.reasoning_html = suggestion.line_id._steps_html(
+                reasoning.get("forecast_method", ""), reasoning.get("steps") or [])
+
+    @api.model
+    def _suggest(self, lines, now=None):
+        """Suggest thresholds for each line with a demand history, replacing its earlier open suggestion.
+
+        :returns: the new suggestions (lines without history get none: there is nothing to base one on)
+        """
+        now = now or fields.Datetime.now()
+        facts = self.env["vmi.replenishment.data"]._gather(lines, {}, now)
+        vals_list = []
+        for line in lines:
+            if facts[line].on_hand is None or not any(facts[line].demand):
+                continue
+            current = line._prepare_engine_input(facts[line])
+            review_days = line.agreement_id.review_interval_days or 1
+            suggestion = suggest_thresholds(current, review_days=review_days)
+            now_result, suggested_result = compare(
+                current, apply_suggestion(current, suggestion), current.demand, review_days=review_days,
+                warmup_days=min(WARMUP_DAYS, len(current.demand) // 3))
+            vals_list.append({
+                "line_id": line.id,
+                **{f"current_{name}": line[name] for name in SUGGESTED_FIELDS},
+                **{name: getattr(suggestion, name) or 0.0 for name in SUGGESTED_FIELDS},
+                "reasoning": suggestion.to_dict(),
+                "simulated_days": now_result.days,
+                "current_fill_rate": (now_result.fill_rate or 0.0) * 100.0,
+                "suggested_fill_rate": (suggested_result.fill_rate or 0.0) * 100.0,
+                "current_average_stock": now_result.average_on_hand,
+                "suggested_average_stock": suggested_result.average_on_hand,
+                "current_orders": now_result.orders,
+                "suggested_orders": suggested_result.orders,
+            })
+        self.search([("line_id", "in", lines.ids), ("state", "=", "proposed")]).unlink()
+        return self.create(vals_list)
+
+    def _prepare_line_vals(self):
+        """The thresholds the line takes when this suggestion is accepted, as its policy uses them."""
+        self.ensure_one()
+        policy_fields = {
+            "min_max": ("min_qty", "max_qty"),
+            "reorder_point": ("reorder_point", "order_qty"),
+            "days_of_supply": ("target_days",),
+        }[self.policy]
+        return {name: self[name] for name in policy_fields}
+
+    def _decide(self, state):
+        if not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(self.env._("Only a VMI Manager can accept or reject suggested thresholds."))
+        for suggestion in self:
+            if suggestion.state != "proposed":
+                raise UserError(self.env._("This suggestion for %(line)s was already %(state)s.",
+                                           line=suggestion.line_id.display_name, state=suggestion.state))
+        self.write({"state": state, "decided_by_id": self.env.uid, "date_decided": fields.Datetime.now()})
+
+    def action_accept(self):
+        """Apply the suggested thresholds to the lines, and log the change on each agreement."""
+        self._decide("accepted")
+        for suggestion in self:
+            line = suggestion.line_id
+            before = {name: line[name] for name in suggestion._prepare_line_vals()}
+            line.write(suggestion._prepare_line_vals())
+            changes = ", ".join(f"{name} {line._format_step_value(before[name])} → "
+                                f"{line._format_step_value(line[name])}" for name in before)
+            suggestion.agreement_id.message_post(body=self.env._(
+                "Suggested thresholds accepted for %(line)s by %(user)s: %(changes)s.",
+                line=line.display_name, user=self.env.user.name, changes=changes))
+        return True
+
+    def action_reject(self):
+        """Keep the current thresholds, and log the decision on each agreement."""
+        self._decide("rejected")
+        for suggestion in self:
+            suggestion.agreement_id.message_post(body=self.env._(
+                "Suggested thresholds rejected for %(line)s by %(user)s; the current ones stay.",
+                line=suggestion.line_id.display_name, user=self.env.user.name))
+        return True
