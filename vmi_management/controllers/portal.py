@@ -173,6 +173,7 @@ class VmiPortal(CustomerPortal):
             "status_counts": dict(Line._read_group([("agreement_id", "=", agreement.id)], ["last_status"],
                                                    ["__count"])),
             "orders": self._vmi_open_orders(agreement),
+            "billing_orders": agreement.billing_order_ids.sorted("date_order", reverse=True)[:12],
             "reports": agreement.stock_report_ids[:5],
             "scorecard": self._vmi_scorecard(agreement),
             "pager": pager,

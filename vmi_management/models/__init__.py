@@ -4,6 +4,7 @@ from . import (
     stock_location,
     stock_warehouse,
     vmi_agreement,
+    vmi_agreement_billing,
     vmi_agreement_line,
     vmi_proposal_mixin,
     purchase_order,

@@ -10,6 +10,11 @@ class SaleOrder(models.Model):
     _vmi_qty_field = "product_uom_qty"
     _vmi_open_states = ("draft", "sent")
 
+    vmi_billing_agreement_id = fields.Many2one(
+        "vmi.agreement", string="Bills VMI Consumption Of", readonly=True, copy=False, index="btree_not_null",
+        help="This order invoices consigned stock the customer consumed under this agreement.",
+    )
+
     def action_confirm(self):
         self._vmi_check_approval()
         return super().action_confirm()

@@ -195,12 +195,19 @@ class VmiStockReport(models.Model):
                 accepted._check_lines(report)
                 if report.agreement_id._site_kind() != "customer_location":
                     accepted.filtered(lambda line: line.state == "accepted")._apply()
+                    report._bill_if_billed_per_report()
             counts = dict(Line._read_group([("report_id", "=", report.id)], ["state"], ["__count"]))
             report.state = (
                 "rejected" if not counts.get("accepted")
                 else "partially_rejected" if counts.get("rejected") else "processed"
             )
         self.agreement_id._update_last_stock_report_date()
+
+    def _bill_if_billed_per_report(self):
+        """Agreements billed "with each stock report" invoice the consumption the report just revealed."""
+        agreement = self.agreement_id
+        if agreement.billing_frequency == "report" and agreement._site_kind() == "consigned_at_customer":
+            agreement.sudo()._bill_consumption()  # billing is the system's, whoever sent the report
 
     def _check_document(self):
         """Why nothing of this report can be applied, or False."""

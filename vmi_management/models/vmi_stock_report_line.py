@@ -300,19 +300,21 @@ class VmiStockReportLine(models.Model):
         """Inventory moves that bring the managed stock at this line's site to the count.
 
         An excess arrives at the site itself, owned as the agreement says; a
-        shortfall is taken from the quants holding the stock, largest first.
+        shortfall is taken from the quants holding the stock, largest first,
+        to where consumed stock goes (see ``vmi.agreement._consumption_location``).
         """
         self.ensure_one()
-        inventory_loss = self.product_id.with_company(agreement.company_id).property_stock_inventory
+        consumed_to = agreement._consumption_location(self.product_id)
         owner = agreement.stock_owner_id if agreement.stock_owner_id != agreement.company_id.partner_id \
             else self.env["res.partner"]
         if difference > 0:
-            return [self._prepare_inventory_move_vals(agreement, owner, difference, inventory_loss, self.location_id)]
+            found_at = self.product_id.with_company(agreement.company_id).property_stock_inventory
+            return [self._prepare_inventory_move_vals(agreement, owner, difference, found_at, self.location_id)]
         vals_list, missing = [], -difference
         for location, holder, quantity in holdings:
             taken = min(quantity, missing)
             if taken > 0:
-                vals_list.append(self._prepare_inventory_move_vals(agreement, holder, taken, location, inventory_loss))
+                vals_list.append(self._prepare_inventory_move_vals(agreement, holder, taken, location, consumed_to))
                 missing -= taken
         return vals_list
 

@@ -162,8 +162,10 @@ class TestConsignmentCount(VmiIntakeCommon):
         self.assertEqual(vendor_stock, 50.0, "stock of another owner is untouched")
         moves = report.adjustment_move_ids
         self.assertEqual(set(moves.mapped("state")), {"done"})
-        consumed = moves.filtered(lambda move: move.location_dest_id.usage == "inventory")
-        self.assertEqual(sum(consumed.mapped("quantity")), 12.0)
+        consumed = moves.filtered(lambda move: move.location_dest_id == self.customer.property_stock_customer)
+        self.assertEqual(sum(consumed.mapped("quantity")), 12.0, "consumed consigned stock goes to the customer")
+        found = moves - consumed
+        self.assertEqual(found.location_id.usage, "inventory", "a surplus is found stock")
         self.assertTrue(all(move.is_inventory for move in moves))
 
     def test_count_received_twice_adjusts_once(self):
