@@ -39,7 +39,7 @@ class VmiThresholdSuggestion(models.Model):
     reorder_point = fields.Float(string="Suggested Reorder Point", readonly=True, digits="Product Unit of Measure")
     order_qty = fields.Float(string="Suggested Order Qty", readonly=True, digits="Product Unit of Measure")
     target_days = fields.Float(string="Suggested Target Days", readonly=True)
-    reasoning = fields.Json(readonly=True)
+    reasoning = fields.Json(string="Reasoning Data", readonly=True)
     reasoning_html = fields.Html(compute="_compute_reasoning_html", string="Reasoning", sanitize=False)
     simulated_days = fields.Integer(readonly=True, help="Days of recent demand replayed under both thresholds.")
     current_fill_rate = fields.Float(string="Fill Rate Now (%)", readonly=True, digits=(16, 1))
