@@ -3,6 +3,8 @@ from collections import defaultdict, namedtuple
 from odoo import api, fields, models
 from odoo.tools import SQL, float_is_zero
 
+from ..tools import unnest_columns
+
 # Several candidate product identifiers of one parsed line (buyer's, vendor's, GTIN) are kept in one field.
 CODE_SEPARATOR = " / "
 
@@ -132,21 +134,21 @@ class VmiStockReportLine(models.Model):
         if not vals_list:
             return self.browse()
         shared = {"report_id": report.id, "company_id": report.company_id.id, "agreement_id": report.agreement_id.id}
+        optional_text = ("product_code", "location_code", "uom_code", "source_ref", "rejection_reason")
         columns = {
-            name: [shared[name] if name in shared else vals.get(name) for vals in vals_list]
-            for name in RECEIVED_COLUMNS
+            name: (kind, [shared[name] if name in shared
+                          else (vals.get(name) or None) if name in optional_text
+                          else vals.get(name) for vals in vals_list])
+            for name, kind in RECEIVED_COLUMNS.items()
         }
-        for name in ("product_code", "location_code", "uom_code", "source_ref", "rejection_reason"):
-            columns[name] = [value or None for value in columns[name]]
+        names, arrays = unnest_columns(columns)
         report.flush_recordset()
         self.env.cr.execute(SQL(
             """INSERT INTO vmi_stock_report_line (%s, create_uid, write_uid, create_date, write_date)
                SELECT received.*, %s, %s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
                  FROM unnest(%s) AS received
             RETURNING id""",
-            SQL(", ").join(SQL.identifier(name) for name in RECEIVED_COLUMNS),
-            self.env.uid, self.env.uid,
-            SQL(", ").join(SQL("%s::%s[]", values, SQL(RECEIVED_COLUMNS[name])) for name, values in columns.items()),
+            names, self.env.uid, self.env.uid, arrays,
         ))
         lines = self.browse(sorted(row[0] for row in self.env.cr.fetchall()))
         report.invalidate_recordset(["line_ids"])

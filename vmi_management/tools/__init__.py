@@ -1,0 +1,1 @@
+from .bulk import unnest_columns
