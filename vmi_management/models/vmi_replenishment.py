@@ -7,14 +7,14 @@ from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL
 
 from ..engine import decision_status, plan
+from ..tools import unnest_columns
 
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 20          # agreements claimed per scheduled transaction
-WRITE_CHUNK = 1000       # decisions written per UPDATE statement
 
 PROPOSAL_MODELS = {
     "consigned_at_customer": "stock.picking",
@@ -282,38 +282,44 @@ class VmiReplenishment(models.AbstractModel):
     # ------------------------------------------------------------------
 
     def _write_decisions(self, decisions, facts, now):
-        """Store each line's decision and its explanation, in a few UPDATE statements.
+        """Store each line's decision and its explanation, in one UPDATE from column arrays.
 
         The ORM would write line by line; at tens of thousands of lines per
-        run, one statement per chunk keeps the evaluation linear and fast.
-        These fields are read-only results with nothing computed from them.
+        run, one statement keeps the evaluation linear and fast. These fields
+        are read-only results with nothing computed from them.
         """
         Line = self.env["vmi.agreement.line"]
-        rows = [
-            SQL("(%s::int, %s::timestamp, %s::float8, %s::float8, %s::float8, %s::float8, %s::float8, "
-                "%s::float8, %s::float8, %s::float8, %s::float8, %s::varchar, %s::jsonb, %s::varchar, %s::float8)",
-                line.id, now, decision.on_hand, decision.on_order, decision.committed, decision.position,
-                decision.demand_rate, decision.safety_stock, decision.trigger_level, decision.target_level,
-                decision.order_qty, decision.reason[:500],
-                json.dumps(line._decision_payload(decision, facts[line])), *decision_status(decision))
-            for line, decision in decisions.items()
-        ]
-        for chunk in split_every(WRITE_CHUNK, rows):
-            self.env.cr.execute(SQL(
-                """UPDATE vmi_agreement_line AS line
-                      SET last_evaluation_date = v.evaluated, last_on_hand = v.on_hand,
-                          last_on_order = v.on_order, last_committed = v.committed,
-                          last_position = v.position, last_demand_rate = v.demand_rate,
-                          last_safety_stock = v.safety_stock, last_trigger_level = v.trigger_level,
-                          last_target_level = v.target_level, last_order_qty = v.order_qty,
-                          last_decision_reason = v.reason, last_decision = v.decision,
-                          last_status = v.status, last_days_of_supply = v.days_of_supply
-                     FROM (VALUES %s) AS v(id, evaluated, on_hand, on_order, committed, position,
-                                           demand_rate, safety_stock, trigger_level, target_level,
-                                           order_qty, reason, decision, status, days_of_supply)
-                    WHERE line.id = v.id""",
-                SQL(", ").join(chunk),
-            ))
+        if not decisions:
+            return
+        lines = list(decisions)
+        results = [decisions[line] for line in lines]
+        statuses = [decision_status(decision) for decision in results]
+        columns = {
+            "id": ("int4", [line.id for line in lines]),
+            "last_on_hand": ("float8", [decision.on_hand for decision in results]),
+            "last_on_order": ("float8", [decision.on_order for decision in results]),
+            "last_committed": ("float8", [decision.committed for decision in results]),
+            "last_position": ("float8", [decision.position for decision in results]),
+            "last_demand_rate": ("float8", [decision.demand_rate for decision in results]),
+            "last_safety_stock": ("float8", [decision.safety_stock for decision in results]),
+            "last_trigger_level": ("float8", [decision.trigger_level for decision in results]),
+            "last_target_level": ("float8", [decision.target_level for decision in results]),
+            "last_order_qty": ("float8", [decision.order_qty for decision in results]),
+            "last_decision_reason": ("varchar", [decision.reason[:500] for decision in results]),
+            "last_decision": ("jsonb", [json.dumps(line._decision_payload(decisions[line], facts[line]))
+                                        for line in lines]),
+            "last_status": ("varchar", [status for status, __ in statuses]),
+            "last_days_of_supply": ("float8", [days for __, days in statuses]),
+        }
+        names, arrays = unnest_columns(columns)
+        self.env.cr.execute(SQL(
+            "UPDATE vmi_agreement_line AS line SET last_evaluation_date = %s, %s FROM unnest(%s) AS v(%s) "
+            "WHERE line.id = v.id",
+            now,
+            SQL(", ").join(SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name))
+                           for name in columns if name != "id"),
+            arrays, names,
+        ))
         Line.invalidate_model(Line._decision_fields())
 
     def _schedule_next_evaluation(self, agreements, now, scheduled):
