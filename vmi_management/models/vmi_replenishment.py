@@ -214,7 +214,9 @@ class VmiReplenishment(models.AbstractModel):
         :returns: list of event values
         """
         events = []
-        Model = self.env[PROPOSAL_MODELS[agreement._site_kind()]].with_company(agreement.company_id)
+        # the run log tells what was created or changed and why; no chatter entry or tracking per document
+        Model = self.env[PROPOSAL_MODELS[agreement._site_kind()]].with_company(agreement.company_id).with_context(
+            mail_create_nolog=True, mail_notrack=True)
         to_order = defaultdict(dict)
         for line, decision in decisions.items():
             if decision.order_qty > 0:

@@ -54,27 +54,27 @@ class VmiStockLevel(models.Model):
         lines = list(decisions)
         columns = {
             "line_id": ("int4", [line.id for line in lines]),
-            "agreement_id": ("int4", [line.agreement_id.id for line in lines]),
-            "company_id": ("int4", [line.company_id.id for line in lines]),
-            "commercial_partner_id": ("int4", [line.agreement_id.commercial_partner_id.id for line in lines]),
-            "product_id": ("int4", [line.product_id.id for line in lines]),
-            "location_id": ("int4", [line.location_id.id for line in lines]),
-            "on_hand": ("float8", [decisions[line].on_hand for line in lines]),
-            "on_order": ("float8", [decisions[line].on_order for line in lines]),
-            "trigger_level": ("float8", [decisions[line].trigger_level for line in lines]),
-            "target_level": ("float8", [decisions[line].target_level for line in lines]),
-            "demand_rate": ("float8", [decisions[line].demand_rate for line in lines]),
+            **{name: ("float8", [getattr(decisions[line], name) for line in lines])
+               for name in ("on_hand", "on_order", "trigger_level", "target_level", "demand_rate")},
         }
         names, arrays = unnest_columns(columns)
+        self.env["vmi.agreement.line"].flush_model(["agreement_id", "company_id", "product_id", "location_id"])
         self.env.cr.execute(SQL(
-            """INSERT INTO vmi_stock_level (%s, date, create_uid, write_uid, create_date, write_date)
-               SELECT level.*, %s::date, %s, %s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
-                 FROM unnest(%s) AS level
+            """INSERT INTO vmi_stock_level (line_id, agreement_id, company_id, commercial_partner_id, product_id,
+                                           location_id, on_hand, on_order, trigger_level, target_level,
+                                           demand_rate, date, create_uid, write_uid, create_date, write_date)
+               SELECT level.line_id, line.agreement_id, line.company_id, agreement.commercial_partner_id,
+                      line.product_id, line.location_id, level.on_hand, level.on_order, level.trigger_level,
+                      level.target_level, level.demand_rate, %s::date, %s, %s,
+                      now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                 FROM unnest(%s) AS level(%s)
+                 JOIN vmi_agreement_line line ON line.id = level.line_id
+                 JOIN vmi_agreement agreement ON agreement.id = line.agreement_id
           ON CONFLICT (line_id, date) DO UPDATE
                   SET on_hand = EXCLUDED.on_hand, on_order = EXCLUDED.on_order,
                       trigger_level = EXCLUDED.trigger_level, target_level = EXCLUDED.target_level,
                       demand_rate = EXCLUDED.demand_rate, write_date = EXCLUDED.write_date""",
-            names, fields.Date.to_date(now), self.env.uid, self.env.uid, arrays,
+            fields.Date.to_date(now), self.env.uid, self.env.uid, arrays, names,
         ))
         self.invalidate_model()
 
