@@ -10,5 +10,5 @@ machine where Odoo is installed.
 """
 
 if __name__.startswith("odoo.addons."):
-    from . import controllers, models, wizard  # noqa: F401
+    from . import controllers, models, report, wizard  # noqa: F401
     from .hooks import uninstall_hook  # noqa: F401

@@ -14,6 +14,7 @@
         "data/ir_sequence_data.xml",
         "data/stock_location_data.xml",
         "data/ir_cron_data.xml",
+        "report/vmi_review_report.xml",
         "data/mail_template_data.xml",
         "views/vmi_stock_level_views.xml",
         "views/vmi_exception_views.xml",

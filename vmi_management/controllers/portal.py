@@ -6,11 +6,11 @@ from collections import OrderedDict
 from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError
 from odoo.http import request
-from odoo.tools import float_repr
 
 from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
 
 from ..intake import parse_json_lines
+from ..tools import format_quantity
 
 LINES_PER_PAGE = 80
 EXPORT_COLUMNS = ("product", "site", "status", "on_hand", "on_order", "min", "max", "days_of_supply",
@@ -64,7 +64,7 @@ class VmiPortal(CustomerPortal):
         values = self._prepare_portal_layout_values()
         values.update({
             "agreements": agreements.sudo(),  # found as the user; sites and company shown without stock rights
-            "format_qty": self._vmi_format_qty,
+            "format_qty": format_quantity,
             "page_name": "vmi",
             "pager": pager,
             "default_url": "/my/vmi",
@@ -175,14 +175,14 @@ class VmiPortal(CustomerPortal):
             "orders": self._vmi_open_orders(agreement),
             "billing_orders": agreement.billing_order_ids.sorted("date_order", reverse=True)[:12],
             "reports": agreement.stock_report_ids[:5],
-            "scorecard": self._vmi_scorecard(agreement),
+            "scorecard": agreement._scorecard_rows(),
             "pager": pager,
             "url_args": url_args,
             "default_url": f"/my/vmi/{agreement.id}",
             "searchbar_inputs": {"product": {"input": "product", "label": request.env._("Search in Products")}},
             "search_in": "product",
             "page_name": "vmi_stock",
-            "format_qty": self._vmi_format_qty,
+            "format_qty": format_quantity,
         })
         return request.render("vmi_management.portal_my_vmi_stock", values)
 
@@ -201,30 +201,6 @@ class VmiPortal(CustomerPortal):
             "url": document.get_portal_url() if document._name != "stock.picking" else None,
         } for document in documents.sorted("id", reverse=True)]
 
-    @staticmethod
-    def _vmi_scorecard(agreement):
-        """The agreement's KPIs beside their targets, as the stock page shows them."""
-        env = request.env
-
-        def kpi(label, actual, unit, target, digits, higher_is_better):
-            on_target = not agreement.kpi_date or higher_is_better is None or not target and higher_is_better \
-                or (actual >= target if higher_is_better else actual <= target)
-            return {"label": label, "actual": actual, "unit": unit, "target": target, "digits": digits,
-                    "on_target": on_target}
-
-        return [
-            kpi(env._("Fill rate"), agreement.kpi_fill_rate, "%", agreement.target_fill_rate, 1, True),
-            kpi(env._("Inventory turns"), agreement.kpi_inventory_turns, env._("/ year"),
-                agreement.target_inventory_turns, 1, True),
-            kpi(env._("Days of supply"), agreement.kpi_days_of_supply, env._("days"),
-                agreement.target_days_of_supply, 1, None),
-            kpi(env._("Stockout days"), agreement.kpi_stockout_days, "", 0, 0, False),
-        ]
-
-    @staticmethod
-    def _vmi_format_qty(value, digits=2):
-        return "" if value is None or value is False else float_repr(value, digits).rstrip("0").rstrip(".")
-
     @http.route("/my/vmi/<int:agreement_id>/lines/<int:line_id>", type="http", auth="user", website=True)
     def portal_my_vmi_line(self, agreement_id, line_id, **kw):
         """One product at one site over the last 90 days: on hand against min and max, deliveries marked."""
@@ -236,12 +212,19 @@ class VmiPortal(CustomerPortal):
             "agreement": agreement,
             "line": line,
             "page_name": "vmi_line",
-            "format_qty": self._vmi_format_qty,
+            "format_qty": format_quantity,
             "series": json.dumps(env["vmi.stock.level"].sudo()._chart_data(line)),
             "series_labels": json.dumps({"on_hand": env._("On hand"), "min": env._("Min / trigger"),
                                          "max": env._("Max / target"), "received": env._("Received")}),
         })
         return request.render("vmi_management.portal_my_vmi_line", values)
+
+    @http.route("/my/vmi/<int:agreement_id>/review", type="http", auth="user", website=True)
+    def portal_my_vmi_review(self, agreement_id, report_type="pdf", download=False, **kw):
+        """The agreement's periodic performance review, as the vendor sends it (PDF, or HTML to read online)."""
+        agreement = self._vmi_agreement(agreement_id)
+        return self._show_report(agreement, report_type if report_type in ("pdf", "html") else "pdf",
+                                 "vmi_management.action_report_vmi_review", download=download)
 
     @http.route("/my/vmi/<int:agreement_id>/stock.<string:extension>", type="http", auth="user", methods=["GET"])
     def portal_my_vmi_stock_export(self, agreement_id, extension, search="", filterby="all", site=None,
@@ -309,7 +292,7 @@ class VmiPortal(CustomerPortal):
             "lines": request.env["vmi.agreement.line"].sudo().search(domain, order=order),
             "line_codes": self._vmi_line_codes,
             "page_name": "vmi_count",
-            "format_qty": self._vmi_format_qty,
+            "format_qty": format_quantity,
         })
         return request.render("vmi_management.portal_my_vmi_count", values)
 
@@ -353,7 +336,7 @@ class VmiPortal(CustomerPortal):
         report = self._vmi_one_of(agreement.stock_report_ids, report_id)
         values = self._prepare_portal_layout_values()
         values.update({"agreement": agreement, "report": report, "page_name": "vmi_report",
-                       "format_qty": self._vmi_format_qty})
+                       "format_qty": format_quantity})
         return request.render("vmi_management.portal_my_vmi_report", values)
 
     @http.route("/my/vmi/<int:agreement_id>/shipments/<int:notice_id>/acknowledge", type="http", auth="user",

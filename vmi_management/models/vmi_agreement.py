@@ -4,6 +4,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from .vmi_stock_level import KPI_PERIOD_DAYS
+
 MANAGER_GROUP = "vmi_management.group_vmi_manager"
 
 # Lifecycle: action -> (states it may start from, state it leads to, needs a manager)
@@ -223,6 +225,62 @@ class VmiAgreement(models.Model):
             [("agreement_id", "in", self.ids), ("state", "=", "open")], ["agreement_id"], ["__count"]))
         for agreement in self:
             agreement.exception_count = counts.get(agreement, 0)
+
+    def _scorecard_rows(self):
+        """The agreement's KPIs beside their targets, as the back office, the portal and the review show them.
+
+        :returns: list of dicts ``label, actual, unit, target, digits, on_target``
+        """
+        self.ensure_one()
+
+        def row(label, actual, unit, target, digits, higher_is_better):
+            on_target = (not self.kpi_date or higher_is_better is None or (not target and higher_is_better)
+                         or (actual >= target if higher_is_better else actual <= target))
+            return {"label": label, "actual": actual, "unit": unit, "target": target, "digits": digits,
+                    "on_target": on_target}
+
+        return [
+            row(self.env._("Fill rate"), self.kpi_fill_rate, "%", self.target_fill_rate, 1, True),
+            row(self.env._("Inventory turns"), self.kpi_inventory_turns, self.env._("/ year"),
+                self.target_inventory_turns, 1, True),
+            row(self.env._("Days of supply"), self.kpi_days_of_supply, self.env._("days"),
+                self.target_days_of_supply, 1, None),
+            row(self.env._("Stockout days"), self.kpi_stockout_days, "", 0, 0, False),
+        ]
+
+    def _review_values(self):
+        """What the periodic review shows beyond the scorecard: the period's exceptions, threshold changes
+        and the daily stock at the sites."""
+        self.ensure_one()
+        start = (self.kpi_date or fields.Datetime.now()) - relativedelta(days=KPI_PERIOD_DAYS)
+        exceptions = self.env["vmi.exception"].sudo().search(
+            [("agreement_id", "=", self.id), "|", ("state", "=", "open"), ("date_resolved", ">=", start)])
+        levels = self.env["vmi.stock.level"].sudo()._read_group(
+            [("agreement_id", "=", self.id), ("date", ">=", start.date())], ["date:day"], ["on_hand:sum"])
+        return {
+            "period_start": start,
+            "exceptions": exceptions,
+            "threshold_changes": self.env["vmi.threshold.suggestion"].sudo().search(
+                [("agreement_id", "=", self.id), ("state", "!=", "proposed"), ("date_decided", ">=", start)]),
+            "daily_stock": [(fields.Date.to_date(day), quantity) for day, quantity in levels],
+        }
+
+    def action_send_review(self):
+        """Send the periodic performance review to the partner's contacts, by the usual email composer."""
+        self.ensure_one()
+        template = self.env.ref("vmi_management.mail_template_vmi_review")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_model": self._name,
+                "default_res_ids": self.ids,
+                "default_template_id": template.id,
+                "default_composition_mode": "comment",
+            },
+        }
 
     def action_suggest_thresholds(self):
         """Ask the engine for thresholds fitted to recent demand, to review beside the current ones."""

@@ -1,1 +1,2 @@
 from .bulk import unnest_columns
+from .formatting import format_quantity

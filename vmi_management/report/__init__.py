@@ -1,0 +1,1 @@
+from . import vmi_review_report
