@@ -17,6 +17,7 @@
         "report/vmi_review_report.xml",
         "data/mail_template_data.xml",
         "views/vmi_stock_level_views.xml",
+        "views/vmi_kpi_snapshot_views.xml",
         "views/vmi_exception_views.xml",
         "views/vmi_threshold_suggestion_views.xml",
         "views/vmi_agreement_views.xml",

@@ -5,7 +5,7 @@ import pytest
 from vmi_management.engine import LineInput, statistical_safety_stock
 from vmi_management.engine.kpi import (
     average_days_of_supply, bullwhip_ratio, days_of_supply, fill_rate, forecast_accuracy, inventory_turnover,
-    scorecard, stockout_days, summarize,
+    on_time_rate, scorecard, stockout_days, summarize,
 )
 from vmi_management.engine.simulate import compare, simulate
 from vmi_management.engine.suggest import apply_suggestion, suggest_thresholds
@@ -116,3 +116,8 @@ def test_scorecard_matches_hand_computed_figures():
 def test_scorecard_without_history_is_undefined_not_zero():
     assert scorecard([summarize((), (), 0.0)], period_days=30) == {
         "fill_rate": None, "inventory_turns": None, "days_of_supply": None, "stockout_days": None}
+
+
+def test_on_time_rate_against_the_order_cycle_time():
+    assert on_time_rate([1.0, 3.0, 5.0, 6.5], target_days=5) == 0.75
+    assert on_time_rate([], target_days=5) is None

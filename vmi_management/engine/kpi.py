@@ -115,3 +115,11 @@ def scorecard(lines, period_days, annualize=True):
                                          sum(line.demand_rate for line in lines)) if observed else None,
         "stockout_days": sum(line.stockout_days for line in observed) if observed else None,
     }
+
+
+def on_time_rate(cycle_days, target_days):
+    """Share of replenishments delivered within the agreed order cycle time (None without any)."""
+    cycle_days = list(cycle_days)
+    if not cycle_days:
+        return None
+    return sum(1 for days in cycle_days if days <= target_days + 1e-9) / len(cycle_days)

@@ -20,6 +20,7 @@ from . import (
     vmi_stock_report_line,
     vmi_shipment_notice,
     vmi_stock_level,
+    vmi_kpi_snapshot,
     vmi_exception,
     vmi_threshold_suggestion,
 )

@@ -137,6 +137,16 @@ class VmiAgreement(models.Model):
                                       help="Stock on hand ÷ daily demand, over all lines.")
     kpi_stockout_days = fields.Integer(string="Stockout Days", readonly=True, copy=False,
                                        help="Line-days with nothing on hand over the last 30 days.")
+    kpi_forecast_accuracy = fields.Float(
+        string="Forecast Accuracy (%)", readonly=True, copy=False, digits=(16, 1),
+        help="1 − WAPE of the daily demand forecast against the consumption of the last 30 days.")
+    kpi_forecast_bias = fields.Float(string="Forecast Bias", readonly=True, copy=False, digits=(16, 2),
+                                     help="Average of forecast − actual per day: positive when it runs high.")
+    kpi_bullwhip_ratio = fields.Float(string="Bullwhip Ratio", readonly=True, copy=False, digits=(16, 2),
+                                      help="Variance of daily orders ÷ variance of daily consumption: above 1, "
+                                           "replenishment amplifies demand swings.")
+    kpi_on_time_rate = fields.Float(string="On-Time Delivery (%)", readonly=True, copy=False, digits=(16, 1),
+                                    help="Replenishments received within the order cycle time, last 30 days.")
     kpi_date = fields.Datetime(string="KPIs As Of", readonly=True, copy=False)
     replenishment_frequency = fields.Selection(
         [("interval", "Every N days"), ("weekdays", "On fixed weekdays")],
@@ -246,6 +256,9 @@ class VmiAgreement(models.Model):
             row(self.env._("Days of supply"), self.kpi_days_of_supply, self.env._("days"),
                 self.target_days_of_supply, 1, None),
             row(self.env._("Stockout days"), self.kpi_stockout_days, "", 0, 0, False),
+            row(self.env._("Forecast accuracy"), self.kpi_forecast_accuracy, "%", 0, 1, None),
+            row(self.env._("Bullwhip ratio"), self.kpi_bullwhip_ratio, "", 0, 2, None),
+            row(self.env._("On-time delivery"), self.kpi_on_time_rate, "%", 0, 1, None),
         ]
 
     def _review_values(self):

@@ -166,10 +166,9 @@ class VmiReplenishment(models.AbstractModel):
                 _logger.info("VMI replenishment of %s failed", agreement.name, exc_info=True)
                 events.append(run._prepare_event_vals("error", self._describe_error(agreement, error), agreement))
         self._write_decisions(decisions, facts, now)
-        Level = self.env["vmi.stock.level"]
-        Level._record_evaluation(decisions, now)
+        self.env["vmi.stock.level"]._record_evaluation(decisions, now)
         if only_lines is None:
-            Level._update_scorecards(agreements, decisions, facts, now)
+            self.env["vmi.kpi.snapshot"]._record(agreements, decisions, facts, now)
         self.env["vmi.exception"]._sync_from_evaluation(agreements, decisions, facts, partial=only_lines is not None)
         self._schedule_next_evaluation(agreements, now, scheduled=trigger == "scheduled")
         self.env["vmi.replenishment.run.event"].create(events)

@@ -3,7 +3,6 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..engine.kpi import LinePeriod, scorecard
 from ..tools import unnest_columns
 
 KPI_PERIOD_DAYS = 30     # the scorecard's look-back
@@ -13,9 +12,8 @@ class VmiStockLevel(models.Model):
     """The stock of one agreement line as an evaluation saw it, one row per line and day.
 
     It is the history both parties look back on: the portal's chart of on
-    hand against min and max, and the agreement's scorecard (fill rate,
-    turns, days of supply, stockouts), which thereby rest on the very
-    numbers the replenishment planned with.
+    hand against min and max, and the agreement's KPIs (``vmi.kpi.snapshot``),
+    which thereby rest on the very numbers the replenishment planned with.
     """
 
     _name = "vmi.stock.level"
@@ -35,6 +33,8 @@ class VmiStockLevel(models.Model):
     trigger_level = fields.Float(string="Min / Trigger", digits="Product Unit of Measure")
     target_level = fields.Float(string="Max / Target", digits="Product Unit of Measure")
     demand_rate = fields.Float(string="Daily Demand", digits=(16, 3))
+    order_qty = fields.Float(string="Ordered", digits="Product Unit of Measure",
+                             help="What the day's evaluation decided to order.")
 
     _sql_constraints = [
         ("line_date_unique", "UNIQUE(line_id, date)", "A line has one stock level per day."),
@@ -55,17 +55,18 @@ class VmiStockLevel(models.Model):
         columns = {
             "line_id": ("int4", [line.id for line in lines]),
             **{name: ("float8", [getattr(decisions[line], name) for line in lines])
-               for name in ("on_hand", "on_order", "trigger_level", "target_level", "demand_rate")},
+               for name in ("on_hand", "on_order", "trigger_level", "target_level", "demand_rate", "order_qty")},
         }
         names, arrays = unnest_columns(columns)
         self.env["vmi.agreement.line"].flush_model(["agreement_id", "company_id", "product_id", "location_id"])
         self.env.cr.execute(SQL(
             """INSERT INTO vmi_stock_level (line_id, agreement_id, company_id, commercial_partner_id, product_id,
                                            location_id, on_hand, on_order, trigger_level, target_level,
-                                           demand_rate, date, create_uid, write_uid, create_date, write_date)
+                                           demand_rate, order_qty, date, create_uid, write_uid, create_date,
+                                           write_date)
                SELECT level.line_id, line.agreement_id, line.company_id, agreement.commercial_partner_id,
                       line.product_id, line.location_id, level.on_hand, level.on_order, level.trigger_level,
-                      level.target_level, level.demand_rate, %s::date, %s, %s,
+                      level.target_level, level.demand_rate, level.order_qty, %s::date, %s, %s,
                       now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
                  FROM unnest(%s) AS level(%s)
                  JOIN vmi_agreement_line line ON line.id = level.line_id
@@ -73,43 +74,11 @@ class VmiStockLevel(models.Model):
           ON CONFLICT (line_id, date) DO UPDATE
                   SET on_hand = EXCLUDED.on_hand, on_order = EXCLUDED.on_order,
                       trigger_level = EXCLUDED.trigger_level, target_level = EXCLUDED.target_level,
-                      demand_rate = EXCLUDED.demand_rate, write_date = EXCLUDED.write_date""",
+                      demand_rate = EXCLUDED.demand_rate, order_qty = EXCLUDED.order_qty,
+                      write_date = EXCLUDED.write_date""",
             fields.Date.to_date(now), self.env.uid, self.env.uid, arrays, names,
         ))
         self.invalidate_model()
-
-    @api.model
-    def _update_scorecards(self, agreements, decisions, facts, now):
-        """Each agreement's KPIs over the last :data:`KPI_PERIOD_DAYS` days, stored on it.
-
-        Consumption comes from the history the evaluation just read; on-hand
-        levels from this model, in two grouped queries for all agreements.
-        """
-        start = fields.Date.to_date(now) - timedelta(days=KPI_PERIOD_DAYS - 1)
-        domain = [("agreement_id", "in", agreements.ids), ("date", ">=", start)]
-        averages = {line.id: average for line, average in self._read_group(domain, ["line_id"], ["on_hand:avg"])}
-        stockouts = {line.id: count for line, count in self._read_group(
-            domain + [("on_hand", "<=", 0)], ["line_id"], ["__count"])}
-        periods = {agreement: [] for agreement in agreements}
-        for line, decision in decisions.items():
-            if line.agreement_id not in periods:
-                continue
-            periods[line.agreement_id].append(LinePeriod(
-                consumed=sum(facts[line].demand[-KPI_PERIOD_DAYS:]),
-                average_on_hand=averages.get(line.id),
-                on_hand=decision.on_hand,
-                stockout_days=stockouts.get(line.id, 0),
-                demand_rate=decision.demand_rate,
-            ))
-        for agreement, lines in periods.items():
-            card = scorecard(lines, KPI_PERIOD_DAYS)
-            agreement.write({
-                "kpi_fill_rate": card["fill_rate"] * 100.0 if card["fill_rate"] is not None else False,
-                "kpi_inventory_turns": card["inventory_turns"] or False,
-                "kpi_days_of_supply": card["days_of_supply"] or False,
-                "kpi_stockout_days": card["stockout_days"] or 0,
-                "kpi_date": now,
-            })
 
     @api.model
     def _chart_data(self, line, days=90):

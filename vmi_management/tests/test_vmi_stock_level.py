@@ -69,9 +69,40 @@ class TestStockLevelsAndScorecard(VmiIntakeCommon):
         self.assertAlmostEqual(agreement.kpi_days_of_supply, 10.0 / rate, places=1)
         self.assertEqual(agreement.kpi_stockout_days, 2)
         self.assertTrue(agreement.kpi_date)
+        self.assertAlmostEqual(agreement.kpi_forecast_accuracy, 100.0, places=1, msg="steady demand, steady rate")
+        self.assertAlmostEqual(agreement.kpi_forecast_bias, 0.0, places=6)
+        self.assertFalse(agreement.kpi_bullwhip_ratio, "undefined when demand never varies")
+
+        snapshots = self.env["vmi.kpi.snapshot"].search([("agreement_id", "=", agreement.id)])
+        self.assertEqual(sorted(snapshots.mapped("period")), ["day", "week"])
+        for snapshot in snapshots:
+            self.assertEqual((snapshot.fill_rate, snapshot.target_fill_rate, snapshot.stockout_days),
+                             (agreement.kpi_fill_rate, 95.0, 2))
+        self.env["vmi.replenishment"]._evaluate_now(self.agreement)
+        self.assertEqual(self.env["vmi.kpi.snapshot"].search([("agreement_id", "=", agreement.id)]), snapshots,
+                         "a second evaluation the same day updates the day's and the week's snapshot")
 
     def test_evaluating_some_lines_leaves_the_scorecard(self):
         self.report(on_hand=12.0)
         self.line.action_evaluate_now()
         self.assertTrue(self.levels(), "the evaluated line's level is kept")
         self.assertFalse(self.agreement.kpi_date, "the scorecard covers whole agreements only")
+
+    def test_on_time_delivery_against_the_order_cycle_time(self):
+        consignment = self.intake_agreement(self.customer, "consignment", barcodes=("CONS-N", "CONS-S"))
+        stock = self.warehouse.lot_stock_id
+        for product in (self.chair, self.desk, self.lamp):
+            self.add_stock(product, stock, 200.0)
+        Replenishment = self.env["vmi.replenishment"]
+        Replenishment._evaluate_now(consignment)
+        transfers = consignment.picking_ids
+        self.assertEqual(len(transfers), 2, "one per site")
+        for transfer in transfers:
+            transfer.action_confirm()
+            transfer.action_assign()
+            transfer.button_validate()
+        self.env.cr.execute("UPDATE stock_picking SET create_date = create_date - interval '10 days' WHERE id = %s",
+                            [transfers[0].id])
+        transfers.invalidate_recordset(["create_date"])
+        Replenishment._evaluate_now(consignment)
+        self.assertEqual(consignment.kpi_on_time_rate, 50.0, "one within the 5-day cycle, one 10 days late")

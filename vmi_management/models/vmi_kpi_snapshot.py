@@ -1,0 +1,121 @@
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+
+from ..engine.kpi import LinePeriod, bullwhip_ratio, forecast_accuracy, on_time_rate, scorecard
+from .vmi_stock_level import KPI_PERIOD_DAYS
+
+# KPI fields of the agreement, kept as they are on each snapshot
+KPI_FIELDS = ("fill_rate", "inventory_turns", "days_of_supply", "stockout_days", "forecast_accuracy",
+              "forecast_bias", "bullwhip_ratio", "on_time_rate")
+TARGET_FIELDS = ("target_fill_rate", "target_inventory_turns", "target_days_of_supply")
+
+
+class VmiKpiSnapshot(models.Model):
+    """An agreement's KPIs as an evaluation computed them, kept per day and per week.
+
+    Every figure covers the :data:`KPI_PERIOD_DAYS` days up to the
+    snapshot; the week's row is the last one computed in that week. The
+    targets of the day sit beside them, so a graph shows target against
+    actual over time.
+    """
+
+    _name = "vmi.kpi.snapshot"
+    _description = "VMI KPI Snapshot"
+    _order = "date desc, agreement_id"
+    _rec_name = "date"
+
+    agreement_id = fields.Many2one("vmi.agreement", required=True, readonly=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="agreement_id.company_id", store=True, index=True)
+    commercial_partner_id = fields.Many2one(related="agreement_id.commercial_partner_id", store=True,
+                                            string="Partner")
+    period = fields.Selection([("day", "Day"), ("week", "Week")], required=True, readonly=True, index=True)
+    date = fields.Date(required=True, readonly=True, help="The day, or the Monday of the week.")
+    fill_rate = fields.Float(string="Fill Rate (%)", aggregator="avg", digits=(16, 1), readonly=True)
+    target_fill_rate = fields.Float(string="Target Fill Rate (%)", aggregator="avg", digits=(16, 1), readonly=True)
+    inventory_turns = fields.Float(aggregator="avg", digits=(16, 1), readonly=True)
+    target_inventory_turns = fields.Float(aggregator="avg", digits=(16, 1), readonly=True)
+    days_of_supply = fields.Float(aggregator="avg", digits=(16, 1), readonly=True)
+    target_days_of_supply = fields.Float(aggregator="avg", digits=(16, 1), readonly=True)
+    stockout_days = fields.Integer(aggregator="sum", readonly=True)
+    forecast_accuracy = fields.Float(string="Forecast Accuracy (%)", aggregator="avg", digits=(16, 1),
+                                     readonly=True)
+    forecast_bias = fields.Float(aggregator="avg", digits=(16, 2), readonly=True)
+    bullwhip_ratio = fields.Float(aggregator="avg", digits=(16, 2), readonly=True)
+    on_time_rate = fields.Float(string="On-Time Delivery (%)", aggregator="avg", digits=(16, 1), readonly=True)
+
+    _sql_constraints = [
+        ("agreement_period_date_unique", "UNIQUE(agreement_id, period, date)",
+         "An agreement has one KPI snapshot per day and per week."),
+    ]
+
+    @api.model
+    def _record(self, agreements, decisions, facts, now):
+        """Compute each agreement's KPIs over the last :data:`KPI_PERIOD_DAYS` days, store them on it and
+        keep the day's and the week's snapshot.
+
+        Consumption and forecasts come from what the evaluation just read and
+        decided; on-hand levels and orders from ``vmi.stock.level``, in grouped
+        queries for all agreements.
+        """
+        day = fields.Date.to_date(now)
+        start = day - timedelta(days=KPI_PERIOD_DAYS - 1)
+        Level = self.env["vmi.stock.level"]
+        domain = [("agreement_id", "in", agreements.ids), ("date", ">=", start)]
+        averages = {line.id: average for line, average in Level._read_group(domain, ["line_id"], ["on_hand:avg"])}
+        stockouts = {line.id: count for line, count in Level._read_group(
+            domain + [("on_hand", "<=", 0)], ["line_id"], ["__count"])}
+        ordered = defaultdict(lambda: [0.0] * KPI_PERIOD_DAYS)
+        for agreement, date, quantity in Level._read_group(domain, ["agreement_id", "date:day"], ["order_qty:sum"]):
+            ordered[agreement][(fields.Date.to_date(date) - start).days] += quantity
+        lines_of = defaultdict(list)
+        for line in decisions:
+            lines_of[line.agreement_id].append(line)
+        for agreement in agreements:
+            lines = lines_of[agreement]
+            consumed = [0.0] * KPI_PERIOD_DAYS  # the agreement's daily consumption, ending yesterday
+            for line in lines:
+                for offset, quantity in enumerate(reversed(facts[line].demand[-KPI_PERIOD_DAYS:]), 1):
+                    consumed[-offset] += quantity
+            card = scorecard([LinePeriod(
+                consumed=sum(facts[line].demand[-KPI_PERIOD_DAYS:]), average_on_hand=averages.get(line.id),
+                on_hand=decisions[line].on_hand, stockout_days=stockouts.get(line.id, 0),
+                demand_rate=decisions[line].demand_rate) for line in lines], KPI_PERIOD_DAYS)
+            rate = sum(decisions[line].demand_rate for line in lines)
+            accuracy, bias = forecast_accuracy(consumed, [rate] * KPI_PERIOD_DAYS) if any(consumed) else (None, None)
+            values = {
+                "fill_rate": card["fill_rate"] * 100.0 if card["fill_rate"] is not None else False,
+                "inventory_turns": card["inventory_turns"] or False,
+                "days_of_supply": card["days_of_supply"] or False,
+                "stockout_days": card["stockout_days"] or 0,
+                "forecast_accuracy": accuracy * 100.0 if accuracy is not None else False,
+                "forecast_bias": bias or False,
+                "bullwhip_ratio": bullwhip_ratio(ordered[agreement], consumed) or False,
+                "on_time_rate": self._on_time_rate(agreement, now),
+            }
+            agreement.write({**{f"kpi_{name}": value for name, value in values.items()}, "kpi_date": now})
+            targets = {name: agreement[name] for name in TARGET_FIELDS}
+            for period, date in (("day", day), ("week", day - timedelta(days=day.weekday()))):
+                self._upsert(agreement, period, date, {**values, **targets})
+
+    @api.model
+    def _on_time_rate(self, agreement, now):
+        """Share (%) of the agreement's replenishments received in the period within its order cycle time,
+        counted from the proposal's creation to the transfer's validation."""
+        since = now - timedelta(days=KPI_PERIOD_DAYS)
+        cycle_days = []
+        for document in agreement._replenishment_documents():
+            pickings = document if document._name == "stock.picking" else document.picking_ids
+            for picking in pickings.filtered(lambda picking: picking.state == "done" and picking.date_done >= since):
+                cycle_days.append((picking.date_done - document.create_date).total_seconds() / 86400.0)
+        rate = on_time_rate(cycle_days, agreement.order_cycle_time_days)
+        return rate * 100.0 if rate is not None else False
+
+    @api.model
+    def _upsert(self, agreement, period, date, values):
+        snapshot = self.search([("agreement_id", "=", agreement.id), ("period", "=", period), ("date", "=", date)])
+        if snapshot:
+            snapshot.write(values)
+        else:
+            self.create({"agreement_id": agreement.id, "period": period, "date": date, **values})
