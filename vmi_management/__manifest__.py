@@ -27,6 +27,7 @@
         "views/vmi_stock_report_views.xml",
         "views/vmi_shipment_notice_views.xml",
         "wizard/vmi_stock_report_upload_views.xml",
+        "wizard/vmi_pilot_simulation_views.xml",
         "views/stock_location_views.xml",
         "views/res_partner_views.xml",
         "views/product_views.xml",

@@ -295,6 +295,18 @@ class VmiAgreement(models.Model):
             },
         }
 
+    def action_simulate(self):
+        """Open the simulation of this agreement (or its pilot scope) over its recent demand."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "vmi.pilot.simulation",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_agreement_id": self.id,
+                        "default_scope": "pilot" if self.line_ids.filtered("in_pilot_scope") else "all"},
+        }
+
     def action_suggest_thresholds(self):
         """Ask the engine for thresholds fitted to recent demand, to review beside the current ones."""
         self.check_access("write")

@@ -59,36 +59,48 @@ class VmiThresholdSuggestion(models.Model):
                 reasoning.get("forecast_method", ""), reasoning.get("steps") or [])
 
     @api.model
+    def _replay(self, lines, now=None, days=None):
+        """For each line with a demand history: its engine input, the suggested thresholds, and the replay
+        of its recent demand under the current and the suggested thresholds.
+
+        :param days: replay only the last ``days`` days of the history (all of it by default)
+        :returns: list of ``(line, current input, Suggestion, current result, suggested result)``
+        """
+        facts = self.env["vmi.replenishment.data"]._gather(lines, {}, now or fields.Datetime.now())
+        replays = []
+        for line in lines:
+            demand = facts[line].demand[-days:] if days else facts[line].demand
+            if not any(demand):
+                continue
+            if facts[line].on_hand is None:
+                facts[line].on_hand = 0.0  # no stock data yet: the replay starts from an empty shelf
+            current = line._prepare_engine_input(facts[line])
+            review_days = line.agreement_id.review_interval_days or 1
+            suggestion = suggest_thresholds(current, review_days=review_days)
+            results = compare(current, apply_suggestion(current, suggestion), demand, review_days=review_days,
+                              warmup_days=min(WARMUP_DAYS, len(demand) // 3))
+            replays.append((line, current, suggestion, *results))
+        return replays
+
+    @api.model
     def _suggest(self, lines, now=None):
         """Suggest thresholds for each line with a demand history, replacing its earlier open suggestion.
 
         :returns: the new suggestions (lines without history get none: there is nothing to base one on)
         """
-        now = now or fields.Datetime.now()
-        facts = self.env["vmi.replenishment.data"]._gather(lines, {}, now)
-        vals_list = []
-        for line in lines:
-            if facts[line].on_hand is None or not any(facts[line].demand):
-                continue
-            current = line._prepare_engine_input(facts[line])
-            review_days = line.agreement_id.review_interval_days or 1
-            suggestion = suggest_thresholds(current, review_days=review_days)
-            now_result, suggested_result = compare(
-                current, apply_suggestion(current, suggestion), current.demand, review_days=review_days,
-                warmup_days=min(WARMUP_DAYS, len(current.demand) // 3))
-            vals_list.append({
-                "line_id": line.id,
-                **{f"current_{name}": line[name] for name in SUGGESTED_FIELDS},
-                **{name: getattr(suggestion, name) or 0.0 for name in SUGGESTED_FIELDS},
-                "reasoning": suggestion.to_dict(),
-                "simulated_days": now_result.days,
-                "current_fill_rate": (now_result.fill_rate or 0.0) * 100.0,
-                "suggested_fill_rate": (suggested_result.fill_rate or 0.0) * 100.0,
-                "current_average_stock": now_result.average_on_hand,
-                "suggested_average_stock": suggested_result.average_on_hand,
-                "current_orders": now_result.orders,
-                "suggested_orders": suggested_result.orders,
-            })
+        vals_list = [{
+            "line_id": line.id,
+            **{f"current_{name}": line[name] for name in SUGGESTED_FIELDS},
+            **{name: getattr(suggestion, name) or 0.0 for name in SUGGESTED_FIELDS},
+            "reasoning": suggestion.to_dict(),
+            "simulated_days": now_result.days,
+            "current_fill_rate": (now_result.fill_rate or 0.0) * 100.0,
+            "suggested_fill_rate": (suggested_result.fill_rate or 0.0) * 100.0,
+            "current_average_stock": now_result.average_on_hand,
+            "suggested_average_stock": suggested_result.average_on_hand,
+            "current_orders": now_result.orders,
+            "suggested_orders": suggested_result.orders,
+        } for line, __, suggestion, now_result, suggested_result in self._replay(lines, now)]
         self.search([("line_id", "in", lines.ids), ("state", "=", "proposed")]).unlink()
         return self.create(vals_list)
 

@@ -68,3 +68,18 @@ class TestThresholdSuggestions(VmiIntakeCommon):
         self.assertEqual((self.line.min_qty, self.line.max_qty), (5.0, 40.0))
         self.assertEqual(suggestion.state, "rejected")
         self.assertIn("rejected", self.agreement.message_ids[0].body)
+
+    def test_pilot_simulation_totals_the_replays(self):
+        self.line.in_pilot_scope = True
+        wizard = self.env["vmi.pilot.simulation"].create(
+            {"agreement_id": self.agreement.id, "scope": "pilot", "days": 60})
+        wizard.action_simulate()
+        [(line, __, __, now, suggested)] = self.env["vmi.threshold.suggestion"]._replay(self.line, days=60)
+        self.assertEqual(wizard.line_count, 1, "only the pilot scope")
+        # figures are kept to one decimal, as shown
+        self.assertAlmostEqual(wizard.current_fill_rate, 100.0 * now.fill_rate, delta=0.05)
+        self.assertAlmostEqual(wizard.suggested_fill_rate, 100.0 * suggested.fill_rate, delta=0.05)
+        self.assertAlmostEqual(wizard.current_average_stock, now.average_on_hand, delta=0.05)
+        self.assertEqual((wizard.current_orders, wizard.suggested_orders), (now.orders, suggested.orders))
+        self.assertEqual(wizard.current_stockout_days, now.stockout_days)
+        self.assertIn("Office Chair", wizard.result_html)
