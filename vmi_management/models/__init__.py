@@ -22,5 +22,6 @@ from . import (
     vmi_stock_level,
     vmi_kpi_snapshot,
     vmi_exception,
+    vmi_replay_mixin,
     vmi_threshold_suggestion,
 )

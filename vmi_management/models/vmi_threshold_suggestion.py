@@ -17,6 +17,7 @@ class VmiThresholdSuggestion(models.Model):
     """
 
     _name = "vmi.threshold.suggestion"
+    _inherit = ["vmi.replay.mixin"]
     _description = "VMI Threshold Suggestion"
     _order = "create_date desc, id desc"
 
@@ -42,12 +43,6 @@ class VmiThresholdSuggestion(models.Model):
     reasoning = fields.Json(string="Reasoning Data", readonly=True)
     reasoning_html = fields.Html(compute="_compute_reasoning_html", string="Reasoning", sanitize=False)
     simulated_days = fields.Integer(readonly=True, help="Days of recent demand replayed under both thresholds.")
-    current_fill_rate = fields.Float(string="Fill Rate Now (%)", readonly=True, digits=(16, 1))
-    suggested_fill_rate = fields.Float(string="Fill Rate Suggested (%)", readonly=True, digits=(16, 1))
-    current_average_stock = fields.Float(string="Average Stock Now", readonly=True, digits=(16, 1))
-    suggested_average_stock = fields.Float(string="Average Stock Suggested", readonly=True, digits=(16, 1))
-    current_orders = fields.Integer(string="Orders Now", readonly=True)
-    suggested_orders = fields.Integer(string="Orders Suggested", readonly=True)
     decided_by_id = fields.Many2one("res.users", string="Decided By", readonly=True)
     date_decided = fields.Datetime(string="Decided On", readonly=True)
 
@@ -94,12 +89,7 @@ class VmiThresholdSuggestion(models.Model):
             **{name: getattr(suggestion, name) or 0.0 for name in SUGGESTED_FIELDS},
             "reasoning": suggestion.to_dict(),
             "simulated_days": now_result.days,
-            "current_fill_rate": (now_result.fill_rate or 0.0) * 100.0,
-            "suggested_fill_rate": (suggested_result.fill_rate or 0.0) * 100.0,
-            "current_average_stock": now_result.average_on_hand,
-            "suggested_average_stock": suggested_result.average_on_hand,
-            "current_orders": now_result.orders,
-            "suggested_orders": suggested_result.orders,
+            **self._prepare_replay_vals([(now_result, suggested_result)]),
         } for line, __, suggestion, now_result, suggested_result in self._replay(lines, now)]
         self.search([("line_id", "in", lines.ids), ("state", "=", "proposed")]).unlink()
         return self.create(vals_list)

@@ -10,20 +10,13 @@ class VmiPilotSimulation(models.TransientModel):
     activating it (or its pilot scope): what fill rate, stock and orders each would have given."""
 
     _name = "vmi.pilot.simulation"
+    _inherit = ["vmi.replay.mixin"]
     _description = "VMI Pilot Simulation"
 
     agreement_id = fields.Many2one("vmi.agreement", required=True, readonly=True)
     scope = fields.Selection([("pilot", "Pilot scope"), ("all", "All lines")], default="pilot", required=True)
     days = fields.Integer(string="Replay the Last (Days)", default=60, required=True)
     line_count = fields.Integer(string="Lines Replayed", readonly=True)
-    current_fill_rate = fields.Float(string="Fill Rate Now (%)", readonly=True, digits=(16, 1))
-    suggested_fill_rate = fields.Float(string="Fill Rate Suggested (%)", readonly=True, digits=(16, 1))
-    current_average_stock = fields.Float(string="Average Stock Now", readonly=True, digits=(16, 1))
-    suggested_average_stock = fields.Float(string="Average Stock Suggested", readonly=True, digits=(16, 1))
-    current_orders = fields.Integer(string="Orders Now", readonly=True)
-    suggested_orders = fields.Integer(string="Orders Suggested", readonly=True)
-    current_stockout_days = fields.Integer(string="Stockout Days Now", readonly=True)
-    suggested_stockout_days = fields.Integer(string="Stockout Days Suggested", readonly=True)
     result_html = fields.Html(string="Per Line", readonly=True, sanitize=False)
 
     def action_simulate(self):
@@ -33,19 +26,9 @@ class VmiPilotSimulation(models.TransientModel):
         if self.scope == "pilot" and lines.filtered("in_pilot_scope"):
             lines = lines.filtered("in_pilot_scope")
         replays = self.env["vmi.threshold.suggestion"]._replay(lines, days=max(self.days, 7))
-        totals = {"current": {}, "suggested": {}}
-        for key, index in (("current", 3), ("suggested", 4)):
-            results = [replay[index] for replay in replays]
-            demanded = sum(result.demanded for result in results)
-            totals[key] = {
-                "fill_rate": 100.0 * sum(result.served for result in results) / demanded if demanded else 0.0,
-                "average_stock": sum(result.average_on_hand for result in results),
-                "orders": sum(result.orders for result in results),
-                "stockout_days": sum(result.stockout_days for result in results),
-            }
         self.write({
             "line_count": len(replays),
-            **{f"{key}_{name}": value for key, figures in totals.items() for name, value in figures.items()},
+            **self._prepare_replay_vals([(now, suggested) for __, __, __, now, suggested in replays]),
             "result_html": self._result_table(replays),
         })
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
