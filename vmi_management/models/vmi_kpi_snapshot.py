@@ -55,9 +55,11 @@ class VmiKpiSnapshot(models.Model):
         """Compute each agreement's KPIs over the last :data:`KPI_PERIOD_DAYS` days, store them on it and
         keep the day's and the week's snapshot.
 
-        Consumption and forecasts come from what the evaluation just read and
-        decided; on-hand levels and orders from ``vmi.stock.level``, in grouped
-        queries for all agreements.
+        Consumption comes from what the evaluation just read; on-hand levels,
+        orders and each day's forecast from ``vmi.stock.level``, in grouped
+        queries for all agreements. Forecast accuracy judges each day's
+        forecast against that day's consumption, so it measures the forecasts
+        as they were used, not as they fit afterwards.
         """
         day = fields.Date.to_date(now)
         start = day - timedelta(days=KPI_PERIOD_DAYS - 1)
@@ -66,15 +68,20 @@ class VmiKpiSnapshot(models.Model):
         averages = {line.id: average for line, average in Level._read_group(domain, ["line_id"], ["on_hand:avg"])}
         stockouts = {line.id: count for line, count in Level._read_group(
             domain + [("on_hand", "<=", 0)], ["line_id"], ["__count"])}
-        ordered = defaultdict(lambda: [0.0] * KPI_PERIOD_DAYS)
-        for agreement, date, quantity in Level._read_group(domain, ["agreement_id", "date:day"], ["order_qty:sum"]):
-            ordered[agreement][(fields.Date.to_date(date) - start).days] += quantity
+        # per agreement and day: what was ordered, and the daily demand forecast that day's evaluation used
+        ordered, forecast = defaultdict(dict), defaultdict(dict)
+        for agreement, date, quantity, rate in Level._read_group(
+                domain, ["agreement_id", "date:day"], ["order_qty:sum", "demand_rate:sum"]):
+            ordered[agreement][fields.Date.to_date(date)] = quantity
+            forecast[agreement][fields.Date.to_date(date)] = rate
         lines_of = defaultdict(list)
         for line in decisions:
             lines_of[line.agreement_id].append(line)
+        # the days whose consumption is known: the period's, ending yesterday
+        days = [day - timedelta(days=offset) for offset in range(KPI_PERIOD_DAYS, 0, -1)]
         for agreement in agreements:
             lines = lines_of[agreement]
-            consumed = [0.0] * KPI_PERIOD_DAYS  # the agreement's daily consumption, ending yesterday
+            consumed = [0.0] * KPI_PERIOD_DAYS
             for line in lines:
                 for offset, quantity in enumerate(reversed(facts[line].demand[-KPI_PERIOD_DAYS:]), 1):
                     consumed[-offset] += quantity
@@ -82,8 +89,10 @@ class VmiKpiSnapshot(models.Model):
                 consumed=sum(facts[line].demand[-KPI_PERIOD_DAYS:]), average_on_hand=averages.get(line.id),
                 on_hand=decisions[line].on_hand, stockout_days=stockouts.get(line.id, 0),
                 demand_rate=decisions[line].demand_rate) for line in lines], KPI_PERIOD_DAYS)
-            rate = sum(decisions[line].demand_rate for line in lines)
-            accuracy, bias = forecast_accuracy(consumed, [rate] * KPI_PERIOD_DAYS) if any(consumed) else (None, None)
+            # each day's forecast, as its evaluation made it, against what was then consumed
+            judged = [(actual, forecast[agreement][date]) for date, actual in zip(days, consumed)
+                      if date in forecast[agreement]]
+            accuracy, bias = forecast_accuracy(*zip(*judged)) if judged else (None, None)
             values = {
                 "fill_rate": card["fill_rate"] * 100.0 if card["fill_rate"] is not None else False,
                 "inventory_turns": card["inventory_turns"] or False,
@@ -91,7 +100,8 @@ class VmiKpiSnapshot(models.Model):
                 "stockout_days": card["stockout_days"] or 0,
                 "forecast_accuracy": accuracy * 100.0 if accuracy is not None else False,
                 "forecast_bias": bias or False,
-                "bullwhip_ratio": bullwhip_ratio(ordered[agreement], consumed) or False,
+                "bullwhip_ratio": bullwhip_ratio([ordered[agreement].get(date, 0.0) for date in days], consumed)
+                or False,
                 "on_time_rate": self._on_time_rate(agreement, now),
             }
             agreement.write({**{f"kpi_{name}": value for name, value in values.items()}, "kpi_date": now})

@@ -51,7 +51,7 @@ class TestStockLevelsAndScorecard(VmiIntakeCommon):
             "line_id": self.line.id, "agreement_id": self.agreement.id, "company_id": self.agreement.company_id.id,
             "commercial_partner_id": self.customer.id, "product_id": self.chair.id, "location_id": self.north.id,
             "date": self.today - timedelta(days=days_ago), "on_hand": 0.0 if days_ago in (5, 6) else 10.0,
-            "trigger_level": 5.0, "target_level": 40.0,
+            "trigger_level": 5.0, "target_level": 40.0, "demand_rate": 3.0 if days_ago == 1 else 2.0,
         } for days_ago in range(1, 30)])
         self.env["vmi.stock.level"].create({  # older than the 30-day look-back: ignored
             "line_id": self.line.id, "agreement_id": self.agreement.id, "company_id": self.agreement.company_id.id,
@@ -69,8 +69,9 @@ class TestStockLevelsAndScorecard(VmiIntakeCommon):
         self.assertAlmostEqual(agreement.kpi_days_of_supply, 10.0 / rate, places=1)
         self.assertEqual(agreement.kpi_stockout_days, 2)
         self.assertTrue(agreement.kpi_date)
-        self.assertAlmostEqual(agreement.kpi_forecast_accuracy, 100.0, places=1, msg="steady demand, steady rate")
-        self.assertAlmostEqual(agreement.kpi_forecast_bias, 0.0, places=6)
+        # 29 days judged: 28 forecasts of 2 against 2 consumed, and yesterday's 3 against 2
+        self.assertAlmostEqual(agreement.kpi_forecast_accuracy, 100.0 * (1 - 1.0 / 58.0), places=1)
+        self.assertAlmostEqual(agreement.kpi_forecast_bias, 1.0 / 29.0, delta=0.005)  # kept to 2 decimals
         self.assertFalse(agreement.kpi_bullwhip_ratio, "undefined when demand never varies")
 
         snapshots = self.env["vmi.kpi.snapshot"].search([("agreement_id", "=", agreement.id)])
