@@ -93,6 +93,31 @@ class VmiProposalMixin(models.AbstractModel):
 
     # Shared behaviour ---------------------------------------------------------
 
+    @api.model
+    def _vmi_create_proposals(self, agreement, quantities_by_site):
+        """Create the proposals of ``agreement`` for these sites, each with its lines.
+
+        The documents are created in one call and then all their lines in
+        one call: creating each document and writing its lines would run the
+        heavy ``create`` of the line model once per document. The lines are
+        created with their document link, as the ORM does for a
+        ``Command.create`` in the document's values, but without what some
+        documents' ``create`` adds to lines given with them (a transfer
+        writes a picking description on each move, one write per move), so
+        a proposal has the same lines as when the scheduler adds them later.
+
+        :param dict quantities_by_site: {site location: {agreement line: quantity}}
+        :returns: the new proposals, in the order of ``quantities_by_site``
+        """
+        proposals = self.create([self._vmi_prepare_vals(agreement, site) for site in quantities_by_site])
+        line_field = self._fields[self._vmi_line_field]
+        self.env[line_field.comodel_name].create([
+            {**proposal._vmi_prepare_line_vals(agreement_line, quantity), line_field.inverse_name: proposal.id}
+            for proposal, quantities in zip(proposals, quantities_by_site.values())
+            for agreement_line, quantity in quantities.items()
+        ])
+        return proposals
+
     def _vmi_set_quantities(self, quantities, scope=None):
         """Make the proposal order exactly ``quantities`` ({agreement line: quantity}).
 

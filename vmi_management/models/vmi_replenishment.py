@@ -225,31 +225,31 @@ class VmiReplenishment(models.AbstractModel):
         problem = Model._vmi_check_replenishable(ordering) if ordering else None
         if problem:
             raise UserError(self.env._("products %(problem)s", problem=problem))
-        sites = {site for (proposal_agreement, site) in open_proposals if proposal_agreement == agreement}
-        sites.update(to_order)
-        for site in sites:
-            quantities = to_order.get(site, {})
-            proposal = open_proposals.get((agreement, site))
-            scope = self.env["vmi.agreement.line"].concat(*decisions) if partial else None
-            if proposal:
-                changed = proposal._vmi_set_quantities(quantities, scope=scope)
-                if not proposal._vmi_lines():
-                    proposal._vmi_cancel()
-                    events.append(run._prepare_event_vals("order_withdrawn", self.env._(
-                        "%(document)s withdrawn: stock at %(site)s no longer needs replenishing.",
-                        document=proposal.display_name, site=site.display_name), agreement, document=proposal))
-                    continue
-                if not changed:
-                    continue
-                kind = "order_updated"
-            elif quantities:
-                proposal = Model.create(Model._vmi_prepare_vals(agreement, site))
-                proposal._vmi_set_quantities(quantities)
-                kind = "order_created"
-            else:
-                continue
-            events += self._settle_proposal(run, agreement, proposal, kind)
+        scope = self.env["vmi.agreement.line"].concat(*decisions) if partial else None
+        for (proposal_agreement, site), proposal in open_proposals.items():
+            if proposal_agreement == agreement:
+                events += self._update_proposal(run, agreement, site, proposal, to_order.get(site, {}), scope)
+        new_sites = {site: quantities for site, quantities in to_order.items()
+                     if (agreement, site) not in open_proposals}
+        if new_sites:
+            for proposal in Model._vmi_create_proposals(agreement, new_sites):
+                events += self._settle_proposal(run, agreement, proposal, "order_created")
         return events
+
+    def _update_proposal(self, run, agreement, site, proposal, quantities, scope):
+        """Bring an open proposal to ``quantities``: withdraw it when nothing is left to order.
+
+        :returns: list of event values
+        """
+        changed = proposal._vmi_set_quantities(quantities, scope=scope)
+        if not proposal._vmi_lines():
+            proposal._vmi_cancel()
+            return [run._prepare_event_vals("order_withdrawn", self.env._(
+                "%(document)s withdrawn: stock at %(site)s no longer needs replenishing.",
+                document=proposal.display_name, site=site.display_name), agreement, document=proposal)]
+        if not changed:
+            return []
+        return self._settle_proposal(run, agreement, proposal, "order_updated")
 
     def _settle_proposal(self, run, agreement, proposal, kind):
         """Confirm a fresh or changed proposal, or leave it for review or approval."""
