@@ -151,7 +151,8 @@ class VmiException(models.Model):
                 exception.message = holding[key]
         owners = {agreement.id: agreement.user_id.id or self.env.uid for agreement in agreements}
         severities = {**LINE_EXCEPTIONS, **AGREEMENT_EXCEPTIONS}
-        raised = system.with_context(mail_create_nolog=True, tracking_disable=True).create([
+        raised = system.with_context(mail_create_nolog=True, mail_create_nosubscribe=True,
+                                     tracking_disable=True).create([
             {"agreement_id": agreement_id, "line_id": line_id, "kind": kind, "severity": severities[kind],
              "user_id": owners[agreement_id], "message": message}
             for (agreement_id, line_id, kind), message in holding.items()
@@ -161,12 +162,13 @@ class VmiException(models.Model):
         return raised, resolved
 
     def _schedule_owner_activities(self):
-        """One to-do per new exception on its owner's list, created in one batch."""
+        """One to-do per new exception on its owner's list, created in one batch, without an email each."""
         if not self:
             return
         todo = self.env.ref("mail.mail_activity_data_todo")
         model = self.env["ir.model"]._get_id(self._name)
-        self.env["mail.activity"].create([{
+        # no assignment email per exception: the owners get the daily digest
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create([{
             "res_model_id": model, "res_id": exception.id, "activity_type_id": todo.id,
             "user_id": exception.user_id.id, "summary": exception.display_name[:250],
             "note": exception.message, "date_deadline": fields.Date.context_today(self),
