@@ -33,7 +33,7 @@ class VmiReplenishmentData(models.AbstractModel):
 
     Never one query per line: every reading below groups by product and
     location over all the batch's sites at once, then maps sub-locations to
-    their site in Python.
+    their site in Python, through a map of the sites' locations made once.
     """
 
     _name = "vmi.replenishment.data"
@@ -56,27 +56,34 @@ class VmiReplenishmentData(models.AbstractModel):
         facts = {line: LineFacts() for line in lines}
         sites = lines.location_id
         products = lines.product_id
-        site_ids = set(sites.ids)
         # Sites and their sub-locations, resolved once: plain "IN" conditions keep
         # the grouped queries below on indexes, where "child_of" on many sites
         # would test every row against every site's path.
         site_tree = sites.with_context(active_test=False).search([("id", "child_of", sites.ids)])
+        site_of = self._map_sites(site_tree, set(sites.ids))
         self._add_on_hand(lines, facts)
-        self._add_on_order(lines, facts, products, site_tree, site_ids, open_proposals)
-        self._add_committed(lines, facts, products, site_tree, site_ids)
-        self._add_demand(lines, facts, products, site_tree, site_ids, now)
-        self._add_lead_times(lines, facts, products, site_tree, site_ids, now)
+        self._add_on_order(lines, facts, products, site_tree, site_of, open_proposals)
+        self._add_committed(lines, facts, products, site_tree, site_of)
+        self._add_demand(lines, facts, products, site_tree, site_of, now)
+        self._add_lead_times(lines, facts, products, site_tree, site_of, now)
         return facts
 
     # ------------------------------------------------------------------
 
     @staticmethod
-    def _site_of(location, site_ids):
-        """The site a (sub-)location belongs to, or None."""
-        for ancestor in reversed(location.parent_path.strip("/").split("/")):
-            if int(ancestor) in site_ids:
-                return int(ancestor)
-        return None
+    def _map_sites(site_tree, site_ids):
+        """The site each location of ``site_tree`` belongs to: ``{location id: site id}``.
+
+        A location not in the map belongs to no site. The readings below look
+        up a site for each row they read, up to one per product, location and
+        day: a dictionary made once spares reading and splitting a location's
+        path for each of them.
+        """
+        site_of = {}
+        for location in site_tree:
+            ancestors = map(int, reversed(location.parent_path.strip("/").split("/")))
+            site_of[location.id] = next(ancestor for ancestor in ancestors if ancestor in site_ids)
+        return site_of
 
     def _add_on_hand(self, lines, facts):
         """Managed stock on hand: quants of the agreed owner, or the customer's last stock report."""
@@ -127,7 +134,7 @@ class VmiReplenishmentData(models.AbstractModel):
             if (key := (line.agreement_id.id, line.product_id.id, line.location_id.id)) in latest
         }
 
-    def _add_on_order(self, lines, facts, products, site_tree, site_ids, open_proposals):
+    def _add_on_order(self, lines, facts, products, site_tree, site_of, open_proposals):
         """Open incoming quantities: pending transfers into the sites and VMI orders not yet shipped.
 
         The open proposals of the agreements being evaluated are left out: the
@@ -148,8 +155,8 @@ class VmiReplenishmentData(models.AbstractModel):
             ["product_id", "location_id", "location_dest_id", "location_final_id"], ["product_qty:sum"],
         )
         for product, source, destination, final, quantity in moves:
-            site = self._site_of(final or destination, site_ids) or self._site_of(destination, site_ids)
-            if site and self._site_of(source, site_ids) != site:
+            site = site_of.get((final or destination).id) or site_of.get(destination.id)
+            if site and site_of.get(source.id) != site:
                 incoming[product.id, site] += quantity
         for order_model, line_model, quantity_field, open_states in (
             ("sale.order", "sale.order.line", "product_uom_qty", ("draft", "sent")),
@@ -159,7 +166,7 @@ class VmiReplenishmentData(models.AbstractModel):
             groups = self.env[line_model]._read_group(
                 [
                     ("product_id", "in", products.ids),
-                    ("order_id.vmi_location_id", "in", list(site_ids)),
+                    ("order_id.vmi_location_id", "in", lines.location_id.ids),
                     ("order_id.state", "in", open_states),
                     ("order_id", "not in", replaced),
                 ],
@@ -170,9 +177,9 @@ class VmiReplenishmentData(models.AbstractModel):
                     quantity, product.uom_id, round=False)
         for line in lines:
             facts[line].on_order = incoming.get((line.product_id.id, line.location_id.id), 0.0)
-        self._add_delivered_since_report(lines, facts, site_ids)
+        self._add_delivered_since_report(lines, facts, site_of)
 
-    def _add_delivered_since_report(self, lines, facts, site_ids):
+    def _add_delivered_since_report(self, lines, facts, site_of):
         """Deliveries done after the customer's last report count as on order.
 
         The report cannot show them yet; without this, every delivery between
@@ -194,10 +201,10 @@ class VmiReplenishmentData(models.AbstractModel):
             facts[line].on_order += sum(
                 move.product_qty for move in deliveries
                 if move.product_id == line.product_id and move.date > facts[line].stock_as_of
-                and self._site_of(move.location_dest_id, site_ids) == line.location_id.id
+                and site_of.get(move.location_dest_id.id) == line.location_id.id
             )
 
-    def _add_committed(self, lines, facts, products, site_tree, site_ids):
+    def _add_committed(self, lines, facts, products, site_tree, site_of):
         """Stock promised out of the sites: reserved or waiting moves leaving a site."""
         committed = defaultdict(float)
         groups = self.env["stock.move"]._read_group(
@@ -209,14 +216,14 @@ class VmiReplenishmentData(models.AbstractModel):
             ["product_id", "location_id", "location_dest_id"], ["product_qty:sum"],
         )
         for product, source, destination, quantity in groups:
-            site = self._site_of(source, site_ids)
-            if site and self._site_of(destination, site_ids) != site:
+            site = site_of.get(source.id)
+            if site and site_of.get(destination.id) != site:
                 committed[product.id, site] += quantity
         for line in lines:
             if line.agreement_id._site_kind() != "customer_location":
                 facts[line].committed = committed.get((line.product_id.id, line.location_id.id), 0.0)
 
-    def _add_demand(self, lines, facts, products, site_tree, site_ids, now):
+    def _add_demand(self, lines, facts, products, site_tree, site_of, now):
         """Daily consumption history: done moves out of the sites to customers, production or losses.
 
         Only stock of the agreed owner counts; the history ends the day before
@@ -226,22 +233,10 @@ class VmiReplenishmentData(models.AbstractModel):
         end = fields.Date.to_date(now) - timedelta(days=1)
         start = end - timedelta(days=days - 1)
         daily = {}
-        groups = self.env["stock.move.line"]._read_group(
-            [
-                ("product_id", "in", products.ids),
-                ("state", "=", "done"),
-                ("location_id", "in", site_tree.ids),
-                ("location_dest_id", "in", self.env["stock.location"].with_context(active_test=False)._search(
-                    [("usage", "in", CONSUMPTION_USAGES)])),
-                ("date", ">=", fields.Datetime.to_datetime(start)),
-                ("date", "<", fields.Datetime.to_datetime(end + timedelta(days=1))),
-            ],
-            ["product_id", "location_id", "owner_id", "date:day"], ["quantity_product_uom:sum"],
-        )
-        for product, location, owner, day, quantity in groups:
-            site = self._site_of(location, site_ids)
+        for product, location, owner, day, quantity in self._read_daily_consumption(products, site_tree, start, end):
+            site = site_of.get(location)
             if site:
-                series = daily.setdefault((product.id, site, owner.id or False), [0.0] * days)
+                series = daily.setdefault((product, site, owner or False), [0.0] * days)
                 series[(fields.Date.to_date(day) - start).days] += quantity
         reported = self._read_reported_consumption(lines, start, end)
         no_demand = (0.0,) * days
@@ -256,6 +251,34 @@ class VmiReplenishmentData(models.AbstractModel):
                 ) if key in daily
             ]
             facts[line].demand = tuple(map(sum, zip(*owned))) if owned else no_demand
+
+    def _read_daily_consumption(self, products, site_tree, start, end):
+        """Quantity consumed per product, location, owner and day, from ``start`` to ``end``.
+
+        A row per product, location and day with consumption: about 100,000
+        at 10,000 lines over 30 days. They are read as plain ids, where
+        ``_read_group`` would make three records of each row, which took most
+        of the time (and memory) of the whole reading; the grouping and the
+        sum, days in the user's time zone included, are still the ORM's own.
+
+        :returns: list of ``(product id, location id, owner id or None, day, quantity)``
+        """
+        MoveLine = self.env["stock.move.line"]
+        MoveLine.browse().check_access("read")
+        query = MoveLine._search([
+            ("product_id", "in", products.ids),
+            ("state", "=", "done"),
+            ("location_id", "in", site_tree.ids),
+            ("location_dest_id", "in", self.env["stock.location"].with_context(active_test=False)._search(
+                [("usage", "in", CONSUMPTION_USAGES)])),
+            ("date", ">=", fields.Datetime.to_datetime(start)),
+            ("date", "<", fields.Datetime.to_datetime(end + timedelta(days=1))),
+        ])
+        groupby = [MoveLine._read_group_groupby(spec, query)
+                   for spec in ("product_id", "location_id", "owner_id", "date:day")]
+        query.groupby = SQL(", ").join(groupby)
+        return self.env.execute_query(query.select(
+            *groupby, MoveLine._read_group_select("quantity_product_uom:sum", query)))
 
     def _read_reported_consumption(self, lines, start, end):
         """Daily consumption from the customer's accepted reports, where the customer owns the stock.
@@ -297,7 +320,7 @@ class VmiReplenishmentData(models.AbstractModel):
             if (key := (line.agreement_id.id, line.product_id.id, line.location_id.id)) in series
         }
 
-    def _add_lead_times(self, lines, facts, products, site_tree, site_ids, now):
+    def _add_lead_times(self, lines, facts, products, site_tree, site_of, now):
         """Lead time per line, and its variability measured on recent receipts at the site.
 
         The line's own lead time wins (its buffer is added by the engine); otherwise Odoo's: the vendor's delay
@@ -331,8 +354,8 @@ class VmiReplenishmentData(models.AbstractModel):
             ["product_id", "location_id", "location_dest_id", "create_date", "date"],
         )
         for move in receipts:
-            site = self._site_of(move.location_dest_id, site_ids)
-            if site and self._site_of(move.location_id, site_ids) != site:
+            site = site_of.get(move.location_dest_id.id)
+            if site and site_of.get(move.location_id.id) != site:
                 samples[move.product_id.id, site].append((move.date - move.create_date).total_seconds() / 86400)
         for line in lines:
             observed = samples.get((line.product_id.id, line.location_id.id), ())
