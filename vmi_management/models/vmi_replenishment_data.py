@@ -61,11 +61,17 @@ class VmiReplenishmentData(models.AbstractModel):
         # would test every row against every site's path.
         site_tree = sites.with_context(active_test=False).search([("id", "child_of", sites.ids)])
         site_of = self._map_sites(site_tree, set(sites.ids))
-        self._add_on_hand(lines, facts)
-        self._add_on_order(lines, facts, products, site_tree, site_of, open_proposals)
-        self._add_committed(lines, facts, products, site_tree, site_of)
-        self._add_demand(lines, facts, products, site_tree, site_of, now)
-        self._add_lead_times(lines, facts, products, site_tree, site_of, now)
+        # Where the customer owns the stock, its level and consumption come from its stock reports.
+        reporting = lines.agreement_id.filtered(lambda agreement: agreement._site_kind() == "customer_location")
+        customer_owned = lines.filtered(lambda line: line.agreement_id in reporting)
+        in_books = lines - customer_owned
+        # What every reading below is summed by, read once per line.
+        keys = {line: (line.product_id.id, line.location_id.id) for line in lines}
+        self._add_on_hand(in_books, customer_owned, facts, keys)
+        self._add_on_order(lines, facts, keys, products, site_tree, site_of, open_proposals)
+        self._add_committed(in_books, facts, keys, products, site_tree, site_of)
+        self._add_demand(in_books, customer_owned, facts, keys, products, site_tree, site_of, now)
+        self._add_lead_times(lines, facts, keys, products, site_tree, site_of, now)
         return facts
 
     # ------------------------------------------------------------------
@@ -85,23 +91,25 @@ class VmiReplenishmentData(models.AbstractModel):
             site_of[location.id] = next(ancestor for ancestor in ancestors if ancestor in site_ids)
         return site_of
 
-    def _add_on_hand(self, lines, facts):
-        """Managed stock on hand: quants of the agreed owner, or the customer's last stock report."""
-        in_books = lines.agreement_id._read_site_stock()
-        reported = self._read_reported_stock(lines)
-        for line in lines:
-            if line.agreement_id._site_kind() == "customer_location":
-                if line in reported:
-                    quantity, as_of = reported[line]
-                    facts[line].on_hand, facts[line].stock_as_of = quantity, as_of
-                    facts[line].on_hand_source = self.env._(
-                        "customer stock report as of %(date)s", date=fields.Datetime.to_string(as_of))
-            else:
-                facts[line].on_hand = in_books.get((line.agreement_id.id, line.product_id.id, line.location_id.id), 0.0)
-                facts[line].on_hand_source = self.env._("managed stock at the site")
+    def _add_on_hand(self, in_books, customer_owned, facts, keys):
+        """Managed stock on hand: quants of the agreed owner, or the customer's last stock report.
 
-    def _read_reported_stock(self, lines):
-        """The latest accepted stock report per line, where the customer owns the stock.
+        :param in_books: lines whose stock is in our books
+        :param customer_owned: lines whose stock the customer owns and reports
+        :param keys: ``{line: (product id, site id)}``
+        """
+        stock = in_books.agreement_id._read_site_stock()
+        source = self.env._("managed stock at the site")
+        for line in in_books:
+            facts[line].on_hand = stock.get((line.agreement_id.id, *keys[line]), 0.0)
+            facts[line].on_hand_source = source
+        for line, (quantity, as_of) in self._read_reported_stock(customer_owned).items():
+            facts[line].on_hand, facts[line].stock_as_of = quantity, as_of
+            facts[line].on_hand_source = self.env._(
+                "customer stock report as of %(date)s", date=fields.Datetime.to_string(as_of))
+
+    def _read_reported_stock(self, customer_owned):
+        """The latest accepted stock report per line whose stock the customer owns.
 
         That stock lives in the customer's system; its level reaches us only
         through stock reports. A line with no accepted report has no on-hand
@@ -109,7 +117,6 @@ class VmiReplenishmentData(models.AbstractModel):
 
         :returns: dict ``{line: (quantity on hand, as-of datetime)}``
         """
-        customer_owned = lines.filtered(lambda line: line.agreement_id._site_kind() == "customer_location")
         if not customer_owned:
             return {}
         self.env["vmi.stock.report"].flush_model()
@@ -134,7 +141,7 @@ class VmiReplenishmentData(models.AbstractModel):
             if (key := (line.agreement_id.id, line.product_id.id, line.location_id.id)) in latest
         }
 
-    def _add_on_order(self, lines, facts, products, site_tree, site_of, open_proposals):
+    def _add_on_order(self, lines, facts, keys, products, site_tree, site_of, open_proposals):
         """Open incoming quantities: pending transfers into the sites and VMI orders not yet shipped.
 
         The open proposals of the agreements being evaluated are left out: the
@@ -176,7 +183,7 @@ class VmiReplenishmentData(models.AbstractModel):
                 incoming[product.id, order.vmi_location_id.id] += uom._compute_quantity(
                     quantity, product.uom_id, round=False)
         for line in lines:
-            facts[line].on_order = incoming.get((line.product_id.id, line.location_id.id), 0.0)
+            facts[line].on_order = incoming.get(keys[line], 0.0)
         self._add_delivered_since_report(lines, facts, site_of)
 
     def _add_delivered_since_report(self, lines, facts, site_of):
@@ -204,8 +211,12 @@ class VmiReplenishmentData(models.AbstractModel):
                 and site_of.get(move.location_dest_id.id) == line.location_id.id
             )
 
-    def _add_committed(self, lines, facts, products, site_tree, site_of):
-        """Stock promised out of the sites: reserved or waiting moves leaving a site."""
+    def _add_committed(self, in_books, facts, keys, products, site_tree, site_of):
+        """Stock promised out of the sites: reserved or waiting moves leaving a site.
+
+        Only for lines whose stock is in our books: a customer's report gives
+        what it has, its commitments are its own.
+        """
         committed = defaultdict(float)
         groups = self.env["stock.move"]._read_group(
             [
@@ -219,15 +230,15 @@ class VmiReplenishmentData(models.AbstractModel):
             site = site_of.get(source.id)
             if site and site_of.get(destination.id) != site:
                 committed[product.id, site] += quantity
-        for line in lines:
-            if line.agreement_id._site_kind() != "customer_location":
-                facts[line].committed = committed.get((line.product_id.id, line.location_id.id), 0.0)
+        for line in in_books:
+            facts[line].committed = committed.get(keys[line], 0.0)
 
-    def _add_demand(self, lines, facts, products, site_tree, site_of, now):
+    def _add_demand(self, in_books, customer_owned, facts, keys, products, site_tree, site_of, now):
         """Daily consumption history: done moves out of the sites to customers, production or losses.
 
-        Only stock of the agreed owner counts; the history ends the day before
-        the evaluation so a half-day never reads as low demand.
+        Only stock of the agreed owner counts; where the customer owns the
+        stock, its reports give the consumption. The history ends the day
+        before the evaluation so a half-day never reads as low demand.
         """
         days = self._history_days()
         end = fields.Date.to_date(now) - timedelta(days=1)
@@ -238,19 +249,16 @@ class VmiReplenishmentData(models.AbstractModel):
             if site:
                 series = daily.setdefault((product, site, owner or False), [0.0] * days)
                 series[(fields.Date.to_date(day) - start).days] += quantity
-        reported = self._read_reported_consumption(lines, start, end)
+        owners = {agreement: agreement._get_stock_owner_values() for agreement in in_books.agreement_id}
         no_demand = (0.0,) * days
-        for line in lines:
-            if line.agreement_id._site_kind() == "customer_location":
-                facts[line].demand = reported.get(line, ())
-                continue
+        for line in in_books:
             owned = [
-                daily[key] for key in (
-                    (line.product_id.id, line.location_id.id, owner)
-                    for owner in line.agreement_id._get_stock_owner_values()
-                ) if key in daily
+                daily[key] for key in ((*keys[line], owner) for owner in owners[line.agreement_id]) if key in daily
             ]
             facts[line].demand = tuple(map(sum, zip(*owned))) if owned else no_demand
+        reported = self._read_reported_consumption(customer_owned, start, end)
+        for line in customer_owned:
+            facts[line].demand = reported.get(line, ())
 
     def _read_daily_consumption(self, products, site_tree, start, end):
         """Quantity consumed per product, location, owner and day, from ``start`` to ``end``.
@@ -280,8 +288,8 @@ class VmiReplenishmentData(models.AbstractModel):
         return self.env.execute_query(query.select(
             *groupby, MoveLine._read_group_select("quantity_product_uom:sum", query)))
 
-    def _read_reported_consumption(self, lines, start, end):
-        """Daily consumption from the customer's accepted reports, where the customer owns the stock.
+    def _read_reported_consumption(self, customer_owned, start, end):
+        """Daily consumption from the customer's accepted reports, for lines whose stock it owns.
 
         A report line gives what was consumed over its period (from its
         period start, or the as-of day alone); it is spread evenly over the
@@ -289,7 +297,6 @@ class VmiReplenishmentData(models.AbstractModel):
 
         :returns: dict ``{line: tuple of daily quantities from start to end}``
         """
-        customer_owned = lines.filtered(lambda line: line.agreement_id._site_kind() == "customer_location")
         if not customer_owned:
             return {}
         report_lines = self.env["vmi.stock.report.line"].search_fetch(
@@ -320,28 +327,10 @@ class VmiReplenishmentData(models.AbstractModel):
             if (key := (line.agreement_id.id, line.product_id.id, line.location_id.id)) in series
         }
 
-    def _add_lead_times(self, lines, facts, products, site_tree, site_of, now):
-        """Lead time per line, and its variability measured on recent receipts at the site.
-
-        The line's own lead time wins (its buffer is added by the engine); otherwise Odoo's: the vendor's delay
-        and purchase lead times when we buy, the customer lead time and sales
-        security lead when we ship; otherwise the agreement's order cycle time.
-        """
+    def _add_lead_times(self, lines, facts, keys, products, site_tree, site_of, now):
+        """Lead time per line, and its variability measured on recent receipts at the site."""
         for line in lines:
-            agreement, product, company = line.agreement_id, line.product_id, line.company_id
-            if line.lead_time_days:
-                days, source = line.lead_time_days, self.env._("set on the line")
-            elif agreement.role == "customer":
-                seller = product.with_company(company)._select_seller(partner_id=agreement.commercial_partner_id)
-                days = (seller.delay if seller else 0) + company.po_lead + company.days_to_purchase
-                source = self.env._("vendor delay and purchase lead times")
-            else:
-                days = product.sale_delay + company.security_lead
-                source = self.env._("customer lead time and sales security lead")
-            if not days:
-                days, source = agreement.order_cycle_time_days, self.env._("agreement order cycle time")
-            facts[line].lead_time_days = days
-            facts[line].lead_time_source = source
+            facts[line].lead_time_days, facts[line].lead_time_source = self._lead_time(line)
         samples = defaultdict(list)
         receipts = self.env["stock.move"].search_fetch(
             [
@@ -358,6 +347,27 @@ class VmiReplenishmentData(models.AbstractModel):
             if site and site_of.get(move.location_id.id) != site:
                 samples[move.product_id.id, site].append((move.date - move.create_date).total_seconds() / 86400)
         for line in lines:
-            observed = samples.get((line.product_id.id, line.location_id.id), ())
+            observed = samples.get(keys[line], ())
             if len(observed) >= 3:
                 facts[line].lead_time_std_days = pstdev(observed)
+
+    def _lead_time(self, line):
+        """The line's lead time in days, and where it comes from.
+
+        The line's own lead time wins (its buffer is added by the engine); otherwise Odoo's: the vendor's delay
+        and purchase lead times when we buy, the customer lead time and sales
+        security lead when we ship; otherwise the agreement's order cycle time.
+        """
+        if line.lead_time_days:
+            return line.lead_time_days, self.env._("set on the line")
+        agreement, product, company = line.agreement_id, line.product_id, line.company_id
+        if agreement.role == "customer":
+            seller = product.with_company(company)._select_seller(partner_id=agreement.commercial_partner_id)
+            days = (seller.delay if seller else 0) + company.po_lead + company.days_to_purchase
+            source = self.env._("vendor delay and purchase lead times")
+        else:
+            days = product.sale_delay + company.security_lead
+            source = self.env._("customer lead time and sales security lead")
+        if not days:
+            return agreement.order_cycle_time_days, self.env._("agreement order cycle time")
+        return days, source
