@@ -189,9 +189,8 @@ class VmiReplenishment(models.AbstractModel):
             [("product_id", "in", lines.product_id.ids), ("location_id", "in", lines.location_id.ids)],
             ["product_id", "location_id"],
         )
-        by_key = {(rule.product_id, rule.location_id): rule for rule in rules}
-        return {line: by_key[line.product_id, line.location_id]
-                for line in lines if (line.product_id, line.location_id) in by_key}
+        by_key = {(rule.product_id.id, rule.location_id.id): rule for rule in rules}
+        return {line: by_key[key] for line in lines if (key := (line.product_id.id, line.location_id.id)) in by_key}
 
     @api.model
     def _open_proposals(self, agreements):
@@ -282,9 +281,11 @@ class VmiReplenishment(models.AbstractModel):
         The ORM would write line by line; at tens of thousands of lines per
         run, one statement per chunk keeps the evaluation linear and fast.
         These fields are read-only results with nothing computed from them.
+        Rows are made as their chunk is written, so a run never holds the
+        explanations of all its lines at once.
         """
         Line = self.env["vmi.agreement.line"]
-        rows = [
+        rows = (
             SQL("(%s::int, %s::timestamp, %s::float8, %s::float8, %s::float8, %s::float8, %s::float8, "
                 "%s::float8, %s::float8, %s::float8, %s::float8, %s::varchar, %s::jsonb)",
                 line.id, now, decision.on_hand, decision.on_order, decision.committed, decision.position,
@@ -292,7 +293,7 @@ class VmiReplenishment(models.AbstractModel):
                 decision.order_qty, decision.reason[:500],
                 json.dumps(line._decision_payload(decision, facts[line])))
             for line, decision in decisions.items()
-        ]
+        )
         for chunk in split_every(WRITE_CHUNK, rows):
             self.env.cr.execute(SQL(
                 """UPDATE vmi_agreement_line AS line
