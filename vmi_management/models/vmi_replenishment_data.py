@@ -88,7 +88,7 @@ class VmiReplenishmentData(models.AbstractModel):
         site_of = {}
         for location in site_tree:
             ancestors = map(int, reversed(location.parent_path.strip("/").split("/")))
-            site_of[location.id] = next(ancestor for ancestor in ancestors if ancestor in site_ids)
+            site_of[location.id] = next((ancestor for ancestor in ancestors if ancestor in site_ids), None)
         return site_of
 
     def _add_on_hand(self, in_books, customer_owned, facts, keys):
