@@ -7,7 +7,7 @@ from psycopg2.errors import SerializationFailure
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 from ..engine import decision_status, plan
 from ..tools import unnest_columns
@@ -15,6 +15,7 @@ from ..tools import unnest_columns
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 20          # agreements claimed per scheduled transaction
+WRITE_CHUNK = 5000       # decisions written per UPDATE statement
 
 PROPOSAL_MODELS = {
     "consigned_at_customer": "stock.picking",
@@ -193,9 +194,8 @@ class VmiReplenishment(models.AbstractModel):
             [("product_id", "in", lines.product_id.ids), ("location_id", "in", lines.location_id.ids)],
             ["product_id", "location_id"],
         )
-        by_key = {(rule.product_id, rule.location_id): rule for rule in rules}
-        return {line: by_key[line.product_id, line.location_id]
-                for line in lines if (line.product_id, line.location_id) in by_key}
+        by_key = {(rule.product_id.id, rule.location_id.id): rule for rule in rules}
+        return {line: by_key[key] for line in lines if (key := (line.product_id.id, line.location_id.id)) in by_key}
 
     @api.model
     def _open_proposals(self, agreements):
@@ -286,41 +286,35 @@ class VmiReplenishment(models.AbstractModel):
         """Store each line's decision and its explanation, in one UPDATE from column arrays.
 
         The ORM would write line by line; at tens of thousands of lines per
-        run, one statement keeps the evaluation linear and fast. These fields
-        are read-only results with nothing computed from them.
+        run, one statement per chunk of lines keeps the evaluation linear and fast.
+        These fields are read-only results with nothing computed from them.
+        Each chunk's column arrays are made as it is written, so a run never
+        holds the explanations of all its lines at once.
         """
         Line = self.env["vmi.agreement.line"]
-        if not decisions:
-            return
-        lines = list(decisions)
-        results = [decisions[line] for line in lines]
-        statuses = [decision_status(decision) for decision in results]
-        columns = {
-            "id": ("int4", [line.id for line in lines]),
-            "last_on_hand": ("float8", [decision.on_hand for decision in results]),
-            "last_on_order": ("float8", [decision.on_order for decision in results]),
-            "last_committed": ("float8", [decision.committed for decision in results]),
-            "last_position": ("float8", [decision.position for decision in results]),
-            "last_demand_rate": ("float8", [decision.demand_rate for decision in results]),
-            "last_safety_stock": ("float8", [decision.safety_stock for decision in results]),
-            "last_trigger_level": ("float8", [decision.trigger_level for decision in results]),
-            "last_target_level": ("float8", [decision.target_level for decision in results]),
-            "last_order_qty": ("float8", [decision.order_qty for decision in results]),
-            "last_decision_reason": ("varchar", [decision.reason[:500] for decision in results]),
-            "last_decision": ("jsonb", [json.dumps(line._decision_payload(decisions[line], facts[line]))
-                                        for line in lines]),
-            "last_status": ("varchar", [status for status, __ in statuses]),
-            "last_days_of_supply": ("float8", [days for __, days in statuses]),
-        }
-        names, arrays = unnest_columns(columns)
-        self.env.cr.execute(SQL(
-            "UPDATE vmi_agreement_line AS line SET last_evaluation_date = %s, %s FROM unnest(%s) AS v(%s) "
-            "WHERE line.id = v.id",
-            now,
-            SQL(", ").join(SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name))
-                           for name in columns if name != "id"),
-            arrays, names,
-        ))
+        for chunk in split_every(WRITE_CHUNK, list(decisions)):
+            results = [decisions[line] for line in chunk]
+            statuses = [decision_status(decision) for decision in results]
+            columns = {
+                "id": ("int4", [line.id for line in chunk]),
+                **{f"last_{name}": ("float8", [getattr(decision, name) for decision in results]) for name in (
+                    "on_hand", "on_order", "committed", "position", "demand_rate", "safety_stock",
+                    "trigger_level", "target_level", "order_qty")},
+                "last_decision_reason": ("varchar", [decision.reason[:500] for decision in results]),
+                "last_decision": ("jsonb", [json.dumps(line._decision_payload(decisions[line], facts[line]))
+                                            for line in chunk]),
+                "last_status": ("varchar", [status for status, __ in statuses]),
+                "last_days_of_supply": ("float8", [days for __, days in statuses]),
+            }
+            names, arrays = unnest_columns(columns)
+            self.env.cr.execute(SQL(
+                "UPDATE vmi_agreement_line AS line SET last_evaluation_date = %s, %s FROM unnest(%s) AS v(%s) "
+                "WHERE line.id = v.id",
+                now,
+                SQL(", ").join(SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name))
+                               for name in columns if name != "id"),
+                arrays, names,
+            ))
         Line.invalidate_model(Line._decision_fields())
 
     def _schedule_next_evaluation(self, agreements, now, scheduled):

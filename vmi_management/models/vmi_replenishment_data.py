@@ -88,7 +88,7 @@ class VmiReplenishmentData(models.AbstractModel):
         site_of = {}
         for location in site_tree:
             ancestors = map(int, reversed(location.parent_path.strip("/").split("/")))
-            site_of[location.id] = next(ancestor for ancestor in ancestors if ancestor in site_ids)
+            site_of[location.id] = next((ancestor for ancestor in ancestors if ancestor in site_ids), None)
         return site_of
 
     def _add_on_hand(self, in_books, customer_owned, facts, keys):
@@ -247,8 +247,9 @@ class VmiReplenishmentData(models.AbstractModel):
         for product, location, owner, day, quantity in self._read_daily_consumption(products, site_tree, start, end):
             site = site_of.get(location)
             if site:
-                series = daily.setdefault((product, site, owner or False), [0.0] * days)
-                series[(fields.Date.to_date(day) - start).days] += quantity
+                key = (product, site, owner or False)
+                series = daily.get(key) or daily.setdefault(key, [0.0] * days)
+                series[day] += quantity
         owners = {agreement: agreement._get_stock_owner_values() for agreement in in_books.agreement_id}
         no_demand = (0.0,) * days
         for line in in_books:
@@ -269,7 +270,7 @@ class VmiReplenishmentData(models.AbstractModel):
         of the time (and memory) of the whole reading; the grouping and the
         sum, days in the user's time zone included, are still the ORM's own.
 
-        :returns: list of ``(product id, location id, owner id or None, day, quantity)``
+        :returns: list of ``(product id, location id, owner id or None, day index from start, quantity)``
         """
         MoveLine = self.env["stock.move.line"]
         MoveLine.browse().check_access("read")
@@ -286,7 +287,8 @@ class VmiReplenishmentData(models.AbstractModel):
                    for spec in ("product_id", "location_id", "owner_id", "date:day")]
         query.groupby = SQL(", ").join(groupby)
         return self.env.execute_query(query.select(
-            *groupby, MoveLine._read_group_select("quantity_product_uom:sum", query)))
+            *groupby[:-1], SQL("%s::date - %s::date", groupby[-1], start),
+            MoveLine._read_group_select("quantity_product_uom:sum", query)))
 
     def _read_reported_consumption(self, customer_owned, start, end):
         """Daily consumption from the customer's accepted reports, for lines whose stock it owns.
