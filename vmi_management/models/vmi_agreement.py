@@ -319,10 +319,7 @@ class VmiAgreement(models.Model):
         return action
 
     def action_view_exceptions(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("vmi_management.vmi_exception_action")
-        action["domain"] = [("agreement_id", "=", self.id)]
-        return action
+        return self._action_on_agreement("vmi_management.vmi_exception_action", with_default=False)
 
     def _stale_data_limit(self):
         """The oldest acceptable data moment, or None where staleness does not apply.
@@ -362,12 +359,17 @@ class VmiAgreement(models.Model):
             agreement.last_stock_report_date = latest.get(agreement, False)
         self.env["vmi.exception"]._sync_stale_data(self)
 
-    def action_view_stock_reports(self):
+    def _action_on_agreement(self, xmlid, with_default=True):
+        """The window action ``xmlid`` showing this agreement's records (and creating new ones for it)."""
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("vmi_management.vmi_stock_report_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
         action["domain"] = [("agreement_id", "=", self.id)]
-        action["context"] = {"default_agreement_id": self.id}
+        if with_default:
+            action["context"] = {"default_agreement_id": self.id}
         return action
+
+    def action_view_stock_reports(self):
+        return self._action_on_agreement("vmi_management.vmi_stock_report_action")
 
     def action_upload_stock_report(self):
         self.ensure_one()
@@ -628,10 +630,7 @@ class VmiAgreement(models.Model):
         return action
 
     def action_view_runs(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("vmi_management.vmi_replenishment_run_event_action")
-        action["domain"] = [("agreement_id", "=", self.id)]
-        return action
+        return self._action_on_agreement("vmi_management.vmi_replenishment_run_event_action", with_default=False)
 
     # ------------------------------------------------------------------
     # Customer sites
@@ -778,11 +777,7 @@ class VmiAgreement(models.Model):
     # ------------------------------------------------------------------
 
     def action_view_lines(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("vmi_management.vmi_agreement_line_action")
-        action["domain"] = [("agreement_id", "=", self.id)]
-        action["context"] = {"default_agreement_id": self.id}
-        return action
+        return self._action_on_agreement("vmi_management.vmi_agreement_line_action")
 
     def action_view_site_locations(self):
         self.ensure_one()

@@ -50,6 +50,13 @@ class VmiIntakeCommon(VmiCommon):
         return agreement
 
     @classmethod
+    def intake_consignment(cls):
+        """A running agreement of the customer where the stock at its two sites is ours; returns it and its
+        first site."""
+        agreement = cls.intake_agreement(cls.customer, "consignment", barcodes=("CONS-NORTH", "CONS-SOUTH"))
+        return agreement, agreement.location_ids.sorted("id")[0]
+
+    @classmethod
     def portal_user(cls, partner, login):
         """A portal user of ``partner``'s company, whose password is ``<login>-secret``."""
         contact = cls.env["res.partner"].create({"name": f"{login} contact", "parent_id": partner.id})

@@ -13,8 +13,7 @@ class TestConsumptionBilling(VmiIntakeCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.consignment = cls.intake_agreement(cls.customer, "consignment", barcodes=("CONS-NORTH", "CONS-SOUTH"))
-        cls.site = cls.consignment.location_ids.sorted("id")[0]
+        cls.consignment, cls.site = cls.intake_consignment()
         cls.add_stock(cls.chair, cls.site, 20.0)
         cls.add_stock(cls.desk, cls.site, 10.0)
 

@@ -19,8 +19,7 @@ class TestVmiPortal(VmiIntakeCommon, HttpCase):
         cls.stock = cls.warehouse.lot_stock_id
         cls.buyer = cls.portal_user(cls.customer, "portal_a")
         cls.other_buyer = cls.portal_user(cls.other_customer, "portal_b")
-        cls.consignment = cls.intake_agreement(cls.customer, "consignment", barcodes=("CONS-NORTH", "CONS-SOUTH"))
-        cls.north_site = cls.consignment.location_ids.sorted("id")[0]
+        cls.consignment, cls.north_site = cls.intake_consignment()
         cls.add_stock(cls.chair, cls.north_site, 3.0)
         cls.add_stock(cls.desk, cls.north_site, 60.0)
         cls.other = cls.intake_agreement(cls.other_customer, "consignment", barcodes=("ZEN-N", "ZEN-S"))

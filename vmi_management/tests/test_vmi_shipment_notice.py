@@ -16,7 +16,7 @@ class TestShipmentNotice(VmiIntakeCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.stock = cls.warehouse.lot_stock_id
-        cls.consignment = cls.intake_agreement(cls.customer, "consignment", barcodes=("CONS-NORTH", "CONS-SOUTH"))
+        cls.consignment, __ = cls.intake_consignment()
 
     def validate(self, picking, quantity):
         picking.action_confirm()

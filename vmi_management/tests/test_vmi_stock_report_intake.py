@@ -139,8 +139,7 @@ class TestConsignmentCount(VmiIntakeCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.consignment = cls.intake_agreement(cls.customer, "consignment", barcodes=("CONS-NORTH", "CONS-SOUTH"))
-        cls.site = cls.consignment.location_ids.sorted("id")[0]
+        cls.consignment, cls.site = cls.intake_consignment()
         cls.bin = cls.env["stock.location"].create({"name": "Bin 1", "location_id": cls.site.id,
                                                     "usage": "internal"})
 
