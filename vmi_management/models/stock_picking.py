@@ -64,12 +64,18 @@ class StockPicking(models.Model):
         }
 
     def _vmi_prepare_line_vals(self, agreement_line, quantity):
+        """A move of this transfer, given what it takes from the transfer as Odoo's stock rules give it
+        (type, partner, priority, origin), so that nothing is left to compute per move."""
         return {
             **super()._vmi_prepare_line_vals(agreement_line, quantity),
             "name": agreement_line.product_id.display_name,
             "location_id": self.location_id.id,
             "location_dest_id": self.location_dest_id.id,
             "company_id": self.company_id.id,
+            "picking_type_id": self.picking_type_id.id,
+            "partner_id": self.partner_id.id,
+            "priority": self.priority,
+            "origin": self.origin,
         }
 
     def _vmi_amount(self):

@@ -4,6 +4,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from ..tools import read_group_rows
 from .vmi_stock_level import KPI_PERIOD_DAYS
 
 MANAGER_GROUP = "vmi_management.group_vmi_manager"
@@ -745,19 +746,25 @@ class VmiAgreement(models.Model):
         for agreement in agreements:
             for site in agreement.location_ids:
                 agreements_by_site.setdefault(site.id, []).append(agreement)
-        site_tree = self.env["stock.location"].with_context(active_test=False)._search(
-            [("id", "child_of", list(agreements_by_site))])
-        groups = self.env["stock.quant"]._read_group(
-            [("location_id", "in", site_tree), ("company_id", "in", agreements.company_id.ids)],
+        site_tree = self.env["stock.location"].with_context(active_test=False).search_fetch(
+            [("id", "child_of", list(agreements_by_site))], ["parent_path"])
+        # the sites each location is in, itself included: quants of a sub-location count at its site
+        sites_of = {location.id: [site_id for site_id in map(int, location.parent_path.strip("/").split("/"))
+                                  if site_id in agreements_by_site] for location in site_tree}
+        # what makes a quant an agreement's managed stock: its company and the agreed owners
+        terms = {agreement: (agreement.company_id.id, agreement._get_stock_owner_values()) for agreement in agreements}
+        rows = read_group_rows(
+            self.env["stock.quant"],
+            [("location_id", "in", site_tree.ids), ("company_id", "in", agreements.company_id.ids)],
             ["product_id", "location_id", "owner_id", "company_id"], ["quantity:sum"],
         )
-        owners = {agreement: agreement._get_stock_owner_values() for agreement in agreements}
         stock = {}
-        for product, location, owner, company, quantity in groups:
-            for site_id in map(int, location.parent_path.strip("/").split("/")):
-                for agreement in agreements_by_site.get(site_id, ()):
-                    if agreement.company_id == company and (owner.id or False) in owners[agreement]:
-                        key = (agreement.id, product.id, site_id)
+        for product_id, location_id, owner_id, company_id, quantity in rows:
+            for site_id in sites_of[location_id]:
+                for agreement in agreements_by_site[site_id]:
+                    company, owners = terms[agreement]
+                    if company == company_id and (owner_id or False) in owners:
+                        key = (agreement.id, product_id, site_id)
                         stock[key] = stock.get(key, 0.0) + quantity
         return stock
 

@@ -28,9 +28,8 @@ class VmiAgreementLine(models.Model):
     _check_company_auto = True
     _rec_names_search = ["product_id", "customer_product_code", "agreement_id"]
 
-    agreement_id = fields.Many2one(
-        "vmi.agreement", required=True, ondelete="cascade", index=True, check_company=True,
-    )
+    # no index of its own: the unique (agreement, product, site) constraint's index leads with it
+    agreement_id = fields.Many2one("vmi.agreement", required=True, ondelete="cascade", check_company=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     company_id = fields.Many2one(related="agreement_id.company_id", store=True, index=True)
@@ -140,7 +139,7 @@ class VmiAgreementLine(models.Model):
     last_status = fields.Selection(
         [("out_of_stock", "Out of stock"), ("projected_stockout", "Projected stockout"),
          ("below_min", "Below min"), ("overstock", "Overstock"), ("ok", "OK")],
-        string="Stock Status", readonly=True, copy=False, index=True,
+        string="Stock Status", readonly=True, copy=False,
         help="How the stock stood against the thresholds at the last evaluation: out of stock; projected "
              "stockout (on hand and on order do not cover the demand over the lead time); below the trigger "
              "level; above the target level; or OK.",
@@ -150,7 +149,8 @@ class VmiAgreementLine(models.Model):
         help="How many days the stock on hand lasts at the daily demand (empty without demand).",
     )
     last_decision_reason = fields.Char(string="Why", readonly=True, copy=False)
-    last_decision = fields.Json(readonly=True, copy=False)
+    # read only to explain a line, not with every line an evaluation or a list loads
+    last_decision = fields.Json(readonly=True, copy=False, prefetch=False)
     last_decision_html = fields.Html(string="Decision", compute="_compute_last_decision_html", sanitize=False)
     reordering_rule_id = fields.Many2one(
         "stock.warehouse.orderpoint", compute="_compute_reordering_rule_id",

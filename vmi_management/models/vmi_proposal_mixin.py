@@ -94,8 +94,8 @@ class VmiProposalMixin(models.AbstractModel):
     # Shared behaviour ---------------------------------------------------------
 
     @api.model
-    def _vmi_create_proposals(self, agreement, quantities_by_site):
-        """Create the proposals of ``agreement`` for these sites, each with its lines.
+    def _vmi_create_proposals(self, needs):
+        """Create proposals, each with its lines, for several agreements and sites at once.
 
         The documents are created in one call and then all their lines in
         one call: creating each document and writing its lines would run the
@@ -106,14 +106,14 @@ class VmiProposalMixin(models.AbstractModel):
         writes a picking description on each move, one write per move), so
         a proposal has the same lines as when the scheduler adds them later.
 
-        :param dict quantities_by_site: {site location: {agreement line: quantity}}
-        :returns: the new proposals, in the order of ``quantities_by_site``
+        :param list needs: ``(agreement, site location, {agreement line: quantity})`` per proposal
+        :returns: the new proposals, in the order of ``needs``
         """
-        proposals = self.create([self._vmi_prepare_vals(agreement, site) for site in quantities_by_site])
+        proposals = self.create([self._vmi_prepare_vals(agreement, site) for agreement, site, __ in needs])
         line_field = self._fields[self._vmi_line_field]
         self.env[line_field.comodel_name].create([
             {**proposal._vmi_prepare_line_vals(agreement_line, quantity), line_field.inverse_name: proposal.id}
-            for proposal, quantities in zip(proposals, quantities_by_site.values())
+            for proposal, (__, __, quantities) in zip(proposals, needs)
             for agreement_line, quantity in quantities.items()
         ])
         return proposals

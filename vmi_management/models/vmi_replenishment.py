@@ -158,16 +158,10 @@ class VmiReplenishment(models.AbstractModel):
         decisions_by_agreement = defaultdict(dict)
         for line, decision in decisions.items():
             decisions_by_agreement[line.agreement_id][line] = decision
-        for agreement in agreements:
-            try:
-                with self.env.cr.savepoint():
-                    events += self._sync_proposals(run, agreement, decisions_by_agreement[agreement], open_proposals,
-                                                   partial=only_lines is not None)
-            except Exception as error:  # one failing agreement never stops the others
-                _logger.info("VMI replenishment of %s failed", agreement.name, exc_info=True)
-                events.append(run._prepare_event_vals("error", self._describe_error(agreement, error), agreement))
+        events += self._sync_all_proposals(run, agreements, decisions_by_agreement, open_proposals,
+                                           partial=only_lines is not None)
         self._write_decisions(decisions, facts, now)
-        self.env["vmi.stock.level"]._record_evaluation(decisions, now)
+        self.env["vmi.stock.level"]._record_evaluation(self.env["vmi.agreement.line"].concat(*decisions), now)
         if only_lines is None:
             self.env["vmi.kpi.snapshot"]._record(agreements, decisions, facts, now)
         self.env["vmi.exception"]._sync_from_evaluation(agreements, decisions, facts, partial=only_lines is not None)
@@ -207,34 +201,76 @@ class VmiReplenishment(models.AbstractModel):
                 proposals[document.vmi_agreement_id, document.vmi_location_id] = document
         return proposals
 
-    def _sync_proposals(self, run, agreement, decisions, open_proposals, partial):
-        """Bring the agreement's open proposal per site to the decided quantities.
+    def _sync_all_proposals(self, run, agreements, decisions_by_agreement, open_proposals, partial):
+        """Bring every agreement's proposals to its decisions; one failing agreement never stops the others.
+
+        The whole batch is tried at once first, so that its new documents and
+        their lines are created in a few calls rather than a few per
+        agreement. When anything in it fails, that attempt is rolled back and
+        the agreements are synchronised one by one, each in its own
+        savepoint: the failing one gets its error in the run log and the
+        others their proposals, exactly as if each had been done alone.
+
+        :returns: list of event values
+        """
+        try:
+            with self.env.cr.savepoint():
+                return self._sync_proposals(run, agreements, decisions_by_agreement, open_proposals, partial)
+        except Exception:  # redone agreement by agreement below, where each error is logged
+            _logger.info("VMI replenishment: the batch failed as a whole; synchronising agreement by agreement")
+        events = []
+        for agreement in agreements:
+            try:
+                with self.env.cr.savepoint():
+                    events += self._sync_proposals(run, agreement, decisions_by_agreement, open_proposals, partial)
+            except Exception as error:  # one failing agreement never stops the others
+                _logger.info("VMI replenishment of %s failed", agreement.name, exc_info=True)
+                events.append(run._prepare_event_vals("error", self._describe_error(agreement, error), agreement))
+        return events
+
+    def _sync_proposals(self, run, agreements, decisions_by_agreement, open_proposals, partial):
+        """Bring the open proposal of each agreement and site to the decided quantities.
+
+        Open proposals are updated or withdrawn; the proposals of sites with
+        none yet are created together, per document model and company.
+        Raises on the first agreement whose products cannot be ordered.
 
         :returns: list of event values
         """
         events = []
-        # the run log tells what was created or changed and why; no chatter entry or tracking per document
-        Model = self.env[PROPOSAL_MODELS[agreement._site_kind()]].with_company(agreement.company_id).with_context(
-            mail_create_nolog=True, mail_notrack=True)
-        to_order = defaultdict(dict)
-        for line, decision in decisions.items():
-            if decision.order_qty > 0:
-                to_order[line.location_id][line] = decision.order_qty
-        ordering = self.env["vmi.agreement.line"].concat(
-            *(line for line, decision in decisions.items() if decision.order_qty > 0))
-        problem = Model._vmi_check_replenishable(ordering) if ordering else None
-        if problem:
-            raise UserError(self.env._("products %(problem)s", problem=problem))
-        scope = self.env["vmi.agreement.line"].concat(*decisions) if partial else None
-        for (proposal_agreement, site), proposal in open_proposals.items():
-            if proposal_agreement == agreement:
-                events += self._update_proposal(run, agreement, site, proposal, to_order.get(site, {}), scope)
-        new_sites = {site: quantities for site, quantities in to_order.items()
-                     if (agreement, site) not in open_proposals}
-        if new_sites:
-            for proposal in Model._vmi_create_proposals(agreement, new_sites):
+        to_create = defaultdict(list)   # (model, company) -> [(agreement, site, {line: quantity})]
+        for agreement in agreements:
+            decisions = decisions_by_agreement.get(agreement, {})
+            to_order = defaultdict(dict)
+            for line, decision in decisions.items():
+                if decision.order_qty > 0:
+                    to_order[line.location_id][line] = decision.order_qty
+            Model = self._proposal_model(agreement)
+            ordering = self.env["vmi.agreement.line"].concat(*(line for lines in to_order.values() for line in lines))
+            problem = Model._vmi_check_replenishable(ordering) if ordering else None
+            if problem:
+                raise UserError(self.env._("products %(problem)s", problem=problem))
+            scope = self.env["vmi.agreement.line"].concat(*decisions) if partial else None
+            for (proposal_agreement, site), proposal in open_proposals.items():
+                if proposal_agreement == agreement:
+                    events += self._update_proposal(run, agreement, site, proposal, to_order.get(site, {}), scope)
+            for site, quantities in to_order.items():
+                if (agreement, site) not in open_proposals:
+                    to_create[Model._name, agreement.company_id].append((agreement, site, quantities))
+        for needs in to_create.values():
+            proposals = self._proposal_model(needs[0][0])._vmi_create_proposals(needs)
+            for (agreement, __, __), proposal in zip(needs, proposals):
                 events += self._settle_proposal(run, agreement, proposal, "order_created")
         return events
+
+    def _proposal_model(self, agreement):
+        """The document model proposing the agreement's orders, in its company.
+
+        The run log tells what was created or changed and why: no chatter
+        entry or tracking per document.
+        """
+        return self.env[PROPOSAL_MODELS[agreement._site_kind()]].with_company(agreement.company_id).with_context(
+            mail_create_nolog=True, mail_notrack=True)
 
     def _update_proposal(self, run, agreement, site, proposal, quantities, scope):
         """Bring an open proposal to ``quantities``: withdraw it when nothing is left to order.

@@ -3,7 +3,6 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..tools import unnest_columns
 
 KPI_PERIOD_DAYS = 30     # the scorecard's look-back
 
@@ -21,7 +20,8 @@ class VmiStockLevel(models.Model):
     _order = "date desc, id desc"
     _rec_name = "date"
 
-    line_id = fields.Many2one("vmi.agreement.line", required=True, ondelete="cascade", index=True)
+    # no index of its own: the unique (line, date) constraint's index leads with it
+    line_id = fields.Many2one("vmi.agreement.line", required=True, ondelete="cascade")
     agreement_id = fields.Many2one("vmi.agreement", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one("res.company", required=True, index=True)
     commercial_partner_id = fields.Many2one("res.partner", string="Partner", index=True)
@@ -41,42 +41,34 @@ class VmiStockLevel(models.Model):
     ]
 
     @api.model
-    def _record_evaluation(self, decisions, now):
-        """Keep each evaluated line's level for the day; a later evaluation the same day replaces it.
+    def _record_evaluation(self, lines, now):
+        """Keep the day's level of these just-evaluated lines; a later evaluation the same day replaces it.
 
-        One statement with a column array per field: at tens of thousands of
-        lines per run, building a row per line costs more than the insert.
-
-        :param decisions: ``{vmi.agreement.line: engine Decision}``
+        The level is the decision the evaluation stored on the line, copied
+        in one statement: at tens of thousands of lines per run only their
+        ids travel, not the figures a second time.
         """
-        if not decisions:
+        if not lines:
             return
-        lines = list(decisions)
-        columns = {
-            "line_id": ("int4", [line.id for line in lines]),
-            **{name: ("float8", [getattr(decisions[line], name) for line in lines])
-               for name in ("on_hand", "on_order", "trigger_level", "target_level", "demand_rate", "order_qty")},
-        }
-        names, arrays = unnest_columns(columns)
-        self.env["vmi.agreement.line"].flush_model(["agreement_id", "company_id", "product_id", "location_id"])
+        self.env["vmi.agreement.line"].flush_model()
         self.env.cr.execute(SQL(
             """INSERT INTO vmi_stock_level (line_id, agreement_id, company_id, commercial_partner_id, product_id,
                                            location_id, on_hand, on_order, trigger_level, target_level,
                                            demand_rate, order_qty, date, create_uid, write_uid, create_date,
                                            write_date)
-               SELECT level.line_id, line.agreement_id, line.company_id, agreement.commercial_partner_id,
-                      line.product_id, line.location_id, level.on_hand, level.on_order, level.trigger_level,
-                      level.target_level, level.demand_rate, level.order_qty, %s::date, %s, %s,
-                      now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
-                 FROM unnest(%s) AS level(%s)
-                 JOIN vmi_agreement_line line ON line.id = level.line_id
+               SELECT line.id, line.agreement_id, line.company_id, agreement.commercial_partner_id,
+                      line.product_id, line.location_id, line.last_on_hand, line.last_on_order,
+                      line.last_trigger_level, line.last_target_level, line.last_demand_rate, line.last_order_qty,
+                      %s::date, %s, %s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                 FROM vmi_agreement_line line
                  JOIN vmi_agreement agreement ON agreement.id = line.agreement_id
+                WHERE line.id = ANY(%s)
           ON CONFLICT (line_id, date) DO UPDATE
                   SET on_hand = EXCLUDED.on_hand, on_order = EXCLUDED.on_order,
                       trigger_level = EXCLUDED.trigger_level, target_level = EXCLUDED.target_level,
                       demand_rate = EXCLUDED.demand_rate, order_qty = EXCLUDED.order_qty,
                       write_date = EXCLUDED.write_date""",
-            fields.Date.to_date(now), self.env.uid, self.env.uid, arrays, names,
+            fields.Date.to_date(now), self.env.uid, self.env.uid, lines.ids,
         ))
         self.invalidate_model()
 
