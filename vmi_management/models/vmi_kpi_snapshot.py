@@ -4,6 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from ..engine.kpi import LinePeriod, bullwhip_ratio, forecast_accuracy, on_time_rate, scorecard
+from ..tools import read_group_rows
 from .vmi_stock_level import KPI_PERIOD_DAYS
 
 # KPI fields of the agreement, kept as they are on each snapshot
@@ -65,9 +66,9 @@ class VmiKpiSnapshot(models.Model):
         start = day - timedelta(days=KPI_PERIOD_DAYS - 1)
         Level = self.env["vmi.stock.level"]
         domain = [("agreement_id", "in", agreements.ids), ("date", ">=", start)]
-        averages = {line.id: average for line, average in Level._read_group(domain, ["line_id"], ["on_hand:avg"])}
-        stockouts = {line.id: count for line, count in Level._read_group(
-            domain + [("on_hand", "<=", 0)], ["line_id"], ["__count"])}
+        # a group per line: plain ids spare making a record of each
+        averages = dict(read_group_rows(Level, domain, ["line_id"], ["on_hand:avg"]))
+        stockouts = dict(read_group_rows(Level, domain + [("on_hand", "<=", 0)], ["line_id"], ["__count"]))
         # per agreement and day: what was ordered, and the daily demand forecast that day's evaluation used
         ordered, forecast = defaultdict(dict), defaultdict(dict)
         for agreement, date, quantity, rate in Level._read_group(
@@ -79,6 +80,12 @@ class VmiKpiSnapshot(models.Model):
             lines_of[line.agreement_id].append(line)
         # the days whose consumption is known: the period's, ending yesterday
         days = [day - timedelta(days=offset) for offset in range(KPI_PERIOD_DAYS, 0, -1)]
+        periods = {"day": day, "week": day - timedelta(days=day.weekday())}
+        snapshots = {(snapshot.agreement_id, snapshot.period): snapshot for snapshot in self.search([
+            ("agreement_id", "in", agreements.ids), "|", "&", ("period", "=", "day"), ("date", "=", periods["day"]),
+            "&", ("period", "=", "week"), ("date", "=", periods["week"]),
+        ])}
+        to_create = []
         for agreement in agreements:
             lines = lines_of[agreement]
             consumed = [0.0] * KPI_PERIOD_DAYS
@@ -105,9 +112,13 @@ class VmiKpiSnapshot(models.Model):
                 "on_time_rate": self._on_time_rate(agreement, now),
             }
             agreement.write({**{f"kpi_{name}": value for name, value in values.items()}, "kpi_date": now})
-            targets = {name: agreement[name] for name in TARGET_FIELDS}
-            for period, date in (("day", day), ("week", day - timedelta(days=day.weekday()))):
-                self._upsert(agreement, period, date, {**values, **targets})
+            values.update({name: agreement[name] for name in TARGET_FIELDS})
+            for period, date in periods.items():
+                if (agreement, period) in snapshots:
+                    snapshots[agreement, period].write(values)
+                else:
+                    to_create.append({"agreement_id": agreement.id, "period": period, "date": date, **values})
+        self.create(to_create)
 
     @api.model
     def _on_time_rate(self, agreement, now):
@@ -121,11 +132,3 @@ class VmiKpiSnapshot(models.Model):
                 cycle_days.append((picking.date_done - document.create_date).total_seconds() / 86400.0)
         rate = on_time_rate(cycle_days, agreement.order_cycle_time_days)
         return rate * 100.0 if rate is not None else False
-
-    @api.model
-    def _upsert(self, agreement, period, date, values):
-        snapshot = self.search([("agreement_id", "=", agreement.id), ("period", "=", period), ("date", "=", date)])
-        if snapshot:
-            snapshot.write(values)
-        else:
-            self.create({"agreement_id": agreement.id, "period": period, "date": date, **values})

@@ -19,12 +19,16 @@ class VmiStockLevel(models.Model):
     _description = "VMI Daily Stock Level"
     _order = "date desc, id desc"
     _rec_name = "date"
+    # A row per line and day, written by the system only: who and when is the
+    # evaluation's (see the run log), and each stored reference costs a foreign
+    # key check per row, so only what the views group by is stored.
+    _log_access = False
 
     # no index of its own: the unique (line, date) constraint's index leads with it
     line_id = fields.Many2one("vmi.agreement.line", required=True, ondelete="cascade")
     agreement_id = fields.Many2one("vmi.agreement", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one("res.company", required=True, index=True)
-    commercial_partner_id = fields.Many2one("res.partner", string="Partner", index=True)
+    company_id = fields.Many2one(related="agreement_id.company_id")
+    commercial_partner_id = fields.Many2one(related="agreement_id.commercial_partner_id", string="Partner")
     product_id = fields.Many2one("product.product", required=True)
     location_id = fields.Many2one("stock.location", string="Site", required=True)
     date = fields.Date(required=True, index=True)
@@ -52,23 +56,18 @@ class VmiStockLevel(models.Model):
             return
         self.env["vmi.agreement.line"].flush_model()
         self.env.cr.execute(SQL(
-            """INSERT INTO vmi_stock_level (line_id, agreement_id, company_id, commercial_partner_id, product_id,
-                                           location_id, on_hand, on_order, trigger_level, target_level,
-                                           demand_rate, order_qty, date, create_uid, write_uid, create_date,
-                                           write_date)
-               SELECT line.id, line.agreement_id, line.company_id, agreement.commercial_partner_id,
-                      line.product_id, line.location_id, line.last_on_hand, line.last_on_order,
-                      line.last_trigger_level, line.last_target_level, line.last_demand_rate, line.last_order_qty,
-                      %s::date, %s, %s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+            """INSERT INTO vmi_stock_level (line_id, agreement_id, product_id, location_id, on_hand, on_order,
+                                           trigger_level, target_level, demand_rate, order_qty, date)
+               SELECT line.id, line.agreement_id, line.product_id, line.location_id, line.last_on_hand,
+                      line.last_on_order, line.last_trigger_level, line.last_target_level, line.last_demand_rate,
+                      line.last_order_qty, %s::date
                  FROM vmi_agreement_line line
-                 JOIN vmi_agreement agreement ON agreement.id = line.agreement_id
                 WHERE line.id = ANY(%s)
           ON CONFLICT (line_id, date) DO UPDATE
                   SET on_hand = EXCLUDED.on_hand, on_order = EXCLUDED.on_order,
                       trigger_level = EXCLUDED.trigger_level, target_level = EXCLUDED.target_level,
-                      demand_rate = EXCLUDED.demand_rate, order_qty = EXCLUDED.order_qty,
-                      write_date = EXCLUDED.write_date""",
-            fields.Date.to_date(now), self.env.uid, self.env.uid, lines.ids,
+                      demand_rate = EXCLUDED.demand_rate, order_qty = EXCLUDED.order_qty""",
+            fields.Date.to_date(now), lines.ids,
         ))
         self.invalidate_model()
 

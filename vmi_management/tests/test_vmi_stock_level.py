@@ -48,14 +48,13 @@ class TestStockLevelsAndScorecard(VmiIntakeCommon):
         """30 days: 2 consumed a day, 10 on hand except 2 days out of stock; today 10 on hand."""
         self.agreement.write({"target_fill_rate": 95.0, "target_inventory_turns": 50.0})
         self.env["vmi.stock.level"].create([{
-            "line_id": self.line.id, "agreement_id": self.agreement.id, "company_id": self.agreement.company_id.id,
-            "commercial_partner_id": self.customer.id, "product_id": self.chair.id, "location_id": self.north.id,
-            "date": self.today - timedelta(days=days_ago), "on_hand": 0.0 if days_ago in (5, 6) else 10.0,
+            "line_id": self.line.id, "agreement_id": self.agreement.id, "product_id": self.chair.id,
+            "location_id": self.north.id, "date": self.today - timedelta(days=days_ago), "on_hand": 0.0 if days_ago in (5, 6) else 10.0,
             "trigger_level": 5.0, "target_level": 40.0, "demand_rate": 3.0 if days_ago == 1 else 2.0,
         } for days_ago in range(1, 30)])
         self.env["vmi.stock.level"].create({  # older than the 30-day look-back: ignored
-            "line_id": self.line.id, "agreement_id": self.agreement.id, "company_id": self.agreement.company_id.id,
-            "product_id": self.chair.id, "location_id": self.north.id, "date": self.today - timedelta(days=40),
+            "line_id": self.line.id, "agreement_id": self.agreement.id, "product_id": self.chair.id,
+            "location_id": self.north.id, "date": self.today - timedelta(days=40),
             "on_hand": 0.0,
         })
         self.report(on_hand=10.0, consumed=60.0, days=30)
