@@ -169,11 +169,11 @@ class VmiAgreementLine(models.Model):
         for line in self:
             line.display_name = f"{line.agreement_id.name} · {line.product_id.display_name} @ {line.location_id.name}"
 
-    @api.depends("last_decision")
+    @api.depends("last_decision", "last_decision_reason")
     def _compute_last_decision_html(self):
         for line in self:
-            decision = line.last_decision or {}
-            line.last_decision_html = line._steps_html(decision.get("reason", ""), decision.get("steps") or [])
+            steps = (line.last_decision or {}).get("steps") or []
+            line.last_decision_html = line._steps_html(line.last_decision_reason or "", steps)
 
     @api.model
     def _steps_html(self, headline, steps):
@@ -264,14 +264,21 @@ class VmiAgreementLine(models.Model):
         return messages[kind]
 
     def _decision_payload(self, decision, facts):
-        """The decision as stored on the line: the engine's explanation plus where inputs came from."""
-        payload = decision.to_dict()
-        payload["sources"] = {
-            "on_hand": facts.on_hand_source,
-            "lead_time": facts.lead_time_source,
-            "history_days": len(facts.demand),
+        """The explanation stored with a decision: the engine's steps and flags, and where inputs came from.
+
+        The figures themselves and the one-line reason are the line's
+        ``last_*`` columns; repeating them here would only make every
+        evaluation write each of them twice.
+        """
+        return {
+            "steps": [{"name": step.name, "value": step.value, "note": step.note} for step in decision.steps],
+            "flags": list(decision.flags),
+            "sources": {
+                "on_hand": facts.on_hand_source,
+                "lead_time": facts.lead_time_source,
+                "history_days": len(facts.demand),
+            },
         }
-        return payload
 
     def action_evaluate_now(self):
         """Evaluate these lines at once; their agreements' proposals are updated for them only."""

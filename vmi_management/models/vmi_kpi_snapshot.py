@@ -88,10 +88,11 @@ class VmiKpiSnapshot(models.Model):
         to_create = []
         for agreement in agreements:
             lines = lines_of[agreement]
-            consumed = [0.0] * KPI_PERIOD_DAYS
-            for line in lines:
-                for offset, quantity in enumerate(reversed(facts[line].demand[-KPI_PERIOD_DAYS:]), 1):
-                    consumed[-offset] += quantity
+            # the agreement's consumption per day of the period, the last day last; a line whose
+            # history is shorter (or none) consumed nothing on the days before it
+            padding = (0.0,) * KPI_PERIOD_DAYS
+            consumed = list(map(sum, zip(padding, *(
+                (padding + facts[line].demand)[-KPI_PERIOD_DAYS:] for line in lines))))
             card = scorecard([LinePeriod(
                 consumed=sum(facts[line].demand[-KPI_PERIOD_DAYS:]), average_on_hand=averages.get(line.id),
                 on_hand=decisions[line].on_hand, stockout_days=stockouts.get(line.id, 0),
