@@ -2,7 +2,7 @@
     "name": "Vendor Managed Inventory",
     "summary": "VMI agreements, customer-site and consigned stock, scheduled "
                "replenishment and customer visibility, in the Inventory app",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Inventory",
     "license": "LGPL-3",
     "author": "vmi_management contributors",

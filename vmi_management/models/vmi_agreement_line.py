@@ -32,11 +32,11 @@ class VmiAgreementLine(models.Model):
     agreement_id = fields.Many2one("vmi.agreement", required=True, ondelete="cascade", check_company=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
-    company_id = fields.Many2one(related="agreement_id.company_id", store=True, index=True)
+    # stored for the record rules; not indexed: lines are read through their agreement, and every
+    # index is one more write per line at each evaluation
+    company_id = fields.Many2one(related="agreement_id.company_id", store=True)
     partner_id = fields.Many2one(related="agreement_id.partner_id")
-    commercial_partner_id = fields.Many2one(
-        related="agreement_id.commercial_partner_id", store=True, index=True,
-    )
+    commercial_partner_id = fields.Many2one(related="agreement_id.commercial_partner_id", store=True)
     state = fields.Selection(related="agreement_id.state", string="Agreement Status")
     product_id = fields.Many2one(
         "product.product", required=True, index=True, check_company=True,

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.sql import create_index
 
 
 KPI_PERIOD_DAYS = 30     # the scorecard's look-back
@@ -24,14 +25,15 @@ class VmiStockLevel(models.Model):
     # key check per row, so only what the views group by is stored.
     _log_access = False
 
-    # no index of its own: the unique (line, date) constraint's index leads with it
+    # Indexes: (line, date) by the unique constraint, for a line's chart; (agreement, date)
+    # in init(), for an agreement's KPIs over a period. Each further index slows every evaluation.
     line_id = fields.Many2one("vmi.agreement.line", required=True, ondelete="cascade")
-    agreement_id = fields.Many2one("vmi.agreement", required=True, ondelete="cascade", index=True)
+    agreement_id = fields.Many2one("vmi.agreement", required=True, ondelete="cascade")
     company_id = fields.Many2one(related="agreement_id.company_id")
     commercial_partner_id = fields.Many2one(related="agreement_id.commercial_partner_id", string="Partner")
     product_id = fields.Many2one("product.product", required=True)
     location_id = fields.Many2one("stock.location", string="Site", required=True)
-    date = fields.Date(required=True, index=True)
+    date = fields.Date(required=True)
     on_hand = fields.Float(digits="Product Unit of Measure")
     on_order = fields.Float(digits="Product Unit of Measure")
     trigger_level = fields.Float(string="Min / Trigger", digits="Product Unit of Measure")
@@ -43,6 +45,10 @@ class VmiStockLevel(models.Model):
     _sql_constraints = [
         ("line_date_unique", "UNIQUE(line_id, date)", "A line has one stock level per day."),
     ]
+
+    def init(self):
+        super().init()
+        create_index(self.env.cr, "vmi_stock_level_agreement_date_index", self._table, ["agreement_id", "date"])
 
     @api.model
     def _record_evaluation(self, lines, now):
