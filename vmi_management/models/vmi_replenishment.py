@@ -10,7 +10,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
 
 from ..engine import decision_status, plan
-from ..tools import unnest_columns
+from ..tools import paused_gc, unnest_columns
 
 _logger = logging.getLogger(__name__)
 
@@ -126,6 +126,7 @@ class VmiReplenishment(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
+    @paused_gc()
     def _evaluate(self, agreements, trigger, now, only_lines=None):
         started = time.monotonic()
         run = self.env["vmi.replenishment.run"].create({"trigger": trigger, "date_start": now})

@@ -2,7 +2,6 @@ from . import (
     test_vmi_agreement_line,
     test_vmi_agreement_workflow,
     test_vmi_api,
-    test_vmi_bulk,
     test_vmi_consumption_billing,
     test_vmi_demo_data,
     test_vmi_exception,
@@ -16,4 +15,5 @@ from . import (
     test_vmi_stock_level,
     test_vmi_stock_report_intake,
     test_vmi_threshold_suggestion,
+    test_vmi_tools,
 )

@@ -1,3 +1,4 @@
 from .bulk import unnest_columns
 from .formatting import format_quantity
+from .gc import paused_gc
 from .grouping import read_group_rows

@@ -1,11 +1,13 @@
+import gc
 import json
 import math
 from datetime import date
 
+from odoo import fields
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 
-from ..tools import unnest_columns
+from ..tools import paused_gc, read_group_rows, unnest_columns
 
 
 @tagged("post_install", "-at_install")
@@ -46,3 +48,42 @@ class TestBulkColumns(TransactionCase):
         self.assertEqual(ids, [None, 4])
         self.assertEqual(labels, [None, "x"])
         self.assertEqual(flags, [False, None])
+
+
+@tagged("post_install", "-at_install")
+class TestGroupedRows(TransactionCase):
+    def test_same_groups_as_read_group_as_plain_values(self):
+        """read_group_rows reads what _read_group reads, with ids and days instead of records and dates."""
+        partners = self.env["res.partner"].create([
+            {"name": f"Grouped {index}", "parent_id": parent.id, "color": index}
+            for parent in self.env["res.partner"].create([{"name": "Parent A"}, {"name": "Parent B"}])
+            for index in range(3)
+        ])
+        domain = [("id", "in", partners.ids)]
+        expected = [(parent.id, fields.Date.to_date(day), total) for parent, day, total in
+                    self.env["res.partner"]._read_group(domain, ["parent_id", "create_date:day"], ["color:sum"])]
+        rows = read_group_rows(self.env["res.partner"], domain, ["parent_id", "create_date:day"], ["color:sum"])
+        self.assertEqual(sorted((parent, fields.Date.to_date(day), total) for parent, day, total in rows),
+                         sorted(expected))
+        self.assertEqual(sorted(total for __, __, total in rows), [3, 3])
+
+
+@tagged("post_install", "-at_install")
+class TestPausedGc(TransactionCase):
+    def setUp(self):
+        super().setUp()
+        was_enabled = gc.isenabled()
+        self.addCleanup(gc.enable if was_enabled else gc.disable)
+        gc.enable()
+
+    def test_paused_in_the_block_and_restarted_after_even_on_error(self):
+        with self.assertRaises(ValueError), paused_gc():
+            self.assertFalse(gc.isenabled())
+            raise ValueError("an error in the block")
+        self.assertTrue(gc.isenabled())
+
+    def test_leaves_a_collector_paused_by_someone_else_paused(self):
+        gc.disable()
+        with paused_gc():
+            self.assertFalse(gc.isenabled())
+        self.assertFalse(gc.isenabled(), "whoever paused it restarts it")
