@@ -35,7 +35,7 @@ class Suggestion:
 
     def to_dict(self):
         return {name: getattr(self, name) for name in self.__slots__ if name != "steps"} | {
-            "steps": [{"name": step.name, "value": step.value, "note": step.note} for step in self.steps]
+            "steps": [step.to_dict() for step in self.steps]
         }
 
 

@@ -62,6 +62,10 @@ class Step:
     value: float | str | None
     note: str = ""
 
+    def to_dict(self):
+        """JSON-ready, as explanations are stored and shown."""
+        return {"name": self.name, "value": self.value, "note": self.note}
+
 
 @dataclass(frozen=True, slots=True)
 class Decision:
@@ -94,7 +98,7 @@ class Decision:
     def to_dict(self):
         """JSON-ready data: the Odoo layer stores it as the line's explanation."""
         data = {name: getattr(self, name) for name in self.__slots__}
-        data["steps"] = [{"name": step.name, "value": step.value, "note": step.note} for step in self.steps]
+        data["steps"] = [step.to_dict() for step in self.steps]
         data["flags"] = list(self.flags)
         for key in ("product", "location"):
             if not isinstance(data[key], (str, int, float, type(None))):

@@ -271,7 +271,7 @@ class VmiAgreementLine(models.Model):
         evaluation write each of them twice.
         """
         return {
-            "steps": [{"name": step.name, "value": step.value, "note": step.note} for step in decision.steps],
+            "steps": [step.to_dict() for step in decision.steps],
             "flags": list(decision.flags),
             "sources": {
                 "on_hand": facts.on_hand_source,

@@ -86,11 +86,11 @@ class VmiKpiSnapshot(models.Model):
             "&", ("period", "=", "week"), ("date", "=", periods["week"]),
         ])}
         to_create = []
+        # a line whose history is shorter than the period (or none) consumed nothing on the days before it
+        padding = (0.0,) * KPI_PERIOD_DAYS
         for agreement in agreements:
             lines = lines_of[agreement]
-            # the agreement's consumption per day of the period, the last day last; a line whose
-            # history is shorter (or none) consumed nothing on the days before it
-            padding = (0.0,) * KPI_PERIOD_DAYS
+            # the agreement's consumption per day of the period, the last day last
             consumed = list(map(sum, zip(padding, *(
                 (padding + facts[line].demand)[-KPI_PERIOD_DAYS:] for line in lines))))
             card = scorecard([LinePeriod(

@@ -240,6 +240,9 @@ class VmiReplenishment(models.AbstractModel):
         """
         events = []
         to_create = defaultdict(list)   # (model, company) -> [(agreement, site, {line: quantity})]
+        open_by_agreement = defaultdict(dict)
+        for (proposal_agreement, site), proposal in open_proposals.items():
+            open_by_agreement[proposal_agreement][site] = proposal
         for agreement in agreements:
             decisions = decisions_by_agreement.get(agreement, {})
             to_order = defaultdict(dict)
@@ -252,11 +255,10 @@ class VmiReplenishment(models.AbstractModel):
             if problem:
                 raise UserError(self.env._("products %(problem)s", problem=problem))
             scope = self.env["vmi.agreement.line"].concat(*decisions) if partial else None
-            for (proposal_agreement, site), proposal in open_proposals.items():
-                if proposal_agreement == agreement:
-                    events += self._update_proposal(run, agreement, site, proposal, to_order.get(site, {}), scope)
+            for site, proposal in open_by_agreement[agreement].items():
+                events += self._update_proposal(run, agreement, site, proposal, to_order.get(site, {}), scope)
             for site, quantities in to_order.items():
-                if (agreement, site) not in open_proposals:
+                if site not in open_by_agreement[agreement]:
                     to_create[Model._name, agreement.company_id].append((agreement, site, quantities))
         for needs in to_create.values():
             proposals = self._proposal_model(needs[0][0])._vmi_create_proposals(needs)
