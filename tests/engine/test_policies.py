@@ -104,3 +104,57 @@ def test_plan_keeps_the_order_of_lines(line):
     decisions = plan([line(product="A", on_hand=1), line(product="B", on_hand=60)])
     assert [decision.product for decision in decisions] == ["A", "B"]
     assert [decision.order_qty for decision in decisions] == [49, 0]
+
+
+def test_capacity_counts_committed_stock_still_on_the_shelf(line):
+    """On hand 90, of which 50 committed, capacity 100: only 10 more fit, not 60."""
+    decision = plan_line(line(on_hand=90, committed=50, min_qty=50, max_qty=100, capacity=100))
+    assert decision.position == 40
+    assert decision.raw_qty == 60
+    assert decision.order_qty == 10
+    assert "capacity_capped" in decision.flags
+    assert decision.steps[-1].note == "room 10: capacity 100 − on hand 90 − on order 0"
+
+
+def test_capacity_counts_stock_on_order(line):
+    decision = plan_line(line(on_hand=20, on_order=30, min_qty=60, max_qty=100, capacity=80))
+    assert decision.order_qty == 30
+
+
+def test_an_order_cut_below_the_moq_by_capacity_says_both(line):
+    decision = plan_line(line(on_hand=30, min_qty=40, max_qty=45, moq=20, capacity=40))
+    assert decision.order_qty == 10
+    assert {"capacity_capped", "below_moq_after_cap"} <= set(decision.flags)
+    assert decision.reason.endswith("capped by capacity 40 to 10; below the MOQ 20")
+
+
+def test_the_lead_time_buffer_adds_demand_once(line):
+    """LT 4 days + buffer 2, demand 10/day with σ 2 (alternating 8, 12), 95 %.
+
+    Lead-time demand covers the 6 days; the safety stock's variability is
+    that of the 4-day lead time: σd² = 28 × 2² / 27 = 4.1481, so
+    z(0.95) × √(4 × σd²) = 1.6449 × 4.0734 = 6.700 (6 days would give 8.206).
+    """
+    demand = (8.0, 12.0) * 14
+    decision = plan_line(line(policy="days_of_supply", target_days=7, lead_time_days=4, lead_time_buffer_days=2,
+                              safety_stock_mode="service_level", service_level=0.95, demand=demand, on_hand=0))
+    assert decision.lead_time_days == 6
+    assert decision.lead_time_demand == pytest.approx(60.0)
+    assert decision.demand_std == pytest.approx(2.0367, abs=1e-4)
+    assert decision.safety_stock == pytest.approx(6.700, abs=1e-3)
+    assert decision.trigger_level == pytest.approx(60.0 + decision.safety_stock)
+
+
+def test_the_rate_is_measured_over_the_days_with_data_only(line):
+    """14 days of reports at 6 a day: the rate is 6, not 6 × 14 / 28, and the explanation says 14 days."""
+    decision = plan_line(line(policy="days_of_supply", target_days=5, lead_time_days=2, demand=(6.0,) * 14,
+                              on_hand=10))
+    assert decision.demand_rate == 6
+    assert decision.steps[1].note == "moving average (window 28) over 14 days of history"
+    assert decision.order_qty == 6 * 7 - 10
+
+
+def test_a_line_without_any_day_of_data_says_so(line):
+    decision = plan_line(line(on_hand=5))
+    assert decision.steps[1].note == "no history: no day with data yet"
+    assert "no_demand_history" in decision.flags

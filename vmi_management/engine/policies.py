@@ -5,11 +5,17 @@ The rules are the contract in DESIGN.md:
 - inventory position = on hand + on order − committed;
 - ``min_max``: below min, order up to max;
 - ``reorder_point`` (s, Q): below s, order the smallest multiple of Q that
-  brings the position back to at least s;
+  brings the position back to at least s; its target level (for status and
+  overstock) is s + Q, the highest position a normal order reaches;
 - ``days_of_supply``: reorder point = d × lead time + safety stock, order up
   to d × (lead time + target days) + safety stock;
 - then raise to the MOQ, round up to the pack multiple, and cap by the
-  location's capacity (the cap wins over the MOQ and is flagged).
+  location's capacity (the cap wins over the MOQ and is flagged). Capacity
+  is physical: on hand + on order + the order must fit, whatever is
+  committed (committed stock is still on the shelf);
+- the lead-time buffer is a margin of demand: it lengthens the lead time the
+  demand is planned over, once; the safety stock's variability term uses
+  the lead time itself, which is what the measured variability is about.
 
 Triggers are strict: a position at the trigger orders nothing.
 """
@@ -50,18 +56,20 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
     """
     position = _clean(line.position)
     lead_time = _clean(line.effective_lead_time)
+    history = len(line.demand)
     rate, std, method = demand_statistics(line.demand, line.forecast_method)
     rate, std = _clean(rate), _clean(std)
     lead_time_demand = _clean(rate * lead_time)
     safety, safety_note = safety_stock(
-        line.safety_stock_mode, line.safety_stock_value, line.service_level, rate, std, lead_time,
+        line.safety_stock_mode, line.safety_stock_value, line.service_level, rate, std, line.lead_time_days,
         line.lead_time_std_days,
     )
     safety = _clean(safety)
     steps = [
         Step("position", position,
              f"on hand {_fmt(line.on_hand)} + on order {_fmt(line.on_order)} − committed {_fmt(line.committed)}"),
-        Step("demand rate", rate, f"{method} over {len(line.demand)} days" if line.demand else "no history"),
+        Step("demand rate", rate, f"{method} over {history} day{'s' if history != 1 else ''} of history"
+             if history else "no history: no day with data yet"),
         Step("lead time", lead_time, f"{_fmt(line.lead_time_days)} days + buffer {_fmt(line.lead_time_buffer_days)}"),
         Step("lead-time demand", lead_time_demand, f"{_fmt(rate)}/day × {_fmt(lead_time)} days"),
         Step("safety stock", safety, safety_note),
@@ -71,8 +79,9 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
         trigger, target = line.min_qty or 0.0, line.max_qty or 0.0
         trigger_label, target_label = "min", "max"
     elif line.policy == "reorder_point":
-        trigger = target = line.reorder_point or 0.0
-        trigger_label = target_label = "reorder point"
+        trigger = line.reorder_point or 0.0
+        target = trigger + (line.order_qty or 0.0)
+        trigger_label, target_label = "reorder point", "reorder point + order qty"
     else:
         trigger = lead_time_demand + safety
         target = rate * (lead_time + (line.target_days or 0.0)) + safety
@@ -130,15 +139,18 @@ def _order_quantity(line, position, trigger, target, trigger_label, target_label
 
     final = after_multiple
     if line.capacity is not None:
-        room = line.capacity - position
+        physical = line.on_hand + line.on_order
+        room = line.capacity - physical
         if round(final - room, _DECIMALS) > 0:
             final = round_down(room, line.multiple)
             flags.append("capacity_capped")
-            if line.moq and 0 < final < line.moq:
-                flags.append("below_moq_after_cap")
             story.append(f"capped by capacity {_fmt(line.capacity)} to {_fmt(final)}")
+            if line.moq and final < line.moq:
+                flags.append("below_moq_after_cap")
+                story.append(f"below the MOQ {_fmt(line.moq)}")
         steps.append(Step("after capacity", _clean(final),
-                          f"room {_fmt(max(room, 0.0))} below capacity {_fmt(line.capacity)}"))
+                          f"room {_fmt(max(room, 0.0))}: capacity {_fmt(line.capacity)} − on hand "
+                          f"{_fmt(line.on_hand)} − on order {_fmt(line.on_order)}"))
     if line.rounding:
         final = (round_down if "capacity_capped" in flags else round_up)(final, line.rounding)
     return _clean(raw), _clean(after_moq), _clean(after_multiple), _clean(final), "; ".join(story)

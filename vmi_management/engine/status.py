@@ -7,9 +7,11 @@ and filtered by it:
 - ``projected_stockout``: what is on hand and on order, less what is
   committed, does not cover the demand expected before a replenishment
   ordered now can arrive;
-- ``below_min``: on hand below the trigger level (min, reorder point, or
-  the days-of-supply trigger);
-- ``overstock``: on hand above the target level (max);
+- ``below_min``: the inventory position (on hand + on order − committed)
+  below the trigger level (min, reorder point, or the days-of-supply
+  trigger): stock on its way counts, as it does for the decision;
+- ``overstock``: the position above the target level, the highest a normal
+  order reaches (max; s + Q for a reorder point line);
 - ``ok``: none of these.
 """
 from .kpi import days_of_supply
@@ -30,9 +32,9 @@ def stock_status(on_hand, position, trigger_level, target_level, lead_time_deman
         return "out_of_stock"
     if lead_time_demand > tolerance and position + tolerance < lead_time_demand:
         return "projected_stockout"
-    if on_hand + tolerance < trigger_level:
+    if position + tolerance < trigger_level:
         return "below_min"
-    if target_level > tolerance and on_hand > target_level + tolerance:
+    if target_level > tolerance and position > target_level + tolerance:
         return "overstock"
     return "ok"
 

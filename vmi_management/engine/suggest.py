@@ -57,7 +57,8 @@ def suggest_thresholds(line, review_days=1.0):
     chosen = auto(line.demand)
     rate, std = chosen.rate, demand_std(line.demand)
     service_level = line.service_level or DEFAULT_SERVICE_LEVEL
-    safety = statistical_safety_stock(service_level, rate, std, lead_time, line.lead_time_std_days)
+    # the buffer lengthens the demand planned over; variability is measured on the lead time itself
+    safety = statistical_safety_stock(service_level, rate, std, line.lead_time_days, line.lead_time_std_days)
     reorder_point = ceil(round(rate * lead_time + safety, 9))
     pack = line.multiple or line.rounding or 1.0
     cycle = round_up(max(rate * review_days, line.moq or 0.0, pack), pack)
