@@ -60,3 +60,11 @@ class PurchaseOrderLine(models.Model):
 
     vmi_line_id = fields.Many2one("vmi.agreement.line", string="VMI Line", index="btree_not_null",
                                   readonly=True, copy=False)
+
+    def _prepare_stock_move_vals(self, picking, price_unit, product_uom_qty, product_uom):
+        """Consigned stock on its way carries its owner from the start, not only once received, so what is
+        on order for an agreement can be told by owner."""
+        values = super()._prepare_stock_move_vals(picking, price_unit, product_uom_qty, product_uom)
+        if picking.owner_id:
+            values["restrict_partner_id"] = picking.owner_id.id
+        return values

@@ -10,6 +10,15 @@ class StockMove(models.Model):
         "vmi.stock.report", string="VMI Stock Report", index="btree_not_null", readonly=True, copy=False,
         help="The customer count this inventory adjustment applied.",
     )
+    vmi_consumption_start = fields.Datetime(
+        string="Consumed From", readonly=True, copy=False,
+        help="For consumption a customer's report revealed (a count's shortfall, a sales report): when the "
+             "period it was consumed over began. The demand history spreads it over that period.",
+    )
+    vmi_consumption_end = fields.Datetime(
+        string="Consumed Until", readonly=True, copy=False,
+        help="When the period this consumption happened over ended: the report's as-of.",
+    )
 
     def _vmi_owner_context(self):
         """Reserve only stock of the owner the agreement manages.

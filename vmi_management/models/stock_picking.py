@@ -10,6 +10,10 @@ class StockPicking(models.Model):
     _vmi_qty_field = "product_uom_qty"
     _vmi_open_states = ("draft",)
 
+    vmi_date_confirmed = fields.Datetime(
+        string="Confirmed On", readonly=True, copy=False,
+        help="When the transfer left draft: where its lead time starts.",
+    )
     vmi_shipment_notice_ids = fields.One2many("vmi.shipment.notice", "picking_id", string="Shipment Notices")
     vmi_currency_id = fields.Many2one(related="company_id.currency_id", string="VMI Currency")
     vmi_value = fields.Monetary(
@@ -27,7 +31,18 @@ class StockPicking(models.Model):
 
     def action_confirm(self):
         self._vmi_check_approval()
+        self.filtered(lambda picking: picking.state == "draft").vmi_date_confirmed = fields.Datetime.now()
         return super().action_confirm()
+
+    def _vmi_date_confirmed(self):
+        """When the replenishment this transfer delivers was confirmed: its sale or purchase order's
+        confirmation, or the transfer's own (its creation, for one made confirmed)."""
+        self.ensure_one()
+        if self.sale_id.state == "sale" and self.sale_id.date_order:
+            return self.sale_id.date_order
+        if self.purchase_id.date_approve:
+            return self.purchase_id.date_approve
+        return self.vmi_date_confirmed or self.create_date
 
     def _action_done(self):
         result = super()._action_done()

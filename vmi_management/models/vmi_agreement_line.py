@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -338,6 +340,31 @@ class VmiAgreementLine(models.Model):
                     "Add it to the agreement's site locations first.",
                     line=line.display_name, location=line.location_id.display_name,
                     agreement=line.agreement_id.name,
+                ))
+
+    @api.constrains("product_id", "location_id", "agreement_id", "active")
+    def _check_one_open_agreement_per_product_site(self):
+        """One product at one site is managed by one open agreement: two would each count the other's
+        orders and stock, and the outcome would depend on which is evaluated first."""
+        lines = self.filtered("active")
+        others = self.with_context(active_test=True).search_fetch([
+            ("product_id", "in", lines.product_id.ids),
+            ("location_id", "in", lines.location_id.ids),
+            ("agreement_id.state", "!=", "terminated"),
+        ], ["product_id", "location_id", "agreement_id"])
+        agreements_of = defaultdict(set)
+        for other in others:
+            agreements_of[other.product_id, other.location_id].add(other.agreement_id)
+        for line in lines:
+            clash = next((agreement for agreement in agreements_of[line.product_id, line.location_id]
+                          if agreement != line.agreement_id), None)
+            if clash and line.agreement_id.state != "terminated":
+                raise ValidationError(self.env._(
+                    "%(product)s at %(site)s is already managed by agreement %(other)s (%(state)s): a product "
+                    "is managed at a site by one open agreement only. Remove it from %(other)s, or terminate "
+                    "that agreement, first.",
+                    product=line.product_id.display_name, site=line.location_id.display_name,
+                    other=clash.name, state=clash._field_label("state"),
                 ))
 
     @api.constrains("customer_product_code", "product_id", "agreement_id")

@@ -145,7 +145,7 @@ class VmiReplenishment(models.AbstractModel):
         lines -= self.env["vmi.agreement.line"].concat(*conflicts)
 
         open_proposals = self._open_proposals(agreements)
-        facts = self.env["vmi.replenishment.data"]._gather(lines, open_proposals, now)
+        facts = self.env["vmi.replenishment.data"]._gather(lines, now)
         unknown_stock = lines.filtered(lambda line: facts[line].on_hand is None)
         for line in unknown_stock:
             events.append(run._prepare_event_vals("skipped", self.env._(

@@ -1,4 +1,4 @@
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 from datetime import timedelta
 from statistics import pstdev
@@ -6,12 +6,36 @@ from statistics import pstdev
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..tools import read_group_rows
+from ..tools import company_tz, day_end, day_start, local_date, read_group_rows, spread_over_days
 
-PENDING_MOVE_STATES = ("draft", "waiting", "confirmed", "partially_available", "assigned")
-RESERVED_MOVE_STATES = ("waiting", "confirmed", "partially_available", "assigned")
+# A confirmed move, not yet done: what counts as on order (incoming) or committed (outgoing).
+# Draft moves are no commitment of anyone's; the agreement's own draft proposal is replaced by the decision.
+OPEN_MOVE_STATES = ("waiting", "confirmed", "partially_available", "assigned")
 CONSUMPTION_USAGES = ("customer", "production", "inventory")
 LEAD_TIME_SAMPLE_DAYS = 180
+LEAD_TIME_MIN_SAMPLES = 3
+
+
+class HistoryWindow(namedtuple("HistoryWindow", "start end tz")):
+    """The days of demand history of an evaluation: local days of the company, ending the day before."""
+
+    __slots__ = ()
+
+    @property
+    def days(self):
+        return (self.end - self.start).days + 1
+
+    @property
+    def dates(self):
+        return [self.start + timedelta(days=offset) for offset in range(self.days)]
+
+    @property
+    def utc_start(self):
+        return day_start(self.start, self.tz)
+
+    @property
+    def utc_end(self):
+        return day_end(self.end, self.tz)
 
 
 @dataclass(slots=True)
@@ -23,7 +47,9 @@ class LineFacts:
     stock_as_of: object = None             # datetime of the stock report the on hand comes from
     on_order: float = 0.0
     committed: float = 0.0
-    demand: tuple = ()
+    demand: tuple = ()                     # consumption of each day with data, oldest first: what the engine plans on
+    daily: tuple = ()                      # consumption per day of the history window; None: no data that day
+    history_start: object = None           # first day with data (a date), None: none yet
     lead_time_days: float = 0.0
     lead_time_source: str = ""
     lead_time_std_days: float = 0.0
@@ -46,13 +72,14 @@ class VmiReplenishmentData(models.AbstractModel):
         return int(self.env["ir.config_parameter"].sudo().get_param("vmi_management.history_days", 90))
 
     @api.model
-    def _gather(self, lines, open_proposals, now):
+    def _gather(self, lines, now):
         """Facts per agreement line.
 
+        The agreements' own open proposals are drafts, which no quantity below
+        counts: the evaluation replaces them with its new decision.
+
         :param lines: ``vmi.agreement.line`` records to evaluate
-        :param open_proposals: the open VMI proposals of these agreements, whose
-            quantities are the previous decision and are replaced, not added
-        :param now: evaluation datetime; the demand history ends the day before
+        :param now: evaluation datetime; the demand history ends the (company-local) day before
         :returns: dict ``{line: LineFacts}``
         """
         facts = {line: LineFacts() for line in lines}
@@ -69,10 +96,12 @@ class VmiReplenishmentData(models.AbstractModel):
         in_books = lines - customer_owned
         # What every reading below is summed by, read once per line.
         keys = {line: (line.product_id.id, line.location_id.id) for line in lines}
+        # every quantity below counts only stock of the agreed owners
+        owners = {agreement: agreement._get_stock_owner_values() for agreement in lines.agreement_id}
         self._add_on_hand(in_books, customer_owned, facts, keys)
-        self._add_on_order(lines, facts, keys, products, site_tree, site_of, open_proposals)
-        self._add_committed(in_books, facts, keys, products, site_tree, site_of)
-        self._add_demand(in_books, customer_owned, facts, keys, products, site_tree, site_of, now)
+        self._add_on_order(lines, facts, keys, products, site_tree, site_of, owners, self._partner_sites(lines))
+        self._add_committed(in_books, facts, keys, products, site_tree, site_of, owners)
+        self._add_demand(in_books, customer_owned, facts, keys, site_tree, site_of, owners, now)
         self._add_lead_times(lines, facts, keys, products, site_tree, site_of, now)
         return facts
 
@@ -143,208 +172,395 @@ class VmiReplenishmentData(models.AbstractModel):
             if (key := (line.agreement_id.id, line.product_id.id, line.location_id.id)) in latest
         }
 
-    def _add_on_order(self, lines, facts, keys, products, site_tree, site_of, open_proposals):
-        """Open incoming quantities: pending transfers into the sites and VMI orders not yet shipped.
+    @staticmethod
+    def _owned(owner, owners):
+        """Whether stock of ``owner`` (a partner id, or None/False: the company's own) is managed stock."""
+        return (owner or False) in owners
 
-        The open proposals of the agreements being evaluated are left out: the
-        evaluation replaces their quantities with its new decision.
+    def _partner_sites(self, lines):
+        """Where ordinary deliveries to a customer's address land, for sites the customer owns the stock of.
+
+        A sale order or delivery made outside VMI ships to the customer's
+        generic customer location, not to our site location: it is the
+        delivery address that says which site it is for. Each site is its
+        delivery address's; with a single site, the customer itself is that
+        site's too.
+
+        :returns: dict ``{partner id: site id}``
         """
-        proposal_moves = self.env["stock.move"]
-        for proposal in open_proposals.values():
-            if proposal._name == "stock.picking":
-                proposal_moves |= proposal.move_ids
-        incoming = defaultdict(float)
-        moves = self.env["stock.move"]._read_group(
+        partner_sites = {}
+        for agreement in lines.agreement_id:
+            if agreement._site_kind() != "customer_location":
+                continue
+            for site in agreement.location_ids:
+                if site.vmi_partner_id:
+                    partner_sites[site.vmi_partner_id.id] = site.id
+            if len(agreement.location_ids) == 1:
+                for partner in agreement.partner_id | agreement.commercial_partner_id:
+                    partner_sites.setdefault(partner.id, agreement.location_ids.id)
+        return partner_sites
+
+    def _add_on_order(self, lines, facts, keys, products, site_tree, site_of, owners, partner_sites):
+        """Open incoming quantities: confirmed moves into the sites, whoever made them, of the agreed owners.
+
+        Moves are counted where they arrive: a multi-step delivery counts its
+        last step only. Ordinary deliveries (not VMI's) to the customer's
+        address of a site count for that site. Draft transfers do not count;
+        the agreement's own draft proposal is replaced by the new decision.
+        Purchase orders waiting for Odoo's purchase approval have no move
+        yet and count as they stand.
+        """
+        incoming = defaultdict(float)   # (product, site, owner) -> quantity
+        for product, source, destination, owner, quantity in self.env["stock.move"]._read_group(
             [
                 ("product_id", "in", products.ids),
-                ("state", "in", PENDING_MOVE_STATES),
-                ("id", "not in", proposal_moves.ids),
-                "|", ("location_dest_id", "in", site_tree.ids), ("location_final_id", "in", site_tree.ids),
+                ("state", "in", OPEN_MOVE_STATES),
+                ("location_dest_id", "in", site_tree.ids),
             ],
-            ["product_id", "location_id", "location_dest_id", "location_final_id"], ["product_qty:sum"],
-        )
-        for product, source, destination, final, quantity in moves:
-            site = site_of.get((final or destination).id) or site_of.get(destination.id)
-            if site and site_of.get(source.id) != site:
-                incoming[product.id, site] += quantity
-        for order_model, line_model, quantity_field, open_states in (
-            ("sale.order", "sale.order.line", "product_uom_qty", ("draft", "sent")),
-            ("purchase.order", "purchase.order.line", "product_qty", ("draft", "sent", "to approve")),
+            ["product_id", "location_id", "location_dest_id", "restrict_partner_id"], ["product_qty:sum"],
         ):
-            replaced = [proposal.id for proposal in open_proposals.values() if proposal._name == order_model]
-            groups = self.env[line_model]._read_group(
-                [
-                    ("product_id", "in", products.ids),
-                    ("order_id.vmi_location_id", "in", lines.location_id.ids),
-                    ("order_id.state", "in", open_states),
-                    ("order_id", "not in", replaced),
-                ],
-                ["order_id", "product_id", "product_uom"], [f"{quantity_field}:sum"],
-            )
-            for order, product, uom, quantity in groups:
-                incoming[product.id, order.vmi_location_id.id] += uom._compute_quantity(
-                    quantity, product.uom_id, round=False)
+            site = site_of.get(destination.id)
+            if site and site_of.get(source.id) != site:
+                incoming[product.id, site, owner.id] += quantity
+        for (product, site), quantity in self._read_ordinary_deliveries(
+                products, site_tree, partner_sites, [("state", "in", OPEN_MOVE_STATES)]).items():
+            incoming[product, site, False] += quantity
+        awaiting = self.env["purchase.order.line"]._read_group(
+            [
+                ("product_id", "in", products.ids),
+                ("order_id.vmi_agreement_id", "in", lines.agreement_id.ids),
+                ("order_id.state", "=", "to approve"),
+            ],
+            ["order_id", "product_id", "product_uom"], ["product_qty:sum"],
+        )
+        for order, product, uom, quantity in awaiting:
+            owner = order.vmi_agreement_id.stock_owner_id.id if order.vmi_agreement_id.ownership == "consignment" \
+                else False
+            incoming[product.id, order.vmi_location_id.id, owner] += uom._compute_quantity(
+                quantity, product.uom_id, round=False)
         for line in lines:
-            facts[line].on_order = incoming.get(keys[line], 0.0)
-        self._add_delivered_since_report(lines, facts, site_of)
+            product, site = keys[line]
+            facts[line].on_order = sum(
+                quantity for (moved, at, owner), quantity in incoming.items()
+                if moved == product and at == site and self._owned(owner, owners[line.agreement_id]))
+        self._add_delivered_since_report(lines, facts, keys, products, site_tree, site_of, partner_sites)
 
-    def _add_delivered_since_report(self, lines, facts, site_of):
+    def _read_ordinary_deliveries(self, products, site_tree, partner_sites, domain):
+        """Moves to a customer location outside the sites, whose delivery address is a site's.
+
+        :returns: dict ``{(product id, site id): quantity}``
+        """
+        if not partner_sites:
+            return {}
+        quantities = defaultdict(float)
+        partners = list(partner_sites)
+        for product, partner, picking, quantity in self.env["stock.move"]._read_group(
+            [
+                *domain,
+                ("product_id", "in", products.ids),
+                ("location_dest_id.usage", "=", "customer"),
+                ("location_dest_id", "not in", site_tree.ids),
+                "|", ("partner_id", "in", partners), ("picking_id.partner_id", "in", partners),
+            ],
+            ["product_id", "partner_id", "picking_id"], ["product_qty:sum"],
+        ):
+            site = partner_sites.get(partner.id) or partner_sites.get(picking.partner_id.id)
+            if site:
+                quantities[product.id, site] += quantity
+        return quantities
+
+    def _add_delivered_since_report(self, lines, facts, keys, products, site_tree, site_of, partner_sites):
         """Deliveries done after the customer's last report count as on order.
 
         The report cannot show them yet; without this, every delivery between
-        two reports would be ordered again.
+        two reports would be ordered again. Ordinary deliveries to a site's
+        address count as VMI's do.
         """
         reported = [line for line in lines if facts[line].stock_as_of]
         if not reported:
             return
+        since = min(facts[line].stock_as_of for line in reported)
         deliveries = self.env["stock.move"].search_fetch(
             [
-                ("product_id", "in", [line.product_id.id for line in reported]),
+                ("product_id", "in", products.ids),
                 ("state", "=", "done"),
-                ("location_dest_id", "child_of", [line.location_id.id for line in reported]),
-                ("date", ">", min(facts[line].stock_as_of for line in reported)),
+                ("date", ">", since),
+                "|", ("location_dest_id", "in", site_tree.ids),
+                "&", ("location_dest_id.usage", "=", "customer"),
+                "|", ("partner_id", "in", list(partner_sites)), ("picking_id.partner_id", "in", list(partner_sites)),
             ],
-            ["product_id", "location_dest_id", "date", "product_qty"],
+            ["product_id", "location_id", "location_dest_id", "partner_id", "picking_id", "date", "product_qty"],
         )
+        delivered = defaultdict(list)   # (product, site) -> [(date, quantity)]
+        for move in deliveries:
+            site = site_of.get(move.location_dest_id.id)
+            if not site:
+                site = partner_sites.get(move.partner_id.id) or partner_sites.get(move.picking_id.partner_id.id)
+            elif site_of.get(move.location_id.id) == site:
+                continue
+            if site:
+                delivered[move.product_id.id, site].append((move.date, move.product_qty))
         for line in reported:
             facts[line].on_order += sum(
-                move.product_qty for move in deliveries
-                if move.product_id == line.product_id and move.date > facts[line].stock_as_of
-                and site_of.get(move.location_dest_id.id) == line.location_id.id
-            )
+                quantity for date, quantity in delivered.get(keys[line], ()) if date > facts[line].stock_as_of)
 
-    def _add_committed(self, in_books, facts, keys, products, site_tree, site_of):
-        """Stock promised out of the sites: reserved or waiting moves leaving a site.
+    def _add_committed(self, in_books, facts, keys, products, site_tree, site_of, owners):
+        """Stock promised out of the sites: confirmed moves leaving a site.
 
         Only for lines whose stock is in our books: a customer's report gives
-        what it has, its commitments are its own.
+        what it has, its commitments are its own. A move bound to another
+        owner's stock is not a commitment of the managed stock; a move bound
+        to no owner takes whatever is at the site.
         """
         committed = defaultdict(float)
         groups = self.env["stock.move"]._read_group(
             [
                 ("product_id", "in", products.ids),
-                ("state", "in", RESERVED_MOVE_STATES),
+                ("state", "in", OPEN_MOVE_STATES),
                 ("location_id", "in", site_tree.ids),
             ],
-            ["product_id", "location_id", "location_dest_id"], ["product_qty:sum"],
+            ["product_id", "location_id", "location_dest_id", "restrict_partner_id"], ["product_qty:sum"],
         )
-        for product, source, destination, quantity in groups:
+        for product, source, destination, owner, quantity in groups:
             site = site_of.get(source.id)
             if site and site_of.get(destination.id) != site:
-                committed[product.id, site] += quantity
+                committed[product.id, site, owner.id] += quantity
         for line in in_books:
-            facts[line].committed = committed.get(keys[line], 0.0)
+            product, site = keys[line]
+            facts[line].committed = sum(
+                quantity for (moved, at, owner), quantity in committed.items()
+                if moved == product and at == site and (not owner or owner in owners[line.agreement_id]))
 
-    def _add_demand(self, in_books, customer_owned, facts, keys, products, site_tree, site_of, now):
-        """Daily consumption history: done moves out of the sites to customers, production or losses.
+    # ------------------------------------------------------------------
+    # Demand history
+    # ------------------------------------------------------------------
 
-        Only stock of the agreed owner counts; where the customer owns the
-        stock, its reports give the consumption. The history ends the day
-        before the evaluation so a half-day never reads as low demand.
+    @api.model
+    def _history_window(self, company, now):
+        """The company-local days of history an evaluation at ``now`` plans on: up to yesterday."""
+        tz = company_tz(company)
+        end = local_date(now, tz) - timedelta(days=1)
+        return HistoryWindow(end - timedelta(days=self._history_days() - 1), end, tz)
+
+    def _add_demand(self, in_books, customer_owned, facts, keys, site_tree, site_of, owners, now):
+        """Daily consumption history of each line, over the days it has data for.
+
+        A day without data is unknown, not zero. Where the stock is in our
+        books, every move is seen, so the history runs from the first day
+        with data (its first consumption or report, however long ago) to
+        yesterday: the days between are real zeros. Where the customer owns
+        the stock, only the days its reports cover are known. Days are the
+        company's local days; the history ends the day before the evaluation
+        so a half-day never reads as low demand.
         """
-        days = self._history_days()
-        end = fields.Date.to_date(now) - timedelta(days=1)
-        start = end - timedelta(days=days - 1)
-        daily, day_index = {}, {}
-        for product, location, owner, day, quantity in self._read_daily_consumption(products, site_tree, start, end):
-            site = site_of.get(location)
-            if site:
-                key = (product, site, owner or False)
-                series = daily.get(key) or daily.setdefault(key, [0.0] * days)
-                index = day_index.get(day)
-                if index is None:
-                    index = day_index[day] = (day.date() - start).days
-                series[index] += quantity
-        owners = {agreement: agreement._get_stock_owner_values() for agreement in in_books.agreement_id}
-        no_demand = (0.0,) * days
+        by_company = defaultdict(list)
         for line in in_books:
-            owned = [
-                daily[key] for key in ((*keys[line], owner) for owner in owners[line.agreement_id]) if key in daily
-            ]
-            facts[line].demand = tuple(map(sum, zip(*owned))) if owned else no_demand
-        reported = self._read_reported_consumption(customer_owned, start, end)
+            by_company[line.company_id, "in_books"].append(line)
         for line in customer_owned:
-            facts[line].demand = reported.get(line, ())
+            by_company[line.company_id, "customer"].append(line)
+        Line = self.env["vmi.agreement.line"]
+        for (company, kind), company_lines in by_company.items():
+            window = self._history_window(company, now)
+            company_lines = Line.concat(*company_lines)
+            if kind == "in_books":
+                self._add_observed_demand(company_lines, facts, keys, site_tree, site_of, owners, window)
+            else:
+                self._add_reported_demand(company_lines, facts, window)
 
-    def _read_daily_consumption(self, products, site_tree, start, end):
-        """Quantity consumed per product, location, owner and day, from ``start`` to ``end``.
+    def _add_observed_demand(self, lines, facts, keys, site_tree, site_of, owners, window):
+        """Consumption history of lines whose stock is in our books: done moves out of the sites to
+        customers, production or losses, of the agreed owners, from the line's first day with data."""
+        consumed = self._read_daily_consumption(lines.product_id, site_tree, site_of, window)
+        first_days = self._first_data_days(lines, site_tree, site_of, owners)
+        dates = window.dates
+        for line in lines:
+            first = first_days.get(line)
+            if first is None:
+                facts[line].daily = (None,) * window.days
+                continue
+            start = max(first, window.start)
+            product, site = keys[line]
+            series = [consumed[key] for owner in owners[line.agreement_id] if (key := (product, site, owner)) in consumed]
+            daily = tuple(
+                sum(days.get(day, 0.0) for days in series) if day >= start else None for day in dates)
+            facts[line].daily = daily
+            facts[line].demand = tuple(value for value in daily if value is not None)
+            facts[line].history_start = start if facts[line].demand else None
 
-        A row per product, location and day with consumption: about 100,000
-        at 10,000 lines over 30 days, read as plain values.
+    def _read_daily_consumption(self, products, site_tree, site_of, window):
+        """Quantity consumed per product, site, owner and local day of ``window``.
 
-        :returns: list of ``(product id, location id, owner id or None, start of the day, quantity)``
+        Consumption a customer's report revealed (a count's shortfall, a
+        sales report) carries the period it happened over and is spread over
+        its days; any other consumption falls on the day it was done. Plain
+        consumption is read grouped per local day: about 100,000 rows at
+        10,000 lines over 30 days, read as plain values.
+
+        :returns: dict ``{(product id, site id, owner id or False): {date: quantity}}``
         """
-        return read_group_rows(self.env["stock.move.line"], [
+        MoveLine = self.env["stock.move.line"].with_context(tz=window.tz.zone)
+        consumption = [
             ("product_id", "in", products.ids),
             ("state", "=", "done"),
             ("location_id", "in", site_tree.ids),
             ("location_dest_id", "in", self.env["stock.location"].with_context(active_test=False)._search(
                 [("usage", "in", CONSUMPTION_USAGES)])),
-            ("date", ">=", fields.Datetime.to_datetime(start)),
-            ("date", "<", fields.Datetime.to_datetime(end + timedelta(days=1))),
-        ], ["product_id", "location_id", "owner_id", "date:day"], ["quantity_product_uom:sum"])
+        ]
+        consumed = defaultdict(lambda: defaultdict(float))
+        for product, location, owner, day, quantity in read_group_rows(MoveLine, [
+            *consumption,
+            ("move_id.vmi_consumption_start", "=", False),
+            ("date", ">=", window.utc_start),
+            ("date", "<", window.utc_end),
+        ], ["product_id", "location_id", "owner_id", "date:day"], ["quantity_product_uom:sum"]):
+            if site := site_of.get(location):
+                consumed[product, site, owner or False][day.date()] += quantity
+        spread = MoveLine.search_fetch([
+            *consumption,
+            ("move_id.vmi_consumption_start", "!=", False),
+            ("move_id.vmi_consumption_start", "<", window.utc_end),
+            ("move_id.vmi_consumption_end", ">=", window.utc_start),
+        ], ["product_id", "location_id", "owner_id", "quantity_product_uom", "move_id"])
+        spread.move_id.fetch(["vmi_consumption_start", "vmi_consumption_end"])
+        for move_line in spread:
+            if site := site_of.get(move_line.location_id.id):
+                days = consumed[move_line.product_id.id, site, move_line.owner_id.id or False]
+                move = move_line.move_id
+                for day, quantity in spread_over_days(move_line.quantity_product_uom, move.vmi_consumption_start,
+                                                      move.vmi_consumption_end, window.tz).items():
+                    if window.start <= day <= window.end:
+                        days[day] += quantity
+        return consumed
 
-    def _read_reported_consumption(self, customer_owned, start, end):
-        """Daily consumption from the customer's accepted reports, for lines whose stock it owns.
+    def _first_data_days(self, lines, site_tree, site_of, owners):
+        """The first local day each line has data for: its first consumption of the agreed owners, or the
+        first accepted report of it, however long ago.
+
+        :returns: dict ``{line: date}``; a line with no data at all is left out
+        """
+        first = {}
+        for product, location, owner, moment in read_group_rows(self.env["stock.move.line"], [
+            ("product_id", "in", lines.product_id.ids),
+            ("state", "=", "done"),
+            ("location_id", "in", site_tree.ids),
+            ("location_dest_id.usage", "in", CONSUMPTION_USAGES),
+        ], ["product_id", "location_id", "owner_id"], ["date:min"]):
+            if site := site_of.get(location):
+                key = (product, site, owner or False)
+                first[key] = min(first.get(key, moment), moment)
+        reported = self._first_reported(lines)
+        days = {}
+        for line in lines:
+            tz = company_tz(line.company_id)
+            product, site = line.product_id.id, line.location_id.id
+            candidates = [local_date(first[key], tz) for owner in owners[line.agreement_id]
+                          if (key := (product, site, owner)) in first]
+            if line in reported:
+                candidates.append(reported[line])
+            if candidates:
+                days[line] = min(candidates)
+        return days
+
+    def _first_reported(self, lines):
+        """The first day covered by an accepted report of each line: ``{line: date}``."""
+        self.env["vmi.stock.report"].flush_model()
+        self.env["vmi.stock.report.line"].flush_model()
+        self.env.cr.execute(SQL(
+            """SELECT report.agreement_id, line.product_id, line.location_id,
+                      MIN(report.date_as_of), MIN(line.date_period_start)
+                 FROM vmi_stock_report_line line
+                 JOIN vmi_stock_report report ON report.id = line.report_id
+                WHERE line.state = 'accepted' AND report.state IN ('processed', 'partially_rejected')
+                  AND report.agreement_id IN %s AND line.product_id IN %s
+             GROUP BY report.agreement_id, line.product_id, line.location_id""",
+            tuple(lines.agreement_id.ids), tuple(lines.product_id.ids),
+        ))
+        first = {(agreement, product, site): (as_of, period_start)
+                 for agreement, product, site, as_of, period_start in self.env.cr.fetchall()}
+        days = {}
+        for line in lines:
+            if key := first.get((line.agreement_id.id, line.product_id.id, line.location_id.id)):
+                as_of, period_start = key
+                covered = self._report_last_day(as_of, None, company_tz(line.company_id))
+                days[line] = min(covered, period_start) if period_start else covered
+        return days
+
+    @staticmethod
+    def _report_last_day(as_of, period_end, tz):
+        """The last local day a report's figures cover: its period end, else the day its as-of closes
+        (a report as of midnight describes the day that just ended)."""
+        return period_end or local_date(as_of - timedelta(seconds=1), tz)
+
+    def _add_reported_demand(self, lines, facts, window):
+        """Consumption history of lines whose stock the customer owns, from its accepted reports.
 
         A report line gives what was consumed over its period (from its
-        period start, or the as-of day alone); it is spread evenly over the
-        days of that period.
-
-        :returns: dict ``{line: tuple of daily quantities from start to end}``
+        period start, or its last day alone), spread evenly over the days of
+        that period; a day no report covers has no data.
         """
-        if not customer_owned:
-            return {}
         report_lines = self.env["vmi.stock.report.line"].search_fetch(
             [
                 ("state", "=", "accepted"),
                 ("report_id.state", "in", ("processed", "partially_rejected")),
-                ("agreement_id", "in", customer_owned.agreement_id.ids),
-                ("product_id", "in", customer_owned.product_id.ids),
-                ("report_id.date_as_of", ">=", fields.Datetime.to_datetime(start)),
-                ("quantity_consumed", ">", 0),
+                ("agreement_id", "in", lines.agreement_id.ids),
+                ("product_id", "in", lines.product_id.ids),
+                ("report_id.date_as_of", ">=", window.utc_start),
             ],
             ["agreement_id", "product_id", "location_id", "quantity_consumed", "date_period_start",
              "date_period_end", "report_id"],
         )
-        days = (end - start).days + 1
-        series = {}
+        covered = defaultdict(lambda: defaultdict(float))
         for report_line in report_lines:
-            last = report_line.date_period_end or fields.Date.to_date(report_line.report_id.date_as_of)
-            first = report_line.date_period_start or last
+            last = self._report_last_day(report_line.report_id.date_as_of, report_line.date_period_end, window.tz)
+            first = min(report_line.date_period_start or last, last)
             period = [first + timedelta(days=offset) for offset in range((last - first).days + 1)]
-            daily = series.setdefault(
-                (report_line.agreement_id.id, report_line.product_id.id, report_line.location_id.id), [0.0] * days)
+            days = covered[report_line.agreement_id.id, report_line.product_id.id, report_line.location_id.id]
             for day in period:
-                if start <= day <= end:
-                    daily[(day - start).days] += report_line.quantity_consumed / len(period)
-        return {
-            line: tuple(series[key]) for line in customer_owned
-            if (key := (line.agreement_id.id, line.product_id.id, line.location_id.id)) in series
-        }
+                if window.start <= day <= window.end:
+                    days[day] += report_line.quantity_consumed / len(period)
+        dates = window.dates
+        for line in lines:
+            days = covered.get((line.agreement_id.id, line.product_id.id, line.location_id.id), {})
+            daily = tuple(days.get(day) for day in dates)
+            facts[line].daily = daily
+            facts[line].demand = tuple(value for value in daily if value is not None)
+            facts[line].history_start = min(days) if days else None
+
+    # ------------------------------------------------------------------
+    # Lead times
+    # ------------------------------------------------------------------
 
     def _add_lead_times(self, lines, facts, keys, products, site_tree, site_of, now):
-        """Lead time per line, and its variability measured on recent receipts at the site."""
+        """Lead time per line, and its variability measured on recent receipts at the site.
+
+        One sample per transfer (a 50-line transfer is one delivery, not 50),
+        from its confirmation, or its order's, to its validation: time a
+        proposal waits for review is not lead time.
+        """
         for line in lines:
             facts[line].lead_time_days, facts[line].lead_time_source = self._lead_time(line)
-        samples = defaultdict(list)
         receipts = self.env["stock.move"].search_fetch(
             [
                 ("product_id", "in", products.ids),
                 ("state", "=", "done"),
                 ("location_dest_id", "in", site_tree.ids),
+                ("picking_id", "!=", False),
                 ("is_inventory", "=", False),
                 ("date", ">=", now - timedelta(days=LEAD_TIME_SAMPLE_DAYS)),
             ],
-            ["product_id", "location_id", "location_dest_id", "create_date", "date"],
+            ["product_id", "location_id", "location_dest_id", "picking_id"],
         )
+        transfers = defaultdict(set)
         for move in receipts:
             site = site_of.get(move.location_dest_id.id)
             if site and site_of.get(move.location_id.id) != site:
-                samples[move.product_id.id, site].append((move.date - move.create_date).total_seconds() / 86400)
+                transfers[move.product_id.id, site].add(move.picking_id)
+        durations = {}
+        for picking in set().union(*transfers.values()) if transfers else ():
+            durations[picking] = (picking.date_done - picking._vmi_date_confirmed()).total_seconds() / 86400
         for line in lines:
-            observed = samples.get(keys[line], ())
-            if len(observed) >= 3:
+            observed = [durations[picking] for picking in transfers.get(keys[line], ())]
+            if len(observed) >= LEAD_TIME_MIN_SAMPLES:
                 facts[line].lead_time_std_days = pstdev(observed)
 
     def _lead_time(self, line):

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 from odoo.tools.sql import create_index
 
+from ..tools import company_tz, local_date
+
 
 KPI_PERIOD_DAYS = 30     # the scorecard's look-back
 
@@ -55,12 +57,17 @@ class VmiStockLevel(models.Model):
         """Keep the day's level of these just-evaluated lines; a later evaluation the same day replaces it.
 
         The level is the decision the evaluation stored on the line, copied
-        in one statement: at tens of thousands of lines per run only their
-        ids travel, not the figures a second time.
+        in one statement per company: at tens of thousands of lines per run
+        only their ids travel, not the figures a second time. The day is the
+        company's local day.
         """
-        if not lines:
-            return
         self.env["vmi.agreement.line"].flush_model()
+        for company in lines.company_id:
+            day = local_date(now, company_tz(company))
+            self._insert_levels(lines.filtered(lambda line: line.company_id == company), day)
+        self.invalidate_model()
+
+    def _insert_levels(self, lines, day):
         self.env.cr.execute(SQL(
             """INSERT INTO vmi_stock_level (line_id, agreement_id, product_id, location_id, on_hand, on_order,
                                            trigger_level, target_level, demand_rate, order_qty, date)
@@ -73,9 +80,8 @@ class VmiStockLevel(models.Model):
                   SET on_hand = EXCLUDED.on_hand, on_order = EXCLUDED.on_order,
                       trigger_level = EXCLUDED.trigger_level, target_level = EXCLUDED.target_level,
                       demand_rate = EXCLUDED.demand_rate, order_qty = EXCLUDED.order_qty""",
-            fields.Date.to_date(now), lines.ids,
+            day, lines.ids,
         ))
-        self.invalidate_model()
 
     @api.model
     def _chart_data(self, line, days=90):

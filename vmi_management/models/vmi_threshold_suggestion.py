@@ -61,7 +61,7 @@ class VmiThresholdSuggestion(models.Model):
         :param days: replay only the last ``days`` days of the history (all of it by default)
         :returns: list of ``(line, current input, Suggestion, current result, suggested result)``
         """
-        facts = self.env["vmi.replenishment.data"]._gather(lines, {}, now or fields.Datetime.now())
+        facts = self.env["vmi.replenishment.data"]._gather(lines, now or fields.Datetime.now())
         replays = []
         for line in lines:
             demand = facts[line].demand[-days:] if days else facts[line].demand

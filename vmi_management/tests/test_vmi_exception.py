@@ -95,8 +95,12 @@ class TestVmiExceptions(VmiIntakeCommon):
             self.report(30.0, consumed=25.0, first_day=1, last_day=1)
             self.evaluate()
 
-        self.assertRaisedThenCleared(
-            "demand_spike", raise_it, lambda: self.evaluate(now=fields.Datetime.now() + timedelta(days=1)), line)
+        def clear_it():
+            # the spike stays the last known day until a report says what came next: an ordinary day
+            self.report(30.0, consumed=2.0, first_day=0, last_day=0)
+            self.evaluate(now=fields.Datetime.now() + timedelta(days=1))
+
+        self.assertRaisedThenCleared("demand_spike", raise_it, clear_it, line)
 
     def test_stale_data_is_cleared_by_intake(self):
         self.assertRaisedThenCleared(

@@ -38,7 +38,7 @@ class TestThresholdSuggestions(VmiIntakeCommon):
     def test_suggestion_beside_current_with_reasoning_and_replay(self):
         suggestion = self.suggest()
         self.assertEqual(suggestion.line_id, self.line, "only the line with a demand history gets one")
-        facts = self.env["vmi.replenishment.data"]._gather(self.line, {}, fields.Datetime.now())
+        facts = self.env["vmi.replenishment.data"]._gather(self.line, fields.Datetime.now())
         expected = suggest_thresholds(self.line._prepare_engine_input(facts[self.line]),
                                       review_days=self.agreement.review_interval_days)
         self.assertEqual((suggestion.current_min_qty, suggestion.current_max_qty), (5.0, 40.0))

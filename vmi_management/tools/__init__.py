@@ -2,4 +2,4 @@ from .bulk import unnest_columns
 from .formatting import format_quantity
 from .gc import paused_gc
 from .grouping import read_group_rows
-from .dates import company_tz, day_end, day_start, local_date
+from .dates import company_tz, day_end, day_start, local_date, spread_over_days

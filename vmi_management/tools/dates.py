@@ -28,3 +28,26 @@ def day_start(day, tz):
 def day_end(day, tz):
     """The naive UTC datetime at which the local ``day`` ends (the next day begins) in ``tz``."""
     return day_start(day + timedelta(days=1), tz)
+
+
+def spread_over_days(quantity, start, end, tz):
+    """``quantity`` consumed evenly from ``start`` to ``end`` (naive UTC), per local day of ``tz``.
+
+    Each day gets the share of the period that falls in it, so consumption
+    a count reveals after a month is a month of steady demand, not one
+    day's spike. A period of no length puts it all on its day.
+
+    :returns: dict ``{local date: quantity}``
+    """
+    first, last = local_date(start, tz), local_date(end, tz)
+    total = (end - start).total_seconds()
+    if total <= 0 or first == last:
+        return {last: quantity}
+    shares = {}
+    day = first
+    while day <= last:
+        overlap = (min(end, day_end(day, tz)) - max(start, day_start(day, tz))).total_seconds()
+        if overlap > 0:
+            shares[day] = quantity * overlap / total
+        day += timedelta(days=1)
+    return shares
