@@ -374,13 +374,15 @@ class VmiReplenishmentData(models.AbstractModel):
         first_days = self._first_data_days(lines, site_tree, site_of, owners)
         dates = window.dates
         for line in lines:
-            first = first_days.get(line)
+            product, site = keys[line]
+            series = [consumed[key] for owner in owners[line.agreement_id] if (key := (product, site, owner)) in consumed]
+            # consumption spread back over its period is data from the period's first day
+            first = min(filter(None, (first_days.get(line), *(min(days, default=None) for days in series))),
+                        default=None)
             if first is None:
                 facts[line].daily = (None,) * window.days
                 continue
             start = max(first, window.start)
-            product, site = keys[line]
-            series = [consumed[key] for owner in owners[line.agreement_id] if (key := (product, site, owner)) in consumed]
             daily = tuple(
                 sum(days.get(day, 0.0) for days in series) if day >= start else None for day in dates)
             facts[line].daily = daily

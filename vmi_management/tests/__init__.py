@@ -8,6 +8,7 @@ from . import (
     test_vmi_portal,
     test_vmi_replenishment,
     test_vmi_replenishment_concurrency,
+    test_vmi_replenishment_facts,
     test_vmi_review,
     test_vmi_security,
     test_vmi_shipment_notice,
