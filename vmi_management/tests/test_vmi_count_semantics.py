@@ -215,9 +215,9 @@ class TestCountSemantics(VmiIntakeCommon):
     # A report dated by a day is as of the end of that day where the company is
     # ------------------------------------------------------------------
 
-    def period_end_852(self, on_hand):
+    def period_end_852(self, on_hand, reference="RPT-TZ"):
         """An X12 852 for 17–23 November 2026 whose XQ gives the period's days only."""
-        body = ["ST*852*0001", "XQ*H*20261117*20261123*RPT-TZ", "N1*ST*Acme Clinics*92*CONS-NORTH",
+        body = ["ST*852*0001", f"XQ*H*20261117*20261123*{reference}", "N1*ST*Acme Clinics*92*CONS-NORTH",
                 "LIN*1*VN*FURN-0001", f"ZA*QA*{on_hand:g}*EA", "CTT*1", "SE*7*0001"]
         segments = [
             "ISA*00*          *00*          *ZZ*ACMECLINICS    *ZZ*VENDORCO       *261125*0600*U*00401*000000901"
@@ -253,3 +253,8 @@ class TestCountSemantics(VmiIntakeCommon):
         self.add_stock(self.chair, self.site, 60.0)
         report = self.receive_at("2026-11-23 20:00:00", self.period_end_852(60.0), filename="stock.x12")
         self.assertEqual(report.date_as_of, datetime(2026, 11, 23, 20, 0), "14:00 in Chicago: the day is not over")
+        with freeze_time("2026-11-23 05:00:00"):  # 23:00 on the 22nd in Chicago: the 23rd is still to come
+            early, __ = self.receive(self.period_end_852(60.0, "RPT-EARLY"), agreement=self.consignment,
+                                     filename="early.x12")
+        self.assertEqual((early.date_as_of, early.state), (datetime(2026, 11, 24, 6, 0), "rejected"))
+        self.assertRegex(early.line_ids.rejection_reason, "in the future")
