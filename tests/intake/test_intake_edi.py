@@ -33,8 +33,9 @@ def test_852_sample(sample):
     assert report.errors == []
     assert (report.reference, report.interchange_ref, report.sender) == ("RPT-20261123-01", "000000852",
                                                                           "ACMECLINICS")
-    assert (report.period_start, report.period_end, report.as_of) == (
-        date(2026, 11, 17), date(2026, 11, 23), datetime(2026, 11, 23))
+    assert (report.period_start, report.period_end, report.as_of, report.as_of_date) == (
+        date(2026, 11, 17), date(2026, 11, 23), None, date(2026, 11, 23)), \
+        "XQ dates the figures by the period-end day alone: its end, in the receiver's time zone, is the as-of"
     summary = [(line.product_codes[0], line.location_code, line.on_hand, line.consumed) for line in report.lines]
     assert summary == [
         ("CUST-7781", "SITE-NORTH", 12.0, 5.0), ("CUST-7781", "SITE-SOUTH", 7.0, 2.0),
@@ -96,8 +97,28 @@ def test_edifact_samples(sample):
     sales = parse_edifact(sample("sales_slsrpt.edi"))
     assert (sales.format, sales.errors, sales.period_start, sales.period_end) == (
         "edifact_slsrpt", [], date(2026, 11, 17), date(2026, 11, 23))
+    assert (stock.as_of_date, sales.as_of, sales.as_of_date) == (None, None, date(2026, 11, 23)), \
+        "a 366 with a time is kept as sent; sales figures describe their period, not the document date (137)"
     assert [(line.location_code, line.on_hand, line.consumed) for line in sales.lines] == [
         ("SITE-NORTH", None, 9.0), ("SITE-NORTH", None, 3.0)]
+
+
+def test_edifact_as_of_is_the_moment_the_figures_describe(sample):
+    """366 (inventory date) first, then the period end, then the document date (137); a day stays a day."""
+    stock, sales = sample("stock_invrpt.edi").decode(), sample("sales_slsrpt.edi").decode()
+
+    def as_of(text):
+        report = parse_edifact(text.encode())
+        assert report.errors == []
+        return report.as_of, report.as_of_date
+
+    assert as_of(stock.replace("DTM+366:202611240600:203'", "DTM+366:20261123:102'")) == (None, date(2026, 11, 23))
+    assert as_of(stock.replace("DTM+366:202611240600:203'", "DTM+90:20261101:102'")) == (None, date(2026, 11, 24)), \
+        "a period without an end: the document date"
+    assert as_of(sales.replace("DTM+137:20261124:102'", "DTM+366:202611231730:203'")) == (
+        datetime(2026, 11, 23, 17, 30), None), "a stated inventory moment wins over the period, whatever the order"
+    assert as_of(sales.replace("DTM+137:20261124:102'", "DTM+137:202611240615:203'")) == (
+        None, date(2026, 11, 23)), "the document date says when it was written, the period what it describes"
 
 
 def test_edifact_envelope_and_message_checks(sample):

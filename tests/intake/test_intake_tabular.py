@@ -90,5 +90,10 @@ def test_json_lines():
     assert [line.error for line in report.lines] == [
         None, "lines[1], column on_hand: True is not a number.", "lines[2]: a line must be a JSON object."]
     assert parse_json_lines([1, 2]).errors == ['The report must be a JSON object with a "lines" list.']
+    day_only = parse_json_lines({"as_of": "2026-11-24", "lines": []})
+    assert (day_only.errors, day_only.as_of, day_only.as_of_date) == ([], None, date(2026, 11, 24)), \
+        "a day without a time: its end, in the receiver's time zone, is the as-of"
+    period_only = parse_json_lines({"period_start": "2026-11-17", "period_end": "2026-11-23", "lines": []})
+    assert (period_only.as_of, period_only.as_of_date) == (None, date(2026, 11, 23))
     assert parse_json_lines({"as_of": "yesterday", "lines": []}).errors == [
         "as_of: 'yesterday' is not a date and time (YYYY-MM-DD HH:MM:SS, UTC)."]

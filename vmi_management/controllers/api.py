@@ -98,7 +98,8 @@ class VmiApi(http.Controller):
                 "lines": [
                     {"ref": line.source_ref or str(line.sequence), "product": line.product_code or
                      line.product_id.default_code, "location": line.location_code or line.location_id.name,
-                     "state": line.state, "reason": line.rejection_reason or None}
+                     "state": line.state, "reason": line.rejection_reason or None,
+                     "note": line.application_note or None}
                     for line in report.line_ids
                 ],
             },

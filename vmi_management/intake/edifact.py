@@ -35,9 +35,13 @@ def _element(segment, index):
     return segment.elements[index] if index < len(segment.elements) else ""
 
 
+# Date formats (2379) that carry a time of day; the others (102, 718) give days only.
+TIMED_FORMATS = {"203": "%Y%m%d%H%M", "204": "%Y%m%d%H%M%S"}
+
+
 def _edi_date(value, fmt_code):
     """An EDIFACT date (formats 102 CCYYMMDD, 203 CCYYMMDDHHMM, 718 CCYYMMDD-CCYYMMDD) as (start, end)."""
-    formats = {"102": "%Y%m%d", "203": "%Y%m%d%H%M", "204": "%Y%m%d%H%M%S"}
+    formats = {"102": "%Y%m%d", **TIMED_FORMATS}
     if fmt_code == "718":
         start, __, end = value.partition("-")
         return datetime.strptime(start, "%Y%m%d"), datetime.strptime(end, "%Y%m%d")
@@ -55,6 +59,7 @@ class _Reader:
         self.item = None
         self.messages = 0
         self.ended = False
+        self.stated = {}  # DTM qualifier -> the datetime, or the date alone, it gives
 
     def error(self, message):
         self.report.errors.append(message)
@@ -90,8 +95,8 @@ class _Reader:
         except ValueError:
             self.error(f"{self.where('DTM')}, C507 2380: '{value}' is not a date in format {fmt_code or '102'}.")
             return
-        if qualifier in ("366", "137") and (qualifier == "366" or not self.report.as_of):
-            self.report.as_of = end
+        if qualifier in ("366", "137"):
+            self.stated[qualifier] = end if fmt_code in TIMED_FORMATS else end.date()
         elif qualifier in ("356", "90", "91"):
             start_date, end_date = start.date(), end.date()
             if qualifier == "91":
@@ -104,8 +109,6 @@ class _Reader:
                 check_period(self.report.period_start, self.report.period_end, self.where("DTM"))
             except ValueProblem as problem:
                 self.error(str(problem))
-            if not self.report.as_of and self.report.period_end:
-                self.report.as_of = datetime.combine(self.report.period_end, datetime.min.time())
 
     def on_loc(self, segment):
         if _component(_element(segment, 0)) in LOCATION_QUALIFIERS:
@@ -199,11 +202,22 @@ class _Reader:
             self.error(f"Segment {self.message_start} (UNH): the message has no UNT; the file looks truncated.")
         elif not self.ended:
             self.error(f"Segment {self.number}: the interchange has no UNZ; the file looks truncated.")
+        self.resolve_as_of()
         if self.report.period_start or self.report.period_end:
             self.report.lines = [
                 replace(line, period_start=self.report.period_start, period_end=self.report.period_end)
                 for line in self.report.lines
             ]
+
+    def resolve_as_of(self):
+        """The moment the figures describe: the inventory report date (366), else the end of the period
+        reported, else the document date (137), which says when the message was written rather than what
+        its figures describe. A date without a time is left as a day (``as_of_date``)."""
+        as_of = self.stated.get("366") or self.report.period_end or self.stated.get("137")
+        if isinstance(as_of, datetime):
+            self.report.as_of = as_of
+        else:
+            self.report.as_of_date = as_of
 
 
 def read_segments(text):

@@ -7,10 +7,10 @@ other columns are ignored; an empty cell means "not reported".
 """
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 
 from .types import ParsedReport, ReportLine
-from .values import ValueProblem, check_period, to_date, to_datetime, to_quantity
+from .values import ValueProblem, check_period, to_date, to_moment, to_quantity
 
 COLUMNS = ("product", "location", "on_hand", "consumed", "period_start", "period_end", "forecast")
 QUANTITIES = ("on_hand", "consumed", "forecast")
@@ -134,9 +134,13 @@ def parse_json_lines(payload):
         report.errors.append('The report must be a JSON object with a "lines" list.')
         return report
     try:
-        report.as_of = to_datetime(payload.get("as_of"), "as_of")
+        as_of = to_moment(payload.get("as_of"), "as_of")
         report.period_start = to_date(payload.get("period_start"), "period_start")
         report.period_end = to_date(payload.get("period_end"), "period_end")
+        if isinstance(as_of, datetime):
+            report.as_of = as_of
+        else:  # a day, or none given: the figures are true at the end of it, or of the period
+            report.as_of_date = as_of or report.period_end
         check_period(report.period_start, report.period_end, "The report")
     except ValueProblem as problem:
         report.errors.append(str(problem))

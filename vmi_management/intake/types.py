@@ -25,13 +25,20 @@ class ReportLine:
 
 @dataclass
 class ParsedReport:
-    """A whole document: its identity, its period, its lines and what is wrong with it as a whole."""
+    """A whole document: its identity, its period, its lines and what is wrong with it as a whole.
+
+    When the sender gives the moment its figures describe, it is ``as_of``
+    (naive UTC). When it gives only a day (an X12 XQ period end, an EDIFACT
+    date without a time), it is ``as_of_date``: the figures are true at the
+    end of that day in the receiver's time zone, which a parser does not know.
+    """
 
     format: str
     reference: str | None = None
     interchange_ref: str | None = None
     sender: str | None = None
     as_of: datetime | None = None
+    as_of_date: date | None = None
     period_start: date | None = None
     period_end: date | None = None
     lines: list[ReportLine] = field(default_factory=list)

@@ -46,17 +46,24 @@ def to_date(raw, where, fmt="%Y-%m-%d"):
         raise ValueProblem(f"{where}: '{raw}' is not a date ({shown}).") from None
 
 
-def to_datetime(raw, where):
-    """An ISO date or date and time (naive, UTC), ``None`` when nothing was sent."""
+def to_moment(raw, where):
+    """An ISO date and time as naive UTC (an offset, if sent, is applied), or a :class:`date` when only a day
+    was sent (the receiver knows in which time zone that day ends); ``None`` when nothing was sent."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
-    if isinstance(raw, datetime):
-        return raw.replace(tzinfo=None)
-    try:
-        moment = datetime.fromisoformat(str(raw).strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueProblem(f"{where}: '{raw}' is not a date and time (YYYY-MM-DD HH:MM:SS, UTC).") from None
-    if moment.tzinfo:
+    if isinstance(raw, date):
+        moment = raw
+    else:
+        text = str(raw).strip()
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueProblem(f"{where}: '{raw}' is not a date and time (YYYY-MM-DD HH:MM:SS, UTC).") from None
+    if isinstance(moment, datetime) and moment.tzinfo:
         moment = (moment - moment.utcoffset()).replace(tzinfo=None)
     return moment
 

@@ -8,8 +8,6 @@ XQ period and report id, N1 default location and LIN/ZA/SDQ activity.
 """
 import io
 from collections import defaultdict
-from datetime import datetime
-
 from pyx12.errors import X12Error
 from pyx12.rawx12file import RawX12File
 from pyx12.segment import Segment
@@ -136,8 +134,7 @@ class _Reader:
         except ValueProblem as problem:
             self.error(str(problem))
         self.report.period_start, self.report.period_end = start, end or start
-        if self.report.period_end:
-            self.report.as_of = datetime.combine(self.report.period_end, datetime.min.time())
+        self.report.as_of_date = self.report.period_end  # XQ dates its figures by the day only
         if self.value(segment, 4):
             self.report.reference = self.value(segment, 4)
 

@@ -8,7 +8,19 @@ class StockMove(models.Model):
                                   readonly=True, copy=False)
     vmi_stock_report_id = fields.Many2one(
         "vmi.stock.report", string="VMI Stock Report", index="btree_not_null", readonly=True, copy=False,
-        help="The customer count this inventory adjustment applied.",
+        help="The customer report this inventory adjustment or consumption applied.",
+    )
+    # A count made a month after the previous one reveals a month of consumption in one move: the demand
+    # history spreads it over the days it happened rather than the day the count arrived.
+    vmi_consumption_start = fields.Datetime(
+        string="Consumed From", readonly=True, copy=False,
+        help="For consumption a customer report revealed: when it began. The as-of of the previous count "
+             "of the product at the site, or the start of the period reported.",
+    )
+    vmi_consumption_end = fields.Datetime(
+        string="Consumed Until", readonly=True, copy=False,
+        help="For consumption a customer report revealed: when it ended. The count's as-of, or the end of "
+             "the period of sales reported.",
     )
     vmi_consumption_start = fields.Datetime(
         string="Consumed From", readonly=True, copy=False,

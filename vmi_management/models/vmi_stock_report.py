@@ -6,6 +6,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..intake import parse_document
+from ..tools import company_tz, day_end, day_start
 
 # Clocks of the customer's systems drift; a report a few minutes "ahead" is not from the future.
 FUTURE_TOLERANCE = timedelta(minutes=15)
@@ -125,7 +126,8 @@ class VmiStockReport(models.Model):
                 name=filename or (parsed and parsed.reference) or checksum[:12],
             ))
             return earlier, True
-        as_of = parsed.as_of or date_as_of or fields.Datetime.now()
+        as_of = parsed.as_of or self._end_of_reported_day(agreement, parsed.as_of_date) or date_as_of \
+            or fields.Datetime.now()
         report = self.create({
             "agreement_id": agreement.id,
             "source": source,
@@ -148,6 +150,19 @@ class VmiStockReport(models.Model):
         ]))
         report._process()
         return report, False
+
+    @api.model
+    def _end_of_reported_day(self, agreement, day):
+        """The as-of of figures dated by ``day`` alone: the end of that day where the agreement's company
+        lives (naive UTC), or now when the day has begun and is not over yet; False without a day.
+
+        Midnight at its start would put the day's own deliveries before the figures that already show them.
+        A day still to come keeps its end, which the document checks reject as the future.
+        """
+        if not day:
+            return False
+        tz, now = company_tz(agreement.company_id), fields.Datetime.now()
+        return min(day_end(day, tz), now) if day_start(day, tz) <= now else day_end(day, tz)
 
     def _find_earlier_receipt(self, agreement, same):
         return self.search([("agreement_id", "=", agreement.id)] + same, limit=1)

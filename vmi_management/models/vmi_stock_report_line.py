@@ -1,9 +1,9 @@
 from collections import defaultdict, namedtuple
 
 from odoo import api, fields, models
-from odoo.tools import SQL, float_is_zero
+from odoo.tools import SQL, float_compare, float_is_zero
 
-from ..tools import unnest_columns
+from ..tools import company_tz, day_end, day_start, format_quantity, unnest_columns
 
 # Several candidate product identifiers of one parsed line (buyer's, vendor's, GTIN) are kept in one field.
 CODE_SEPARATOR = " / "
@@ -67,6 +67,11 @@ class VmiStockReportLine(models.Model):
     state = fields.Selection([("accepted", "Accepted"), ("rejected", "Rejected")], default="accepted",
                              required=True)
     rejection_reason = fields.Char()
+    application_note = fields.Char(
+        string="Note", readonly=True,
+        help="What applying an accepted line could not do, such as taking sales beyond the stock held at the "
+             "site.",
+    )
 
     def _reject(self, reason):
         self.write({"state": "rejected", "rejection_reason": reason})
@@ -256,32 +261,83 @@ class VmiStockReportLine(models.Model):
     # ------------------------------------------------------------------
 
     def _apply(self):
-        """Make the managed stock at each site equal the count, where that stock is in our books.
+        """Bring the managed stock at each site in line with what the customer reported, where it is in our books.
 
         Only for agreements whose managed stock is in our books (consignment
         at the customer, or a site in our warehouse): where the customer owns
         the stock, accepted lines are the data the scheduler reads and nothing
-        else changes. Each counted line becomes inventory adjustments carrying
-        the agreed owner; a shortfall leaves the site as consumption, which
-        the demand history then sees.
+        else changes. A count is compared with the stock as it was at the
+        report's as-of (today's, less what arrived since, plus what left
+        since), and the difference adjusts today's quants, carrying the
+        agreed owner; a shortfall leaves the site as consumption over the
+        days since the previous count, which the demand history then sees.
+        On consignment at the customer, a sales-only line is consumption of
+        what it says was sold, billed as a count shortfall is. A line with
+        both a count and sales is governed by its count, whose difference
+        already holds the sales.
         """
-        counted = self.filtered("on_hand_reported")
-        if not counted:
+        if not self:
             return
-        agreement = counted.agreement_id.ensure_one()
-        held = counted._read_held_stock(agreement)
+        agreement = self.agreement_id.ensure_one()
+        report = self.report_id.ensure_one()
+        counted = self.filtered("on_hand_reported")
+        sold = self.browse() if agreement._site_kind() != "consigned_at_customer" else (self - counted).filtered(
+            lambda line: float_compare(line.quantity_consumed, 0.0,
+                                       precision_rounding=line.product_id.uom_id.rounding) > 0)
+        if not (counted or sold):
+            return
+        held = (counted | sold)._read_held_stock(agreement)
+        arrived, previous = {}, {}
+        if counted:
+            arrived = counted._read_arrived_since(agreement, report.date_as_of)
+            previous = report._latest_applied_count(counted.product_id.ids, counted.location_id.ids)
+        tz = company_tz(agreement.company_id)
         move_vals = []
-        for line in counted:
-            holdings = held.get((line.product_id.id, line.location_id.id), [])
-            difference = line.quantity_on_hand - sum(quantity for __, __, quantity in holdings)
-            line.quantity_difference = difference
-            if not float_is_zero(difference, precision_rounding=line.product_id.uom_id.rounding):
-                move_vals += line._prepare_count_move_vals(agreement, difference, holdings)
+        for line in counted | sold:
+            key = (line.product_id.id, line.location_id.id)
+            holdings = held.get(key, [])
+            if line.on_hand_reported:
+                held_then = sum(quantity for __, __, quantity in holdings) - arrived.get(key, 0.0)
+                difference = line.quantity_on_hand - held_then
+                line.quantity_difference = difference
+            elif line.product_id.tracking != "none":
+                line.application_note = self.env._(
+                    "%(product)s is tracked by lots or serial numbers: these sales are kept but not taken from "
+                    "the stock; record their consumption per lot in Inventory.", product=line.product_id.display_name)
+                continue
+            else:
+                difference = -line.quantity_consumed
+            rounding = line.product_id.uom_id.rounding
+            if float_is_zero(difference, precision_rounding=rounding):
+                continue
+            period = line._consumption_period(tz, previous.get(key, (None,))[0])
+            vals_list, missing = line._prepare_count_move_vals(agreement, difference, holdings, period)
+            move_vals += vals_list
+            if not float_is_zero(missing, precision_rounding=rounding):
+                line.application_note = self.env._(
+                    "%(missing)s of the %(consumed)s consumed could not be taken: only %(held)s is held at "
+                    "%(site)s in our books.", missing=format_quantity(missing), consumed=format_quantity(-difference),
+                    held=format_quantity(-difference - missing), site=line.location_id.name)
         if move_vals:
             self.env["stock.move"].sudo().with_context(inventory_mode=False).create(move_vals)._action_done()
 
+    def _consumption_period(self, tz, previous_count=None):
+        """When the consumption this line reveals happened, as naive UTC ``(start, end)``.
+
+        A count's consumption happened since the previous count
+        (``previous_count``, its as-of), else since the start of the
+        line's period, up to the count's as-of. Sales cover the local days
+        of their period; they end at the report's as-of when no period end
+        was sent. Without any start, the period is the moment it ends.
+        """
+        self.ensure_one()
+        as_of = self.report_id.date_as_of
+        end = day_end(self.date_period_end, tz) if self.date_period_end and not self.on_hand_reported else as_of
+        start = previous_count or (day_start(self.date_period_start, tz) if self.date_period_start else end)
+        return min(start, end), end
+
     def _read_held_stock(self, agreement):
-        """Managed quants under each counted site, largest first: ``{(product, site): [(location, owner, qty)]}``."""
+        """Managed quants under each line's site, largest first: ``{(product, site): [(location, owner, qty)]}``."""
         sites = {site.id for site in self.location_id}
         groups = self.env["stock.quant"].sudo()._read_group(
             [("product_id", "in", self.product_id.ids), ("location_id", "child_of", list(sites)),
@@ -291,42 +347,86 @@ class VmiStockReportLine(models.Model):
         )
         held = defaultdict(list)
         for product, location, owner, quantity in groups:
-            site = next(int(ancestor) for ancestor in location.parent_path.strip("/").split("/")
-                        if int(ancestor) in sites)
-            held[product.id, site].append((location, owner, quantity))
+            held[product.id, _site_of(location, sites)].append((location, owner, quantity))
         for holdings in held.values():
             holdings.sort(key=lambda holding: -holding[2])
         return held
 
-    def _prepare_count_move_vals(self, agreement, difference, holdings):
-        """Inventory moves that bring the managed stock at this line's site to the count.
+    def _read_arrived_since(self, agreement, as_of):
+        """Managed stock that arrived at each line's site after ``as_of``, less what left it:
+        ``{(product, site): quantity}``, in one grouped query for all the lines.
+
+        Done move lines of the agreed owners count; a move between two
+        locations of one site neither arrives nor leaves. The adjustments a
+        report made are done when it was applied but describe the stock at
+        its as-of: those of reports as of ``as_of`` or earlier are already in
+        the stock at ``as_of``.
+        """
+        sites = {site.id for site in self.location_id}
+        groups = self.env["stock.move.line"].sudo()._read_group(
+            [("product_id", "in", self.product_id.ids), ("state", "=", "done"), ("date", ">", as_of),
+             ("owner_id", "in", agreement._get_stock_owner_values()),
+             ("company_id", "=", agreement.company_id.id),
+             "|", ("location_id", "child_of", list(sites)), ("location_dest_id", "child_of", list(sites)),
+             "|", ("move_id.vmi_stock_report_id", "=", False),
+             ("move_id.vmi_stock_report_id.date_as_of", ">", as_of)],
+            ["product_id", "location_id", "location_dest_id"], ["quantity_product_uom:sum"],
+        )
+        arrived = defaultdict(float)
+        for product, source, destination, quantity in groups:
+            left, reached = _site_of(source, sites), _site_of(destination, sites)
+            if left == reached:
+                continue
+            if reached:
+                arrived[product.id, reached] += quantity
+            if left:
+                arrived[product.id, left] -= quantity
+        return arrived
+
+    def _prepare_count_move_vals(self, agreement, difference, holdings, period):
+        """Inventory moves that bring the managed stock at this line's site to the count, or take its sales.
 
         An excess arrives at the site itself, owned as the agreement says; a
         shortfall is taken from the quants holding the stock, largest first,
-        to where consumed stock goes (see ``vmi.agreement._consumption_location``).
+        to where consumed stock goes (see ``vmi.agreement._consumption_location``),
+        and carries the ``period`` its consumption happened over.
+
+        :param period: ``(start, end)`` of the consumption, naive UTC
+        :returns: ``(move values, quantity of the shortfall that no quant held)``
         """
         self.ensure_one()
-        consumed_to = agreement._consumption_location(self.product_id)
         owner = agreement.stock_owner_id if agreement.stock_owner_id != agreement.company_id.partner_id \
             else self.env["res.partner"]
         if difference > 0:
             found_at = self.product_id.with_company(agreement.company_id).property_stock_inventory
-            return [self._prepare_inventory_move_vals(agreement, owner, difference, found_at, self.location_id)]
+            return [self._prepare_inventory_move_vals(agreement, owner, difference, found_at, self.location_id)], 0.0
+        consumed_to = agreement._consumption_location(self.product_id)
+        start, end = period
         vals_list, missing = [], -difference
         for location, holder, quantity in holdings:
             taken = min(quantity, missing)
             if taken > 0:
-                vals_list.append(self._prepare_inventory_move_vals(agreement, holder, taken, location, consumed_to))
+                vals_list.append({
+                    **self._prepare_inventory_move_vals(agreement, holder, taken, location, consumed_to),
+                    "vmi_consumption_start": start, "vmi_consumption_end": end,
+                })
                 missing -= taken
-        return vals_list
+        return vals_list, missing
 
     def _prepare_inventory_move_vals(self, agreement, owner, quantity, source, destination):
         quant = self.env["stock.quant"].new({
             "product_id": self.product_id.id, "location_id": self.location_id.id,
             "owner_id": owner.id, "company_id": agreement.company_id.id,
         })
-        name = self.env._("VMI count %(report)s", report=self.report_id.name)
+        name = (self.env._("VMI count %(report)s", report=self.report_id.name) if self.on_hand_reported
+                else self.env._("VMI sales %(report)s", report=self.report_id.name))
         return {
             **quant.with_context(inventory_name=name)._get_inventory_move_values(quantity, source, destination),
             "vmi_stock_report_id": self.report_id.id,
         }
+
+
+def _site_of(location, sites):
+    """The one of ``sites`` (ids) that ``location`` is in, itself included, or None."""
+    return next((int(ancestor) for ancestor in location.parent_path.strip("/").split("/")
+                 if int(ancestor) in sites), None)
