@@ -22,15 +22,6 @@ class StockMove(models.Model):
         help="For consumption a customer report revealed: when it ended. The count's as-of, or the end of "
              "the period of sales reported.",
     )
-    vmi_consumption_start = fields.Datetime(
-        string="Consumed From", readonly=True, copy=False,
-        help="For consumption a customer's report revealed (a count's shortfall, a sales report): when the "
-             "period it was consumed over began. The demand history spreads it over that period.",
-    )
-    vmi_consumption_end = fields.Datetime(
-        string="Consumed Until", readonly=True, copy=False,
-        help="When the period this consumption happened over ended: the report's as-of.",
-    )
 
     def _vmi_owner_context(self):
         """Reserve only stock of the owner the agreement manages.
