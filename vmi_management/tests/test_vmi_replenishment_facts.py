@@ -134,6 +134,26 @@ class TestReplenishmentFacts(VmiCommon):
         for value, expected in zip(facts.demand, (6.0, 24.0, 18.0)):
             self.assertAlmostEqual(value, expected)
 
+    def test_monthly_counts_give_a_steady_rate_not_a_spike(self):
+        """Counted 100 at 18:00 31 days ago and 40 at 18:00 yesterday: 60 consumed over 30 days, 2 a day
+        (0.5 and 1.5 on the part-days at each end), no demand spike on the count day."""
+        agreement, line, site = self.consignment()
+        self.add_stock(self.gloves, site, 100.0)
+        tz = company_tz(self.env.company)
+        today = local_date(fields.Datetime.now(), tz)
+        for days_ago, counted in ((31, 100.0), (1, 40.0)):
+            self.report(agreement, site, counted,
+                        as_of=day_start(today - timedelta(days=days_ago), tz) + timedelta(hours=18))
+        facts = self.gather(line)
+        self.assertEqual(facts.history_start, today - timedelta(days=31), "from the first count")
+        self.assertEqual(len(facts.demand), 31)
+        self.assertAlmostEqual(sum(facts.demand), 60.0)
+        self.assertAlmostEqual(facts.demand[0], 0.5)
+        self.assertAlmostEqual(facts.demand[-1], 1.5)
+        self.assertTrue(all(abs(value - 2.0) < 1e-9 for value in facts.demand[1:-1]))
+        self.evaluate(agreement)
+        self.assertFalse(self.env["vmi.exception"].search([("line_id", "=", line.id), ("kind", "=", "demand_spike")]))
+
     # ------------------------------------------------------------------
     # Company-local days
     # ------------------------------------------------------------------
