@@ -188,6 +188,11 @@ class VmiAgreement(models.Model):
              "replenishment frequency. Empty: at the next run.",
     )
     last_evaluation_date = fields.Datetime(string="Last Evaluated", readonly=True, copy=False)
+    evaluation_requested = fields.Boolean(
+        readonly=True, copy=False,
+        help="New stock data arrived since the last evaluation: the scheduled replenishment evaluates the "
+             "agreement at once, without moving its next scheduled evaluation.",
+    )
     sale_order_ids = fields.One2many("sale.order", "vmi_agreement_id", string="Sale Orders")
     purchase_order_ids = fields.One2many("purchase.order", "vmi_agreement_id", string="Purchase Orders")
     picking_ids = fields.One2many("stock.picking", "vmi_agreement_id", string="Transfers")
@@ -618,6 +623,17 @@ class VmiAgreement(models.Model):
         else:
             day += relativedelta(days=max(self.review_interval_days, 1))
         return day_start(day, tz)
+
+    def _request_evaluation(self):
+        """New data arrived: have the scheduled replenishment evaluate these agreements within a minute.
+
+        The request is the system's, whoever (or whichever channel) brought
+        the data; it does not move the agreements' regular schedule.
+        """
+        running = self.sudo().filtered(lambda agreement: agreement.state in ("pilot", "active"))
+        if running:
+            running.evaluation_requested = True
+            self.env.ref("vmi_management.ir_cron_vmi_replenishment").sudo()._trigger()
 
     def _vmi_origin(self, site):
         """The origin shown on proposed orders: which agreement and site they replenish."""
