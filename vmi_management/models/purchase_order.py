@@ -26,15 +26,17 @@ class PurchaseOrder(models.Model):
             "vmi_location_id": site.id,
         }
 
-    def _vmi_check_replenishable(self, agreement_lines):
-        vendor = agreement_lines.agreement_id.commercial_partner_id
-        unpriced = agreement_lines.product_id.filtered(lambda product: not product.seller_ids.filtered(
-            lambda seller: seller.partner_id.commercial_partner_id == vendor
-            and seller.product_id in (product, product.browse())
-        ))
-        if unpriced:
-            return self.env._("have no price from vendor %(vendor)s (Purchase tab of the product): %(products)s",
-                              vendor=vendor.display_name, products=", ".join(unpriced.mapped("display_name")))
+    def _vmi_order_problem(self, agreement_line):
+        product = agreement_line.product_id
+        vendor = agreement_line.agreement_id.commercial_partner_id
+        if not product.purchase_ok:
+            return self.env._("%(product)s cannot be purchased: tick 'Purchase' on the product so it can be put "
+                              "on a purchase order.", product=product.display_name)
+        if not product.seller_ids.filtered(lambda seller: seller.partner_id.commercial_partner_id == vendor
+                                           and seller.product_id in (product, product.browse())):
+            return self.env._("%(product)s has no price from vendor %(vendor)s: add the vendor and its price on "
+                              "the Purchase tab of the product.",
+                              product=product.display_name, vendor=vendor.display_name)
         return None
 
     def _vmi_confirm(self):

@@ -32,15 +32,14 @@ class SaleOrder(models.Model):
             "vmi_location_id": site.id,
         }
 
-    def _vmi_check_replenishable(self, agreement_lines):
-        unsellable = agreement_lines.product_id.filtered(lambda product: not product.sale_ok)
-        if unsellable:
-            return self.env._("cannot be sold (tick 'Sales' on the product): %(products)s",
-                              products=", ".join(unsellable.mapped("display_name")))
-        unpriced = agreement_lines.product_id.filtered(lambda product: not product.lst_price)
-        if unpriced:
-            return self.env._("have no sales price, so the sale order would be free: %(products)s",
-                              products=", ".join(unpriced.mapped("display_name")))
+    def _vmi_order_problem(self, agreement_line):
+        product = agreement_line.product_id
+        if not product.sale_ok:
+            return self.env._("%(product)s cannot be sold: tick 'Sales' on the product so it can be put on a "
+                              "sale order.", product=product.display_name)
+        if not product.lst_price:
+            return self.env._("%(product)s has no sales price, so its sale order would be free: fill in the "
+                              "product's Sales Price.", product=product.display_name)
         return None
 
     def _vmi_confirm(self):

@@ -4,7 +4,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools import read_group_rows
+from ..tools import company_tz, day_start, local_date, read_group_rows
 from .vmi_stock_level import KPI_PERIOD_DAYS
 
 MANAGER_GROUP = "vmi_management.group_vmi_manager"
@@ -188,6 +188,11 @@ class VmiAgreement(models.Model):
              "replenishment frequency. Empty: at the next run.",
     )
     last_evaluation_date = fields.Datetime(string="Last Evaluated", readonly=True, copy=False)
+    evaluation_requested = fields.Boolean(
+        readonly=True, copy=False,
+        help="New stock data arrived since the last evaluation: the scheduled replenishment evaluates the "
+             "agreement at once, without moving its next scheduled evaluation.",
+    )
     sale_order_ids = fields.One2many("sale.order", "vmi_agreement_id", string="Sale Orders")
     purchase_order_ids = fields.One2many("purchase.order", "vmi_agreement_id", string="Purchase Orders")
     picking_ids = fields.One2many("stock.picking", "vmi_agreement_id", string="Transfers")
@@ -602,9 +607,14 @@ class VmiAgreement(models.Model):
         return run.sudo(False)._action_open()
 
     def _next_evaluation_after(self, moment):
-        """Start of the next review day after ``moment``, following the replenishment frequency."""
+        """Start of the next review day after ``moment``, following the replenishment frequency.
+
+        Review days are the company's local days: the next evaluation is the
+        local midnight that begins the next review day, as a naive UTC datetime.
+        """
         self.ensure_one()
-        day = fields.Datetime.to_datetime(moment).date()
+        tz = company_tz(self.company_id)
+        day = local_date(fields.Datetime.to_datetime(moment), tz)
         if self.replenishment_frequency == "weekdays" and self._review_weekdays():
             weekdays = self._review_weekdays()
             day += relativedelta(days=1)
@@ -612,7 +622,18 @@ class VmiAgreement(models.Model):
                 day += relativedelta(days=1)
         else:
             day += relativedelta(days=max(self.review_interval_days, 1))
-        return fields.Datetime.to_datetime(day)
+        return day_start(day, tz)
+
+    def _request_evaluation(self):
+        """New data arrived: have the scheduled replenishment evaluate these agreements within a minute.
+
+        The request is the system's, whoever (or whichever channel) brought
+        the data; it does not move the agreements' regular schedule.
+        """
+        running = self.sudo().filtered(lambda agreement: agreement.state in ("pilot", "active"))
+        if running:
+            running.evaluation_requested = True
+            self.env.ref("vmi_management.ir_cron_vmi_replenishment").sudo()._trigger()
 
     def _vmi_origin(self, site):
         """The origin shown on proposed orders: which agreement and site they replenish."""

@@ -9,6 +9,7 @@ from ..engine.exceptions import LINE_EXCEPTIONS, line_exceptions
 AGREEMENT_EXCEPTIONS = {
     "stale_data": "high",
     "approval_overdue": "medium",
+    "evaluation_failed": "high",
 }
 SEVERITIES = [("critical", "Critical"), ("high", "High"), ("medium", "Medium"), ("low", "Low")]
 APPROVAL_OVERDUE_DAYS = 2
@@ -20,7 +21,8 @@ class VmiException(models.Model):
     The scheduler raises line exceptions from each decision (stockouts,
     projected stockouts, capped orders, demand spikes, lines below min that
     an order does not fix, overstock) and agreement exceptions (stale data,
-    drafts awaiting approval too long); data intake clears stale data. An
+    drafts awaiting approval too long, an evaluation that failed, which the
+    next successful one clears); data intake clears stale data. An
     exception resolves itself as soon as its rule no longer holds, so the
     open list is always the current one. Each new exception puts an activity
     on its owner's list, and each owner gets a daily digest.
@@ -41,6 +43,7 @@ class VmiException(models.Model):
             ("overstock", "Overstock above max"),
             ("stale_data", "Stale data"),
             ("approval_overdue", "Draft awaiting approval too long"),
+            ("evaluation_failed", "Replenishment evaluation failed"),
         ],
         required=True, readonly=True,
     )
@@ -88,6 +91,9 @@ class VmiException(models.Model):
     def _sync_from_evaluation(self, agreements, decisions, facts, partial):
         """Bring the open exceptions of what was just evaluated to what holds now.
 
+        An evaluation of all the lines also resolves the agreement's "evaluation
+        failed" exception: it has just succeeded.
+
         :param decisions: ``{vmi.agreement.line: engine Decision}``
         :param partial: only some lines were evaluated; agreement exceptions are left as they are
         """
@@ -117,6 +123,16 @@ class VmiException(models.Model):
                     "%(documents)s have waited more than %(days)s days for a VMI Manager's approval.",
                     documents=", ".join(waiting.mapped("display_name")), days=APPROVAL_OVERDUE_DAYS)
         return holding
+
+    @api.model
+    def _raise_evaluation_failures(self, failures):
+        """Open (or bring up to date) the "evaluation failed" exception of these agreements.
+
+        :param failures: ``{vmi.agreement: message}``
+        """
+        agreements = self.env["vmi.agreement"].concat(*failures)
+        holding = {(agreement.id, False, "evaluation_failed"): message for agreement, message in failures.items()}
+        self._sync(agreements, holding, line_ids=None, kinds=["evaluation_failed"])
 
     @api.model
     def _sync_stale_data(self, agreements):

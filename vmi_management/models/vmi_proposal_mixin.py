@@ -87,11 +87,20 @@ class VmiProposalMixin(models.AbstractModel):
     def _vmi_cancel(self):
         raise NotImplementedError
 
-    def _vmi_check_replenishable(self, agreement_lines):
-        """Say, in one message, why these lines cannot be ordered on this document, or return None."""
+    def _vmi_order_problem(self, agreement_line):
+        """Why the line's product cannot be ordered on this kind of document, and what to fix, or None."""
         return None
 
     # Shared behaviour ---------------------------------------------------------
+
+    @api.model
+    def _vmi_unorderable_lines(self, agreement_lines):
+        """The lines that cannot be ordered on this kind of document: ``{agreement line: why, what to fix}``.
+
+        Each is left out of its proposal alone, so one product not set up for
+        ordering never holds back the agreement's other lines.
+        """
+        return {line: problem for line in agreement_lines if (problem := self._vmi_order_problem(line))}
 
     @api.model
     def _vmi_create_proposals(self, needs):

@@ -2,6 +2,7 @@ import json
 import logging
 import time
 from collections import defaultdict
+from datetime import timedelta
 
 from psycopg2.errors import SerializationFailure
 
@@ -16,6 +17,8 @@ _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 20          # agreements claimed per scheduled transaction
 WRITE_CHUNK = 5000       # decisions written per UPDATE statement
+RETRY_DELAY = timedelta(hours=1)   # a failed agreement is evaluated again after this, not in the same run
+MANUAL_RUN_BUDGET = 60   # seconds "Run Manually" evaluates batches before leaving the rest to the cron
 
 PROPOSAL_MODELS = {
     "consigned_at_customer": "stock.picking",
@@ -32,15 +35,23 @@ class VmiReplenishment(models.AbstractModel):
     1. claim the agreements with row locks (``FOR NO KEY UPDATE SKIP LOCKED``),
        so two evaluations never work on the same agreement; an agreement
        another evaluation has just finished raises a serialization failure at
-       the claim and is left to it;
+       the claim and is left to it. The scheduler claims the agreements due
+       by their schedule and those whose new stock data asked for an
+       evaluation (``evaluation_requested``);
     2. gather every input for all lines of the batch in a few grouped
        queries (``vmi.replenishment.data``);
     3. let the framework-free engine decide, line by line, with its reasons;
-    4. per agreement, in a savepoint, bring its open proposal (sale order,
-       purchase order or consignment transfer) per site to exactly the
-       decided quantities: update the draft, create it, or withdraw it when
-       the need is gone; then confirm it or leave it for review/approval;
-    5. record the decisions on the lines and the run in its log.
+    4. bring each agreement's open proposal (sale order, purchase order or
+       consignment transfer) per site to exactly the decided quantities:
+       update the draft, create it, or withdraw it when the need is gone;
+       then confirm it or leave it for review/approval;
+    5. record the decisions on the lines, the stock levels, KPIs,
+       exceptions and next evaluation, and the run in its log.
+
+    Steps 2 to 5 run for the whole batch in one savepoint; when anything
+    fails, they are redone agreement by agreement, each in its own
+    savepoint, and a failing agreement is logged, flagged and postponed
+    without stopping the others.
 
     Open orders count as on order and an agreement's open proposal is
     replaced rather than added to, so a re-run, or a run after a crash (whose
@@ -55,19 +66,32 @@ class VmiReplenishment(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
+    def _due_condition(self, now):
+        """The agreements to evaluate now: running, and due by their schedule or asked for by new data."""
+        return SQL(
+            "state IN ('pilot', 'active') AND "
+            "(date_next_evaluation IS NULL OR date_next_evaluation <= %s OR evaluation_requested)", now)
+
+    @api.model
     def _due_agreements_sql(self, now, agreement_ids=None, limit=None):
         """Claim agreements for this transaction, skipping those another evaluation holds."""
-        conditions = [SQL("state IN ('pilot', 'active')")]
         if agreement_ids is None:
-            conditions.append(SQL("(date_next_evaluation IS NULL OR date_next_evaluation <= %s)", now))
+            condition = self._due_condition(now)
         else:
-            conditions.append(SQL("id IN %s", tuple(agreement_ids) or (0,)))
+            condition = SQL("state IN ('pilot', 'active') AND id IN %s", tuple(agreement_ids) or (0,))
         return SQL(
             "SELECT id FROM vmi_agreement WHERE %s ORDER BY date_next_evaluation NULLS FIRST, id %s "
             "FOR NO KEY UPDATE SKIP LOCKED",
-            SQL(" AND ").join(conditions),
+            condition,
             SQL("LIMIT %s", limit) if limit else SQL(),
         )
+
+    @api.model
+    def _count_due(self, now):
+        """How many agreements are still due, those other evaluations hold included."""
+        self.env["vmi.agreement"].flush_model(["state", "date_next_evaluation", "evaluation_requested"])
+        self.env.cr.execute(SQL("SELECT count(*) FROM vmi_agreement WHERE %s", self._due_condition(now)))
+        return self.env.cr.fetchone()[0]
 
     @api.model
     def _claim(self, now, agreement_ids=None, limit=None):
@@ -88,22 +112,37 @@ class VmiReplenishment(models.AbstractModel):
 
     @api.model
     def _cron_evaluate(self):
-        """Scheduled action: evaluate one batch of due agreements and report progress.
+        """Scheduled action: evaluate the due agreements, batch by batch, and report progress.
 
-        Odoo commits after each call and calls again while work remains, so
-        cron workers share the batches and a crash only loses the batch in
-        flight, which the next call takes up again.
+        A cron worker (``ir.cron._run_job``, which puts ``cron_id`` in the
+        context) commits after each call and calls again, up to ten times and
+        then as soon as it can, while the progress reported says agreements
+        remain: one batch per call, so cron workers share the batches and a
+        crash only loses the batch in flight. "Run Manually"
+        (``ir.cron.method_direct_trigger``, which adds a progress record but
+        no ``cron_id``) calls once, in one transaction: there, batches follow
+        each other until none is due or the time budget is spent, and the
+        cron is triggered for the rest.
+
+        Every batch leaves its agreements no longer due (rescheduled, their
+        request answered, or postponed after a failure), so the count of
+        remaining agreements shrinks from call to call.
         """
-        now = fields.Datetime.now()
-        agreements = self._claim(now, limit=BATCH_SIZE)
-        if agreements:
-            self._evaluate(agreements, trigger="scheduled", now=now)
-        remaining = self.env["vmi.agreement"].search_count([
-            ("state", "in", ("pilot", "active")),
-            "|", ("date_next_evaluation", "=", False), ("date_next_evaluation", "<=", now),
-            ("id", "not in", agreements.ids),
-        ])
-        self.env["ir.cron"]._notify_progress(done=len(agreements), remaining=remaining)
+        manual = "ir_cron_progress_id" in self.env.context and "cron_id" not in self.env.context
+        started = time.monotonic()
+        done = 0
+        while True:
+            now = fields.Datetime.now()
+            agreements = self._claim(now, limit=BATCH_SIZE)
+            if agreements:
+                self._evaluate(agreements, trigger="scheduled", now=now)
+            done += len(agreements)
+            remaining = self._count_due(now)
+            if not (manual and agreements and remaining) or time.monotonic() - started > MANUAL_RUN_BUDGET:
+                break
+        if manual and remaining:
+            self.env.ref("vmi_management.ir_cron_vmi_replenishment").sudo()._trigger()
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
     @api.model
     def _evaluate_now(self, agreements, lines=None):
@@ -128,8 +167,63 @@ class VmiReplenishment(models.AbstractModel):
     @api.model
     @paused_gc()
     def _evaluate(self, agreements, trigger, now, only_lines=None):
+        """Evaluate the agreements and apply their results; a failing agreement never stops the others.
+
+        It is logged on the run with its error, gets an open "evaluation
+        failed" exception and is postponed, so that it is not due again in
+        this run; its next successful evaluation clears the exception.
+        """
         started = time.monotonic()
         run = self.env["vmi.replenishment.run"].create({"trigger": trigger, "date_start": now})
+        results, failures = self._apply_by_agreement(
+            agreements, lambda part: self._evaluate_agreements(run, part, trigger, now, only_lines))
+        decisions = {line: decision for result in results for line, decision in result.items()}
+        if failures:
+            self._record_failures(run, failures, now)
+        run.write({
+            "duration": time.monotonic() - started,
+            "agreement_count": len(agreements),
+            "line_count": len(decisions),
+            "order_line_count": sum(1 for decision in decisions.values() if decision.order_qty > 0),
+        })
+        return run
+
+    def _apply_by_agreement(self, agreements, apply):
+        """Apply ``apply`` to the whole batch at once, or, when that fails, to each agreement alone.
+
+        The whole batch is tried at once first, so that its inputs are
+        gathered and its results written in a few calls rather than a few per
+        agreement. When anything in it fails, that attempt is rolled back and
+        the agreements are done one by one, each in its own savepoint: the
+        failing ones are returned with their error, the others are applied
+        exactly as if each had been done alone. Only exceptions are caught:
+        a process being killed stops the batch, whose transaction is then
+        rolled back and taken up again by the next call.
+
+        :param apply: function of a ``vmi.agreement`` recordset
+        :returns: ``(results, failures)``: what ``apply`` returned for the
+                  parts that succeeded, and ``{agreement: exception}``
+        """
+        try:
+            with self.env.cr.savepoint():
+                return [apply(agreements)], {}
+        except Exception:  # redone agreement by agreement below, where each error is kept
+            _logger.info("VMI replenishment: the batch failed as a whole; evaluating agreement by agreement")
+        results, failures = [], {}
+        for agreement in agreements:
+            try:
+                with self.env.cr.savepoint():
+                    results.append(apply(agreement))
+            except Exception as error:  # one failing agreement never stops the others
+                _logger.info("VMI replenishment of %s failed", agreement.name, exc_info=True)
+                failures[agreement] = error
+        return results, failures
+
+    def _evaluate_agreements(self, run, agreements, trigger, now, only_lines):
+        """Decide every line of these agreements and apply the decisions: proposals, results, log.
+
+        :returns: ``{vmi.agreement.line: engine Decision}``
+        """
         lines = agreements.line_ids.filtered(
             lambda line: line.agreement_id.state == "active" or line.in_pilot_scope)
         if only_lines is not None:
@@ -159,22 +253,38 @@ class VmiReplenishment(models.AbstractModel):
         decisions_by_agreement = defaultdict(dict)
         for line, decision in decisions.items():
             decisions_by_agreement[line.agreement_id][line] = decision
-        events += self._sync_all_proposals(run, agreements, decisions_by_agreement, open_proposals,
-                                           partial=only_lines is not None)
+        partial = only_lines is not None
+        events += self._sync_proposals(run, agreements, decisions_by_agreement, open_proposals, partial)
         self._write_decisions(decisions, facts, now)
         self.env["vmi.stock.level"]._record_evaluation(self.env["vmi.agreement.line"].concat(*decisions), now)
-        if only_lines is None:
+        if not partial:
             self.env["vmi.kpi.snapshot"]._record(agreements, decisions, facts, now)
-        self.env["vmi.exception"]._sync_from_evaluation(agreements, decisions, facts, partial=only_lines is not None)
-        self._schedule_next_evaluation(agreements, now, scheduled=trigger == "scheduled")
+        self.env["vmi.exception"]._sync_from_evaluation(agreements, decisions, facts, partial=partial)
+        self._schedule_next_evaluation(agreements, now, scheduled=trigger == "scheduled", partial=partial)
         self.env["vmi.replenishment.run.event"].create(events)
-        run.write({
-            "duration": time.monotonic() - started,
-            "agreement_count": len(agreements),
-            "line_count": len(decisions),
-            "order_line_count": sum(1 for decision in decisions.values() if decision.order_qty > 0),
-        })
-        return run
+        return decisions
+
+    def _record_failures(self, run, failures, now):
+        """Log each failed agreement on the run, open its exception, and postpone it by ``RETRY_DELAY``.
+
+        Postponed, it is no longer due in this run, so the others proceed and
+        the scheduler does not claim it again at once; an agreement not due
+        before that keeps its schedule. Its request for an evaluation is
+        answered by the retry.
+
+        :param failures: ``{vmi.agreement: exception}``
+        """
+        messages = {agreement: self._describe_error(agreement, error) for agreement, error in failures.items()}
+        self.env["vmi.replenishment.run.event"].create([
+            run._prepare_event_vals("error", message, agreement) for agreement, message in messages.items()
+        ])
+        self.env["vmi.exception"]._raise_evaluation_failures(messages)
+        retry = now + RETRY_DELAY
+        for agreement in failures:
+            agreement.write({
+                "date_next_evaluation": max(agreement.date_next_evaluation or retry, retry),
+                "evaluation_requested": False,
+            })
 
     def _describe_error(self, agreement, error):
         message = error.args[0] if isinstance(error, UserError) and error.args else repr(error)
@@ -202,39 +312,14 @@ class VmiReplenishment(models.AbstractModel):
                 proposals[document.vmi_agreement_id, document.vmi_location_id] = document
         return proposals
 
-    def _sync_all_proposals(self, run, agreements, decisions_by_agreement, open_proposals, partial):
-        """Bring every agreement's proposals to its decisions; one failing agreement never stops the others.
-
-        The whole batch is tried at once first, so that its new documents and
-        their lines are created in a few calls rather than a few per
-        agreement. When anything in it fails, that attempt is rolled back and
-        the agreements are synchronised one by one, each in its own
-        savepoint: the failing one gets its error in the run log and the
-        others their proposals, exactly as if each had been done alone.
-
-        :returns: list of event values
-        """
-        try:
-            with self.env.cr.savepoint():
-                return self._sync_proposals(run, agreements, decisions_by_agreement, open_proposals, partial)
-        except Exception:  # redone agreement by agreement below, where each error is logged
-            _logger.info("VMI replenishment: the batch failed as a whole; synchronising agreement by agreement")
-        events = []
-        for agreement in agreements:
-            try:
-                with self.env.cr.savepoint():
-                    events += self._sync_proposals(run, agreement, decisions_by_agreement, open_proposals, partial)
-            except Exception as error:  # one failing agreement never stops the others
-                _logger.info("VMI replenishment of %s failed", agreement.name, exc_info=True)
-                events.append(run._prepare_event_vals("error", self._describe_error(agreement, error), agreement))
-        return events
-
     def _sync_proposals(self, run, agreements, decisions_by_agreement, open_proposals, partial):
         """Bring the open proposal of each agreement and site to the decided quantities.
 
         Open proposals are updated or withdrawn; the proposals of sites with
-        none yet are created together, per document model and company.
-        Raises on the first agreement whose products cannot be ordered.
+        none yet are created together, per document model and company. A line
+        whose product cannot be ordered on the agreement's documents (not
+        sellable, no price...) is left out with an error saying what to fix;
+        the agreement's other lines are ordered.
 
         :returns: list of event values
         """
@@ -245,15 +330,17 @@ class VmiReplenishment(models.AbstractModel):
             open_by_agreement[proposal_agreement][site] = proposal
         for agreement in agreements:
             decisions = decisions_by_agreement.get(agreement, {})
+            Model = self._proposal_model(agreement)
+            unorderable = Model._vmi_unorderable_lines(self.env["vmi.agreement.line"].concat(*(
+                line for line, decision in decisions.items() if decision.order_qty > 0)))
+            for line, problem in unorderable.items():
+                events.append(run._prepare_event_vals("error", self.env._(
+                    "Not ordered at %(site)s: %(problem)s", site=line.location_id.display_name, problem=problem),
+                    line=line))
             to_order = defaultdict(dict)
             for line, decision in decisions.items():
-                if decision.order_qty > 0:
+                if decision.order_qty > 0 and line not in unorderable:
                     to_order[line.location_id][line] = decision.order_qty
-            Model = self._proposal_model(agreement)
-            ordering = self.env["vmi.agreement.line"].concat(*(line for lines in to_order.values() for line in lines))
-            problem = Model._vmi_check_replenishable(ordering) if ordering else None
-            if problem:
-                raise UserError(self.env._("products %(problem)s", problem=problem))
             scope = self.env["vmi.agreement.line"].concat(*decisions) if partial else None
             for site, proposal in open_by_agreement[agreement].items():
                 events += self._update_proposal(run, agreement, site, proposal, to_order.get(site, {}), scope)
@@ -356,10 +443,18 @@ class VmiReplenishment(models.AbstractModel):
             ))
         Line.invalidate_model(Line._decision_fields())
 
-    def _schedule_next_evaluation(self, agreements, now, scheduled):
-        values = {"last_evaluation_date": now}
-        if scheduled:
-            for agreement in agreements:
-                agreement.write({**values, "date_next_evaluation": agreement._next_evaluation_after(now)})
-        else:
-            agreements.write(values)
+    def _schedule_next_evaluation(self, agreements, now, scheduled, partial):
+        """Record the evaluation; a scheduled one plans the next review day of the agreements due by schedule.
+
+        An agreement evaluated only because new data asked for it
+        (``evaluation_requested``) keeps its schedule: the request is
+        answered, the regular review still takes place. Any evaluation of all
+        the lines answers the request.
+        """
+        for agreement in agreements:
+            values = {"last_evaluation_date": now}
+            if not partial:
+                values["evaluation_requested"] = False
+            if scheduled and (not agreement.date_next_evaluation or agreement.date_next_evaluation <= now):
+                values["date_next_evaluation"] = agreement._next_evaluation_after(now)
+            agreement.write(values)

@@ -217,6 +217,8 @@ class VmiStockReport(models.Model):
                 else "partially_rejected" if counts.get("rejected") else "processed"
             )
         self.agreement_id._update_last_stock_report_date()
+        # new figures, whichever channel brought them: evaluate their agreement now, not at its next review
+        self.filtered(lambda report: report.state != "rejected").agreement_id._request_evaluation()
 
     def _bill_if_billed_per_report(self):
         """Agreements billed "with each stock report" invoice the consumption the report just revealed."""

@@ -249,7 +249,7 @@ class TestReplenishmentOrders(VmiCommon):
         run = self.evaluate(broken | healthy)
         error = self.events(run, "error")
         self.assertEqual(error.agreement_id, broken)
-        self.assertIn("have no sales price", error.message)
+        self.assertIn("has no sales price", error.message)
         self.assertFalse(self.proposals(broken, "sale.order"))
         self.assertEqual(len(self.proposals(healthy, "stock.picking")), 1)
         self.assertEqual(broken_line.last_order_qty, 50.0, "the decision itself is still recorded")
