@@ -134,10 +134,10 @@ class TestEvaluationRuns(VmiCommon):
         broken, second, third = self.running_agreement(), self.running_agreement(), self.running_agreement()
         gather = type(self.env["vmi.replenishment.data"])._gather
 
-        def failing_for_broken(data, lines, open_proposals, now):
+        def failing_for_broken(data, lines, now):
             if broken in lines.agreement_id:
                 raise ValueError("unreadable stock")
-            return gather(data, lines, open_proposals, now)
+            return gather(data, lines, now)
 
         progresses = []
         with patch(f"{MODULE}.BATCH_SIZE", 2), \
