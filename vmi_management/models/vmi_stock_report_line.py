@@ -18,9 +18,9 @@ CheckFact = namedtuple("CheckFact", "id product_id location_id on_hand_reported 
 RECEIVED_COLUMNS = {
     "report_id": "int4", "sequence": "int4", "company_id": "int4", "agreement_id": "int4",
     "source_ref": "varchar", "product_code": "varchar", "location_code": "varchar", "uom_code": "varchar",
-    "uom_id": "int4", "product_id": "int4", "location_id": "int4", "on_hand_reported": "bool", "quantity_on_hand": "float8",
-    "quantity_consumed": "float8", "quantity_forecast": "float8", "date_period_start": "date",
-    "date_period_end": "date", "state": "varchar", "rejection_reason": "varchar",
+    "uom_id": "int4", "product_id": "int4", "location_id": "int4", "on_hand_reported": "bool",
+    "quantity_on_hand": "float8", "quantity_consumed": "float8", "quantity_forecast": "float8",
+    "date_period_start": "date", "date_period_end": "date", "state": "varchar", "rejection_reason": "varchar",
 }
 
 
@@ -132,7 +132,7 @@ class VmiStockReportLine(models.Model):
                                     "say which.", agreement=agreement.name, sites=site_names)
             else:
                 vals.update(product_id=product.id, location_id=site.id)
-                reason = self._convert_to_product_unit(vals, product, units.get, agreement)
+                reason = self._convert_to_product_unit(vals, product, units, agreement)
                 if not reason:
                     continue
             vals.update(state="rejected", rejection_reason=reason)
@@ -190,7 +190,7 @@ class VmiStockReportLine(models.Model):
             units[mapping.code.strip().upper()] = mapping.uom_id
         return units
 
-    def _convert_to_product_unit(self, vals, product, unit_of, agreement):
+    def _convert_to_product_unit(self, vals, product, units, agreement):
         """Set the unit of the values of one line and convert their quantities to ``product``'s unit, in place.
 
         No unit sent means the product's unit. The quantities are converted
@@ -198,12 +198,12 @@ class VmiStockReportLine(models.Model):
         line rejected here keeps its quantities as sent and no unit: a line
         with a unit has its quantities in the product's unit.
 
-        :param unit_of: our unit of an upper-case code, or None (``_units_by_code(...).get``)
+        :param units: our unit of each upper-case code (``_units_by_code``)
         :returns: why the line cannot be accepted in the unit sent, or None
         """
         code = (vals.get("uom_code") or "").strip()
         target = product.uom_id
-        unit = unit_of(code.upper()) if code else target
+        unit = units.get(code.upper()) if code else target
         if not unit:
             return self.env._(
                 "Unit %(code)s is not known: map it to one of our units on agreement %(agreement)s (Units tab), "

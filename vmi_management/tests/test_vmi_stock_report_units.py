@@ -1,11 +1,10 @@
 from datetime import timedelta
 
-from psycopg2 import IntegrityError
-
 from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
+from psycopg2 import IntegrityError
 
 from .intake_common import VmiIntakeCommon
 
