@@ -226,6 +226,8 @@ class VmiStockReportLine(models.Model):
         Typed-in quantities are in the product's unit, which ``_resolve_codes`` sets when no unit is sent.
         """
         lines = self.filtered(lambda line: line.product_code or line.location_code)
+        if not lines:
+            return
         vals_list = self._resolve_codes(agreement, [
             {"product_code": line.product_code or line.product_id.default_code,
              "location_code": line.location_code or line.location_id.barcode or line.location_id.name}
