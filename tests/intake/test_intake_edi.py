@@ -74,6 +74,20 @@ def test_852_line_problems():
     ]
 
 
+def test_852_unit_of_each_product():
+    report = parse_x12_852(x12(
+        XQ, "LIN*1*VN*A", "ZA*QA*3*CA", "ZA*QS*1*CA",
+        "LIN*2*VN*B", "ZA*QA", "SDQ*DZN*92*S1*2",
+        "LIN*3*VN*C", "ZA*QA*4",
+        "LIN*4*VN*D", "ZA*QA", "SDQ*EA*92*S1*5", "ZA*QS", "SDQ*CA*92*S1*1",
+    ))
+    assert [(line.product_codes, line.uom, line.on_hand, line.consumed) for line in report.lines] == [
+        (("A",), "CA", 3.0, 1.0), (("B",), "DZN", 2.0, None), (("C",), "", 4.0, None), (("D",), "EA", 5.0, 1.0)]
+    assert [line.error for line in report.lines] == [None, None, None, (
+        "Segment 17 (SDQ), SDQ01: unit 'CA' differs from 'EA' given earlier for this product; send all its "
+        "quantities in one unit.")], "ZA03 or SDQ01 is the unit; two units for one product are not mixed silently"
+
+
 def test_852_truncated_and_bad_headers():
     whole = x12(XQ, "LIN*1*VN*A", "ZA*QA*1")
     cut = parse_x12_852(whole[: whole.index(b"CTT") + 2])
@@ -135,6 +149,16 @@ def test_edifact_envelope_and_message_checks(sample):
     cut = parse_edifact(text[: text.index("UNT")].encode())
     assert cut.errors == ["Segment 2 (UNH): the message has no UNT; the file looks truncated."]
     assert len(cut.lines) == 2
+
+
+def test_edifact_unit_of_each_product(sample):
+    text = sample("stock_invrpt.edi").decode()
+    assert [line.uom for line in parse_edifact(text.encode()).lines] == ["PCE", "PCE"]
+    mixed = parse_edifact(text.replace("QTY+145:14:PCE'", "QTY+145:14:PCE'QTY+153:2:DZN'")
+                          .replace("UNT+16+1", "UNT+17+1").encode())
+    assert mixed.errors == []
+    assert mixed.lines[0].error == ("Segment 12 (QTY), C186 6411: unit 'DZN' differs from 'PCE' given earlier for "
+                                    "this product; send all its quantities in one unit.")
 
 
 def test_release_character_is_honoured(sample):

@@ -66,6 +66,22 @@ def test_xlsx_cells_of_any_type():
     assert second.error == "Row 3, column on_hand: 'many' is not a number."
 
 
+def test_unit_column_and_key():
+    csv_report = parse_csv(b"product,on_hand,Unit\nA,3,CA\nB,2,\n")
+    assert [(line.on_hand, line.uom, line.error) for line in csv_report.lines] == [(3.0, "CA", None),
+                                                                                    (2.0, "", None)]
+    workbook = Workbook()
+    workbook.active.append(["product", "on_hand", "unit"])
+    workbook.active.append(["A", 1, " kgm "])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert parse_xlsx(buffer.getvalue()).lines[0].uom == "kgm", "sent as written, without the spaces"
+    json_report = parse_json_lines({"lines": [{"product": "A", "on_hand": 2, "unit": "DZN"}, {"product": "B",
+                                                                                             "on_hand": 1}]})
+    assert [line.uom for line in json_report.lines] == ["DZN", ""]
+    assert parse_csv(b"product,on_hand\nA,3\n").lines[0].uom == "", "the column is optional"
+
+
 def test_damaged_xlsx_is_a_document_error():
     report = parse_xlsx(b"PK\x03\x04 not really a workbook")
     assert report.lines == [] and report.errors[0].startswith("The file is not a readable Excel (.xlsx) workbook")
@@ -76,6 +92,7 @@ def test_templates_parse_cleanly():
         assert parsed.errors == [] and [line.error for line in parsed.lines] == [None]
         assert parsed.lines[0].product_codes == ("FURN-0001",)
     assert load_workbook(io.BytesIO(xlsx_template())).active["A1"].value == "product"
+    assert csv_template().splitlines()[0].endswith(b",unit") and parse_csv(csv_template()).lines[0].uom == "EA"
 
 
 def test_json_lines():

@@ -153,7 +153,10 @@ class _Reader:
             self.item["on_hand"] = quantity
         else:
             self.item["consumed"] = (self.item.get("consumed") or 0.0) + quantity
-        self.item["uom"] = unit
+        if unit and self.item.setdefault("uom", unit) != unit:
+            self.item["problems"].append(f"{self.where('QTY')}, C186 6411: unit '{unit}' differs from "
+                                         f"'{self.item['uom']}' given earlier for this product; send all its "
+                                         "quantities in one unit.")
 
     def on_unt(self, segment):
         self.flush()

@@ -2,8 +2,11 @@
 
 Columns: ``product`` (our reference, barcode or the customer's own code),
 ``location`` (site code), ``on_hand``, ``consumed``, ``period_start``,
-``period_end`` and ``forecast``. Names are case- and space-insensitive;
-other columns are ignored; an empty cell means "not reported".
+``period_end``, ``forecast`` and ``unit`` (the unit of the row's
+quantities: a code such as EA, DZN or KGM, or the name of one of our
+units; empty means the product's unit). Names are case- and
+space-insensitive; other columns are ignored; an empty cell means "not
+reported".
 """
 import csv
 import io
@@ -12,9 +15,9 @@ from datetime import date, datetime
 from .types import ParsedReport, ReportLine
 from .values import ValueProblem, check_period, to_date, to_moment, to_quantity
 
-COLUMNS = ("product", "location", "on_hand", "consumed", "period_start", "period_end", "forecast")
+COLUMNS = ("product", "location", "on_hand", "consumed", "period_start", "period_end", "forecast", "unit")
 QUANTITIES = ("on_hand", "consumed", "forecast")
-EXAMPLE = ("FURN-0001", "SITE-NORTH", 12, 5, date(2026, 11, 1), date(2026, 11, 24), None)
+EXAMPLE = ("FURN-0001", "SITE-NORTH", 12, 5, date(2026, 11, 1), date(2026, 11, 24), None, "EA")
 
 
 def _column_name(name):
@@ -60,7 +63,8 @@ def read_line(ref, values):
     return ReportLine(
         ref=ref, product_codes=(product,) if product else (), location_code=_text(values.get("location")),
         on_hand=numbers["on_hand"], consumed=numbers["consumed"], forecast=numbers["forecast"],
-        period_start=dates["period_start"], period_end=dates["period_end"], error=" ".join(problems) or None,
+        period_start=dates["period_start"], period_end=dates["period_end"], uom=_text(values.get("unit")),
+        error=" ".join(problems) or None,
     )
 
 

@@ -41,6 +41,13 @@ class _Item:
         self.quantities = defaultdict(dict)
         self.problems = []
 
+    def set_uom(self, unit, where):
+        """Take the unit of the quantities that follow (ZA03, SDQ01): the lines of one item carry one unit."""
+        if unit and self.uom and unit != self.uom:
+            self.problems.append(f"{where}: unit '{unit}' differs from '{self.uom}' given earlier for this "
+                                 "product; send all its quantities in one unit.")
+        self.uom = self.uom or unit
+
     def add(self, activity, location, quantity):
         if activity == ON_HAND:
             self.quantities[location]["on_hand"] = quantity
@@ -166,7 +173,7 @@ class _Reader:
             return
         if self.value(segment, 2):
             quantity = self.quantity(segment, "ZA", 2)
-            self.item.uom = self.item.uom or self.value(segment, 3)
+            self.item.set_uom(self.value(segment, 3), f"Segment {self.number} (ZA), ZA03")
             if quantity is not None:
                 self.item.add(code, self.default_location, quantity)
 
@@ -174,7 +181,7 @@ class _Reader:
         if not self.item or not self.activity:
             self.error(f"Segment {self.number} (SDQ): quantities outside a LIN/ZA loop.")
             return
-        self.item.uom = self.item.uom or self.value(segment, 1)
+        self.item.set_uom(self.value(segment, 1), f"Segment {self.number} (SDQ), SDQ01")
         values = [self.value(segment, position) for position in range(3, len(segment) + 1)]
         while values and not values[-1]:
             values.pop()

@@ -18,6 +18,7 @@ from . import (
     vmi_replenishment_run_event,
     vmi_stock_report,
     vmi_stock_report_line,
+    vmi_uom_code,
     vmi_shipment_notice,
     vmi_stock_level,
     vmi_kpi_snapshot,

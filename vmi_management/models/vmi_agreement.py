@@ -107,6 +107,10 @@ class VmiAgreement(models.Model):
         help="One location per customer site whose stock this agreement manages.",
     )
     line_ids = fields.One2many("vmi.agreement.line", "agreement_id", string="Lines", copy=True)
+    uom_code_ids = fields.One2many(
+        "vmi.uom.code", "agreement_id", string="Unit Codes", copy=True,
+        help="This customer's own unit codes, over the defaults of VMI › Unit Codes.",
+    )
     line_count = fields.Integer(compute="_compute_line_counts")
     pilot_line_count = fields.Integer(compute="_compute_line_counts")
     stock_owner_id = fields.Many2one(

@@ -8,6 +8,9 @@ from ..tools import company_tz, day_end, day_start, format_quantity, unnest_colu
 # Several candidate product identifiers of one parsed line (buyer's, vendor's, GTIN) are kept in one field.
 CODE_SEPARATOR = " / "
 
+# The quantities of a line, converted together from the unit sent to the product's.
+QUANTITY_FIELDS = ("quantity_on_hand", "quantity_consumed", "quantity_forecast")
+
 # What the line checks read of each line (``_read_check_facts``).
 CheckFact = namedtuple("CheckFact", "id product_id location_id on_hand_reported ref")
 
@@ -15,9 +18,9 @@ CheckFact = namedtuple("CheckFact", "id product_id location_id on_hand_reported 
 RECEIVED_COLUMNS = {
     "report_id": "int4", "sequence": "int4", "company_id": "int4", "agreement_id": "int4",
     "source_ref": "varchar", "product_code": "varchar", "location_code": "varchar", "uom_code": "varchar",
-    "product_id": "int4", "location_id": "int4", "on_hand_reported": "bool", "quantity_on_hand": "float8",
-    "quantity_consumed": "float8", "quantity_forecast": "float8", "date_period_start": "date",
-    "date_period_end": "date", "state": "varchar", "rejection_reason": "varchar",
+    "uom_id": "int4", "product_id": "int4", "location_id": "int4", "on_hand_reported": "bool",
+    "quantity_on_hand": "float8", "quantity_consumed": "float8", "quantity_forecast": "float8",
+    "date_period_start": "date", "date_period_end": "date", "state": "varchar", "rejection_reason": "varchar",
 }
 
 
@@ -42,6 +45,12 @@ class VmiStockReportLine(models.Model):
     product_code = fields.Char(string="Product Code Sent")
     location_code = fields.Char(string="Location Code Sent")
     uom_code = fields.Char(string="Unit Sent")
+    uom_id = fields.Many2one(
+        "uom.uom", string="Resolved Unit", compute="_compute_uom_id", store=True, precompute=True,
+        help="The unit the quantities were sent in, as we understood the unit sent (the product's unit when "
+             "none was sent). The quantities of the line are converted to the product's unit.",
+    )
+    product_uom_id = fields.Many2one(related="product_id.uom_id", string="Product Unit")
     product_id = fields.Many2one("product.product", index=True, check_company=True)
     location_id = fields.Many2one("stock.location", string="Site Location", index=True, check_company=True)
     on_hand_reported = fields.Boolean(
@@ -73,6 +82,13 @@ class VmiStockReportLine(models.Model):
              "site.",
     )
 
+    @api.depends("product_id")
+    def _compute_uom_id(self):
+        """Lines typed in the back office are in the product's unit; received lines are stored with the unit
+        their code resolved to (``_resolve_codes``), which a later change of the product's unit leaves alone."""
+        for line in self:
+            line.uom_id = line.product_id.uom_id
+
     def _reject(self, reason):
         self.write({"state": "rejected", "rejection_reason": reason})
 
@@ -82,13 +98,15 @@ class VmiStockReportLine(models.Model):
 
     @api.model
     def _resolve_codes(self, agreement, vals_list):
-        """Resolve the product and site codes sent into the agreement's products and sites, in place.
+        """Resolve the product, site and unit codes sent into the agreement's products, sites and our units,
+        in place, and convert the quantities to the product's unit.
 
         A product is found by the customer's own code on an agreement line,
         our internal reference, or its barcode; a site by its barcode or name
-        (or alone, when the agreement has a single site). Working on the
-        values before they are created keeps a 100,000-line report to one
-        product query and one insert.
+        (or alone, when the agreement has a single site); a unit as
+        ``_units_by_code`` says. Working on the values before they are
+        created keeps a 100,000-line report to one product query, two small
+        unit queries and one insert.
         """
         products = self._products_by_code(agreement, {
             code for vals in vals_list for code in (vals.get("product_code") or "").split(CODE_SEPARATOR) if code
@@ -98,6 +116,7 @@ class VmiStockReportLine(models.Model):
             for key in (site.barcode, site.name, site.complete_name) if key
         }
         site_names = ", ".join(agreement.location_ids.mapped("name")) or "-"
+        units = self._units_by_code(agreement)
         for vals in vals_list:
             if vals.get("state") == "rejected":
                 continue
@@ -118,7 +137,9 @@ class VmiStockReportLine(models.Model):
                                     "say which.", agreement=agreement.name, sites=site_names)
             else:
                 vals.update(product_id=product.id, location_id=site.id)
-                continue
+                reason = self._convert_to_product_unit(vals, product, units, agreement)
+                if not reason:
+                    continue
             vals.update(state="rejected", rejection_reason=reason)
         return vals_list
 
@@ -159,12 +180,65 @@ class VmiStockReportLine(models.Model):
         report.invalidate_recordset(["line_ids"])
         return lines
 
+    def _units_by_code(self, agreement):
+        """Our unit for each unit code ``agreement``'s customer may send, keyed in upper case.
+
+        The agreement's own codes win over the defaults (codes without an
+        agreement), which win over the names of our units: "kg" or a unit
+        named "Case of 12" needs no code. Two small reads serve a whole report.
+        """
+        units = {uom.name.strip().upper(): uom
+                 for uom in self.env["uom.uom"].search_fetch([], ["name", "category_id", "factor"])}
+        mappings = self.env["vmi.uom.code"].search_fetch(
+            [("agreement_id", "in", [False, agreement.id])], ["code", "uom_id", "agreement_id"])
+        for mapping in mappings.sorted(lambda mapping: bool(mapping.agreement_id)):
+            units[mapping.code.strip().upper()] = mapping.uom_id
+        return units
+
+    def _convert_to_product_unit(self, vals, product, units, agreement):
+        """Set the unit of the values of one line and convert their quantities to ``product``'s unit, in place.
+
+        No unit sent means the product's unit. The quantities are converted
+        unrounded, so that a count in cases adds up to the units counted. A
+        line rejected here keeps its quantities as sent and no unit: a line
+        with a unit has its quantities in the product's unit.
+
+        :param units: our unit of each upper-case code (``_units_by_code``)
+        :returns: why the line cannot be accepted in the unit sent, or None
+        """
+        code = (vals.get("uom_code") or "").strip()
+        target = product.uom_id
+        unit = units.get(code.upper()) if code else target
+        if not unit:
+            return self.env._(
+                "Unit %(code)s is not known: map it to one of our units on agreement %(agreement)s (Units tab), "
+                "or send quantities in %(unit)s.", code=code, agreement=agreement.name, unit=target.name)
+        if unit.category_id != target.category_id:
+            return self.env._(
+                "Unit %(unit)s cannot be converted to %(target)s, the unit of %(product)s.",
+                unit=unit.name if code.upper() == unit.name.upper() else f"{code} ({unit.name})",
+                target=target.name, product=product.display_name)
+        vals["uom_id"] = unit.id
+        if unit != target:
+            for name in QUANTITY_FIELDS:
+                if vals.get(name):
+                    vals[name] = unit._compute_quantity(vals[name], target, round=False)
+        return None
+
     def _complete_from_codes(self, agreement):
-        """Fill the product or site of typed-in lines from the codes given, as for received documents."""
-        for line in self.filtered(lambda line: line.product_code or line.location_code):
-            vals = {"product_code": line.product_code or line.product_id.default_code,
-                    "location_code": line.location_code or line.location_id.barcode or line.location_id.name}
-            self._resolve_codes(agreement, [vals])
+        """Fill the product or site of typed-in lines from the codes given, as for received documents.
+
+        Typed-in quantities are in the product's unit, which ``_resolve_codes`` sets when no unit is sent.
+        """
+        lines = self.filtered(lambda line: line.product_code or line.location_code)
+        if not lines:
+            return
+        vals_list = self._resolve_codes(agreement, [
+            {"product_code": line.product_code or line.product_id.default_code,
+             "location_code": line.location_code or line.location_id.barcode or line.location_id.name}
+            for line in lines
+        ])
+        for line, vals in zip(lines, vals_list):
             line.write(vals)
 
     def _products_by_code(self, agreement, codes):
@@ -175,7 +249,7 @@ class VmiStockReportLine(models.Model):
         ours = self.env["product.product"].with_context(active_test=False).search_fetch(
             ["|", ("default_code", "in", list(codes)), ("barcode", "in", list(codes)),
              ("company_id", "in", [False, agreement.company_id.id])],
-            ["default_code", "barcode"],
+            ["default_code", "barcode", "uom_id"],
         )
         for product in ours:
             for code in (product.default_code, product.barcode):

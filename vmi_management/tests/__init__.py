@@ -17,6 +17,7 @@ from . import (
     test_vmi_site_locations,
     test_vmi_stock_level,
     test_vmi_stock_report_intake,
+    test_vmi_stock_report_units,
     test_vmi_threshold_suggestion,
     test_vmi_tools,
 )
