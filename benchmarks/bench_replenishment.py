@@ -121,7 +121,7 @@ def run_size(registry, lines, history_days):
 
         def decisions_only():
             all_lines = Line.search([])
-            facts = env["vmi.replenishment.data"]._gather(all_lines, {}, fields.Datetime.now())
+            facts = env["vmi.replenishment.data"]._gather(all_lines, fields.Datetime.now())
             from odoo.addons.vmi_management.engine import plan
             return plan([line._prepare_engine_input(facts[line]) for line in all_lines])
 
