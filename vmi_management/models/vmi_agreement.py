@@ -4,7 +4,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools import company_tz, day_start, local_date, read_group_rows
+from ..tools import OptionalFloat, OptionalInteger, company_tz, day_start, format_quantity, local_date, read_group_rows
+from .vmi_kpi_snapshot import KPI_FIELDS, TARGET_FIELDS
 from .vmi_stock_level import KPI_PERIOD_DAYS
 
 MANAGER_GROUP = "vmi_management.group_vmi_manager"
@@ -133,26 +134,27 @@ class VmiAgreement(models.Model):
         string="Target Days of Supply", digits=(16, 1),
         help="Days the stock at the sites should last at the current demand.",
     )
-    kpi_fill_rate = fields.Float(string="Fill Rate (%)", readonly=True, copy=False, digits=(16, 1),
-                                 help="Share of demand met from stock over the last 30 days; demand on days a line "
-                                      "was out of stock is counted at its daily demand rate.")
-    kpi_inventory_turns = fields.Float(string="Inventory Turns", readonly=True, copy=False, digits=(16, 1),
-                                       help="Consumption over the last 30 days ÷ average stock, per year.")
-    kpi_days_of_supply = fields.Float(string="Days of Supply", readonly=True, copy=False, digits=(16, 1),
-                                      help="Stock on hand ÷ daily demand, over all lines.")
-    kpi_stockout_days = fields.Integer(string="Stockout Days", readonly=True, copy=False,
-                                       help="Line-days with nothing on hand over the last 30 days.")
-    kpi_forecast_accuracy = fields.Float(
+    kpi_fill_rate = OptionalFloat(string="Fill Rate (%)", readonly=True, copy=False, digits=(16, 1),
+                                  help="Share of demand met from stock over the last 30 days; demand on days a line "
+                                       "was out of stock is counted at its daily demand rate.")
+    kpi_inventory_turns = OptionalFloat(string="Inventory Turns", readonly=True, copy=False, digits=(16, 1),
+                                        help="Consumption over the last 30 days ÷ average stock, per year.")
+    kpi_days_of_supply = OptionalFloat(string="Days of Supply", readonly=True, copy=False, digits=(16, 1),
+                                       help="Stock on hand ÷ daily demand, over all lines.")
+    kpi_stockout_days = OptionalInteger(string="Stockout Days", readonly=True, copy=False,
+                                        help="Line-days with nothing on hand over the last 30 days.")
+    kpi_forecast_accuracy = OptionalFloat(
         string="Forecast Accuracy (%)", readonly=True, copy=False, digits=(16, 1),
         help="1 − WAPE of the daily demand forecast against the consumption of the last 30 days.")
-    kpi_forecast_bias = fields.Float(string="Forecast Bias", readonly=True, copy=False, digits=(16, 2),
-                                     help="Average of forecast − actual per day: positive when it runs high.")
-    kpi_bullwhip_ratio = fields.Float(string="Bullwhip Ratio", readonly=True, copy=False, digits=(16, 2),
-                                      help="Variance of daily orders ÷ variance of daily consumption: above 1, "
-                                           "replenishment amplifies demand swings.")
-    kpi_on_time_rate = fields.Float(string="On-Time Delivery (%)", readonly=True, copy=False, digits=(16, 1),
-                                    help="Replenishments received within the order cycle time, last 30 days.")
+    kpi_forecast_bias = OptionalFloat(string="Forecast Bias", readonly=True, copy=False, digits=(16, 2),
+                                      help="Average of forecast − actual per day: positive when it runs high.")
+    kpi_bullwhip_ratio = OptionalFloat(string="Bullwhip Ratio", readonly=True, copy=False, digits=(16, 2),
+                                       help="Variance of daily orders ÷ variance of daily consumption: above 1, "
+                                            "replenishment amplifies demand swings.")
+    kpi_on_time_rate = OptionalFloat(string="On-Time Delivery (%)", readonly=True, copy=False, digits=(16, 1),
+                                     help="Replenishments received within the order cycle time, last 30 days.")
     kpi_date = fields.Datetime(string="KPIs As Of", readonly=True, copy=False)
+    kpi_scorecard = fields.Html(string="Scorecard", compute="_compute_kpi_scorecard", sanitize=False)
     replenishment_frequency = fields.Selection(
         [("interval", "Every N days"), ("weekdays", "On fixed weekdays")],
         default="interval", required=True,
@@ -246,29 +248,45 @@ class VmiAgreement(models.Model):
         for agreement in self:
             agreement.exception_count = counts.get(agreement, 0)
 
+    @api.depends("kpi_date", *(f"kpi_{name}" for name in KPI_FIELDS), *TARGET_FIELDS)
+    def _compute_kpi_scorecard(self):
+        """The scorecard table of the review, so the back office reads the same figures, n/a and verdicts."""
+        for agreement in self:
+            agreement.kpi_scorecard = self.env["ir.qweb"]._render(
+                "vmi_management.report_vmi_scorecard_table", {"scorecard": agreement._scorecard_rows()})
+
     def _scorecard_rows(self):
         """The agreement's KPIs beside their targets, as the back office, the portal and the review show them.
 
-        :returns: list of dicts ``label, actual, unit, target, digits, on_target``
+        :returns: list of dicts ``label, help, actual, text, unit, target, target_text, digits, on_target``
+            (``text`` and ``target_text``: the figures as shown): ``actual`` is
+            None where the period leaves the KPI undefined (no demand, no stock observed, no delivery) or
+            before the first evaluation, and ``text`` then reads "n/a"; ``on_target`` is True or False, or
+            None where there is no verdict: no actual, no target to meet or no better direction
         """
         self.ensure_one()
+        undefined = self.env._("n/a")
 
-        def row(label, actual, unit, target, digits, higher_is_better):
-            on_target = (not self.kpi_date or higher_is_better is None or (not target and higher_is_better)
-                         or (actual >= target if higher_is_better else actual <= target))
-            return {"label": label, "actual": actual, "unit": unit, "target": target, "digits": digits,
-                    "on_target": on_target}
+        def row(fname, label, unit, target, digits, higher_is_better):
+            actual = self[fname] if self.kpi_date else None
+            on_target = None
+            if actual is not None and higher_is_better is not None and (target or not higher_is_better):
+                on_target = actual >= target if higher_is_better else actual <= target
+            return {"label": label, "help": self._fields[fname]._description_help(self.env), "actual": actual,
+                    "text": format_quantity(actual, digits, undefined), "unit": unit, "target": target,
+                    "target_text": format_quantity(target, digits), "digits": digits, "on_target": on_target}
 
         return [
-            row(self.env._("Fill rate"), self.kpi_fill_rate, "%", self.target_fill_rate, 1, True),
-            row(self.env._("Inventory turns"), self.kpi_inventory_turns, self.env._("/ year"),
+            row("kpi_fill_rate", self.env._("Fill rate"), "%", self.target_fill_rate, 1, True),
+            row("kpi_inventory_turns", self.env._("Inventory turns"), self.env._("/ year"),
                 self.target_inventory_turns, 1, True),
-            row(self.env._("Days of supply"), self.kpi_days_of_supply, self.env._("days"),
+            row("kpi_days_of_supply", self.env._("Days of supply"), self.env._("days"),
                 self.target_days_of_supply, 1, None),
-            row(self.env._("Stockout days"), self.kpi_stockout_days, "", 0, 0, False),
-            row(self.env._("Forecast accuracy"), self.kpi_forecast_accuracy, "%", 0, 1, None),
-            row(self.env._("Bullwhip ratio"), self.kpi_bullwhip_ratio, "", 0, 2, None),
-            row(self.env._("On-time delivery"), self.kpi_on_time_rate, "%", 0, 1, None),
+            row("kpi_stockout_days", self.env._("Stockout days"), "", 0, 0, False),
+            row("kpi_forecast_accuracy", self.env._("Forecast accuracy"), "%", 0, 1, None),
+            row("kpi_forecast_bias", self.env._("Forecast bias"), "", 0, 2, None),
+            row("kpi_bullwhip_ratio", self.env._("Bullwhip ratio"), "", 0, 2, None),
+            row("kpi_on_time_rate", self.env._("On-time delivery"), "%", 0, 1, None),
         ]
 
     def _review_values(self):

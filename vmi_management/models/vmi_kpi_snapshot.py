@@ -4,13 +4,18 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from ..engine.kpi import LinePeriod, bullwhip_ratio, forecast_accuracy, on_time_rate, scorecard
-from ..tools import read_group_rows
+from ..tools import OptionalFloat, OptionalInteger, read_group_rows
 from .vmi_stock_level import KPI_PERIOD_DAYS
 
 # KPI fields of the agreement, kept as they are on each snapshot
 KPI_FIELDS = ("fill_rate", "inventory_turns", "days_of_supply", "stockout_days", "forecast_accuracy",
               "forecast_bias", "bullwhip_ratio", "on_time_rate")
 TARGET_FIELDS = ("target_fill_rate", "target_inventory_turns", "target_days_of_supply")
+
+
+def percent(share):
+    """A share as a percentage, None staying None (an undefined KPI)."""
+    return None if share is None else share * 100.0
 
 
 class VmiKpiSnapshot(models.Model):
@@ -33,18 +38,18 @@ class VmiKpiSnapshot(models.Model):
                                             string="Partner")
     period = fields.Selection([("day", "Day"), ("week", "Week")], required=True, readonly=True, index=True)
     date = fields.Date(required=True, readonly=True, help="The day, or the Monday of the week.")
-    fill_rate = fields.Float(string="Fill Rate (%)", aggregator="avg", digits=(16, 1), readonly=True)
+    fill_rate = OptionalFloat(string="Fill Rate (%)", aggregator="avg", digits=(16, 1), readonly=True)
     target_fill_rate = fields.Float(string="Target Fill Rate (%)", aggregator="avg", digits=(16, 1), readonly=True)
-    inventory_turns = fields.Float(aggregator="avg", digits=(16, 1), readonly=True)
+    inventory_turns = OptionalFloat(aggregator="avg", digits=(16, 1), readonly=True)
     target_inventory_turns = fields.Float(aggregator="avg", digits=(16, 1), readonly=True)
-    days_of_supply = fields.Float(aggregator="avg", digits=(16, 1), readonly=True)
+    days_of_supply = OptionalFloat(aggregator="avg", digits=(16, 1), readonly=True)
     target_days_of_supply = fields.Float(aggregator="avg", digits=(16, 1), readonly=True)
-    stockout_days = fields.Integer(aggregator="sum", readonly=True)
-    forecast_accuracy = fields.Float(string="Forecast Accuracy (%)", aggregator="avg", digits=(16, 1),
+    stockout_days = OptionalInteger(aggregator="sum", readonly=True)
+    forecast_accuracy = OptionalFloat(string="Forecast Accuracy (%)", aggregator="avg", digits=(16, 1),
                                      readonly=True)
-    forecast_bias = fields.Float(aggregator="avg", digits=(16, 2), readonly=True)
-    bullwhip_ratio = fields.Float(aggregator="avg", digits=(16, 2), readonly=True)
-    on_time_rate = fields.Float(string="On-Time Delivery (%)", aggregator="avg", digits=(16, 1), readonly=True)
+    forecast_bias = OptionalFloat(aggregator="avg", digits=(16, 2), readonly=True)
+    bullwhip_ratio = OptionalFloat(aggregator="avg", digits=(16, 2), readonly=True)
+    on_time_rate = OptionalFloat(string="On-Time Delivery (%)", aggregator="avg", digits=(16, 1), readonly=True)
 
     _sql_constraints = [
         ("agreement_period_date_unique", "UNIQUE(agreement_id, period, date)",
@@ -101,15 +106,15 @@ class VmiKpiSnapshot(models.Model):
             judged = [(actual, forecast[agreement][date]) for date, actual in zip(days, consumed)
                       if date in forecast[agreement]]
             accuracy, bias = forecast_accuracy(*zip(*judged)) if judged else (None, None)
+            # None where the period leaves a KPI undefined: stored as NULL, shown as n/a, left out of averages
             values = {
-                "fill_rate": card["fill_rate"] * 100.0 if card["fill_rate"] is not None else False,
-                "inventory_turns": card["inventory_turns"] or False,
-                "days_of_supply": card["days_of_supply"] or False,
-                "stockout_days": card["stockout_days"] or 0,
-                "forecast_accuracy": accuracy * 100.0 if accuracy is not None else False,
-                "forecast_bias": bias or False,
-                "bullwhip_ratio": bullwhip_ratio([ordered[agreement].get(date, 0.0) for date in days], consumed)
-                or False,
+                "fill_rate": percent(card["fill_rate"]),
+                "inventory_turns": card["inventory_turns"],
+                "days_of_supply": card["days_of_supply"],
+                "stockout_days": card["stockout_days"],
+                "forecast_accuracy": percent(accuracy),
+                "forecast_bias": bias,
+                "bullwhip_ratio": bullwhip_ratio([ordered[agreement].get(date, 0.0) for date in days], consumed),
                 "on_time_rate": self._on_time_rate(agreement, now),
             }
             agreement.write({**{f"kpi_{name}": value for name, value in values.items()}, "kpi_date": now})
@@ -131,5 +136,4 @@ class VmiKpiSnapshot(models.Model):
             pickings = document if document._name == "stock.picking" else document.picking_ids
             for picking in pickings.filtered(lambda picking: picking.state == "done" and picking.date_done >= since):
                 cycle_days.append((picking.date_done - document.create_date).total_seconds() / 86400.0)
-        rate = on_time_rate(cycle_days, agreement.order_cycle_time_days)
-        return rate * 100.0 if rate is not None else False
+        return percent(on_time_rate(cycle_days, agreement.order_cycle_time_days))

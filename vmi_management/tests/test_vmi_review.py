@@ -57,13 +57,14 @@ class TestPerformanceReview(VmiIntakeCommon, HttpCase):
         portal = self.url_open(f"/my/vmi/{self.agreement.id}").text
         review = self.url_open(f"/my/vmi/{self.agreement.id}/review?report_type=html").text
         for row in rows:
-            shown = format_quantity(row["actual"], row["digits"])
+            shown = row["text"]
             with self.subTest(kpi=row["label"]):
                 self.assertIn(row["label"], portal)
                 self.assertIn(row["label"], review)
                 self.assertRegex(portal, rf">\s*{re.escape(shown)}\s*<small")
-                self.assertIn(f"{shown}\n", review)
+                self.assertRegex(review, rf'<td class="text-end">{re.escape(shown)}[\s<]')
         self.assertEqual(rows[0]["actual"], self.agreement.kpi_fill_rate, "the back office field itself")
+        self.assertEqual(rows[0]["text"], format_quantity(self.agreement.kpi_fill_rate, 1))
 
     def test_review_is_the_customers_own(self):
         self.authenticate("review_other", "review_other-secret")

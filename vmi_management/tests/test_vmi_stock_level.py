@@ -71,7 +71,8 @@ class TestStockLevelsAndScorecard(VmiIntakeCommon):
         # 29 days judged: 28 forecasts of 2 against 2 consumed, and yesterday's 3 against 2
         self.assertAlmostEqual(agreement.kpi_forecast_accuracy, 100.0 * (1 - 1.0 / 58.0), places=1)
         self.assertAlmostEqual(agreement.kpi_forecast_bias, 1.0 / 29.0, delta=0.005)  # kept to 2 decimals
-        self.assertFalse(agreement.kpi_bullwhip_ratio, "undefined when demand never varies")
+        self.assertIsNone(agreement.kpi_bullwhip_ratio, "undefined when demand never varies")
+        self.assertIsNone(agreement.kpi_on_time_rate, "undefined without a delivery")
 
         snapshots = self.env["vmi.kpi.snapshot"].search([("agreement_id", "=", agreement.id)])
         self.assertEqual(sorted(snapshots.mapped("period")), ["day", "week"])

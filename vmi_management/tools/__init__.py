@@ -1,4 +1,5 @@
 from .bulk import unnest_columns
+from .fields import OptionalFloat, OptionalInteger
 from .formatting import format_quantity
 from .gc import paused_gc
 from .grouping import read_group_rows
