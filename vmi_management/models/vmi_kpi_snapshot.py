@@ -4,7 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 
 from ..engine.kpi import LinePeriod, bullwhip_ratio, forecast_accuracy, on_time_rate, scorecard
-from ..tools import OptionalFloat, OptionalInteger, read_group_rows
+from ..tools import OptionalFloat, OptionalInteger, company_tz, local_date, read_group_rows
 from .vmi_stock_level import KPI_PERIOD_DAYS
 
 # KPI fields of the agreement, kept as they are on each snapshot
@@ -67,8 +67,9 @@ class VmiKpiSnapshot(models.Model):
         forecast against that day's consumption, so it measures the forecasts
         as they were used, not as they fit afterwards.
         """
-        day = fields.Date.to_date(now)
-        start = day - timedelta(days=KPI_PERIOD_DAYS - 1)
+        # the company's local day, as the stock levels are dated
+        today = {company: local_date(now, company_tz(company)) for company in agreements.company_id}
+        start = min(today.values(), default=fields.Date.to_date(now)) - timedelta(days=KPI_PERIOD_DAYS - 1)
         Level = self.env["vmi.stock.level"]
         domain = [("agreement_id", "in", agreements.ids), ("date", ">=", start)]
         # a group per line: plain ids spare making a record of each
@@ -83,23 +84,25 @@ class VmiKpiSnapshot(models.Model):
         lines_of = defaultdict(list)
         for line in decisions:
             lines_of[line.agreement_id].append(line)
-        # the days whose consumption is known: the period's, ending yesterday
-        days = [day - timedelta(days=offset) for offset in range(KPI_PERIOD_DAYS, 0, -1)]
-        periods = {"day": day, "week": day - timedelta(days=day.weekday())}
-        snapshots = {(snapshot.agreement_id, snapshot.period): snapshot for snapshot in self.search([
-            ("agreement_id", "in", agreements.ids), "|", "&", ("period", "=", "day"), ("date", "=", periods["day"]),
-            "&", ("period", "=", "week"), ("date", "=", periods["week"]),
+        periods_of = {company: {"day": day, "week": day - timedelta(days=day.weekday())}
+                      for company, day in today.items()}
+        snapshots = {(snapshot.agreement_id, snapshot.period, snapshot.date): snapshot for snapshot in self.search([
+            ("agreement_id", "in", agreements.ids),
+            ("date", "in", [date for periods in periods_of.values() for date in periods.values()]),
         ])}
         to_create = []
-        # a line whose history is shorter than the period (or none) consumed nothing on the days before it
-        padding = (0.0,) * KPI_PERIOD_DAYS
         for agreement in agreements:
+            day, periods = today[agreement.company_id], periods_of[agreement.company_id]
+            # the days whose consumption is known: the period's, ending yesterday
+            days = [day - timedelta(days=offset) for offset in range(KPI_PERIOD_DAYS, 0, -1)]
             lines = lines_of[agreement]
-            # the agreement's consumption per day of the period, the last day last
-            consumed = list(map(sum, zip(padding, *(
-                (padding + facts[line].demand)[-KPI_PERIOD_DAYS:] for line in lines))))
+            # each line's consumption per day of the period, the last day last; a day without data consumed
+            # nothing that is known
+            consumed_by_line = {line: [value or 0.0 for value in (
+                (None,) * KPI_PERIOD_DAYS + facts[line].daily)[-KPI_PERIOD_DAYS:]] for line in lines}
+            consumed = [sum(values) for values in zip([0.0] * KPI_PERIOD_DAYS, *consumed_by_line.values())]
             card = scorecard([LinePeriod(
-                consumed=sum(facts[line].demand[-KPI_PERIOD_DAYS:]), average_on_hand=averages.get(line.id),
+                consumed=sum(consumed_by_line[line]), average_on_hand=averages.get(line.id),
                 on_hand=decisions[line].on_hand, stockout_days=stockouts.get(line.id, 0),
                 demand_rate=decisions[line].demand_rate) for line in lines], KPI_PERIOD_DAYS)
             # each day's forecast, as its evaluation made it, against what was then consumed
@@ -120,8 +123,8 @@ class VmiKpiSnapshot(models.Model):
             agreement.write({**{f"kpi_{name}": value for name, value in values.items()}, "kpi_date": now})
             values.update({name: agreement[name] for name in TARGET_FIELDS})
             for period, date in periods.items():
-                if (agreement, period) in snapshots:
-                    snapshots[agreement, period].write(values)
+                if (agreement, period, date) in snapshots:
+                    snapshots[agreement, period, date].write(values)
                 else:
                     to_create.append({"agreement_id": agreement.id, "period": period, "date": date, **values})
         self.create(to_create)
