@@ -171,8 +171,14 @@ class TestReplenishmentFacts(VmiCommon):
         # the user's own time zone changes nothing, and "Evaluate now" runs through
         with freeze_time(now):
             self.env["vmi.replenishment"].with_context(tz="Pacific/Honolulu")._evaluate_now(agreement)
+            # suggestions and simulations read the same history, whatever the user's time zone
+            far_east = self.env["vmi.threshold.suggestion"].with_context(tz="Pacific/Kiritimati")
+            suggestion = far_east._suggest(line)
+            replayed = far_east._replay(line)
         self.assertEqual(line.last_decision["sources"]["history_days"], 1)
         self.assertEqual(line.last_demand_rate, 7.0)
+        self.assertEqual(suggestion.line_id, line)
+        self.assertEqual(replayed[0][1].demand, (7.0,))
 
     def test_days_east_of_utc(self):
         """Tokyo (UTC+9), evaluated at 12:00 on 20 November: 19 Nov 05:00 is yesterday, 20 Nov 01:00 today,
