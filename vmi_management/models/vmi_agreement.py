@@ -379,8 +379,9 @@ class VmiAgreement(models.Model):
         if fname != "last_stock_report_date":
             return super()._field_to_sql(alias, fname, query, flush)
         Report = self.env["vmi.stock.report"]
-        column = (lambda name: SQL.identifier("report", name, to_flush=Report._fields[name])) if flush \
-            else (lambda name: SQL.identifier("report", name))
+        def column(name):
+            return SQL.identifier("report", name, to_flush=Report._fields[name] if flush else None)
+
         return SQL(
             "(SELECT max(%s) FROM vmi_stock_report report WHERE %s = %s AND %s IN %s)",
             column("date_as_of"), column("agreement_id"), SQL.identifier(alias, "id"), column("state"),
