@@ -56,6 +56,48 @@ def test_852_envelope_counts_are_checked(sample):
     assert wrong_iea.errors == ["Segment 10 (IEA): IEA02 '000000999' does not match ISA13 '000000852'."]
 
 
+def test_852_group_and_interchange_counts_are_checked():
+    """GE01 counts the transaction sets of its group, IEA01 the groups of the interchange."""
+    body = (XQ, "LIN*1*VN*A", "ZA*QA*1")
+    good = x12(*body).decode()
+    assert parse_x12_852(good.replace("GE*1*852", "GE*2*852").encode()).errors == [
+        "Segment 9 (GE): GE01 says 2 transaction sets, the functional group has 1."]
+    assert parse_x12_852(good.replace("GE*1*852", "GE*1*999").encode()).errors == [
+        "Segment 9 (GE): GE02 '999' does not match GS06 '852'."]
+    assert parse_x12_852(good.replace("IEA*1*", "IEA*3*").encode()).errors == [
+        "Segment 10 (IEA): IEA01 says 3 functional groups, the interchange has 1."]
+    no_ge = parse_x12_852(good.replace("GE*1*852~\n", "").encode())
+    assert no_ge.errors == ["Segment 2 (GS): the functional group has no GE; the file looks truncated."]
+    two_groups = good.replace("GE*1*852~\n", "GE*1*852~\nGS*PD*ACMECLINICS*VENDORCO*20261124*0615*853*X*004010~\n"
+                              "ST*852*0001~\nXQ*H*20261117*20261123*RPT-2~\nLIN*1*VN*B~\nZA*QA*2~\nCTT*1~\n"
+                              "SE*6*0001~\nGE*1*853~\n")
+    assert parse_x12_852(two_groups.encode()).errors == [
+        "Segment 18 (IEA): IEA01 says 1 functional groups, the interchange has 2."]
+    assert parse_x12_852(two_groups.replace("IEA*1*", "IEA*2*").encode()).errors == []
+
+
+def test_852_reference_is_the_report_id_or_the_whole_envelope_key():
+    """Translators number ST02 0001 every time: without XQ04, sender, ISA13, GS06 and ST02 together identify
+    the document; with XQ04, the sender's report id does."""
+    assert parse_x12_852(x12(XQ, "LIN*1*VN*A", "ZA*QA*1")).reference == "RPT-1"
+    without_id = parse_x12_852(x12("XQ*H*20261117*20261123", "LIN*1*VN*A", "ZA*QA*1"))
+    assert (without_id.errors, without_id.reference) == ([], "ACMECLINICS/000000852/852/0001")
+    next_week = parse_x12_852(x12("XQ*H*20261124*20261130", "LIN*1*VN*A", "ZA*QA*1",
+                                  iea="000000853").replace(b"000000852*0*P", b"000000853*0*P"))
+    assert (next_week.errors, next_week.reference) == ([], "ACMECLINICS/000000853/852/0001")
+    assert without_id.sender_ids == ["ACMECLINICS"], "ISA06 and GS02 name the same sender once"
+    other_gs = parse_x12_852(x12(XQ, "LIN*1*VN*A", "ZA*QA*1").replace(b"GS*PD*ACMECLINICS", b"GS*PD*ACME-APP"))
+    assert other_gs.sender_ids == ["ACMECLINICS", "ACME-APP"]
+
+
+def test_edifact_reference_is_the_document_number_or_the_envelope_key(sample):
+    text = sample("stock_invrpt.edi").decode()
+    stock = parse_edifact(text.encode())
+    assert (stock.reference, stock.sender_ids) == ("INV-20261124-01", ["ACMECLINICS"])
+    without_number = parse_edifact(text.replace("BGM+35+INV-20261124-01+9'", "BGM+35'").encode())
+    assert (without_number.errors, without_number.reference) == ([], "ACMECLINICS/INV0001/1")
+
+
 def test_852_line_problems():
     report = parse_x12_852(x12(
         XQ, "LIN*1*VN*A", "ZA*QA", "SDQ*EA*92*S1*3*S2",

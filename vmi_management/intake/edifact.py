@@ -55,6 +55,7 @@ class _Reader:
         self.number = 0
         self.message_start = None
         self.message_ref = None
+        self.first_message_ref = ""
         self.location = ""
         self.item = None
         self.messages = 0
@@ -74,10 +75,12 @@ class _Reader:
 
     def on_unb(self, segment):
         self.report.sender = _component(_element(segment, 1))
+        self.report.sender_ids = [self.report.sender] if self.report.sender else []
         self.report.interchange_ref = _component(_element(segment, 4))
 
     def on_unh(self, segment):
         self.message_start, self.message_ref = self.number, _component(_element(segment, 0))
+        self.first_message_ref = self.first_message_ref or self.message_ref
         message_type = _component(_element(segment, 1))
         if self.report.format == "edifact":
             if message_type not in MESSAGES:
@@ -206,6 +209,11 @@ class _Reader:
         elif not self.ended:
             self.error(f"Segment {self.number}: the interchange has no UNZ; the file looks truncated.")
         self.resolve_as_of()
+        if not self.report.reference and self.first_message_ref:
+            # without a document number (BGM), the envelope identifies the document: sender, interchange
+            # and message references together, each numbered by the sender on its own
+            self.report.reference = "/".join((self.report.sender or "", self.report.interchange_ref or "",
+                                              self.first_message_ref))
         if self.report.period_start or self.report.period_end:
             self.report.lines = [
                 replace(line, period_start=self.report.period_start, period_end=self.report.period_end)

@@ -31,12 +31,20 @@ class ParsedReport:
     (naive UTC). When it gives only a day (an X12 XQ period end, an EDIFACT
     date without a time), it is ``as_of_date``: the figures are true at the
     end of that day in the receiver's time zone, which a parser does not know.
+
+    ``reference`` identifies the document for recognising a repeat: the
+    sender's own report number when it gives one (X12 XQ04, EDIFACT BGM),
+    else its envelope's control numbers, which translators make unique per
+    sender only together (X12 ISA06/ISA13/GS06/ST02, EDIFACT UNB sender,
+    UNB reference and UNH reference). ``sender_ids`` are the sender ids the
+    envelope names (X12 ISA06 and each GS02, EDIFACT UNB sender).
     """
 
     format: str
     reference: str | None = None
     interchange_ref: str | None = None
     sender: str | None = None
+    sender_ids: list[str] = field(default_factory=list)
     as_of: datetime | None = None
     as_of_date: date | None = None
     period_start: date | None = None

@@ -3,8 +3,9 @@
 Tokenising is pyx12's: ``RawX12File`` reads the delimiters from the fixed
 ISA segment and splits segments, ``pyx12.segment.Segment`` splits elements.
 On top of it, this module checks the envelope (SE segment count and
-control number, CTT line count, IEA against ISA13) and reads the 852's
-XQ period and report id, N1 default location and LIN/ZA/SDQ activity.
+control number, CTT line count, GE transaction set count and control number,
+IEA group count and control number) and reads the 852's XQ period and report
+id, N1 default location and LIN/ZA/SDQ activity.
 """
 import io
 from collections import defaultdict
@@ -78,7 +79,11 @@ class _Reader:
         self.report = report
         self.number = 0
         self.isa13 = None
+        self.group = None  # [GS segment number, GS06, transaction sets]
+        self.groups = 0
         self.transaction = None  # (ST segment number, ST02, LIN count)
+        self.first_transaction = None  # (GS06, ST02) of the first transaction set, for the envelope key
+        self.report_id = ""  # XQ04
         self.default_location = ""
         self.item = None
         self.activity = None
@@ -123,6 +128,32 @@ class _Reader:
         self.isa13 = self.value(segment, 13)
         self.report.interchange_ref = self.isa13
         self.report.sender = self.value(segment, 6)
+        self._add_sender(self.report.sender)
+
+    def _add_sender(self, sender):
+        if sender and sender not in self.report.sender_ids:
+            self.report.sender_ids.append(sender)
+
+    def on_gs(self, segment):
+        if self.group:
+            self.error(f"Segment {self.number} (GS): the functional group started at segment {self.group[0]} "
+                       "has no GE.")
+        self.group = [self.number, self.value(segment, 6), 0]
+        self.groups += 1
+        self._add_sender(self.value(segment, 2))
+
+    def on_ge(self, segment):
+        if not self.group:
+            self.error(f"Segment {self.number} (GE): GE without GS.")
+            return
+        start, control, count = self.group
+        if self.value(segment, 1) != str(count):
+            self.error(f"Segment {self.number} (GE): GE01 says {self.value(segment, 1) or 'nothing'} transaction "
+                       f"sets, the functional group has {count}.")
+        if self.value(segment, 2) != control:
+            self.error(f"Segment {self.number} (GE): GE02 '{self.value(segment, 2)}' does not match GS06 "
+                       f"'{control}'.")
+        self.group = None
 
     def on_st(self, segment):
         if self.transaction:
@@ -132,7 +163,10 @@ class _Reader:
             self.error(f"Segment {self.number} (ST): ST01 is '{self.value(segment, 1)}'; expected 852 "
                        "(Product Activity Data).")
         self.transaction = [self.number, self.value(segment, 2), 0]
-        self.report.reference = self.report.reference or self.value(segment, 2) or None
+        if self.group:
+            self.group[2] += 1
+        if not self.first_transaction:
+            self.first_transaction = (self.group[1] if self.group else "", self.value(segment, 2))
 
     def on_xq(self, segment):
         start, end = self.date(segment, "XQ", 2), self.date(segment, "XQ", 3)
@@ -142,8 +176,7 @@ class _Reader:
             self.error(str(problem))
         self.report.period_start, self.report.period_end = start, end or start
         self.report.as_of_date = self.report.period_end  # XQ dates its figures by the day only
-        if self.value(segment, 4):
-            self.report.reference = self.value(segment, 4)
+        self.report_id = self.value(segment, 4) or self.report_id
 
     def on_n1(self, segment):
         if not self.item and self.value(segment, 4):
@@ -217,6 +250,9 @@ class _Reader:
         self.transaction = None
 
     def on_iea(self, segment):
+        if self.value(segment, 1) != str(self.groups):
+            self.error(f"Segment {self.number} (IEA): IEA01 says {self.value(segment, 1) or 'nothing'} functional "
+                       f"groups, the interchange has {self.groups}.")
         if self.value(segment, 2) != self.isa13:
             self.error(f"Segment {self.number} (IEA): IEA02 '{self.value(segment, 2)}' does not match ISA13 "
                        f"'{self.isa13}'.")
@@ -230,8 +266,18 @@ class _Reader:
         if self.transaction:
             self.error(f"Segment {self.transaction[0]} (ST): the transaction set has no SE; the file looks "
                        "truncated.")
+        elif self.group:
+            self.error(f"Segment {self.group[0]} (GS): the functional group has no GE; the file looks truncated.")
         elif not self.ended:
             self.error(f"Segment {self.number}: the interchange has no IEA; the file looks truncated.")
+        self.report.reference = self.report_id or self.envelope_key()
+
+    def envelope_key(self):
+        """Sender, interchange, group and transaction set control numbers together: translators number
+        each of them on their own (many send ST02 0001 every time), so only the four identify a document."""
+        if not self.first_transaction:
+            return None
+        return "/".join((self.report.sender or "", self.isa13 or "", *self.first_transaction))
 
 
 def parse_x12_852(data):

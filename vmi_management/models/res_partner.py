@@ -7,6 +7,11 @@ class ResPartner(models.Model):
     vmi_agreement_ids = fields.One2many(
         "vmi.agreement", "partner_id", string="VMI Agreements", groups="vmi_management.group_vmi_user",
     )
+    vmi_edi_senders = fields.Char(
+        string="EDI Sender Ids", groups="vmi_management.group_vmi_user",
+        help="Comma-separated ids this customer sends its EDI stock reports under (X12 ISA06 or GS02, EDIFACT "
+             "UNB sender). When set, a document from any other sender is rejected; empty: any sender.",
+    )
     vmi_agreement_count = fields.Integer(
         string="VMI Agreement Count", compute="_compute_vmi_agreement_count",
         groups="vmi_management.group_vmi_user",
@@ -20,6 +25,13 @@ class ResPartner(models.Model):
         ))
         for partner in self:
             partner.vmi_agreement_count = counts.get(partner.commercial_partner_id, 0)
+
+    def _vmi_edi_sender_ids(self, upper=True):
+        """The EDI sender ids set on this partner, in the order given (upper case to compare: senders'
+        translators do not agree on the case of an id)."""
+        self.ensure_one()
+        ids = dict.fromkeys(code.strip() for code in (self.vmi_edi_senders or "").split(",") if code.strip())
+        return [code.upper() for code in ids] if upper else list(ids)
 
     def action_view_vmi_agreements(self):
         self.ensure_one()

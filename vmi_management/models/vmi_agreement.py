@@ -6,6 +6,7 @@ from odoo.tools import SQL
 
 from ..tools import OptionalFloat, OptionalInteger, company_tz, day_start, format_quantity, local_date, read_group_rows
 from .vmi_kpi_snapshot import KPI_FIELDS, TARGET_FIELDS
+from .vmi_stock_report import APPLIED_STATES
 from .vmi_stock_level import KPI_PERIOD_DAYS
 
 MANAGER_GROUP = "vmi_management.group_vmi_manager"
@@ -195,7 +196,7 @@ class VmiAgreement(models.Model):
     )
     last_evaluation_date = fields.Datetime(string="Last Evaluated", readonly=True, copy=False)
     evaluation_requested = fields.Boolean(
-        readonly=True, copy=False,
+        compute="_compute_evaluation_requested",
         help="New stock data arrived since the last evaluation: the scheduled replenishment evaluates the "
              "agreement at once, without moving its next scheduled evaluation.",
     )
@@ -207,7 +208,8 @@ class VmiAgreement(models.Model):
     exception_count = fields.Integer(compute="_compute_exception_count", string="Open Exceptions")
     stock_report_count = fields.Integer(compute="_compute_stock_report_count", string="Stock Report Count")
     last_stock_report_date = fields.Datetime(
-        string="Last Data Received", readonly=True, copy=False,
+        string="Last Data Received", compute="_compute_last_stock_report_date",
+        search="_search_last_stock_report_date",
         help="As-of moment of the latest stock report applied, whatever its channel.",
     )
     is_data_stale = fields.Boolean(
@@ -360,6 +362,57 @@ class VmiAgreement(models.Model):
             return None
         return fields.Datetime.now() - relativedelta(days=self.max_data_age_days)
 
+    @api.depends("stock_report_ids.state", "stock_report_ids.date_as_of")
+    def _compute_last_stock_report_date(self):
+        """Read from the applied reports rather than stored on the agreement: recording it would make every
+        report rewrite (and lock) the agreement row, so that concurrent reports of one agreement wait for
+        each other, and for any evaluation holding the agreement, and fail to serialize."""
+        latest = dict(self.env["vmi.stock.report"].sudo()._read_group(
+            [("agreement_id", "in", self.ids), ("state", "in", APPLIED_STATES)],
+            ["agreement_id"], ["date_as_of:max"]))
+        for agreement in self:
+            agreement.last_stock_report_date = latest.get(agreement, False)
+
+    def _field_to_sql(self, alias, fname, query=None, flush=True):
+        """The last data received as SQL, so that agreements sort (the portal's "Last data received") and
+        filter by it as by a stored date."""
+        if fname != "last_stock_report_date":
+            return super()._field_to_sql(alias, fname, query, flush)
+        Report = self.env["vmi.stock.report"]
+        def column(name):
+            return SQL.identifier("report", name, to_flush=Report._fields[name] if flush else None)
+
+        return SQL(
+            "(SELECT max(%s) FROM vmi_stock_report report WHERE %s = %s AND %s IN %s)",
+            column("date_as_of"), column("agreement_id"), SQL.identifier(alias, "id"), column("state"),
+            APPLIED_STATES,
+        )
+
+    def _search_last_stock_report_date(self, operator, value):
+        if operator not in ("=", "!=", "<", "<=", ">", ">=") or (not value and operator not in ("=", "!=")):
+            raise UserError(self.env._("Search the last data received with a comparison to a date, or = / != "
+                                       "no date."))
+        latest = self._field_to_sql("vmi_agreement", "last_stock_report_date")
+        if not value:
+            condition = SQL("%s IS NULL" if operator == "=" else "%s IS NOT NULL", latest)
+        else:
+            condition = SQL("%s %s %s", latest, SQL(operator), value)
+        return [("id", "in", SQL("(SELECT id FROM vmi_agreement WHERE %s)", condition))]
+
+    @api.depends("stock_report_ids.evaluation_requested")
+    def _compute_evaluation_requested(self):
+        """Asked for by the reports applied since the last evaluation (see ``vmi.stock.report``)."""
+        requested = self.env["vmi.stock.report"].sudo()._read_group(
+            [("agreement_id", "in", self.ids), ("evaluation_requested", "=", True)], ["agreement_id"])
+        for agreement in self:
+            agreement.evaluation_requested = (agreement,) in requested
+
+    def _answer_evaluation_request(self):
+        """These agreements were evaluated in full: the reports that asked for it have their answer. Those
+        received meanwhile by other transactions are not visible here, and keep their request."""
+        self.env["vmi.stock.report"].sudo().search(
+            [("agreement_id", "in", self.ids), ("evaluation_requested", "=", True)]).evaluation_requested = False
+
     @api.depends("last_stock_report_date", "max_data_age_days", "state", "role")
     def _compute_is_data_stale(self):
         for agreement in self:
@@ -370,22 +423,15 @@ class VmiAgreement(models.Model):
     def _search_is_data_stale(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Search stale data with = or != and a true/false value."))
-        self.flush_model(["role", "state", "max_data_age_days", "last_stock_report_date"])
+        self.flush_model(["role", "state", "max_data_age_days"])
+        latest = self._field_to_sql("vmi_agreement", "last_stock_report_date")
         stale = SQL(
             """(SELECT id FROM vmi_agreement
                 WHERE role = 'vendor' AND state IN ('pilot', 'active') AND max_data_age_days > 0
-                  AND (last_stock_report_date IS NULL
-                       OR last_stock_report_date < (now() AT TIME ZONE 'UTC') - make_interval(days => max_data_age_days)))""")
+                  AND (%(latest)s IS NULL
+                       OR %(latest)s < (now() AT TIME ZONE 'UTC') - make_interval(days => max_data_age_days)))""",
+            latest=latest)
         return [("id", "in" if (operator == "=") == value else "not in", stale)]
-
-    def _update_last_stock_report_date(self):
-        """Record when each agreement last received data it could apply."""
-        latest = dict(self.env["vmi.stock.report"]._read_group(
-            [("agreement_id", "in", self.ids), ("state", "in", ("processed", "partially_rejected"))],
-            ["agreement_id"], ["date_as_of:max"]))
-        for agreement in self:
-            agreement.last_stock_report_date = latest.get(agreement, False)
-        self.env["vmi.exception"]._sync_stale_data(self)
 
     def _action_on_agreement(self, xmlid, with_default=True):
         """The window action ``xmlid`` showing this agreement's records (and creating new ones for it)."""
@@ -645,17 +691,6 @@ class VmiAgreement(models.Model):
         else:
             day += relativedelta(days=max(self.review_interval_days, 1))
         return day_start(day, tz)
-
-    def _request_evaluation(self):
-        """New data arrived: have the scheduled replenishment evaluate these agreements within a minute.
-
-        The request is the system's, whoever (or whichever channel) brought
-        the data; it does not move the agreements' regular schedule.
-        """
-        running = self.sudo().filtered(lambda agreement: agreement.state in ("pilot", "active"))
-        if running:
-            running.evaluation_requested = True
-            self.env.ref("vmi_management.ir_cron_vmi_replenishment").sudo()._trigger()
 
     def _vmi_origin(self, site):
         """The origin shown on proposed orders: which agreement and site they replenish."""

@@ -37,7 +37,7 @@ class VmiReplenishment(models.AbstractModel):
        another evaluation has just finished raises a serialization failure at
        the claim and is left to it. The scheduler claims the agreements due
        by their schedule and those whose new stock data asked for an
-       evaluation (``evaluation_requested``);
+       evaluation (``evaluation_requested`` on the reports);
     2. gather every input for all lines of the batch in a few grouped
        queries (``vmi.replenishment.data``);
     3. let the framework-free engine decide, line by line, with its reasons;
@@ -69,8 +69,13 @@ class VmiReplenishment(models.AbstractModel):
     def _due_condition(self, now):
         """The agreements to evaluate now: running, and due by their schedule or asked for by new data."""
         return SQL(
-            "state IN ('pilot', 'active') AND "
-            "(date_next_evaluation IS NULL OR date_next_evaluation <= %s OR evaluation_requested)", now)
+            "state IN ('pilot', 'active') AND (date_next_evaluation IS NULL OR date_next_evaluation <= %s OR "
+            "EXISTS (SELECT 1 FROM vmi_stock_report report "
+            "WHERE report.agreement_id = vmi_agreement.id AND report.evaluation_requested))", now)
+
+    def _flush_due_condition(self):
+        self.env["vmi.agreement"].flush_model(["state", "date_next_evaluation"])
+        self.env["vmi.stock.report"].flush_model(["agreement_id", "evaluation_requested"])
 
     @api.model
     def _due_agreements_sql(self, now, agreement_ids=None, limit=None):
@@ -89,7 +94,7 @@ class VmiReplenishment(models.AbstractModel):
     @api.model
     def _count_due(self, now):
         """How many agreements are still due, those other evaluations hold included."""
-        self.env["vmi.agreement"].flush_model(["state", "date_next_evaluation", "evaluation_requested"])
+        self._flush_due_condition()
         self.env.cr.execute(SQL("SELECT count(*) FROM vmi_agreement WHERE %s", self._due_condition(now)))
         return self.env.cr.fetchone()[0]
 
@@ -100,6 +105,7 @@ class VmiReplenishment(models.AbstractModel):
         :returns: ``vmi.agreement`` records; empty when every candidate is held
                   by, or was just committed by, another evaluation.
         """
+        self._flush_due_condition()
         try:
             with self.env.cr.savepoint():
                 # a serialization failure is expected here, not worth an error in the log
@@ -281,10 +287,8 @@ class VmiReplenishment(models.AbstractModel):
         self.env["vmi.exception"]._raise_evaluation_failures(messages)
         retry = now + RETRY_DELAY
         for agreement in failures:
-            agreement.write({
-                "date_next_evaluation": max(agreement.date_next_evaluation or retry, retry),
-                "evaluation_requested": False,
-            })
+            agreement.date_next_evaluation = max(agreement.date_next_evaluation or retry, retry)
+        self.env["vmi.agreement"].concat(*failures)._answer_evaluation_request()
 
     def _describe_error(self, agreement, error):
         message = error.args[0] if isinstance(error, UserError) and error.args else repr(error)
@@ -451,10 +455,10 @@ class VmiReplenishment(models.AbstractModel):
         answered, the regular review still takes place. Any evaluation of all
         the lines answers the request.
         """
+        if not partial:
+            agreements._answer_evaluation_request()
         for agreement in agreements:
             values = {"last_evaluation_date": now}
-            if not partial:
-                values["evaluation_requested"] = False
             if scheduled and (not agreement.date_next_evaluation or agreement.date_next_evaluation <= now):
                 values["date_next_evaluation"] = agreement._next_evaluation_after(now)
             agreement.write(values)

@@ -11,6 +11,7 @@ from . import (
     test_vmi_portal,
     test_vmi_replenishment,
     test_vmi_replenishment_concurrency,
+    test_vmi_report_repeats,
     test_vmi_replenishment_facts,
     test_vmi_review,
     test_vmi_security,

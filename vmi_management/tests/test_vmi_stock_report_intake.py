@@ -109,12 +109,13 @@ class TestStockReportIntake(VmiIntakeCommon):
         Agreement = self.env["vmi.agreement"]
         self.assertTrue(self.agreement.is_data_stale, "running, and never any data")
         self.assertIn(self.agreement, Agreement.search([("is_data_stale", "=", True)]))
-        self.receive(self.csv("FURN-0001,SITE-NORTH,12,"))
+        report, __ = self.receive(self.csv("FURN-0001,SITE-NORTH,12,"))
         self.assertFalse(self.agreement.is_data_stale)
         self.assertNotIn(self.agreement, Agreement.search([("is_data_stale", "=", True)]))
         self.assertIn(self.agreement, Agreement.search([("is_data_stale", "=", False)]))
-        self.agreement.last_stock_report_date = fields.Datetime.now() - timedelta(days=8)
+        report.date_as_of = fields.Datetime.now() - timedelta(days=8)
         self.assertTrue(self.agreement.is_data_stale, "older than the 7-day maximum data age")
+        self.assertIn(self.agreement, Agreement.search([("is_data_stale", "=", True)]))
 
     def test_typed_in_report_goes_through_the_same_checks(self):
         report = self.env["vmi.stock.report"].create({

@@ -72,9 +72,9 @@ class TestStockReportUnits(VmiIntakeCommon):
 
     def test_agreement_code_wins_over_the_default(self):
         self.map_case(self.agreement, code="un")
-        other = self.intake_agreement(self.other_customer, "customer_owned")
+        other = self.intake_agreement(self.other_customer, "customer_owned", barcodes=("ZENITH-NORTH", "ZENITH-SOUTH"))
         report = self.receive_x12("LIN*1*VN*FURN-0001", "ZA*QA*2*UN")
-        elsewhere = self.receive_x12("LIN*1*VN*FURN-0001", "ZA*QA*2*UN", agreement=other)
+        elsewhere = self.receive_x12("LIN*1*VN*FURN-0001", "ZA*QA*2*UN", agreement=other, site="ZENITH-NORTH")
         self.assertEqual(report.line_ids.quantity_on_hand, 24.0, "this customer's UN is a case of 12")
         self.assertEqual(elsewhere.line_ids.quantity_on_hand, 2.0, "everyone else's UN is a unit")
 
