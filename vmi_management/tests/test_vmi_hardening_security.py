@@ -1,0 +1,69 @@
+import re
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .intake_common import VmiIntakeCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPortalReportsOnlyTheCustomersOwnStock(VmiIntakeCommon, HttpCase):
+    """Where we are the customer, the vendor's portal users see the stock it manages for us in our warehouse,
+    but cannot count it: a count there would rewrite our own books."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.buyer = cls.portal_user(cls.customer, "portal_buyer")
+        cls.seller = cls.portal_user(cls.vendor, "portal_seller")
+        cls.consignment, cls.north_site = cls.intake_consignment()
+        cls.ours = cls.create_agreement(partner_id=cls.vendor.id, role="customer", ownership="consignment")
+        cls.ours.action_create_site_locations()
+        cls.our_site = cls.ours.location_ids
+        cls.ours.line_ids = [Command.create({"product_id": cls.lamp.id, "location_id": cls.our_site.id,
+                                             "policy": "min_max", "min_qty": 2.0, "max_qty": 6.0})]
+        cls.ours.action_activate()
+        cls.add_stock(cls.lamp, cls.our_site, 7.0, owner=cls.vendor)
+
+    def get(self, path):
+        return self.url_open(path, allow_redirects=False)
+
+    def post(self, path, **kwargs):
+        token = re.search(r'name="csrf_token" value="([^"]+)"', self.get("/my/account").text).group(1)
+        return self.url_open(path, data={"csrf_token": token, **kwargs.pop("data", {})}, allow_redirects=False,
+                             **kwargs)
+
+    def lamp_stock(self):
+        return self.env["stock.quant"]._get_available_quantity(self.lamp, self.our_site, owner_id=self.vendor,
+                                                                strict=True)
+
+    def test_the_rule_is_the_one_the_api_applies(self):
+        self.assertTrue(self.consignment._accepts_stock_reports_from(self.buyer.partner_id))
+        self.assertFalse(self.ours._accepts_stock_reports_from(self.seller.partner_id), "we are the customer")
+        self.assertFalse(self.consignment._accepts_stock_reports_from(self.seller.partner_id), "not its agreement")
+        self.assertEqual(
+            self.env["vmi.agreement"].search(self.env["vmi.agreement"]._stock_reporter_domain(self.buyer.partner_id)),
+            self.consignment | self.agreement)
+
+    def test_report_stock_is_offered_to_the_customer_only(self):
+        self.authenticate(self.buyer.login, "portal_buyer-secret")
+        self.assertIn("o_vmi_report_stock", self.get(f"/my/vmi/{self.consignment.id}").text)
+        self.authenticate(self.seller.login, "portal_seller-secret")
+        page = self.get(f"/my/vmi/{self.ours.id}")
+        self.assertEqual(page.status_code, 200, "the vendor still sees the stock it manages for us")
+        self.assertIn("Desk Lamp", page.text)
+        self.assertNotIn("o_vmi_report_stock", page.text)
+        self.assertNotIn(f"/my/vmi/{self.ours.id}/count", page.text)
+
+    def test_vendor_cannot_count_or_upload_our_stock(self):
+        self.authenticate(self.seller.login, "portal_seller-secret")
+        self.assertEqual(self.get(f"/my/vmi/{self.ours.id}/count").status_code, 404)
+        line = self.ours.line_ids
+        answer = self.post(f"/my/vmi/{self.ours.id}/count", data={f"on_hand_{line.id}": "0"})
+        self.assertEqual(answer.status_code, 404)
+        csv = f"product,location,on_hand\nFURN-0003,{self.our_site.name},0\n".encode()
+        answer = self.post(f"/my/vmi/{self.ours.id}/upload", files={"report_file": ("stock.csv", csv, "text/csv")})
+        self.assertEqual(answer.status_code, 404)
+        self.assertFalse(self.ours.stock_report_ids, "nothing was received")
+        self.assertEqual(self.lamp_stock(), 7.0, "our stock stays as it is, none of it sent to inventory loss")
