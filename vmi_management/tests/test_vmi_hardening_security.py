@@ -67,3 +67,45 @@ class TestPortalReportsOnlyTheCustomersOwnStock(VmiIntakeCommon, HttpCase):
         self.assertEqual(answer.status_code, 404)
         self.assertFalse(self.ours.stock_report_ids, "nothing was received")
         self.assertEqual(self.lamp_stock(), 7.0, "our stock stays as it is, none of it sent to inventory loss")
+
+
+@tagged("post_install", "-at_install")
+class TestVmiHardening(VmiIntakeCommon):
+    """Billing, approvals, report answers, backorders and deliveries hold to their rules whoever acts."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.stock = cls.warehouse.lot_stock_id
+        cls.consignment, cls.site = cls.intake_consignment()
+        for product in (cls.chair, cls.desk, cls.lamp):
+            product.standard_price = 10.0
+            cls.add_stock(product, cls.stock, 100.0)
+        cls.billing_manager = new_test_user(
+            cls.env, "vmi_billing_manager", groups="vmi_management.group_vmi_manager,account.group_account_invoice")
+
+    def transfer(self, **agreement_vals):
+        """The consignment transfer the evaluation proposes: the north site has nothing, so 40 of each product."""
+        self.consignment.write(agreement_vals)
+        self.evaluate(self.consignment)
+        return self.consignment.picking_ids.filtered(lambda picking: picking.vmi_location_id == self.site)
+
+    # ------------------------------------------------------------------
+    # Consumption billing
+    # ------------------------------------------------------------------
+
+    def test_billing_by_hand_needs_a_vmi_manager_who_invoices(self):
+        self.add_stock(self.chair, self.site, 20.0)
+        self.receive(self.csv("FURN-0001,CONS-NORTH,14,"), agreement=self.consignment)
+        invoice_only = new_test_user(self.env, "vmi_invoicing_user",
+                                     groups="vmi_management.group_vmi_user,account.group_account_invoice")
+        for user in (self.vmi_user, self.vmi_manager, invoice_only):
+            with self.subTest(user=user.login), self.assertRaisesRegex(AccessError, "only a VMI Manager who"):
+                self.consignment.with_user(user).action_bill_consumption()
+        self.assertFalse(self.consignment.billing_order_ids)
+        self.assertFalse(self.env["account.move"].search([("partner_id", "=", self.customer.id)]))
+
+        self.consignment.with_user(self.billing_manager).action_bill_consumption()
+        order = self.consignment.billing_order_ids
+        self.assertEqual((order.state, order.order_line.product_uom_qty), ("sale", 6.0))
+        self.assertEqual(order.invoice_ids.state, "posted")
