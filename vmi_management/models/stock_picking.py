@@ -45,6 +45,9 @@ class StockPicking(models.Model):
         return self.vmi_date_confirmed or self.create_date
 
     def _action_done(self):
+        """Validate, then send the shipment notices of VMI shipments; a transfer waiting for VMI approval is
+        never done, by whatever path."""
+        self._vmi_check_approval()
         result = super()._action_done()
         shipments = self.filtered(lambda picking: picking.state == "done" and picking._vmi_shipment_site())
         if shipments:

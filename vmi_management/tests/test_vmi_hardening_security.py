@@ -109,3 +109,71 @@ class TestVmiHardening(VmiIntakeCommon):
         order = self.consignment.billing_order_ids
         self.assertEqual((order.state, order.order_line.product_uom_qty), ("sale", 6.0))
         self.assertEqual(order.invoice_ids.state, "posted")
+
+    # ------------------------------------------------------------------
+    # Approval
+    # ------------------------------------------------------------------
+
+    def test_transfer_waiting_for_approval_goes_no_further_but_by_approval(self):
+        transfer = self.transfer(approval_threshold=100.0, order_mode="confirm")
+        self.assertEqual((transfer.state, transfer.vmi_approval_required), ("draft", True), "worth 3 x 400")
+        activity, approval = transfer.activity_ids, self.env.ref("vmi_management.mail_activity_type_vmi_approval")
+        self.assertEqual(activity.activity_type_id, approval)
+        for user in (self.stock_user, self.vmi_manager):
+            for action in ("action_confirm", "button_validate", "action_assign"):
+                with self.subTest(user=user.login, action=action), \
+                        self.assertRaisesRegex(UserError, "a VMI Manager must approve"):
+                    getattr(transfer.with_user(user), action)()
+        with self.assertRaisesRegex(UserError, "a VMI Manager must approve"):
+            transfer._action_done()
+        self.assertEqual((transfer.state, transfer.vmi_approval_required), ("draft", True))
+        self.assertEqual(transfer.activity_ids, activity, "the approval is still to do")
+
+        with self.assertRaises(AccessError):
+            transfer.with_user(self.vmi_user).action_vmi_approve()
+        transfer.with_user(self.vmi_manager).action_vmi_approve()
+        self.assertEqual(transfer.state, "assigned")
+        self.assertFalse(transfer.vmi_approval_required)
+        self.assertFalse(transfer.activity_ids, "the approval activity is done")
+        self.assertTrue(transfer.message_ids.filtered(
+            lambda message: message.mail_activity_type_id == approval),
+            "the done activity is in the chatter")
+        logged = transfer.message_ids.filtered(lambda message: "Replenishment approved by" in (message.body or ""))
+        self.assertTrue(logged)
+        self.assertIn(self.vmi_manager.name, logged[0].body)
+        self.assertEqual(logged[0].author_id, self.vmi_manager.partner_id)
+
+    def test_reevaluation_keeps_one_approval_activity_and_withdraws_it_below_the_threshold(self):
+        transfer = self.transfer(approval_threshold=100.0, order_mode="draft")
+        self.consignment.line_ids.filtered(lambda line: line.product_id == self.lamp).max_qty = 30.0
+        self.evaluate(self.consignment)
+        self.assertEqual(len(transfer.activity_ids), 1, "updated, still waiting: the same single activity")
+        self.consignment.approval_threshold = 10000.0
+        self.consignment.line_ids.filtered(lambda line: line.product_id == self.lamp).max_qty = 40.0
+        self.evaluate(self.consignment)
+        self.assertFalse(transfer.vmi_approval_required)
+        self.assertFalse(transfer.activity_ids, "nothing to approve any more")
+
+    def test_orders_waiting_for_approval_cannot_be_confirmed(self):
+        self.agreement.write({"approval_threshold": 100.0, "order_mode": "draft"})
+        self.receive(self.csv("FURN-0001,SITE-NORTH,0,"))
+        self.evaluate(self.agreement)
+        order = self.agreement.sale_order_ids
+        self.assertTrue(order.vmi_approval_required, "40 chairs at 20")
+        with self.assertRaisesRegex(UserError, "a VMI Manager must approve"):
+            order.action_confirm()
+
+        mirror = self.create_agreement(partner_id=self.vendor.id, role="customer", approval_threshold=100.0)
+        mirror.action_create_site_locations()
+        mirror.line_ids = [Command.create({"product_id": self.lamp.id, "location_id": mirror.location_ids.id,
+                                           "policy": "min_max", "min_qty": 2.0, "max_qty": 30.0})]
+        mirror.action_activate()
+        self.env["product.supplierinfo"].create({"partner_id": self.vendor.id, "price": 7.0,
+                                                 "product_tmpl_id": self.lamp.product_tmpl_id.id})
+        self.evaluate(mirror)
+        purchase = mirror.purchase_order_ids
+        self.assertTrue(purchase.vmi_approval_required, "30 lamps at 7")
+        for action in ("button_confirm", "button_approve"):
+            with self.subTest(action=action), self.assertRaisesRegex(UserError, "a VMI Manager must approve"):
+                getattr(purchase, action)()
+        self.assertEqual((order.state, purchase.state), ("draft", "draft"))
