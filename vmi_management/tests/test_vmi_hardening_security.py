@@ -177,3 +177,18 @@ class TestVmiHardening(VmiIntakeCommon):
             with self.subTest(action=action), self.assertRaisesRegex(UserError, "a VMI Manager must approve"):
                 getattr(purchase, action)()
         self.assertEqual((order.state, purchase.state), ("draft", "draft"))
+
+    # ------------------------------------------------------------------
+    # Report answers
+    # ------------------------------------------------------------------
+
+    def test_rejection_never_names_a_product_outside_the_agreement(self):
+        self.env["product.product"].create({"name": "Secret Prototype", "default_code": "PROTO-9",
+                                            "barcode": "00099999999999", "type": "consu", "is_storable": True})
+        report, __ = self.receive(self.csv("PROTO-9,SITE-NORTH,3,", "00099999999999,SITE-NORTH,3,"))
+        reasons = self.reasons(report)
+        for ref, code in (("Row 2", "PROTO-9"), ("Row 3", "00099999999999")):
+            with self.subTest(code=code):
+                self.assertIn(f"Unknown product code {code}: it is not a product managed under agreement "
+                              f"{self.agreement.name}", reasons[ref])
+                self.assertNotIn("Secret Prototype", reasons[ref])
