@@ -192,3 +192,43 @@ class TestVmiHardening(VmiIntakeCommon):
                 self.assertIn(f"Unknown product code {code}: it is not a product managed under agreement "
                               f"{self.agreement.name}", reasons[ref])
                 self.assertNotIn("Secret Prototype", reasons[ref])
+
+    # ------------------------------------------------------------------
+    # Backorders and deliveries
+    # ------------------------------------------------------------------
+
+    def test_backorder_of_a_transfer_keeps_its_agreement(self):
+        transfer = self.transfer(order_mode="confirm")
+        self.assertEqual(transfer.state, "assigned")
+        transfer.move_ids.write({"quantity": 15.0, "picked": True})
+        transfer.with_context(cancel_backorder=False)._action_done()
+        backorder = transfer.backorder_ids
+        self.assertEqual(backorder.move_ids.mapped("product_uom_qty"), [25.0, 25.0, 25.0])
+        self.assertEqual((backorder.vmi_agreement_id, backorder.vmi_location_id),
+                         (self.consignment, self.site))
+        self.assertEqual(backorder.vmi_date_confirmed, transfer.vmi_date_confirmed)
+        self.assertFalse(backorder.vmi_approval_required)
+        self.assertEqual(backorder.move_ids.vmi_line_id, transfer.move_ids.vmi_line_id,
+                         "the rest still reserves only the agreed owner's stock")
+        self.assertIn(backorder, self.consignment._replenishment_documents(), "shown in the portal")
+        backorder.button_validate()
+        self.assertEqual(backorder.vmi_shipment_notice_ids.agreement_id, self.consignment,
+                         "the rest is announced too")
+
+    def test_warehouse_user_without_sales_rights_validates_a_vmi_delivery(self):
+        self.agreement.order_mode = "confirm"
+        self.receive(self.csv("FURN-0001,SITE-NORTH,0,"))
+        self.evaluate(self.agreement)
+        delivery = self.agreement.sale_order_ids.picking_ids
+        self.assertEqual(delivery.move_ids.product_uom_qty, 40.0)
+        delivery.move_ids.write({"quantity": 10.0, "picked": True})
+        self.env.invalidate_all()  # what the warehouse user reads is read with its rights, not from the cache
+        delivery.with_user(self.stock_user).with_context(cancel_backorder=False)._action_done()
+        self.assertEqual(delivery.state, "done")
+        self.assertEqual(delivery.vmi_shipment_notice_ids.agreement_id, self.agreement)
+        backorder = delivery.backorder_ids
+        self.assertEqual(backorder.sale_id, self.agreement.sale_order_ids)
+        self.env.invalidate_all()
+        backorder.with_user(self.stock_user).button_validate()
+        self.assertEqual(backorder.vmi_shipment_notice_ids.agreement_id, self.agreement,
+                         "the backorder of the delivery is announced as well")
