@@ -215,10 +215,10 @@ class VmiStockReportLine(models.Model):
                 "Unit %(code)s is not known: map it to one of our units on agreement %(agreement)s (Units tab), "
                 "or send quantities in %(unit)s.", code=code, agreement=agreement.name, unit=target.name)
         if unit.category_id != target.category_id:
-            return self.env._(
-                "Unit %(unit)s cannot be converted to %(target)s, the unit of %(product)s.",
-                unit=unit.name if code.upper() == unit.name.upper() else f"{code} ({unit.name})",
-                target=target.name, product=product.display_name)
+            # the label is made outside the call: the translation extractor cannot read an f-string in it
+            sent = unit.name if code.upper() == unit.name.upper() else f"{code} ({unit.name})"
+            return self.env._("Unit %(unit)s cannot be converted to %(target)s, the unit of %(product)s.",
+                              unit=sent, target=target.name, product=product.display_name)
         vals["uom_id"] = unit.id
         if unit != target:
             for name in QUANTITY_FIELDS:
