@@ -17,6 +17,7 @@
         "data/vmi_uom_code_data.xml",
         "report/vmi_review_report.xml",
         "data/mail_template_data.xml",
+        "data/mail_activity_data.xml",
         "views/vmi_stock_level_views.xml",
         "views/vmi_kpi_snapshot_views.xml",
         "views/vmi_exception_views.xml",

@@ -83,6 +83,19 @@ class VmiPortal(CustomerPortal):
             raise request.not_found()
         return agreement
 
+    def _vmi_reporting_agreement(self, agreement_id):
+        """The agreement whose stock the portal user's company may report (see
+        ``vmi.agreement._stock_reporter_domain``), as a sudo record; 404 for any other.
+
+        Counts and uploads run the intake as superuser: this check is what
+        keeps a vendor's users, who see the stock they manage for us, from
+        rewriting the stock in our own warehouse.
+        """
+        agreement = self._vmi_agreement(agreement_id)
+        if not agreement._accepts_stock_reports_from(request.env.user.partner_id):
+            raise request.not_found()
+        return agreement
+
     @staticmethod
     def _vmi_one_of(records, record_id):
         """The record of ``records`` (an agreement's own) with this id, or 404 for any other id."""
@@ -167,6 +180,7 @@ class VmiPortal(CustomerPortal):
         values.update(options)
         values.update({
             "agreement": agreement,
+            "can_report": agreement._accepts_stock_reports_from(request.env.user.partner_id),
             "lines": lines,
             "notices": notices,
             "next_delivery": next_delivery,
@@ -283,7 +297,7 @@ class VmiPortal(CustomerPortal):
 
     @http.route("/my/vmi/<int:agreement_id>/count", type="http", auth="user", methods=["GET"], website=True)
     def portal_my_vmi_count_form(self, agreement_id, site=None, search="", **kw):
-        agreement = self._vmi_agreement(agreement_id)
+        agreement = self._vmi_reporting_agreement(agreement_id)
         domain, order, options = self._vmi_stock_lines(agreement, search, "all", site, "product")
         values = self._prepare_portal_layout_values()
         values.update({
@@ -299,7 +313,7 @@ class VmiPortal(CustomerPortal):
     @http.route("/my/vmi/<int:agreement_id>/count", type="http", auth="user", methods=["POST"], website=True)
     def portal_my_vmi_count_submit(self, agreement_id, **post):
         """Turn the form into the JSON lines the HTTP API takes, and receive them as a portal report."""
-        agreement = self._vmi_agreement(agreement_id)
+        agreement = self._vmi_reporting_agreement(agreement_id)
         lines = request.env["vmi.agreement.line"].sudo().search([("agreement_id", "=", agreement.id)])
         report_lines = []
         for line in lines:
@@ -321,7 +335,7 @@ class VmiPortal(CustomerPortal):
     @http.route("/my/vmi/<int:agreement_id>/upload", type="http", auth="user", methods=["POST"], website=True)
     def portal_my_vmi_upload(self, agreement_id, report_file=None, **post):
         """A CSV, Excel or EDI file sent from the portal: the same pipeline as every channel."""
-        agreement = self._vmi_agreement(agreement_id)
+        agreement = self._vmi_reporting_agreement(agreement_id)
         payload = report_file.read() if report_file else b""
         if not payload:
             return request.redirect(f"/my/vmi/{agreement.id}/count?error=nofile")

@@ -14,6 +14,11 @@ class PurchaseOrder(models.Model):
         self._vmi_check_approval()
         return super().button_confirm()
 
+    def button_approve(self, force=False):
+        """Odoo's purchase approval confirms a draft as well, from any state: never one waiting for VMI's."""
+        self._vmi_check_approval()
+        return super().button_approve(force=force)
+
     def _vmi_prepare_vals(self, agreement, site):
         return {
             "partner_id": agreement.commercial_partner_id.id,

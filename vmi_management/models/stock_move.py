@@ -23,6 +23,11 @@ class StockMove(models.Model):
              "the period of sales reported.",
     )
 
+    def _prepare_move_split_vals(self, qty):
+        """The rest of a partly done move (a backorder's move) is still for the same agreement line, so it
+        still reserves only the agreed owner's stock."""
+        return {**super()._prepare_move_split_vals(qty), "vmi_line_id": self.vmi_line_id.id}
+
     def _vmi_owner_context(self):
         """Reserve only stock of the owner the agreement manages.
 

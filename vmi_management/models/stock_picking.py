@@ -34,6 +34,24 @@ class StockPicking(models.Model):
         self.filtered(lambda picking: picking.state == "draft").vmi_date_confirmed = fields.Datetime.now()
         return super().action_confirm()
 
+    def _create_backorder(self, backorder_moves=None):
+        """A backorder delivers the rest of the same replenishment: it keeps the agreement, site, approval
+        state and confirmation date, which a copy leaves out (a duplicate is not the proposal).
+
+        They are set once the backorder holds its moves, out of draft, so it
+        never counts as a second open proposal for the site.
+        """
+        backorders = super()._create_backorder(backorder_moves=backorder_moves)
+        for backorder in backorders.filtered("backorder_id.vmi_agreement_id"):
+            original = backorder.backorder_id
+            backorder.write({
+                "vmi_agreement_id": original.vmi_agreement_id.id,
+                "vmi_location_id": original.vmi_location_id.id,
+                "vmi_approval_required": original.vmi_approval_required,
+                "vmi_date_confirmed": original.vmi_date_confirmed,
+            })
+        return backorders
+
     def _vmi_date_confirmed(self):
         """When the replenishment this transfer delivers was confirmed: its sale or purchase order's
         confirmation, or the transfer's own (its creation, for one made confirmed)."""
@@ -45,10 +63,18 @@ class StockPicking(models.Model):
         return self.vmi_date_confirmed or self.create_date
 
     def _action_done(self):
+        """Validate, then send the shipment notices of VMI shipments.
+
+        A transfer waiting for VMI approval is never done, by whatever path.
+        The notice is the system's: the warehouse user who validates may have
+        no rights on sale orders or agreements, so what it needs of them is
+        read as superuser, on these transfers only.
+        """
+        self._vmi_check_approval()
         result = super()._action_done()
-        shipments = self.filtered(lambda picking: picking.state == "done" and picking._vmi_shipment_site())
+        shipments = self.sudo().filtered(lambda picking: picking.state == "done" and picking._vmi_shipment_site())
         if shipments:
-            self.env["vmi.shipment.notice"]._create_for_pickings(shipments)
+            self.env["vmi.shipment.notice"].sudo()._create_for_pickings(shipments)
         return result
 
     def _vmi_shipment_agreement(self):

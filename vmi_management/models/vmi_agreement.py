@@ -451,6 +451,23 @@ class VmiAgreement(models.Model):
         action["context"] = {"default_agreement_id": self.id}
         return action
 
+    @api.model
+    def _stock_reporter_domain(self, partner):
+        """The agreements whose stock ``partner``'s company may report: those where it is the customer
+        whose stock we manage (we are the vendor).
+
+        Where we are the customer, the stock is ours, in our warehouse: the
+        vendor's users see it but their counts would rewrite our books. Every
+        channel a partner's user controls (HTTP API, portal) receives reports
+        only for these agreements.
+        """
+        return [("commercial_partner_id", "=", partner.commercial_partner_id.id), ("role", "=", "vendor")]
+
+    def _accepts_stock_reports_from(self, partner):
+        """Whether ``partner``'s company may report this agreement's stock (``_stock_reporter_domain``)."""
+        self.ensure_one()
+        return bool(self.filtered_domain(self._stock_reporter_domain(partner)))
+
     def _replenishment_documents(self):
         """The orders or transfers this agreement proposed, whichever kind its sites use."""
         self.ensure_one()

@@ -4,7 +4,10 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import float_is_zero
+
+from .vmi_agreement import MANAGER_GROUP
 
 _logger = logging.getLogger(__name__)
 
@@ -98,8 +101,19 @@ class VmiAgreement(models.Model):
         return order
 
     def action_bill_consumption(self):
-        """Bill now what the customer consumed since the last billing, and show the order."""
+        """Bill now what the customer consumed since the last billing, and show the order.
+
+        Billing confirms a sale order and posts its invoice as superuser (the
+        moves billed are read across the warehouse): the rights that stand
+        for those documents are checked here, before, since ``sudo`` checks
+        nothing after.
+        """
         self.check_access("write")
+        user = self.env.user
+        if not (user.has_group(MANAGER_GROUP) and user.has_group("account.group_account_invoice")):
+            raise AccessError(self.env._(
+                "Billing consumption confirms a sale order and posts its invoice: only a VMI Manager who may "
+                "also create invoices (Invoicing: Billing) can do it."))
         orders = self.env["sale.order"]
         for agreement in self.sudo():
             orders |= agreement._bill_consumption()

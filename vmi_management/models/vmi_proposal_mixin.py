@@ -1,8 +1,10 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_datetime
 
 from .vmi_agreement import MANAGER_GROUP
+
+APPROVAL_ACTIVITY = "vmi_management.mail_activity_type_vmi_approval"
 
 
 class VmiProposalMixin(models.AbstractModel):
@@ -161,22 +163,47 @@ class VmiProposalMixin(models.AbstractModel):
         return bool(threshold) and agreement.currency_id.compare_amounts(self._vmi_amount(), threshold) > 0
 
     def _vmi_check_approval(self):
-        """Called before confirming: proposals above the threshold need a VMI Manager."""
+        """Called before a document is confirmed, validated or marked to do: one waiting for approval
+        goes no further, whoever asks, the superuser included.
+
+        Only ``action_vmi_approve`` lifts the wait, so that every approval is
+        a VMI Manager's, logged, with its activity closed.
+        """
         waiting = self.filtered("vmi_approval_required")
-        if not waiting:
-            return
-        if not (self.env.su or self.env.user.has_group(MANAGER_GROUP)):
+        if waiting:
             raise UserError(self.env._(
-                "%(documents)s exceed the approval threshold of their VMI agreement: a VMI Manager "
-                "must approve them.", documents=", ".join(waiting.mapped("display_name"))))
-        waiting.vmi_approval_required = False
+                "%(documents)s exceed the approval threshold of their VMI agreement: a VMI Manager must approve "
+                "them (Approve Replenishment) before they are confirmed or validated.",
+                documents=", ".join(waiting.mapped("display_name"))))
+
+    def _vmi_request_approval(self, agreement):
+        """Make this proposal wait for a VMI Manager's approval, with one approval activity for its owner."""
+        self.ensure_one()
+        self.vmi_approval_required = True
+        if self.env.ref(APPROVAL_ACTIVITY) not in self.activity_ids.activity_type_id:
+            self.activity_schedule(
+                APPROVAL_ACTIVITY, user_id=agreement.user_id.id or self.env.uid,
+                note=self.env._("Worth more than the approval threshold of agreement %(name)s: "
+                                "a VMI Manager must approve it.", name=agreement.name),
+            )
+
+    def _vmi_withdraw_approval_request(self):
+        """The proposal no longer exceeds the threshold: it waits for nobody."""
+        self.vmi_approval_required = False
+        self.activity_unlink([APPROVAL_ACTIVITY])
 
     def action_vmi_approve(self):
-        """A VMI Manager approves proposals that exceeded the agreement's threshold."""
+        """A VMI Manager approves proposals that exceeded the agreement's threshold: who and when is logged,
+        the approval activity is done, and the proposal is confirmed."""
         if not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(self.env._("Only a VMI Manager can approve replenishments above the threshold."))
         waiting = self.filtered("vmi_approval_required")
-        waiting._vmi_confirm()
+        user = self.env.user
+        message = self.env._("Replenishment approved by %(user)s on %(date)s.", user=user.name,
+                             date=format_datetime(self.env, fields.Datetime.now(), tz=user.tz))
+        waiting.vmi_approval_required = False
+        waiting.activity_feedback([APPROVAL_ACTIVITY], feedback=message)
         for document in waiting:
-            document.message_post(body=self.env._("Replenishment approved by %(user)s.", user=self.env.user.name))
+            document.message_post(body=message)
+        waiting._vmi_confirm()
         return True

@@ -384,15 +384,8 @@ class VmiReplenishment(models.AbstractModel):
     def _settle_proposal(self, run, agreement, proposal, kind):
         """Confirm a fresh or changed proposal, or leave it for review or approval."""
         verb = {"order_created": self.env._("created"), "order_updated": self.env._("updated")}[kind]
-        needs_approval = proposal._vmi_needs_approval(agreement)
-        proposal.vmi_approval_required = needs_approval
-        if needs_approval:
-            proposal.activity_schedule(
-                "mail.mail_activity_data_todo", user_id=agreement.user_id.id or self.env.uid,
-                summary=self.env._("VMI approval needed"),
-                note=self.env._("Worth more than the approval threshold of agreement %(name)s: "
-                                "a VMI Manager must approve it.", name=agreement.name),
-            )
+        if proposal._vmi_needs_approval(agreement):
+            proposal._vmi_request_approval(agreement)
             return [
                 run._prepare_event_vals(kind, self.env._("%(document)s %(verb)s.", document=proposal.display_name,
                                                          verb=verb), agreement, document=proposal),
@@ -400,6 +393,8 @@ class VmiReplenishment(models.AbstractModel):
                     "%(document)s is worth more than the approval threshold: it waits for a VMI Manager.",
                     document=proposal.display_name), agreement, document=proposal),
             ]
+        if proposal.vmi_approval_required:
+            proposal._vmi_withdraw_approval_request()
         if agreement.order_mode == "confirm":
             proposal._vmi_confirm()
             message = self.env._("%(document)s %(verb)s and confirmed.", document=proposal.display_name, verb=verb)

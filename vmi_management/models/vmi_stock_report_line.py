@@ -127,8 +127,9 @@ class VmiStockReportLine(models.Model):
                 agreement.location_ids if len(agreement.location_ids) == 1 else None)
             if not product:
                 reason = self.env._(
-                    "Unknown product code %(code)s: it is neither your code on agreement %(agreement)s nor one of "
-                    "our internal references or barcodes.", code=vals.get("product_code"), agreement=agreement.name)
+                    "Unknown product code %(code)s: it is not a product managed under agreement %(agreement)s "
+                    "(by your code on the agreement, our internal reference or barcode).",
+                    code=vals.get("product_code"), agreement=agreement.name)
             elif not site and location_code:
                 reason = self.env._("Unknown location %(code)s: the sites of agreement %(agreement)s are "
                                     "%(sites)s.", code=location_code, agreement=agreement.name, sites=site_names)
@@ -214,10 +215,10 @@ class VmiStockReportLine(models.Model):
                 "Unit %(code)s is not known: map it to one of our units on agreement %(agreement)s (Units tab), "
                 "or send quantities in %(unit)s.", code=code, agreement=agreement.name, unit=target.name)
         if unit.category_id != target.category_id:
-            return self.env._(
-                "Unit %(unit)s cannot be converted to %(target)s, the unit of %(product)s.",
-                unit=unit.name if code.upper() == unit.name.upper() else f"{code} ({unit.name})",
-                target=target.name, product=product.display_name)
+            # the label is made outside the call: the translation extractor cannot read an f-string in it
+            sent = unit.name if code.upper() == unit.name.upper() else f"{code} ({unit.name})"
+            return self.env._("Unit %(unit)s cannot be converted to %(target)s, the unit of %(product)s.",
+                              unit=sent, target=target.name, product=product.display_name)
         vals["uom_id"] = unit.id
         if unit != target:
             for name in QUANTITY_FIELDS:
@@ -242,13 +243,20 @@ class VmiStockReportLine(models.Model):
             line.write(vals)
 
     def _products_by_code(self, agreement, codes):
+        """The agreement's products each of ``codes`` names: by the customer's code on an agreement line,
+        our internal reference or barcode.
+
+        Only the agreement's own products are found: a code of any other
+        product of ours is unknown, so that the answer to a report never
+        names (nor confirms) a product the partner does not manage with us.
+        """
         by_code = {
             agreement_line.customer_product_code: agreement_line.product_id
             for agreement_line in agreement.line_ids if agreement_line.customer_product_code
         }
         ours = self.env["product.product"].with_context(active_test=False).search_fetch(
             ["|", ("default_code", "in", list(codes)), ("barcode", "in", list(codes)),
-             ("company_id", "in", [False, agreement.company_id.id])],
+             ("id", "in", agreement.line_ids.product_id.ids)],
             ["default_code", "barcode", "uom_id"],
         )
         for product in ours:

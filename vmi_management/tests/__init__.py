@@ -7,6 +7,7 @@ from . import (
     test_vmi_demo_data,
     test_vmi_evaluation_runs,
     test_vmi_exception,
+    test_vmi_hardening_security,
     test_vmi_kpi_undefined,
     test_vmi_portal,
     test_vmi_replenishment,
