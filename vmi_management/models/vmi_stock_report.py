@@ -11,7 +11,7 @@ from ..tools import company_tz, day_end, day_start
 # Clocks of the customer's systems drift; a report a few minutes "ahead" is not from the future.
 FUTURE_TOLERANCE = timedelta(minutes=15)
 
-EDI_FORMATS = ("x12_852", "edifact_invrpt", "edifact_slsrpt")
+EDI_FORMATS = ("x12_852", "edifact_invrpt", "edifact_slsrpt", "edifact")
 
 PAYLOAD_FORMATS = [
     ("manual", "Typed in"),
@@ -20,6 +20,7 @@ PAYLOAD_FORMATS = [
     ("x12_852", "X12 852 Product Activity"),
     ("edifact_invrpt", "EDIFACT INVRPT"),
     ("edifact_slsrpt", "EDIFACT SLSRPT"),
+    ("edifact", "EDIFACT (no stock or sales message)"),  # kept, rejected, to show the sender what came
     ("json", "JSON"),
 ]
 
