@@ -184,8 +184,9 @@ def test_edifact_envelope_and_message_checks(sample):
     assert parse_edifact(text.replace("UNZ+1+INV0001", "UNZ+1+OTHER").encode()).errors == [
         "Segment 18 (UNZ), 0020: 'OTHER' does not match UNB 'INV0001'."]
     orders = parse_edifact(text.replace("INVRPT:D:96A", "ORDERS:D:96A").encode())
-    assert orders.errors[0] == ("Segment 2 (UNH): message type 'ORDERS' is not a stock (INVRPT) or sales (SLSRPT) "
-                                "report.")
+    assert orders.errors[0] == ("Segment 2 (UNH): message type 'ORDERS' is not accepted; send INVRPT (stock "
+                                "report) or SLSRPT (sales report) messages.")
+    assert orders.format == "edifact", "neither a stock nor a sales report: kept as EDIFACT of no known message"
     negative = parse_edifact(text.replace("QTY+145:14", "QTY+145:-14").encode())
     assert negative.lines[0].error == "Segment 11 (QTY), C186 6060: -14 is negative; report a quantity of 0 or more."
     cut = parse_edifact(text[: text.index("UNT")].encode())
@@ -215,7 +216,7 @@ def test_detection():
     assert detect_format(b"anything", "count.XLSX") == "xlsx"
     assert detect_format(b"product,on_hand") == "csv"
     assert parse_document(b"UNB+UNOC:3+A+B+261124:0615+1'UNZ+0+1'").errors == [
-        "The interchange holds no INVRPT or SLSRPT message."]
+        "The interchange holds no message; send INVRPT (stock report) or SLSRPT (sales report) messages."]
 
 
 SHIPMENT = Shipment(

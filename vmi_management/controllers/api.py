@@ -1,9 +1,54 @@
 import json
+from datetime import datetime
+
+from werkzeug.exceptions import abort
 
 from odoo import fields, http
 from odoo.http import request
 
 from ..intake import parse_json_lines
+from ..intake.values import to_moment
+from ..tools import company_tz, day_start
+
+MAX_SHIPMENTS = 1000
+
+# Readers of one parameter: its value from what was sent, or ValueError saying what is expected.
+
+
+def _text(raw):
+    if not isinstance(raw, str) or "\x00" in raw:  # a NUL cannot be stored, nor searched for
+        raise ValueError("text (without NUL characters)")
+    return raw
+
+
+def _whole_number(low, high):
+    def read(raw):
+        try:
+            number = int(raw) if isinstance(raw, str) and raw.strip().isdecimal() else None
+        except ValueError:  # thousands of digits
+            number = None
+        if number is None or not low <= number <= high:
+            raise ValueError(f"a whole number from {low} to {high}")
+        return number
+    return read
+
+
+def _moment(raw):
+    """Naive UTC; a day alone counts from its start where the company lives."""
+    try:
+        moment = to_moment(_text(raw), "")
+    except ValueError:
+        raise ValueError("a date (YYYY-MM-DD) or a UTC date and time (YYYY-MM-DDTHH:MM:SSZ) from 1900 to "
+                         "2999") from None
+    return moment if isinstance(moment, datetime) else day_start(moment, company_tz(request.env.company.sudo()))
+
+
+def _one_of(*choices):
+    def read(raw):
+        if raw not in choices:
+            raise ValueError(" or ".join(choices))
+        return raw
+    return read
 
 
 class VmiApi(http.Controller):
@@ -15,26 +60,36 @@ class VmiApi(http.Controller):
     """
 
     @http.route("/vmi/api/v1/stock-reports", type="http", auth="bearer", methods=["POST"], csrf=False,
-                save_session=False)
-    def post_stock_report(self, agreement=None, filename=""):
+                save_session=False, raw_body=True)
+    def post_stock_report(self, **__):
         """Receive a stock report: JSON lines, a JSON-wrapped document, or a raw CSV/EDI body.
 
         JSON: ``{"agreement": "VMI/0001", "as_of": ..., "reference": ..., "lines": [...]}``
         or ``{"agreement": ..., "document": "<X12 852 or EDIFACT text>", "filename": ...}``.
-        Any other content type: the body is the document, ``?agreement=`` names the agreement.
+        Any other content type: the body is the document, ``?agreement=`` names the agreement. Parameters
+        come from the query string (and the JSON object) alone: a body labelled as a form, as curl labels
+        ``--data-binary``, is the document all the same.
         """
-        body = request.httprequest.get_data()
-        parsed = None
-        if request.httprequest.mimetype == "application/json":
+        http_request = request.httprequest
+        if http_request.mimetype == "multipart/form-data":
+            return self._error(400, "Send the document itself as the request body (curl --data-binary @file), "
+                                    "not as a form upload.")
+        body, parsed = http_request.get_data(), None
+        sent = self._parameters(http_request.args, agreement=_text, filename=_text)
+        agreement, filename = sent["agreement"], sent["filename"] or ""
+        if http_request.mimetype == "application/json":
             try:
                 payload = json.loads(body)
             except ValueError as error:
                 return self._error(400, f"The body is not valid JSON: {error}.")
+            except RecursionError:
+                return self._error(400, "The body is not valid JSON: it nests too deeply.")
             if not isinstance(payload, dict):
                 return self._error(400, "The body must be a JSON object.")
-            agreement = payload.get("agreement") or agreement
-            if isinstance(payload.get("document"), str):
-                body, filename = payload["document"].encode(), payload.get("filename") or filename
+            wrapper = self._parameters(payload, agreement=_text, document=_text, filename=_text)
+            agreement = wrapper["agreement"] or agreement
+            if "document" in payload:
+                body, filename = (wrapper["document"] or "").encode(), wrapper["filename"] or filename
             else:
                 parsed = parse_json_lines(payload)
         if not body:
@@ -49,29 +104,47 @@ class VmiApi(http.Controller):
         return request.make_json_response(self._report_values(report, repeated), status=200 if repeated else 201)
 
     @http.route("/vmi/api/v1/shipments", type="http", auth="bearer", methods=["GET"], save_session=False)
-    def list_shipments(self, since=None, limit=100):
-        """The customer's advance shipping notices, newest first."""
+    def list_shipments(self, **__):
+        """The customer's advance shipping notices, newest first: ``?since=`` (shipped then or later) and
+        ``?limit=`` (at most 1000, 100 unless said)."""
+        sent = self._parameters(request.httprequest.args, since=_moment, limit=_whole_number(1, MAX_SHIPMENTS))
         domain = [("commercial_partner_id", "=", request.env.user.partner_id.commercial_partner_id.id)]
-        if since:
-            domain.append(("date_shipped", ">=", fields.Datetime.to_datetime(since)))
-        notices = request.env["vmi.shipment.notice"].sudo().search(domain, limit=min(int(limit), 1000))
+        if sent["since"]:
+            domain.append(("date_shipped", ">=", sent["since"]))
+        notices = request.env["vmi.shipment.notice"].sudo().search(domain, limit=sent["limit"] or 100)
         return request.make_json_response({"shipments": [notice._api_values() for notice in notices]})
 
     @http.route("/vmi/api/v1/shipments/<int:notice_id>/asn", type="http", auth="bearer", methods=["GET"],
                 save_session=False)
-    def download_shipment_notice(self, notice_id, format="x12"):
-        """One notice as an X12 856 (``format=x12``) or an EDIFACT DESADV (``format=edifact``)."""
+    def download_shipment_notice(self, notice_id, **__):
+        """One notice as an X12 856 (``format=x12``, the default) or an EDIFACT DESADV (``format=edifact``)."""
+        sent = self._parameters(request.httprequest.args, format=_one_of("x12", "edifact"))
         notice = request.env["vmi.shipment.notice"].sudo().search([
             ("id", "=", notice_id),
             ("commercial_partner_id", "=", request.env.user.partner_id.commercial_partner_id.id),
         ])
-        if not notice or format not in ("x12", "edifact"):
+        if not notice:
             return self._error(404, "No such shipment notice for your company.")
-        attachment = notice._document(format)
+        attachment = notice._document(sent["format"] or "x12")
         return request.make_response(attachment.raw, headers=[
             ("Content-Type", "text/plain; charset=utf-8"),
             ("Content-Disposition", http.content_disposition(attachment.name)),
         ])
+
+    @classmethod
+    def _parameters(cls, sent, **readers):
+        """Each parameter ``readers`` names, read from ``sent`` (the query string, or the JSON object) by its
+        reader; ``None`` when it is not sent or blank. A wrong one answers 400 with what it expects."""
+        values = {}
+        for name, read in readers.items():
+            raw = sent.get(name)
+            try:
+                values[name] = None if raw is None or (isinstance(raw, str) and not raw.strip()) else read(raw)
+            except ValueError as expected:
+                shown = json.dumps(raw)
+                shown = shown if len(shown) <= 80 else f"{shown[:79]}…"
+                abort(cls._error(400, f'"{name}" must be {expected}, not {shown}.'))
+        return values
 
     @staticmethod
     def _customer_agreements(reference):

@@ -1,6 +1,7 @@
 """Which parser a document needs, from its first bytes (and its name for spreadsheets)."""
 from .edifact import parse_edifact
 from .tabular import parse_csv, parse_xlsx
+from .values import without_nul
 from .x12 import parse_x12_852
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -19,10 +20,10 @@ def detect_format(data, filename=""):
 
 
 def parse_document(data, filename=""):
-    """Parse any supported document; never raises, whatever the bytes."""
-    return {
+    """Parse any supported document; never raises, whatever the bytes, and returns only storable text."""
+    return without_nul({
         "x12_852": parse_x12_852,
         "edifact": parse_edifact,
         "xlsx": parse_xlsx,
         "csv": parse_csv,
-    }[detect_format(data, filename)](data)
+    }[detect_format(data, filename)](data))

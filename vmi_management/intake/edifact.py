@@ -14,7 +14,7 @@ from pydifact.segmentcollection import Interchange, Message
 from pydifact.segments import Segment
 
 from .types import ParsedReport, ReportLine
-from .values import ValueProblem, check_period, to_quantity
+from .values import ValueProblem, check_period, check_range, to_quantity
 
 MESSAGES = {"INVRPT": "edifact_invrpt", "SLSRPT": "edifact_slsrpt"}
 # QTY qualifiers (6063): read, or recognised and left aside.
@@ -84,8 +84,8 @@ class _Reader:
         message_type = _component(_element(segment, 1))
         if self.report.format == "edifact":
             if message_type not in MESSAGES:
-                self.error(f"{self.where('UNH')}: message type '{message_type}' is not a stock (INVRPT) or sales "
-                           "(SLSRPT) report.")
+                self.error(f"{self.where('UNH')}: message type '{message_type}' is not accepted; send INVRPT "
+                           "(stock report) or SLSRPT (sales report) messages.")
             self.report.format = MESSAGES.get(message_type, "edifact")
 
     def on_bgm(self, segment):
@@ -97,6 +97,12 @@ class _Reader:
             start, end = _edi_date(value, fmt_code)
         except ValueError:
             self.error(f"{self.where('DTM')}, C507 2380: '{value}' is not a date in format {fmt_code or '102'}.")
+            return
+        try:
+            for moment in (start, end):
+                check_range(moment.date(), value, f"{self.where('DTM')}, C507 2380")
+        except ValueProblem as problem:
+            self.error(str(problem))
             return
         if qualifier in ("366", "137"):
             self.stated[qualifier] = end if fmt_code in TIMED_FORMATS else end.date()
@@ -263,7 +269,8 @@ def parse_edifact(data):
         return report
     reader.finish()
     if report.format == "edifact" and not report.errors:
-        report.errors.append("The interchange holds no INVRPT or SLSRPT message.")
+        report.errors.append("The interchange holds no message; send INVRPT (stock report) or SLSRPT (sales "
+                             "report) messages.")
     return report
 
 

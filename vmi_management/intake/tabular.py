@@ -13,7 +13,7 @@ import io
 from datetime import date, datetime
 
 from .types import ParsedReport, ReportLine
-from .values import ValueProblem, check_period, to_date, to_moment, to_quantity
+from .values import ValueProblem, check_period, to_date, to_moment, to_quantity, without_nul
 
 COLUMNS = ("product", "location", "on_hand", "consumed", "period_start", "period_end", "forecast", "unit")
 QUANTITIES = ("on_hand", "consumed", "forecast")
@@ -132,7 +132,8 @@ def parse_xlsx(data):
 
 
 def parse_json_lines(payload):
-    """A report from the HTTP API's JSON object: ``{"as_of", "reference", "period_start", "period_end", "lines"}``."""
+    """A report from the HTTP API's JSON object: ``{"as_of", "reference", "period_start", "period_end", "lines"}``;
+    like :func:`~vmi_management.intake.parse_document`, only storable text."""
     report = ParsedReport(format="json")
     if not isinstance(payload, dict) or not isinstance(payload.get("lines"), list):
         report.errors.append('The report must be a JSON object with a "lines" list.')
@@ -156,7 +157,7 @@ def parse_json_lines(payload):
             report.lines.append(ReportLine(ref=ref, product_codes=(), error=f"{ref}: a line must be a JSON object."))
             continue
         report.lines.append(read_line(ref, line))
-    return report
+    return without_nul(report)
 
 
 def csv_template():

@@ -4,7 +4,13 @@ Shared by every format, so that the same mistake reads the same whether it
 came in a spreadsheet, a JSON line or an EDI segment.
 """
 import math
+from dataclasses import replace
 from datetime import date, datetime
+
+# The days a report may speak of: any real count or period, and narrow enough that moving a moment to UTC
+# or a day to a time zone never leaves the calendar.
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
+NUL, NUL_SHOWN = "\x00", "\\x00"
 
 
 class ValueProblem(ValueError):
@@ -18,7 +24,10 @@ def to_quantity(raw, where):
     if isinstance(raw, bool):
         raise ValueProblem(f"{where}: {raw!r} is not a number.")
     if isinstance(raw, (int, float)):
-        value = float(raw)
+        try:
+            value = float(raw)
+        except OverflowError:  # an integer of hundreds of digits
+            raise ValueProblem(f"{where}: {raw} is too large a quantity.") from None
     else:
         try:
             value = float(str(raw).strip())
@@ -36,14 +45,15 @@ def to_date(raw, where, fmt="%Y-%m-%d"):
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, datetime):
-        return raw.date()
+        return check_range(raw.date(), raw, where)
     if isinstance(raw, date):
-        return raw
+        return check_range(raw, raw, where)
     try:
-        return datetime.strptime(str(raw).strip(), fmt).date()
+        day = datetime.strptime(str(raw).strip(), fmt).date()
     except ValueError:
         shown = {"%Y-%m-%d": "YYYY-MM-DD", "%Y%m%d": "CCYYMMDD"}.get(fmt, fmt)
         raise ValueProblem(f"{where}: '{raw}' is not a date ({shown}).") from None
+    return check_range(day, raw, where)
 
 
 def to_moment(raw, where):
@@ -56,13 +66,13 @@ def to_moment(raw, where):
     else:
         text = str(raw).strip()
         try:
-            return date.fromisoformat(text)
+            moment = date.fromisoformat(text)
         except ValueError:
-            pass
-        try:
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            raise ValueProblem(f"{where}: '{raw}' is not a date and time (YYYY-MM-DD HH:MM:SS, UTC).") from None
+            try:
+                moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            except ValueError:
+                raise ValueProblem(f"{where}: '{raw}' is not a date and time (YYYY-MM-DD HH:MM:SS, UTC).") from None
+    check_range(moment.date() if isinstance(moment, datetime) else moment, raw, where)
     if isinstance(moment, datetime) and moment.tzinfo:
         moment = (moment - moment.utcoffset()).replace(tzinfo=None)
     return moment
@@ -71,3 +81,44 @@ def to_moment(raw, where):
 def check_period(start, end, where):
     if start and end and end < start:
         raise ValueProblem(f"{where}: the period ends ({end}) before it starts ({start}).")
+
+
+def check_range(day, raw, where):
+    """``day`` when it falls between :data:`EARLIEST` and :data:`LATEST`; raises :class:`ValueProblem`."""
+    if not EARLIEST <= day <= LATEST:
+        raise ValueProblem(f"{where}: '{raw}' is out of range; send a date from {EARLIEST} to {LATEST}.")
+    return day
+
+
+def _shown(text):
+    return text.replace(NUL, NUL_SHOWN) if isinstance(text, str) else text
+
+
+def without_nul(report):
+    """``report`` with no NUL character left in its texts, which a database cannot store.
+
+    Each NUL is shown as ``\\x00``; a line whose product, location or unit held one is rejected, saying
+    where, so that the rest of the report still applies. A NUL elsewhere (in a reference, or in a value a
+    message quotes) is only shown.
+    """
+    report.reference, report.interchange_ref, report.sender = (
+        _shown(report.reference), _shown(report.interchange_ref), _shown(report.sender))
+    report.errors = [_shown(error) for error in report.errors]
+    lines = []
+    for line in report.lines:
+        texts = {"product code": " / ".join(line.product_codes), "location": line.location_code,
+                 "unit": line.uom}
+        problems = [
+            f"{line.ref}: the {label} '{_shown(text)}' contains a NUL character "
+            f"(shown as {NUL_SHOWN}); send it without."
+            for label, text in texts.items() if NUL in text
+        ]
+        if problems or NUL in (line.error or "") or NUL in line.ref:
+            line = replace(
+                line, ref=_shown(line.ref), product_codes=tuple(_shown(code) for code in line.product_codes),
+                location_code=_shown(line.location_code), uom=_shown(line.uom),
+                error=" ".join(filter(None, [_shown(line.error)] + problems)) or None,
+            )
+        lines.append(line)
+    report.lines = lines
+    return report

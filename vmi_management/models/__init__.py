@@ -1,4 +1,5 @@
 from . import (
+    ir_http,
     product_template,
     res_partner,
     stock_location,

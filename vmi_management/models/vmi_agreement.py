@@ -308,6 +308,11 @@ class VmiAgreement(models.Model):
             "daily_stock": [(fields.Date.to_date(day), quantity) for day, quantity in levels],
         }
 
+    def _get_report_base_filename(self):
+        """The review's file name, in the back office (the report's ``print_report_name``) and on the portal."""
+        self.ensure_one()
+        return f"VMI review {self.name.replace('/', '-')}"
+
     def action_send_review(self):
         """Send the periodic performance review to the partner's contacts, by the usual email composer."""
         self.ensure_one()

@@ -14,7 +14,7 @@ from ..tools import company_tz, day_end, day_start
 # Clocks of the customer's systems drift; a report a few minutes "ahead" is not from the future.
 FUTURE_TOLERANCE = timedelta(minutes=15)
 
-EDI_FORMATS = ("x12_852", "edifact_invrpt", "edifact_slsrpt")
+EDI_FORMATS = ("x12_852", "edifact_invrpt", "edifact_slsrpt", "edifact")
 
 # The states of a report whose lines were applied (all, or those that were valid).
 APPLIED_STATES = ("processed", "partially_rejected")
@@ -32,6 +32,7 @@ PAYLOAD_FORMATS = [
     ("x12_852", "X12 852 Product Activity"),
     ("edifact_invrpt", "EDIFACT INVRPT"),
     ("edifact_slsrpt", "EDIFACT SLSRPT"),
+    ("edifact", "EDIFACT (no stock or sales message)"),  # kept, rejected, to show the sender what came
     ("json", "JSON"),
 ]
 
