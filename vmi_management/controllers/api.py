@@ -149,13 +149,13 @@ class VmiApi(http.Controller):
     @staticmethod
     def _customer_agreements(reference):
         """The agreements the API user's company holds, or the one named ``reference`` among them."""
-        domain = [("commercial_partner_id", "=", request.env.user.partner_id.commercial_partner_id.id),
-                  ("role", "=", "vendor")]
+        Agreement = request.env["vmi.agreement"].sudo()
+        domain = Agreement._stock_reporter_domain(request.env.user.partner_id)
         if reference:
             domain.append(("name", "=", reference))
         else:
             domain.append(("state", "!=", "terminated"))
-        return request.env["vmi.agreement"].sudo().search(domain)
+        return Agreement.search(domain)
 
     @staticmethod
     def _report_values(report, repeated):
