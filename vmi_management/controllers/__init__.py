@@ -1,1 +1,1 @@
-from . import api, portal, templates
+from . import api, openapi, portal, templates

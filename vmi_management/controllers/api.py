@@ -7,18 +7,25 @@ from odoo import fields, http
 from odoo.http import request
 
 from ..intake import parse_json_lines
-from ..intake.values import to_moment
+from ..intake.values import EARLIEST, LATEST, to_moment
 from ..tools import company_tz, day_start
 
 MAX_SHIPMENTS = 1000
+DEFAULT_SHIPMENTS = 100
+ASN_FORMATS = ("x12", "edifact")  # the first is the default
 
-# Readers of one parameter: its value from what was sent, or ValueError saying what is expected.
+# Readers of one parameter: its value from what was sent, or ValueError saying what is expected. Each carries
+# ``schema``, the OpenAPI schema of what it accepts, so that the published document (controllers/openapi.py)
+# states the very limits the reader checks.
 
 
 def _text(raw):
     if not isinstance(raw, str) or "\x00" in raw:  # a NUL cannot be stored, nor searched for
         raise ValueError("text (without NUL characters)")
     return raw
+
+
+_text.schema = {"type": "string", "pattern": "^[^\\x00]*$", "description": "Text without NUL characters."}
 
 
 def _whole_number(low, high):
@@ -30,6 +37,7 @@ def _whole_number(low, high):
         if number is None or not low <= number <= high:
             raise ValueError(f"a whole number from {low} to {high}")
         return number
+    read.schema = {"type": "integer", "minimum": low, "maximum": high}
     return read
 
 
@@ -38,9 +46,18 @@ def _moment(raw):
     try:
         moment = to_moment(_text(raw), "")
     except ValueError:
-        raise ValueError("a date (YYYY-MM-DD) or a UTC date and time (YYYY-MM-DDTHH:MM:SSZ) from 1900 to "
-                         "2999") from None
+        raise ValueError("a date (YYYY-MM-DD) or a UTC date and time (YYYY-MM-DDTHH:MM:SSZ) from "
+                         f"{EARLIEST.year} to {LATEST.year}") from None
     return moment if isinstance(moment, datetime) else day_start(moment, company_tz(request.env.company.sudo()))
+
+
+_moment.schema = {
+    "type": "string",
+    "description": f"A date (YYYY-MM-DD, from the start of that day in the company's time zone) or a date "
+                   f"and time (YYYY-MM-DDTHH:MM:SS, UTC unless it carries an offset such as Z or +02:00), from "
+                   f"{EARLIEST} to {LATEST}.",
+    "example": "2026-11-01T06:00:00Z",
+}
 
 
 def _one_of(*choices):
@@ -48,7 +65,15 @@ def _one_of(*choices):
         if raw not in choices:
             raise ValueError(" or ".join(choices))
         return raw
+    read.schema = {"type": "string", "enum": list(choices)}
     return read
+
+
+# What each route reads, by name: the routes and the OpenAPI document both use these.
+RAW_REPORT_PARAMETERS = {"agreement": _text, "filename": _text}  # query string of POST /stock-reports
+DOCUMENT_FIELDS = {"agreement": _text, "document": _text, "filename": _text}  # read from the JSON object
+SHIPMENT_PARAMETERS = {"since": _moment, "limit": _whole_number(1, MAX_SHIPMENTS)}
+ASN_PARAMETERS = {"format": _one_of(*ASN_FORMATS)}
 
 
 class VmiApi(http.Controller):
@@ -75,7 +100,7 @@ class VmiApi(http.Controller):
             return self._error(400, "Send the document itself as the request body (curl --data-binary @file), "
                                     "not as a form upload.")
         body, parsed = http_request.get_data(), None
-        sent = self._parameters(http_request.args, agreement=_text, filename=_text)
+        sent = self._parameters(http_request.args, **RAW_REPORT_PARAMETERS)
         agreement, filename = sent["agreement"], sent["filename"] or ""
         if http_request.mimetype == "application/json":
             try:
@@ -86,7 +111,7 @@ class VmiApi(http.Controller):
                 return self._error(400, "The body is not valid JSON: it nests too deeply.")
             if not isinstance(payload, dict):
                 return self._error(400, "The body must be a JSON object.")
-            wrapper = self._parameters(payload, agreement=_text, document=_text, filename=_text)
+            wrapper = self._parameters(payload, **DOCUMENT_FIELDS)
             agreement = wrapper["agreement"] or agreement
             if "document" in payload:
                 body, filename = (wrapper["document"] or "").encode(), wrapper["filename"] or filename
@@ -106,26 +131,26 @@ class VmiApi(http.Controller):
     @http.route("/vmi/api/v1/shipments", type="http", auth="bearer", methods=["GET"], save_session=False)
     def list_shipments(self, **__):
         """The customer's advance shipping notices, newest first: ``?since=`` (shipped then or later) and
-        ``?limit=`` (at most 1000, 100 unless said)."""
-        sent = self._parameters(request.httprequest.args, since=_moment, limit=_whole_number(1, MAX_SHIPMENTS))
+        ``?limit=`` (at most :data:`MAX_SHIPMENTS`, :data:`DEFAULT_SHIPMENTS` unless said)."""
+        sent = self._parameters(request.httprequest.args, **SHIPMENT_PARAMETERS)
         domain = [("commercial_partner_id", "=", request.env.user.partner_id.commercial_partner_id.id)]
         if sent["since"]:
             domain.append(("date_shipped", ">=", sent["since"]))
-        notices = request.env["vmi.shipment.notice"].sudo().search(domain, limit=sent["limit"] or 100)
+        notices = request.env["vmi.shipment.notice"].sudo().search(domain, limit=sent["limit"] or DEFAULT_SHIPMENTS)
         return request.make_json_response({"shipments": [notice._api_values() for notice in notices]})
 
     @http.route("/vmi/api/v1/shipments/<int:notice_id>/asn", type="http", auth="bearer", methods=["GET"],
                 save_session=False)
     def download_shipment_notice(self, notice_id, **__):
         """One notice as an X12 856 (``format=x12``, the default) or an EDIFACT DESADV (``format=edifact``)."""
-        sent = self._parameters(request.httprequest.args, format=_one_of("x12", "edifact"))
+        sent = self._parameters(request.httprequest.args, **ASN_PARAMETERS)
         notice = request.env["vmi.shipment.notice"].sudo().search([
             ("id", "=", notice_id),
             ("commercial_partner_id", "=", request.env.user.partner_id.commercial_partner_id.id),
         ])
         if not notice:
             return self._error(404, "No such shipment notice for your company.")
-        attachment = notice._document(sent["format"] or "x12")
+        attachment = notice._document(sent["format"] or ASN_FORMATS[0])
         return request.make_response(attachment.raw, headers=[
             ("Content-Type", "text/plain; charset=utf-8"),
             ("Content-Disposition", http.content_disposition(attachment.name)),

@@ -3,6 +3,7 @@ from . import (
     test_vmi_agreement_workflow,
     test_vmi_api,
     test_vmi_api_errors,
+    test_vmi_api_openapi,
     test_vmi_consumption_billing,
     test_vmi_count_semantics,
     test_vmi_demo_data,

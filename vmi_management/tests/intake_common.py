@@ -63,6 +63,34 @@ class VmiIntakeCommon(VmiCommon):
         return new_test_user(cls.env, login, groups="base.group_portal", partner_id=contact.id,
                              password=f"{login}-secret")
 
+    @classmethod
+    def api_key(cls, user, expiration=None):
+        """A new API key of ``user``, as the HTTP API's clients hold."""
+        return cls.env["res.users.apikeys"].with_user(user).sudo()._generate(None, "stock feed", expiration)
+
+    def validated_consignment_transfer(self):
+        """A validated delivery to a consignment site of the customer, and so its shipment notice."""
+        agreement = self.intake_agreement(self.customer, "consignment", barcodes=("CONS-NORTH", "CONS-SOUTH"))
+        site = agreement.location_ids.sorted("id")[0]
+        picking = self.env["stock.picking"].create({
+            "picking_type_id": self.warehouse.int_type_id.id,
+            "location_id": self.warehouse.lot_stock_id.id,
+            "location_dest_id": site.id,
+            "vmi_agreement_id": agreement.id,
+            "vmi_location_id": site.id,
+            "partner_id": self.customer_site_a.id,
+            "move_ids": [Command.create({
+                "name": self.chair.name, "product_id": self.chair.id, "product_uom_qty": 5.0,
+                "location_id": self.warehouse.lot_stock_id.id, "location_dest_id": site.id,
+            })],
+        })
+        self.add_stock(self.chair, self.warehouse.lot_stock_id, 5.0)
+        picking.action_confirm()
+        picking.action_assign()
+        picking.move_ids.quantity = 5.0
+        picking.button_validate()
+        return picking.vmi_shipment_notice_ids
+
     @staticmethod
     def sample(name):
         with file_open(f"vmi_management/tests/samples/{name}", "rb") as sample:

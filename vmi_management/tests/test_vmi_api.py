@@ -27,10 +27,6 @@ class TestVmiApi(VmiIntakeCommon, HttpCase):
         cls.key = cls.api_key(cls.buyer)
         cls.other_key = cls.api_key(cls.other_buyer)
 
-    @classmethod
-    def api_key(cls, user, expiration=None):
-        return cls.env["res.users.apikeys"].with_user(user).sudo()._generate(None, "stock feed", expiration)
-
     def post(self, key, path="/vmi/api/v1/stock-reports", **kwargs):
         headers = {"Authorization": f"Bearer {key}"} if key else {}
         return self.url_open(path, headers={**headers, **kwargs.pop("headers", {})}, **kwargs)
@@ -111,28 +107,6 @@ class TestVmiApi(VmiIntakeCommon, HttpCase):
         guessed = self.url_open(f"/vmi/api/v1/shipments/{notice.id}/asn",
                                 headers={"Authorization": f"Bearer {self.other_key}"})
         self.assertEqual(guessed.status_code, 404)
-
-    def validated_consignment_transfer(self):
-        agreement = self.intake_agreement(self.customer, "consignment", barcodes=("CONS-NORTH", "CONS-SOUTH"))
-        site = agreement.location_ids.sorted("id")[0]
-        picking = self.env["stock.picking"].create({
-            "picking_type_id": self.warehouse.int_type_id.id,
-            "location_id": self.warehouse.lot_stock_id.id,
-            "location_dest_id": site.id,
-            "vmi_agreement_id": agreement.id,
-            "vmi_location_id": site.id,
-            "partner_id": self.customer_site_a.id,
-            "move_ids": [Command.create({
-                "name": self.chair.name, "product_id": self.chair.id, "product_uom_qty": 5.0,
-                "location_id": self.warehouse.lot_stock_id.id, "location_dest_id": site.id,
-            })],
-        })
-        self.add_stock(self.chair, self.warehouse.lot_stock_id, 5.0)
-        picking.action_confirm()
-        picking.action_assign()
-        picking.move_ids.quantity = 5.0
-        picking.button_validate()
-        return picking.vmi_shipment_notice_ids
 
     def test_example_client_pushes_and_pulls(self):
         """The documented client script, run as a customer would run it, against this server."""

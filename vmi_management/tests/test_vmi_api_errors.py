@@ -30,7 +30,7 @@ class TestVmiApiErrors(VmiIntakeCommon, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.buyer = cls.portal_user(cls.customer, "errors_buyer")
-        cls.key = cls.env["res.users.apikeys"].with_user(cls.buyer).sudo()._generate(None, "feed", None)
+        cls.key = cls.api_key(cls.buyer)
 
     def call(self, path, data=None, headers=None):
         return self.url_open(path, data=data, headers={"Authorization": f"Bearer {self.key}", **(headers or {})})
