@@ -210,7 +210,7 @@ class VmiReplenishmentData(models.AbstractModel):
         Purchase orders waiting for Odoo's purchase approval have no move
         yet and count as they stand.
         """
-        incoming = defaultdict(float)   # (product, site, owner) -> quantity
+        incoming = defaultdict(lambda: defaultdict(float))   # (product, site) -> {owner: quantity}
         for product, source, destination, owner, quantity in self.env["stock.move"]._read_group(
             [
                 ("product_id", "in", products.ids),
@@ -221,10 +221,10 @@ class VmiReplenishmentData(models.AbstractModel):
         ):
             site = site_of.get(destination.id)
             if site and site_of.get(source.id) != site:
-                incoming[product.id, site, owner.id] += quantity
-        for (product, site), quantity in self._read_ordinary_deliveries(
+                incoming[product.id, site][owner.id] += quantity
+        for key, quantity in self._read_ordinary_deliveries(
                 products, site_tree, partner_sites, [("state", "in", OPEN_MOVE_STATES)]).items():
-            incoming[product, site, False] += quantity
+            incoming[key][False] += quantity
         awaiting = self.env["purchase.order.line"]._read_group(
             [
                 ("product_id", "in", products.ids),
@@ -236,13 +236,12 @@ class VmiReplenishmentData(models.AbstractModel):
         for order, product, uom, quantity in awaiting:
             owner = order.vmi_agreement_id.stock_owner_id.id if order.vmi_agreement_id.ownership == "consignment" \
                 else False
-            incoming[product.id, order.vmi_location_id.id, owner] += uom._compute_quantity(
+            incoming[product.id, order.vmi_location_id.id][owner] += uom._compute_quantity(
                 quantity, product.uom_id, round=False)
         for line in lines:
-            product, site = keys[line]
+            by_owner = incoming.get(keys[line], {})
             facts[line].on_order = sum(
-                quantity for (moved, at, owner), quantity in incoming.items()
-                if moved == product and at == site and self._owned(owner, owners[line.agreement_id]))
+                quantity for owner, quantity in by_owner.items() if self._owned(owner, owners[line.agreement_id]))
         self._add_delivered_since_report(lines, facts, keys, products, site_tree, site_of, partner_sites)
 
     def _read_ordinary_deliveries(self, products, site_tree, partner_sites, domain):
@@ -312,7 +311,7 @@ class VmiReplenishmentData(models.AbstractModel):
         owner's stock is not a commitment of the managed stock; a move bound
         to no owner takes whatever is at the site.
         """
-        committed = defaultdict(float)
+        committed = defaultdict(lambda: defaultdict(float))   # (product, site) -> {owner: quantity}
         groups = self.env["stock.move"]._read_group(
             [
                 ("product_id", "in", products.ids),
@@ -324,12 +323,11 @@ class VmiReplenishmentData(models.AbstractModel):
         for product, source, destination, owner, quantity in groups:
             site = site_of.get(source.id)
             if site and site_of.get(destination.id) != site:
-                committed[product.id, site, owner.id] += quantity
+                committed[product.id, site][owner.id] += quantity
         for line in in_books:
-            product, site = keys[line]
+            by_owner = committed.get(keys[line], {})
             facts[line].committed = sum(
-                quantity for (moved, at, owner), quantity in committed.items()
-                if moved == product and at == site and (not owner or owner in owners[line.agreement_id]))
+                quantity for owner, quantity in by_owner.items() if not owner or owner in owners[line.agreement_id])
 
     # ------------------------------------------------------------------
     # Demand history
