@@ -1,6 +1,6 @@
 from contextlib import contextmanager
 
-from odoo import Command
+from odoo import SUPERUSER_ID, Command, api
 from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
@@ -78,3 +78,45 @@ class VmiCommon(BaseCommon):
             "max_qty": 50.0,
             **vals,
         }
+
+
+class CommittedAgreementMixin:
+    """A running agreement with one min/max line, committed through its own cursor for tests that work on
+    two real database connections (the test transaction is invisible to other connections), and removed
+    again afterwards with all that the test left on it."""
+
+    def commit_agreement(self, name, ownership, product_vals, barcode=None):
+        """Commit the fixture; ``self.ids`` then holds its partner, product, agreement and site ids."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            partner = env["res.partner"].create({"name": name, "is_company": True})
+            product = env["product.product"].create({"type": "consu", "is_storable": True, **product_vals})
+            agreement = env["vmi.agreement"].create({
+                "partner_id": partner.id, "role": "vendor", "ownership": ownership,
+            })
+            agreement.action_create_site_locations()
+            if barcode:
+                agreement.location_ids.barcode = barcode
+            agreement.line_ids = [Command.create({
+                "product_id": product.id, "location_id": agreement.location_ids.id,
+                "policy": "min_max", "min_qty": 10.0, "max_qty": 50.0,
+            })]
+            agreement.action_activate()
+            self.ids = {"partner": partner.id, "product": product.id, "agreement": agreement.id,
+                        "site": agreement.location_ids.id}
+        self.addCleanup(self._remove_committed_agreement)
+
+    def _remove_committed_agreement(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            agreement = env["vmi.agreement"].browse(self.ids["agreement"])
+            env["stock.picking"].search([("vmi_agreement_id", "=", agreement.id)]).unlink()
+            env["vmi.replenishment.run.event"].search([("agreement_id", "=", agreement.id)]).run_id.unlink()
+            reports = env["vmi.stock.report"].search([("agreement_id", "=", agreement.id)])
+            reports.attachment_id.unlink()
+            reports.unlink()
+            agreement.state = "draft"
+            agreement.unlink()
+            env["stock.location"].browse(self.ids["site"]).unlink()
+            env["product.product"].browse(self.ids["product"]).unlink()
+            env["res.partner"].browse(self.ids["partner"]).unlink()

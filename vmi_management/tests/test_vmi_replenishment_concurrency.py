@@ -1,9 +1,11 @@
-from odoo import SUPERUSER_ID, Command, api
+from odoo import SUPERUSER_ID, api
 from odoo.tests import TransactionCase, tagged
+
+from .common import CommittedAgreementMixin
 
 
 @tagged("post_install", "-at_install")
-class TestConcurrentReplenishment(TransactionCase):
+class TestConcurrentReplenishment(CommittedAgreementMixin, TransactionCase):
     """Two evaluations on two real database connections, committing as cron workers do.
 
     The fixture is committed through its own cursor (the test transaction is
@@ -12,35 +14,7 @@ class TestConcurrentReplenishment(TransactionCase):
 
     def setUp(self):
         super().setUp()
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            partner = env["res.partner"].create({"name": "Concurrent Customer", "is_company": True})
-            product = env["product.product"].create({"name": "Concurrent Gloves", "type": "consu",
-                                                     "is_storable": True})
-            agreement = env["vmi.agreement"].create({
-                "partner_id": partner.id, "role": "vendor", "ownership": "consignment",
-            })
-            agreement.action_create_site_locations()
-            agreement.line_ids = [Command.create({
-                "product_id": product.id, "location_id": agreement.location_ids.id,
-                "policy": "min_max", "min_qty": 10.0, "max_qty": 50.0,
-            })]
-            agreement.action_activate()
-            self.ids = {"partner": partner.id, "product": product.id, "agreement": agreement.id,
-                        "site": agreement.location_ids.id}
-        self.addCleanup(self._remove_fixture)
-
-    def _remove_fixture(self):
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            agreement = env["vmi.agreement"].browse(self.ids["agreement"])
-            env["stock.picking"].search([("vmi_agreement_id", "=", agreement.id)]).unlink()
-            env["vmi.replenishment.run.event"].search([("agreement_id", "=", agreement.id)]).run_id.unlink()
-            agreement.state = "draft"
-            agreement.unlink()
-            env["stock.location"].browse(self.ids["site"]).unlink()
-            env["product.product"].browse(self.ids["product"]).unlink()
-            env["res.partner"].browse(self.ids["partner"]).unlink()
+        self.commit_agreement("Concurrent Customer", "consignment", {"name": "Concurrent Gloves"})
 
     def transfers(self):
         with self.registry.cursor() as cr:

@@ -2,10 +2,11 @@ from datetime import timedelta
 from freezegun import freeze_time
 from psycopg2.errors import SerializationFailure
 
-from odoo import SUPERUSER_ID, Command, api, fields
+from odoo import SUPERUSER_ID, api, fields
 from odoo.service.model import retrying
 from odoo.tests import TransactionCase, tagged
 
+from .common import CommittedAgreementMixin
 from .intake_common import VmiIntakeCommon
 
 
@@ -169,7 +170,7 @@ class TestReportRepeats(VmiIntakeCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestConcurrentReports(TransactionCase):
+class TestConcurrentReports(CommittedAgreementMixin, TransactionCase):
     """Reports of one agreement on two real database connections, committing as HTTP workers do.
 
     The fixture is committed through its own cursor (the test transaction is
@@ -178,37 +179,8 @@ class TestConcurrentReports(TransactionCase):
 
     def setUp(self):
         super().setUp()
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            partner = env["res.partner"].create({"name": "Concurrent Reporter", "is_company": True})
-            product = env["product.product"].create({"name": "Concurrent Gauze", "default_code": "GAUZE-1",
-                                                     "type": "consu", "is_storable": True})
-            agreement = env["vmi.agreement"].create({
-                "partner_id": partner.id, "role": "vendor", "ownership": "customer_owned",
-            })
-            agreement.action_create_site_locations()
-            agreement.location_ids.barcode = "CONCURRENT-SITE"
-            agreement.line_ids = [Command.create({
-                "product_id": product.id, "location_id": agreement.location_ids.id,
-                "policy": "min_max", "min_qty": 10.0, "max_qty": 50.0,
-            })]
-            agreement.action_activate()
-            self.ids = {"partner": partner.id, "product": product.id, "agreement": agreement.id,
-                        "site": agreement.location_ids.id}
-        self.addCleanup(self._remove_fixture)
-
-    def _remove_fixture(self):
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            reports = env["vmi.stock.report"].search([("agreement_id", "=", self.ids["agreement"])])
-            reports.attachment_id.unlink()
-            reports.unlink()
-            agreement = env["vmi.agreement"].browse(self.ids["agreement"])
-            agreement.state = "draft"
-            agreement.unlink()
-            env["stock.location"].browse(self.ids["site"]).unlink()
-            env["product.product"].browse(self.ids["product"]).unlink()
-            env["res.partner"].browse(self.ids["partner"]).unlink()
+        self.commit_agreement("Concurrent Reporter", "customer_owned",
+                              {"name": "Concurrent Gauze", "default_code": "GAUZE-1"}, barcode="CONCURRENT-SITE")
 
     def receive(self, env, on_hand):
         return env["vmi.stock.report"]._receive(
