@@ -25,6 +25,8 @@
         "views/vmi_agreement_views.xml",
         "views/vmi_agreement_line_views.xml",
         "views/vmi_replenishment_run_views.xml",
+        "views/vmi_supply_allocation_views.xml",
+        "views/res_config_settings_views.xml",
         "views/vmi_proposal_views.xml",
         "views/vmi_stock_report_views.xml",
         "views/vmi_uom_code_views.xml",

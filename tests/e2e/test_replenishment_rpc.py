@@ -2,7 +2,8 @@
 
 A customer with one site, two agreements on it (consigned stock we own, and
 stock the customer owns and reports), min 10 / max 50 on one product; 5
-consigned units on the shelf and a count of 4 reported by the customer. The
+consigned units on the shelf, a count of 4 reported by the customer, and
+200 in the warehouse that ships them. The
 scheduled action, run as a user runs it ("Run Manually"), must propose a
 replenishment transfer of 45 and a sale order of 46; run again on the same
 facts, it must change nothing.
@@ -13,7 +14,7 @@ import pytest
 
 CRON_XMLID = "vmi_management.ir_cron_vmi_replenishment"
 MIN_QTY, MAX_QTY = 10.0, 50.0
-CONSIGNED_ON_HAND, REPORTED_ON_HAND = 5.0, 4.0
+CONSIGNED_ON_HAND, REPORTED_ON_HAND, WAREHOUSE_ON_HAND = 5.0, 4.0, 200.0
 
 
 @pytest.fixture(scope="module")
@@ -39,12 +40,16 @@ def scenario(odoo, tag):
         agreement.action_activate()
         agreements[ownership] = (agreement_id, site_id)
 
-    # our consigned stock on the customer's shelf, counted as a user does in Inventory > Physical Inventory
-    __, consignment_site = agreements["consignment"]
-    quant_id = env["stock.quant"].with_context(inventory_mode=True).create({
-        "product_id": product, "location_id": consignment_site, "inventory_quantity": CONSIGNED_ON_HAND,
-    })
-    env["stock.quant"].browse(quant_id).action_apply_inventory()
+    # our consigned stock on the customer's shelf, and ours in the warehouse that ships it, counted as a user
+    # does in Inventory > Physical Inventory
+    agreement_id, consignment_site = agreements["consignment"]
+    warehouse_id = env["vmi.agreement"].read([agreement_id], ["warehouse_id"])[0]["warehouse_id"][0]
+    warehouse_stock = env["stock.warehouse"].read([warehouse_id], ["lot_stock_id"])[0]["lot_stock_id"][0]
+    for location, quantity in ((consignment_site, CONSIGNED_ON_HAND), (warehouse_stock, WAREHOUSE_ON_HAND)):
+        quant_id = env["stock.quant"].with_context(inventory_mode=True).create({
+            "product_id": product, "location_id": location, "inventory_quantity": quantity,
+        })
+        env["stock.quant"].browse(quant_id).action_apply_inventory()
 
     # the customer's own stock, known only from its report, typed in the back office
     agreement_id, site_id = agreements["customer_owned"]

@@ -1,6 +1,6 @@
 import pytest
 
-from vmi_management.engine import plan, plan_line, round_down, round_up
+from vmi_management.engine import LineInput, plan, plan_line, round_down, round_up
 
 
 def test_position_is_on_hand_plus_on_order_minus_committed(line):
@@ -158,3 +158,17 @@ def test_a_line_without_any_day_of_data_says_so(line):
     decision = plan_line(line(on_hand=5))
     assert decision.steps[1].note == "no history: no day with data yet"
     assert "no_demand_history" in decision.flags
+
+
+def test_a_delivery_calendar_sets_the_lead_time_and_the_horizon(line):
+    # 2 a day; lead time 1 day, but the site takes deliveries in 3 days and then in 7
+    base = line(policy="days_of_supply", on_hand=5, target_days=2, lead_time_days=1, demand=(2.0,) * 14)
+    plain = plan_line(base)
+    assert (plain.lead_time_days, plain.trigger_level, plain.target_level) == (1, 2, 6)
+    assert plain.order_qty == 0
+    calendar = plan_line(LineInput(**{**{name: getattr(base, name) for name in base.__slots__},
+                                      "delivery_days": (3, 7)}))
+    assert (calendar.lead_time_days, calendar.trigger_level, calendar.target_level) == (3, 6, 14)
+    assert calendar.order_qty == 9, "5 on hand do not last the 3 days; it orders to last 7 days: 14 − 5"
+    assert "the next delivery day is in 3 days" in calendar.steps[2].note
+    assert "to the delivery after next, in 7 days" in calendar.reason

@@ -14,6 +14,7 @@ LINE_EXCEPTIONS = {
     "out_of_stock": "critical",
     "projected_stockout": "high",
     "capacity_capped": "high",
+    "supply_short": "high",
     "demand_spike": "medium",
     "below_min": "low",
     "overstock": "low",
@@ -46,6 +47,8 @@ def line_exceptions(decision, demand):
         kinds.add("below_min")
     if "capacity_capped" in decision.flags:
         kinds.add("capacity_capped")
+    if "supply_short" in decision.flags:
+        kinds.add("supply_short")
     if demand_spike(demand, decision.demand_rate, decision.demand_std):
         kinds.add("demand_spike")
     return kinds

@@ -15,7 +15,11 @@ The rules are the contract in DESIGN.md:
   committed (committed stock is still on the shelf);
 - the lead-time buffer is a margin of demand: it lengthens the lead time the
   demand is planned over, once; the safety stock's variability term uses
-  the lead time itself, which is what the measured variability is about.
+  the lead time itself, which is what the measured variability is about;
+- a site that takes deliveries on some days only (``delivery_days``): an
+  order placed now arrives on the first delivery day after the lead time,
+  which becomes the lead time, and a days-of-supply line orders enough to
+  last until the delivery after it, the next chance to replenish.
 
 Triggers are strict: a position at the trigger orders nothing.
 """
@@ -55,7 +59,7 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
     ``line.demand`` ends the day before.
     """
     position = _clean(line.position)
-    lead_time = _clean(line.effective_lead_time)
+    lead_time = _clean(line.delivery_days[0] if line.delivery_days else line.effective_lead_time)
     history = len(line.demand)
     rate, std, method = demand_statistics(line.demand, line.forecast_method)
     rate, std = _clean(rate), _clean(std)
@@ -70,7 +74,8 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
              f"on hand {_fmt(line.on_hand)} + on order {_fmt(line.on_order)} − committed {_fmt(line.committed)}"),
         Step("demand rate", rate, f"{method} over {history} day{'s' if history != 1 else ''} of history"
              if history else "no history: no day with data yet"),
-        Step("lead time", lead_time, f"{_fmt(line.lead_time_days)} days + buffer {_fmt(line.lead_time_buffer_days)}"),
+        Step("lead time", lead_time, f"{_fmt(line.lead_time_days)} days + buffer {_fmt(line.lead_time_buffer_days)}"
+             + (f": the next delivery day is in {_fmt(lead_time)} days" if line.delivery_days else "")),
         Step("lead-time demand", lead_time_demand, f"{_fmt(rate)}/day × {_fmt(lead_time)} days"),
         Step("safety stock", safety, safety_note),
     ]
@@ -83,9 +88,13 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
         target = trigger + (line.order_qty or 0.0)
         trigger_label, target_label = "reorder point", "reorder point + order qty"
     else:
-        trigger = lead_time_demand + safety
-        target = rate * (lead_time + (line.target_days or 0.0)) + safety
+        horizon = lead_time + (line.target_days or 0.0)
         trigger_label, target_label = "reorder point", "order-up-to level"
+        if len(line.delivery_days) > 1 and line.delivery_days[1] > horizon:
+            horizon = line.delivery_days[1]
+            target_label = f"order-up-to level (to the delivery after next, in {_fmt(horizon)} days)"
+        trigger = lead_time_demand + safety
+        target = rate * horizon + safety
     trigger, target = _clean(trigger), _clean(target)
     steps.append(Step("trigger", trigger, trigger_label))
     steps.append(Step("target", target, target_label))

@@ -17,7 +17,9 @@ class LineInput:
 
     Quantities are in the product's unit. ``None`` means "not set".
     ``demand`` is the daily consumption history, oldest day first, one value
-    per day, zero days included.
+    per day, zero days included. ``delivery_days``, where the site takes
+    deliveries on some days only: in how many days the next delivery an
+    order placed now can make arrives, and the delivery after it.
     """
 
     product: Hashable
@@ -43,6 +45,7 @@ class LineInput:
     rounding: float | None = None
     demand: tuple = ()
     forecast_method: str | None = None
+    delivery_days: tuple = ()
 
     @property
     def position(self):

@@ -8,6 +8,7 @@ from . import (
     vmi_agreement_billing,
     vmi_agreement_line,
     vmi_proposal_mixin,
+    vmi_proposal_line_mixin,
     purchase_order,
     sale_order,
     stock_move,
@@ -15,6 +16,9 @@ from . import (
     stock_quant,
     vmi_replenishment_data,
     vmi_replenishment,
+    vmi_supply_pool,
+    vmi_supply_plan,
+    vmi_supply_allocation,
     vmi_replenishment_run,
     vmi_replenishment_run_event,
     vmi_stock_report,
@@ -26,4 +30,5 @@ from . import (
     vmi_exception,
     vmi_replay_mixin,
     vmi_threshold_suggestion,
+    res_config_settings,
 )

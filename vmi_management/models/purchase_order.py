@@ -9,6 +9,7 @@ class PurchaseOrder(models.Model):
     _vmi_line_field = "order_line"
     _vmi_qty_field = "product_qty"
     _vmi_open_states = ("draft", "sent")
+    _vmi_date_field = "date_planned"
 
     def button_confirm(self):
         self._vmi_check_approval()
@@ -63,10 +64,8 @@ class PurchaseOrder(models.Model):
 
 
 class PurchaseOrderLine(models.Model):
-    _inherit = "purchase.order.line"
-
-    vmi_line_id = fields.Many2one("vmi.agreement.line", string="VMI Line", index="btree_not_null",
-                                  readonly=True, copy=False)
+    _name = "purchase.order.line"
+    _inherit = ["purchase.order.line", "vmi.proposal.line.mixin"]
 
     def _prepare_stock_move_vals(self, picking, price_unit, product_uom_qty, product_uom):
         """Consigned stock on its way carries its owner from the start, not only once received, so what is

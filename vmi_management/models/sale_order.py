@@ -9,6 +9,7 @@ class SaleOrder(models.Model):
     _vmi_line_field = "order_line"
     _vmi_qty_field = "product_uom_qty"
     _vmi_open_states = ("draft", "sent")
+    _vmi_date_field = "commitment_date"
 
     vmi_billing_agreement_id = fields.Many2one(
         "vmi.agreement", string="Bills VMI Consumption Of", readonly=True, copy=False, index="btree_not_null",
@@ -50,10 +51,8 @@ class SaleOrder(models.Model):
 
 
 class SaleOrderLine(models.Model):
-    _inherit = "sale.order.line"
-
-    vmi_line_id = fields.Many2one("vmi.agreement.line", string="VMI Line", index="btree_not_null",
-                                  readonly=True, copy=False)
+    _name = "sale.order.line"
+    _inherit = ["sale.order.line", "vmi.proposal.line.mixin"]
 
     def _get_location_final(self):
         """Deliver VMI replenishments to the customer-site location they are for."""

@@ -14,6 +14,12 @@ class StockLocation(models.Model):
         "vmi.agreement", "vmi_agreement_location_rel", "location_id", "agreement_id",
         string="VMI Agreements", readonly=True,
     )
+    vmi_delivery_calendar_id = fields.Many2one(
+        "resource.calendar", string="Delivery Days", check_company=True,
+        help="The days this site takes deliveries (its working days; its time off are closed days). An order "
+             "placed now arrives on the first of them after the lead time, and lasts until the next one. "
+             "Empty: any day.",
+    )
     is_vmi_site = fields.Boolean(
         string="VMI Site", compute="_compute_is_vmi_site", store=True,
         help="Stock at this location is managed under a VMI agreement.",

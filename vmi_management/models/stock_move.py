@@ -2,10 +2,9 @@ from odoo import fields, models
 
 
 class StockMove(models.Model):
-    _inherit = "stock.move"
+    _name = "stock.move"
+    _inherit = ["stock.move", "vmi.proposal.line.mixin"]
 
-    vmi_line_id = fields.Many2one("vmi.agreement.line", string="VMI Line", index="btree_not_null",
-                                  readonly=True, copy=False)
     vmi_stock_report_id = fields.Many2one(
         "vmi.stock.report", string="VMI Stock Report", index="btree_not_null", readonly=True, copy=False,
         help="The customer report this inventory adjustment or consumption applied.",

@@ -9,6 +9,7 @@ class StockPicking(models.Model):
     _vmi_line_field = "move_ids"
     _vmi_qty_field = "product_uom_qty"
     _vmi_open_states = ("draft",)
+    _vmi_date_field = "scheduled_date"
 
     vmi_date_confirmed = fields.Datetime(
         string="Confirmed On", readonly=True, copy=False,

@@ -184,6 +184,18 @@ class VmiAgreement(models.Model):
         [("draft", "Create drafts for review"), ("confirm", "Confirm automatically")],
         default="draft", required=True, tracking=True,
     )
+    supply_priority = fields.Selection(
+        [("0", "High"), ("1", "Normal"), ("2", "Low")], string="Supply Priority", default="1", required=True,
+        tracking=True,
+        help="When the shipping warehouse cannot cover every agreement's needs, agreements of a higher "
+             "priority are served in full first; those of one priority share what is left fairly.",
+    )
+    override_tolerance = fields.Float(
+        string="Planner Override Tolerance (%)", default=20.0, tracking=True,
+        help="A planner's own quantity on a draft proposal line is kept by later evaluations until the "
+             "quantity the scheduler would propose moves by more than this share from the one the planner "
+             "changed.",
+    )
     approval_threshold = fields.Monetary(
         currency_field="currency_id", tracking=True,
         help="Orders worth more than this stay in draft until a VMI Manager approves "

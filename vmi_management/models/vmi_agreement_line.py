@@ -238,6 +238,7 @@ class VmiAgreementLine(models.Model):
             capacity=self.capacity or None,
             rounding=self.product_id.uom_id.rounding,
             demand=facts.demand,
+            delivery_days=facts.delivery_days,
         )
 
     def _exception_message(self, kind, decision):
@@ -257,6 +258,8 @@ class VmiAgreementLine(models.Model):
                 "On hand and on order (position %(position)s) do not cover the %(need)s expected over the "
                 "%(days)s days of lead time.", **values),
             "capacity_capped": self.env._("The order was capped by the site's capacity: %(reason)s", **values),
+            "supply_short": self.env._("The shipping warehouse cannot cover every agreement's need of this "
+                                       "product: %(reason)s", **values),
             "demand_spike": self.env._("The last day's demand is far above the forecast of %(rate)s a day.",
                                        **values),
             "below_min": self.env._("On hand %(on_hand)s is below the trigger level %(trigger)s and the order does "

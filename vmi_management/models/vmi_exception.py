@@ -38,6 +38,7 @@ class VmiException(models.Model):
             ("out_of_stock", "Out of stock"),
             ("projected_stockout", "Projected stockout within lead time"),
             ("capacity_capped", "Order capped by capacity"),
+            ("supply_short", "Warehouse short: order allocated"),
             ("demand_spike", "Demand spike"),
             ("below_min", "Below min, not replenished"),
             ("overstock", "Overstock above max"),

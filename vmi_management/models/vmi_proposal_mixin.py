@@ -24,6 +24,7 @@ class VmiProposalMixin(models.AbstractModel):
     _vmi_line_field = None      # one2many of the document's lines
     _vmi_qty_field = None       # quantity field on those lines, in the product's unit
     _vmi_open_states = ()       # states in which the document is an open, editable proposal
+    _vmi_date_field = None      # when the document is expected at the site
 
     vmi_agreement_id = fields.Many2one(
         "vmi.agreement", string="VMI Agreement", readonly=True, copy=False, index="btree_not_null",
@@ -70,6 +71,7 @@ class VmiProposalMixin(models.AbstractModel):
         return {
             "product_id": product.id,
             self._vmi_qty_field: quantity,
+            "vmi_proposed_qty": quantity,
             "product_uom": product.uom_id.id,
             "vmi_line_id": agreement_line.id,
         }
@@ -94,6 +96,14 @@ class VmiProposalMixin(models.AbstractModel):
         return None
 
     # Shared behaviour ---------------------------------------------------------
+
+    def _vmi_planner_quantities(self):
+        """Lines whose quantity a planner changed: ``{agreement line: (planner's quantity, proposed quantity)}``."""
+        return {
+            line.vmi_line_id: (line[self._vmi_qty_field], line.vmi_proposed_qty)
+            for line in self._vmi_lines()
+            if line.vmi_line_id and line.vmi_proposed_qty and line[self._vmi_qty_field] != line.vmi_proposed_qty
+        }
 
     @api.model
     def _vmi_unorderable_lines(self, agreement_lines):
@@ -133,7 +143,9 @@ class VmiProposalMixin(models.AbstractModel):
         """Make the proposal order exactly ``quantities`` ({agreement line: quantity}).
 
         Lines of agreement lines no longer needed are removed; the others are
-        updated or added, so the draft always shows the latest decision.
+        updated or added, so the draft always shows the latest decision. A
+        quantity the decision keeps (a planner's, see
+        ``vmi.replenishment._keep_planner_overrides``) is left as it is.
 
         :param scope: when only some agreement lines were evaluated, the lines
             of the others are left as they are; ``None`` means all were.
@@ -150,12 +162,19 @@ class VmiProposalMixin(models.AbstractModel):
             existing = by_agreement_line.get(agreement_line)
             if existing:
                 if existing[self._vmi_qty_field] != quantity:
-                    commands.append(fields.Command.update(existing.id, {self._vmi_qty_field: quantity}))
+                    commands.append(fields.Command.update(
+                        existing.id, {self._vmi_qty_field: quantity, "vmi_proposed_qty": quantity}))
             else:
                 commands.append(fields.Command.create(self._vmi_prepare_line_vals(agreement_line, quantity)))
         if commands:
             self.write({self._vmi_line_field: commands})
         return bool(commands)
+
+    def _vmi_set_delivery_date(self, moment):
+        """Expect the proposal at the site at ``moment`` (a naive UTC datetime), the site's next delivery day."""
+        for proposal in self:
+            if proposal[self._vmi_date_field] != moment:
+                proposal[self._vmi_date_field] = moment
 
     def _vmi_needs_approval(self, agreement):
         self.ensure_one()

@@ -11,7 +11,9 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
 
 from ..engine import decision_status, plan
-from ..tools import paused_gc, unnest_columns
+from ..engine.allocation import apply_allotment
+from ..engine.overrides import keep_override
+from ..tools import company_tz, day_start, local_date, paused_gc, unnest_columns
 
 _logger = logging.getLogger(__name__)
 
@@ -137,8 +139,11 @@ class VmiReplenishment(models.AbstractModel):
         manual = "ir_cron_progress_id" in self.env.context and "cron_id" not in self.env.context
         started = time.monotonic()
         done = 0
+        supply_plan = self.env["vmi.supply.plan"]
         while True:
             now = fields.Datetime.now()
+            if not supply_plan and self._count_due(now):
+                supply_plan = supply_plan._current(now)
             agreements = self._claim(now, limit=BATCH_SIZE)
             if agreements:
                 self._evaluate(agreements, trigger="scheduled", now=now)
@@ -148,6 +153,8 @@ class VmiReplenishment(models.AbstractModel):
                 break
         if manual and remaining:
             self.env.ref("vmi_management.ir_cron_vmi_replenishment").sudo()._trigger()
+        if not remaining:
+            supply_plan.search([("state", "=", "open")])._close()
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
 
     @api.model
@@ -230,37 +237,17 @@ class VmiReplenishment(models.AbstractModel):
 
         :returns: ``{vmi.agreement.line: engine Decision}``
         """
-        lines = agreements.line_ids.filtered(
-            lambda line: line.agreement_id.state == "active" or line.in_pilot_scope)
-        if only_lines is not None:
-            lines &= only_lines
-        events = []
-        conflicts = self._managed_by_reordering_rules(lines)
-        for line in conflicts:
-            events.append(run._prepare_event_vals("skipped", self.env._(
-                "Skipped: Odoo reordering rule %(rule)s also replenishes %(product)s at %(site)s. "
-                "Archive the rule or remove the line, so one engine manages it.",
-                rule=conflicts[line].display_name, product=line.product_id.display_name,
-                site=line.location_id.display_name), line=line))
-        lines -= self.env["vmi.agreement.line"].concat(*conflicts)
-
+        decisions, facts, skipped = self._decide(agreements, now, only_lines)
+        events = [run._prepare_event_vals("skipped", message, line=line) for line, message in skipped]
+        decisions = self._allocate_supply(decisions, now)
         open_proposals = self._open_proposals(agreements)
-        facts = self.env["vmi.replenishment.data"]._gather(lines, now)
-        unknown_stock = lines.filtered(lambda line: facts[line].on_hand is None)
-        for line in unknown_stock:
-            events.append(run._prepare_event_vals("skipped", self.env._(
-                "Skipped: no stock level for %(product)s at %(site)s yet. The customer owns this "
-                "stock; it is replenished once a stock report gives its level.",
-                product=line.product_id.display_name, site=line.location_id.display_name), line=line))
-        lines -= unknown_stock
-
-        decisions = dict(zip(lines, plan([line._prepare_engine_input(facts[line]) for line in lines],
-                                         as_of=fields.Date.to_date(now))))
+        decisions = self._keep_planner_overrides(decisions, open_proposals)
         decisions_by_agreement = defaultdict(dict)
         for line, decision in decisions.items():
             decisions_by_agreement[line.agreement_id][line] = decision
         partial = only_lines is not None
-        events += self._sync_proposals(run, agreements, decisions_by_agreement, open_proposals, partial)
+        events += self._sync_proposals(run, agreements, decisions_by_agreement, open_proposals, partial,
+                                       self._delivery_dates(decisions, facts, now))
         self._write_decisions(decisions, facts, now)
         self.env["vmi.stock.level"]._record_evaluation(self.env["vmi.agreement.line"].concat(*decisions), now)
         if not partial:
@@ -269,6 +256,76 @@ class VmiReplenishment(models.AbstractModel):
         self._schedule_next_evaluation(agreements, now, scheduled=trigger == "scheduled", partial=partial)
         self.env["vmi.replenishment.run.event"].create(events)
         return decisions
+
+    def _decide(self, agreements, now, only_lines=None):
+        """What the engine decides for the lines of these agreements, before any supply is allocated.
+
+        Lines an Odoo reordering rule also replenishes, and customer-owned
+        lines without any stock level yet, are skipped with the reason.
+
+        :returns: ``({line: Decision}, {line: LineFacts}, [(line, why it was skipped)])``
+        """
+        lines = agreements.line_ids.filtered(
+            lambda line: line.agreement_id.state == "active" or line.in_pilot_scope)
+        if only_lines is not None:
+            lines &= only_lines
+        skipped = []
+        conflicts = self._managed_by_reordering_rules(lines)
+        for line in conflicts:
+            skipped.append((line, self.env._(
+                "Skipped: Odoo reordering rule %(rule)s also replenishes %(product)s at %(site)s. "
+                "Archive the rule or remove the line, so one engine manages it.",
+                rule=conflicts[line].display_name, product=line.product_id.display_name,
+                site=line.location_id.display_name)))
+        lines -= self.env["vmi.agreement.line"].concat(*conflicts)
+        facts = self.env["vmi.replenishment.data"]._gather(lines, now)
+        unknown_stock = lines.filtered(lambda line: facts[line].on_hand is None)
+        for line in unknown_stock:
+            skipped.append((line, self.env._(
+                "Skipped: no stock level for %(product)s at %(site)s yet. The customer owns this "
+                "stock; it is replenished once a stock report gives its level.",
+                product=line.product_id.display_name, site=line.location_id.display_name)))
+        lines -= unknown_stock
+        decisions = dict(zip(lines, plan([line._prepare_engine_input(facts[line]) for line in lines],
+                                         as_of=fields.Date.to_date(now))))
+        return decisions, facts, skipped
+
+    def _allocate_supply(self, decisions, now):
+        """Cap the orders of lines whose shipping warehouse is short: ``{line: Decision}``.
+
+        A line the open supply plan allocated gets its allotment. The others
+        share what their warehouse can still promise, less what the plan
+        holds for its lines, by priority tier and fair share. A pool with
+        enough stock leaves its lines' decisions as they are.
+        """
+        Allocation = self.env["vmi.supply.allocation"].sudo()
+        Pool = self.env["vmi.supply.pool"]
+        planned = Allocation._open_for(self.env["vmi.agreement.line"].concat(*decisions))
+        claims = Pool._claims({line: decision for line, decision in decisions.items() if line not in planned})
+        deciding = self.env["vmi.agreement.line"].concat(*decisions)
+        allotments = Pool._allocate(claims, Pool._supply(set(claims), now, deciding))
+        for line, allocation in planned.items():
+            allotments[line] = allocation._allotment(decisions[line].order_qty)
+        Allocation.concat(*planned.values()).state = "applied"
+        return {line: apply_allotment(decision, allotments[line]) if line in allotments else decision
+                for line, decision in decisions.items()}
+
+    @api.model
+    def _keep_planner_overrides(self, decisions, open_proposals):
+        """Keep the quantities planners put on open proposals while the need stays within tolerance.
+
+        :returns: ``{line: Decision}``, those of overridden lines saying whether the planner's quantity stands
+        """
+        planner_quantities = {}
+        for proposal in open_proposals.values():
+            planner_quantities.update(proposal._vmi_planner_quantities())
+        if not planner_quantities:
+            return decisions
+        return {
+            line: keep_override(decision, *planner_quantities[line], line.agreement_id.override_tolerance / 100.0)
+            if line in planner_quantities else decision
+            for line, decision in decisions.items()
+        }
 
     def _record_failures(self, run, failures, now):
         """Log each failed agreement on the run, open its exception, and postpone it by ``RETRY_DELAY``.
@@ -316,7 +373,25 @@ class VmiReplenishment(models.AbstractModel):
                 proposals[document.vmi_agreement_id, document.vmi_location_id] = document
         return proposals
 
-    def _sync_proposals(self, run, agreements, decisions_by_agreement, open_proposals, partial):
+    @api.model
+    def _delivery_dates(self, decisions, facts, now):
+        """When the proposal of each site with delivery days is expected: ``{(agreement, site): UTC datetime}``.
+
+        The first delivery day all its ordered lines can make: the latest of
+        their next delivery days, at the start of that local day.
+        """
+        offsets = defaultdict(int)
+        for line, decision in decisions.items():
+            if decision.order_qty > 0 and facts[line].delivery_days:
+                key = line.agreement_id, line.location_id
+                offsets[key] = max(offsets[key], facts[line].delivery_days[0])
+        dates = {}
+        for (agreement, site), offset in offsets.items():
+            tz = company_tz(agreement.company_id)
+            dates[agreement, site] = day_start(local_date(now, tz) + timedelta(days=offset), tz)
+        return dates
+
+    def _sync_proposals(self, run, agreements, decisions_by_agreement, open_proposals, partial, delivery_dates):
         """Bring the open proposal of each agreement and site to the decided quantities.
 
         Open proposals are updated or withdrawn; the proposals of sites with
@@ -325,6 +400,8 @@ class VmiReplenishment(models.AbstractModel):
         sellable, no price...) is left out with an error saying what to fix;
         the agreement's other lines are ordered.
 
+        :param delivery_dates: ``{(agreement, site): datetime}`` the proposals of sites with delivery days
+            are expected at
         :returns: list of event values
         """
         events = []
@@ -347,13 +424,17 @@ class VmiReplenishment(models.AbstractModel):
                     to_order[line.location_id][line] = decision.order_qty
             scope = self.env["vmi.agreement.line"].concat(*decisions) if partial else None
             for site, proposal in open_by_agreement[agreement].items():
+                if (agreement, site) in delivery_dates:
+                    proposal._vmi_set_delivery_date(delivery_dates[agreement, site])
                 events += self._update_proposal(run, agreement, site, proposal, to_order.get(site, {}), scope)
             for site, quantities in to_order.items():
                 if site not in open_by_agreement[agreement]:
                     to_create[Model._name, agreement.company_id].append((agreement, site, quantities))
         for needs in to_create.values():
             proposals = self._proposal_model(needs[0][0])._vmi_create_proposals(needs)
-            for (agreement, __, __), proposal in zip(needs, proposals):
+            for (agreement, site, __), proposal in zip(needs, proposals):
+                if (agreement, site) in delivery_dates:
+                    proposal._vmi_set_delivery_date(delivery_dates[agreement, site])
                 events += self._settle_proposal(run, agreement, proposal, "order_created")
         return events
 

@@ -1,7 +1,10 @@
 from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 from datetime import timedelta
+from math import ceil
 from statistics import pstdev
+
+import pytz
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -13,6 +16,7 @@ from ..tools import company_tz, day_end, day_start, local_date, read_group_rows,
 OPEN_MOVE_STATES = ("waiting", "confirmed", "partially_available", "assigned")
 CONSUMPTION_USAGES = ("customer", "production", "inventory")
 LEAD_TIME_SAMPLE_DAYS = 180
+DELIVERY_HORIZON_DAYS = 90     # how far ahead a site's delivery days are looked for
 LEAD_TIME_MIN_SAMPLES = 3
 
 
@@ -53,6 +57,7 @@ class LineFacts:
     lead_time_days: float = 0.0
     lead_time_source: str = ""
     lead_time_std_days: float = 0.0
+    delivery_days: tuple = ()              # days to the next delivery day after the lead time, and the one after
     notes: list = field(default_factory=list)
 
 
@@ -103,6 +108,7 @@ class VmiReplenishmentData(models.AbstractModel):
         self._add_committed(in_books, facts, keys, products, site_tree, site_of, owners)
         self._add_demand(in_books, customer_owned, facts, keys, site_tree, site_of, owners, now)
         self._add_lead_times(lines, facts, keys, products, site_tree, site_of, now)
+        self._add_delivery_days(lines, facts, now)
         return facts
 
     # ------------------------------------------------------------------
@@ -529,6 +535,30 @@ class VmiReplenishmentData(models.AbstractModel):
     # ------------------------------------------------------------------
     # Lead times
     # ------------------------------------------------------------------
+
+    def _add_delivery_days(self, lines, facts, now):
+        """Where a site takes deliveries on its calendar's days only: when an order placed now can arrive.
+
+        The first delivery day on or after today + lead time (and buffer),
+        and the one after it, as days from today (the company's local days);
+        the calendar's time off are closed days. Each calendar's days are
+        read once for the whole batch.
+        """
+        with_calendar = lines.filtered(lambda line: line.location_id.vmi_delivery_calendar_id)
+        if not with_calendar:
+            return
+        tz = company_tz(with_calendar.company_id[:1])
+        today = local_date(now, tz)
+        delivery_days = {}
+        for calendar in with_calendar.location_id.vmi_delivery_calendar_id:
+            start = pytz.utc.localize(day_start(today, tz))
+            intervals = calendar._work_intervals_batch(start, start + timedelta(days=DELIVERY_HORIZON_DAYS))[False]
+            delivery_days[calendar] = sorted({begin.astimezone(tz).date() for begin, __, __ in intervals})
+        for line in with_calendar:
+            days = delivery_days[line.location_id.vmi_delivery_calendar_id]
+            earliest = today + timedelta(days=ceil(facts[line].lead_time_days + line.lead_time_buffer_days))
+            # no delivery day in the horizon (a calendar without working days): planned on the lead time alone
+            facts[line].delivery_days = tuple((day - today).days for day in days if day >= earliest)[:2]
 
     def _add_lead_times(self, lines, facts, keys, products, site_tree, site_of, now):
         """Lead time per line, and its variability measured on recent receipts at the site.

@@ -28,6 +28,9 @@ class VmiCommon(BaseCommon):
             {"name": name, "type": "consu", "is_storable": True, "list_price": price}
             for name, price in (("Gloves", 10.0), ("Masks", 5.0), ("Wipes", 3.0))
         ])
+        # the warehouse that ships the replenishments has plenty: a test about a short one makes its own
+        for product in (cls.gloves, cls.masks, cls.wipes):
+            cls.add_stock(product, cls.warehouse.lot_stock_id, 100000.0)
 
     @contextmanager
     def assertRaisesRegex(self, expected_exception, expected_regex):
@@ -102,13 +105,17 @@ class CommittedAgreementMixin:
                 "policy": "min_max", "min_qty": 10.0, "max_qty": 50.0,
             })]
             agreement.action_activate()
+            env["stock.quant"]._update_available_quantity(product, agreement.warehouse_id.lot_stock_id, 1000.0)
             self.ids = {"partner": partner.id, "product": product.id, "agreement": agreement.id,
                         "site": agreement.location_ids.id}
+        with self.registry.cursor() as cr:
+            self.supply_plans_before = api.Environment(cr, SUPERUSER_ID, {})["vmi.supply.plan"].search([]).ids
         self.addCleanup(self._remove_committed_agreement)
 
     def _remove_committed_agreement(self):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
+            env["vmi.supply.plan"].search([("id", "not in", self.supply_plans_before)]).unlink()
             agreement = env["vmi.agreement"].browse(self.ids["agreement"])
             env["stock.picking"].search([("vmi_agreement_id", "=", agreement.id)]).unlink()
             env["vmi.replenishment.run.event"].search([("agreement_id", "=", agreement.id)]).run_id.unlink()
@@ -118,5 +125,6 @@ class CommittedAgreementMixin:
             agreement.state = "draft"
             agreement.unlink()
             env["stock.location"].browse(self.ids["site"]).unlink()
+            cr.execute("DELETE FROM stock_quant WHERE product_id = %s", [self.ids["product"]])
             env["product.product"].browse(self.ids["product"]).unlink()
             env["res.partner"].browse(self.ids["partner"]).unlink()

@@ -28,6 +28,8 @@ class VmiIntakeCommon(VmiCommon):
                 ("Desk Lamp", "FURN-0003", "00012345600036"),
             )
         ])
+        for product in (cls.chair, cls.desk, cls.lamp):
+            cls.add_stock(product, cls.warehouse.lot_stock_id, 100000.0)
         cls.agreement = cls.intake_agreement(cls.customer, "customer_owned")
         cls.north, cls.south = cls.agreement.location_ids.sorted("id")
 

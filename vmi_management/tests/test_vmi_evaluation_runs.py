@@ -65,6 +65,7 @@ class TestEvaluationRuns(VmiCommon):
         self.vmi_manager.email = "planner@example.com"
         warehouse = self.env["stock.warehouse"].create({"name": "No Delivery", "code": "NOD"})
         warehouse.delivery_route_id.rule_ids.active = False
+        self.add_stock(self.gloves, warehouse.lot_stock_id, 100.0)
         broken = self.running_agreement(
             ownership="customer_owned", order_mode="confirm", warehouse_id=warehouse.id, user_id=self.vmi_manager.id)
         self.report_stock(broken, {self.gloves: 0.0})

@@ -241,6 +241,7 @@ class TestReplenishmentOrders(VmiCommon):
     def test_failing_agreement_is_logged_and_others_proceed(self):
         unpriced = self.env["product.product"].create({
             "name": "Free sample", "type": "consu", "is_storable": True, "list_price": 0.0})
+        self.add_stock(unpriced, self.warehouse.lot_stock_id, 100.0)
         broken, broken_line, broken_site = self.consignment_agreement(ownership="customer_owned")
         broken_line.product_id = unpriced
         self.report_stock(broken, unpriced, broken_site, 0.0)
@@ -257,6 +258,7 @@ class TestReplenishmentOrders(VmiCommon):
     def test_product_without_route_is_logged_and_others_proceed(self):
         warehouse = self.env["stock.warehouse"].create({"name": "No Delivery", "code": "NOD"})
         warehouse.delivery_route_id.rule_ids.active = False
+        self.add_stock(self.gloves, warehouse.lot_stock_id, 100.0)
         broken, broken_line, broken_site = self.consignment_agreement(
             ownership="customer_owned", order_mode="confirm", warehouse_id=warehouse.id)
         self.report_stock(broken, self.gloves, broken_site, 0.0)
@@ -354,6 +356,7 @@ class TestReplenishmentOrders(VmiCommon):
         company_b = self.env["res.company"].create({"name": "Vendor B"})
         warehouse_b = self.env["stock.warehouse"].search([("company_id", "=", company_b.id)])
         gloves_b = self.gloves  # shared product, no company
+        self.add_stock(gloves_b, warehouse_b.lot_stock_id, 100.0)
         agreement_a, __, __ = self.consignment_agreement()
         agreement_b = self.env["vmi.agreement"].with_company(company_b).create({
             "partner_id": self.customer.id, "role": "vendor", "ownership": "consignment",

@@ -1,0 +1,15 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    vmi_fair_share_mode = fields.Selection(
+        [("days_of_supply", "Same days of supply"), ("fraction", "Same share of the need"),
+         ("none", "Do not cap: order what each line needs")],
+        string="VMI Fair Share", default="days_of_supply", required=True,
+        config_parameter="vmi_management.fair_share_mode",
+        help="How a short warehouse is shared among VMI lines of one supply priority: so that every line's "
+             "stock lasts the same number of days, or so that every line gets the same share of its need. "
+             "Do not cap: orders are proposed whatever the warehouse holds (it makes or buys to order).",
+    )

@@ -1,0 +1,84 @@
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+from odoo.tools import SQL, split_every
+
+from . import vmi_replenishment
+from .vmi_supply_pool import SHIPPING_SITE_KINDS
+
+PLAN_MAX_AGE = timedelta(days=1)   # a plan still open after this (intake kept agreements due) is replaced
+
+
+class VmiSupplyPlan(models.Model):
+    """How the stock of our warehouses is shared among all the agreements due in one scheduled run.
+
+    The scheduler evaluates agreements batch by batch, each batch in its own
+    transaction; shared batch by batch, the first batches would take all of
+    a short product and the last ones nothing, whatever their priority. So,
+    before its first batch, a run decides every due line once (without
+    writing anything), sums the needs per product and shipping warehouse,
+    and where they exceed what the warehouse can promise, allocates it by
+    priority tier and fair share (the engine's
+    :func:`~..engine.allocation.allocate`). The allotments are kept here;
+    each batch caps its lines' orders by them. Pools with enough stock get
+    no allotment: their lines order what they need.
+    """
+
+    _name = "vmi.supply.plan"
+    _description = "VMI Supply Plan"
+    _order = "date desc, id desc"
+
+    date = fields.Datetime(required=True, readonly=True, index=True)
+    state = fields.Selection([("open", "Open"), ("done", "Done")], default="open", required=True, readonly=True,
+                             index=True)
+    allocation_ids = fields.One2many("vmi.supply.allocation", "plan_id", string="Allocations", readonly=True)
+    shortage_count = fields.Integer(string="Lines Short", compute="_compute_shortage_count")
+
+    @api.depends("date")
+    def _compute_display_name(self):
+        for plan in self:
+            plan.display_name = self.env._("Supply plan of %(date)s", date=fields.Datetime.to_string(plan.date))
+
+    def _compute_shortage_count(self):
+        counts = dict(self.env["vmi.supply.allocation"]._read_group(
+            [("plan_id", "in", self.ids), ("short_qty", ">", 0)], ["plan_id"], ["__count"]))
+        for plan in self:
+            plan.shortage_count = counts.get(plan, 0)
+
+    @api.model
+    def _current(self, now):
+        """The open plan of the scheduled run under way, made now when there is none (or it is too old)."""
+        plan = self.search([("state", "=", "open")], order="date desc", limit=1)
+        if plan and plan.date >= now - PLAN_MAX_AGE:
+            return plan
+        return self.sudo()._make(now)
+
+    def _close(self):
+        """The run is over: its allotments not used by now are released."""
+        self.allocation_ids.filtered(lambda allocation: allocation.state == "open").state = "released"
+        self.state = "done"
+
+    @api.model
+    def _make(self, now):
+        """Decide every due line of the agreements that ship from our warehouses, and allocate the short pools."""
+        Replenishment = self.env["vmi.replenishment"]
+        Pool = self.env["vmi.supply.pool"]
+        Replenishment._flush_due_condition()
+        self.env.cr.execute(SQL("SELECT id FROM vmi_agreement WHERE %s ORDER BY id", Replenishment._due_condition(now)))
+        due = self.env["vmi.agreement"].browse(row[0] for row in self.env.cr.fetchall())
+        due = due.filtered(lambda agreement: agreement._site_kind() in SHIPPING_SITE_KINDS)
+        decisions = {}
+        for ids in split_every(vmi_replenishment.BATCH_SIZE, due.ids):
+            # an agreement that cannot be decided claims nothing here; its batch logs why
+            results, __ = Replenishment._apply_by_agreement(
+                self.env["vmi.agreement"].browse(ids), lambda part: Replenishment._decide(part, now)[0])
+            for decided in results:
+                decisions.update(decided)
+        claims = Pool._claims(decisions)
+        deciding = self.env["vmi.agreement.line"].concat(*decisions)
+        self.search([("state", "=", "open")])._close()
+        allotments = Pool._allocate(claims, Pool._supply(set(claims), now, deciding))
+        return self.create({"date": now, "allocation_ids": [
+            Command.create(self.env["vmi.supply.allocation"]._prepare_allocation_vals(allotment))
+            for allotment in allotments.values() if allotment.note
+        ]})

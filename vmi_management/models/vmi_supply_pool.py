@@ -1,0 +1,168 @@
+from collections import defaultdict
+from datetime import datetime
+
+from odoo import api, fields, models
+
+from ..engine.allocation import Claim, allocate, available_to_promise
+from ..tools import read_group_rows
+from .vmi_replenishment_data import OPEN_MOVE_STATES
+
+# Where the vendor ships from its own warehouse: the proposals that draw on its stock.
+SHIPPING_SITE_KINDS = ("consigned_at_customer", "customer_location")
+
+
+class VmiSupplyPool(models.AbstractModel):
+    """What our warehouses can commit to the VMI lines that need stock, and how a short supply is shared.
+
+    A pool is one product in one shipping warehouse. Its supply is what can
+    be promised today without starving a later commitment (the engine's
+    :func:`~..engine.allocation.available_to_promise` over the free stock of
+    the warehouse's stock location and the confirmed receipts and deliveries
+    due), less what open VMI proposals not being decided now already ask of
+    it, less what the open supply plan holds for lines still to be
+    evaluated. Read for all pools of a batch at once, in grouped queries.
+    """
+
+    _name = "vmi.supply.pool"
+    _description = "VMI Supply Pool"
+
+    @api.model
+    def _fair_share_mode(self):
+        return self.env["ir.config_parameter"].sudo().get_param("vmi_management.fair_share_mode", "days_of_supply")
+
+    @api.model
+    def _pool_key(self, line):
+        """The pool a line draws on, ``(warehouse id, product id)``, or None when it ships from no warehouse of ours.
+
+        Products whose stock Odoo does not track have no pool.
+        """
+        agreement = line.agreement_id
+        if agreement._site_kind() not in SHIPPING_SITE_KINDS or not line.product_id.is_storable:
+            return None
+        return agreement.warehouse_id.id, line.product_id.id
+
+    @api.model
+    def _claims(self, decisions):
+        """The claims of the decided lines on their pools: ``{pool key: [Claim]}``; the key of a claim is its line.
+
+        Empty when VMI orders are not capped by what the warehouses can ship (fair share "none").
+        """
+        claims = defaultdict(list)
+        if self._fair_share_mode() == "none":
+            return claims
+        for line, decision in decisions.items():
+            key = self._pool_key(line)
+            if key is None or decision.order_qty <= 0:
+                continue
+            claims[key].append(Claim(
+                line, decision.order_qty, position=decision.position, rate=decision.demand_rate,
+                tier=int(line.agreement_id.supply_priority or 0), moq=line.moq or None,
+                multiple=line.pack_multiple or line.product_id.uom_id.rounding or None,
+            ))
+        return claims
+
+    @api.model
+    def _allocate(self, claims, supply):
+        """Share each pool's supply among its claims: ``{line: Allotment}``."""
+        mode = self._fair_share_mode()
+        return {
+            allotment.key: allotment
+            for key, pool in claims.items()
+            for allotment in allocate(supply.get(key, 0.0), pool, mode)
+        }
+
+    @api.model
+    def _supply(self, keys, now, deciding_lines):
+        """What each pool can still give to the lines being decided: ``{pool key: quantity}``.
+
+        :param keys: the pool keys ``(warehouse id, product id)``
+        :param deciding_lines: the agreement lines decided now, whose own open
+            proposals the decisions replace: those are not taken off the supply
+        """
+        if not keys:
+            return {}
+        today = fields.Date.to_date(fields.Datetime.context_timestamp(self, now))
+        on_hand, moves = self._read_warehouse_stock(keys, now)
+        held = self._held_by_open_proposals(keys, deciding_lines)
+        promised = self.env["vmi.supply.allocation"]._promised(keys)
+        return {
+            key: max(available_to_promise(on_hand.get(key, 0.0), moves.get(key, ()), today)
+                     - held.get(key, 0.0) - promised.get(key, 0.0), 0.0)
+            for key in keys
+        }
+
+    @api.model
+    def _read_warehouse_stock(self, keys, now):
+        """Free stock in each warehouse's stock location and the confirmed moves in and out of it.
+
+        Stock of the company's own only (no owner, or the company's partner):
+        consigned stock of others is not ours to ship. A move between two
+        places inside the stock location changes nothing; one into or out of
+        it counts on its scheduled day (local day of the company), overdue
+        ones as due now.
+
+        :returns: ``({key: on hand}, {key: [(date, signed quantity)]})``
+        """
+        warehouses = self.env["stock.warehouse"].browse({warehouse for warehouse, __ in keys})
+        product_ids = list({product for __, product in keys})
+        stocks = warehouses.lot_stock_id
+        tree = stocks.with_context(active_test=False).search([("id", "child_of", stocks.ids)])
+        warehouse_of = {}
+        stock_ids = {warehouse.lot_stock_id.id: warehouse.id for warehouse in warehouses}
+        for location in tree:
+            ancestors = map(int, location.parent_path.strip("/").split("/"))
+            warehouse_of[location.id] = next(stock_ids[ancestor] for ancestor in ancestors if ancestor in stock_ids)
+        own_partners = warehouses.company_id.partner_id.ids
+        on_hand = defaultdict(float)
+        for location_id, product_id, owner_id, quantity in read_group_rows(
+                self.env["stock.quant"].sudo(),
+                [("product_id", "in", product_ids), ("location_id", "in", tree.ids)],
+                ["location_id", "product_id", "owner_id"], ["quantity:sum"]):
+            if owner_id and owner_id not in own_partners:
+                continue
+            key = (warehouse_of[location_id], product_id)
+            if key in keys:
+                on_hand[key] += quantity
+        moves = defaultdict(list)
+        tz_now = fields.Datetime.context_timestamp(self, now)
+        for source_id, destination_id, product_id, day, quantity in read_group_rows(
+                self.env["stock.move"].sudo(),
+                [("state", "in", OPEN_MOVE_STATES), ("product_id", "in", product_ids),
+                 "|", ("location_id", "in", tree.ids), ("location_dest_id", "in", tree.ids)],
+                ["location_id", "location_dest_id", "product_id", "date:day"], ["product_qty:sum"]):
+            source, destination = warehouse_of.get(source_id), warehouse_of.get(destination_id)
+            if source == destination:
+                continue
+            when = max(day.date() if isinstance(day, datetime) else day, tz_now.date())
+            for warehouse, sign in ((source, -1), (destination, 1)):
+                if warehouse and (warehouse, product_id) in keys:
+                    moves[warehouse, product_id].append((when, sign * quantity))
+        return on_hand, moves
+
+    @api.model
+    def _held_by_open_proposals(self, keys, deciding_lines):
+        """What open (draft) VMI proposals of other lines ask of each pool: ``{key: quantity}``.
+
+        They are no commitment in Odoo's stock yet, but the vendor means to
+        ship them: a line decided now must not be promised the same stock.
+        """
+        quantities = defaultdict(float)
+        for model in ("sale.order", "stock.picking"):
+            Document = self.env[model].sudo()
+            line_field = Document._fields[Document._vmi_line_field]
+            domain = [
+                (f"{line_field.inverse_name}.state", "in", list(Document._vmi_open_states)),
+                (f"{line_field.inverse_name}.vmi_agreement_id", "!=", False),
+                ("vmi_line_id", "not in", deciding_lines.ids),
+                ("product_id", "in", list({product for __, product in keys})),
+            ]
+            for line_id, quantity in read_group_rows(self.env[line_field.comodel_name].sudo(), domain,
+                                                     ["vmi_line_id"], [f"{Document._vmi_qty_field}:sum"]):
+                if line_id:
+                    quantities[line_id] += quantity
+        held = defaultdict(float)
+        for line in self.env["vmi.agreement.line"].sudo().browse(list(quantities)):
+            key = self._pool_key(line)
+            if key in keys:
+                held[key] += quantities[line.id]
+        return held
