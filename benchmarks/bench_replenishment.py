@@ -10,10 +10,15 @@ vmi_management installed (no demo data):
 2. (a) run the scheduled evaluation to the end, as cron workers do (one
    committed batch after the other), proposals included; and, separately,
    the decisions alone (inputs gathered and the engine run, no orders);
-3. (b) create Odoo reordering rules with the same min/max on the same
+3. (c) the same scheduled evaluation again, proposals withdrawn first, with
+   the shipping warehouse short (half of what the lines need of each
+   product) and a minimum delivery value on every agreement: the run's
+   supply plan allocates the warehouse over all agreements before the first
+   batch, and each site's delivery is topped up to its minimum;
+4. (b) create Odoo reordering rules with the same min/max on the same
    products and locations, and time Odoo computing their quantities to
    order for all of them;
-4. print seconds, SQL queries per 1,000 lines and the ratio.
+5. print seconds, SQL queries per 1,000 lines and the ratio.
 
 It prints figures and asserts nothing. Needs Odoo 18 importable and a local
 PostgreSQL (as for ./run-tests). Usage:
@@ -54,6 +59,7 @@ def generate(env, lines, history_days, seed=7):
         {"partner_id": customer.id, "role": "vendor", "ownership": "consignment"} for customer in customers
     ])
     agreements.action_create_site_locations()
+    warehouse_stock = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1).lot_stock_id
     vals, quants = [], []
     sites = [(agreement, site) for agreement in agreements for site in agreement.location_ids][:sites_needed]
     for agreement, site in sites:
@@ -71,12 +77,14 @@ def generate(env, lines, history_days, seed=7):
     customer_location = env.ref("stock.stock_location_customers")
     now = fields.Datetime.now()
     env.flush_all()
-    for start in range(0, len(quants), 5000):
+    # the shipping warehouse has plenty of everything
+    stocked = quants + [(product.id, warehouse_stock.id, 1_000_000) for product in products]
+    for start in range(0, len(stocked), 5000):
         env.cr.execute(SQL(
             "INSERT INTO stock_quant (product_id, location_id, company_id, quantity, reserved_quantity, in_date) "
             "VALUES %s", SQL(", ").join(
                 SQL("(%s, %s, %s, %s, 0, %s)", product, site, company.id, quantity, now)
-                for product, site, quantity in quants[start:start + 5000]),
+                for product, site, quantity in stocked[start:start + 5000]),
         ))
     uom = env.ref("uom.product_uom_unit").id
     history = [
@@ -97,6 +105,22 @@ def generate(env, lines, history_days, seed=7):
         env.cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))  # as autovacuum would after such a load
     env.invalidate_all()
     return agreements, len(vals), len(history)
+
+
+def short_warehouse(env):
+    """Withdraw the proposals, make every agreement due again with a minimum delivery value, and leave the
+    warehouse half of what the lines just ordered of each product."""
+    from odoo.tools import SQL
+
+    ordered = dict(env["stock.move"]._read_group(
+        [("picking_id.vmi_agreement_id", "!=", False)], ["product_id"], ["product_uom_qty:sum"]))
+    env["stock.picking"].search([("vmi_agreement_id", "!=", False)]).unlink()
+    env["vmi.agreement"].search([]).write({"date_next_evaluation": False, "load_min_value": 600.0})
+    stock = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1).lot_stock_id
+    for product, quantity in ordered.items():
+        env.cr.execute(SQL("UPDATE stock_quant SET quantity = %s WHERE product_id = %s AND location_id = %s",
+                           quantity // 2, product.id, stock.id))
+    env.invalidate_all()
 
 
 def measure(callable_):
@@ -129,21 +153,36 @@ def run_size(registry, lines, history_days):
         cr.rollback()
 
     def full_evaluation():
+        """As cron workers run it: the run's supply plan first, then one committed batch after the other."""
         batches = 0
+        with registry.cursor() as cr:
+            api.Environment(cr, SUPERUSER_ID, {})["vmi.supply.plan"]._current(fields.Datetime.now())
         while True:
             with registry.cursor() as cr:
                 env = api.Environment(cr, SUPERUSER_ID, {})
                 agreements = env["vmi.replenishment"]._claim(fields.Datetime.now(), limit=20)
                 if not agreements:
+                    env["vmi.supply.plan"].search([("state", "=", "open")])._close()
                     return batches
                 env["vmi.replenishment"]._evaluate(agreements, trigger="scheduled", now=fields.Datetime.now())
                 batches += 1
 
+    def outcome():
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            return (env["stock.picking"].search_count([("vmi_agreement_id", "!=", False)]),
+                    env["vmi.agreement.line"].search_count([("last_order_qty", ">", 0)]),
+                    env["vmi.supply.allocation"].search_count([("short_qty", ">", 0)]),
+                    env["vmi.agreement.line"].search_count([("last_decision_reason", "like", "pulled forward")]))
+
     seconds_full, queries_full, batches = measure(full_evaluation)
+    transfers, to_order, __, __ = outcome()
+
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        transfers = env["stock.picking"].search_count([("vmi_agreement_id", "!=", False)])
-        to_order = env["vmi.agreement.line"].search_count([("last_order_qty", ">", 0)])
+        short_warehouse(env)
+    seconds_short, queries_short, __ = measure(full_evaluation)
+    short_transfers, short_to_order, short_lines, pulled = outcome()
 
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
@@ -166,6 +205,9 @@ def run_size(registry, lines, history_days):
     per_k = 1000 / count
     print(f"(a) VMI scheduled evaluation, {batches} batches, proposals included: {seconds_full:.2f} s, "
           f"{queries_full * per_k:.0f} queries / 1,000 lines; {to_order} lines to order, {transfers} transfers")
+    print(f"(c) the same with the warehouse short by half and a minimum delivery value: {seconds_short:.2f} s, "
+          f"{queries_short * per_k:.0f} queries / 1,000 lines; {short_lines} lines allocated short, "
+          f"{pulled} pulled forward, {short_to_order} lines to order, {short_transfers} transfers")
     print(f"    VMI decisions only (inputs + engine): {seconds_decide:.2f} s, "
           f"{queries_decide * per_k:.1f} queries / 1,000 lines; "
           f"{sum(1 for decision in decisions if decision.order_qty > 0)} lines to order")

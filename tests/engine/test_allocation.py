@@ -148,7 +148,7 @@ def test_an_allotment_cuts_the_decision_and_explains_it(line):
     decision = plan_line(line(on_hand=0, min_qty=10, max_qty=50))
     short = allocate(20, [Claim("A", decision.order_qty, rate=1), Claim("B", 50, rate=1)])[0]
     cut = apply_allotment(decision, short)
-    assert (decision.order_qty, cut.order_qty) == (50, 10)
+    assert (decision.order_qty, cut.order_qty, cut.unallocated_qty) == (50, 10, 40)
     assert cut.steps[-1].name == "after allocation" and cut.reason.endswith(short.note)
     assert "supply_short" in cut.flags and "supply_short" in line_exceptions(cut, ())
     ample = allocate(100, [Claim("A", decision.order_qty, rate=1)])[0]

@@ -78,13 +78,8 @@ def apply_allotment(decision, allotment):
     """
     if not allotment.note:
         return decision
-    return replace(
-        decision,
-        order_qty=allotment.allotted,
-        reason=f"{decision.reason}; {allotment.note}",
-        steps=(*decision.steps, allotment.step),
-        flags=(*decision.flags, *(flag for flag in allotment.flags if flag not in decision.flags)),
-    )
+    return replace(decision.adjusted(allotment.allotted, allotment.step, allotment.flags),
+                   unallocated_qty=allotment.short)
 
 
 def available_to_promise(on_hand, moves, ship_date):

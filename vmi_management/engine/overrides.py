@@ -7,8 +7,6 @@ proposal moves by more than the tolerance from the one the planner changed,
 the situation is new and the engine's quantity replaces the planner's. The
 explanation says which happened.
 """
-from dataclasses import replace
-
 from .policies import _clean
 from .safety_stock import _fmt
 from .types import Step
@@ -25,10 +23,8 @@ def keep_override(decision, planner_qty, proposed_qty, tolerance):
     change = f"proposed {_fmt(proposed_qty)}, now {_fmt(decision.order_qty)}: moved {_fmt(round(moved * 100, 1))} %"
     if moved <= tolerance + 1e-9:
         note = f"the planner's {_fmt(planner_qty)} kept ({change}, within {_fmt(round(tolerance * 100, 1))} %)"
-        return replace(decision, order_qty=_clean(planner_qty), reason=f"{decision.reason}; {note}",
-                       steps=(*decision.steps, Step("planner override", _clean(planner_qty), note)),
-                       flags=(*decision.flags, "planner_override"))
+        return decision.adjusted(_clean(planner_qty), Step("planner override", _clean(planner_qty), note),
+                                 ("planner_override",))
     note = (f"the planner's {_fmt(planner_qty)} replaced ({change}, beyond "
             f"{_fmt(round(tolerance * 100, 1))} %)")
-    return replace(decision, reason=f"{decision.reason}; {note}",
-                   steps=(*decision.steps, Step("planner override", decision.order_qty, note)))
+    return decision.adjusted(decision.order_qty, Step("planner override", decision.order_qty, note))

@@ -4,7 +4,7 @@ Frozen dataclasses with slots: cheap to build by the hundred thousand, safe to
 share, and free of any framework so the Odoo layer, the command line and the
 tests all speak the same language.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Hashable
 
 POLICIES = ("min_max", "reorder_point", "days_of_supply")
@@ -97,6 +97,13 @@ class Decision:
     steps: tuple = ()
     flags: tuple = field(default=())
     forecast_method: str = ""
+    unallocated_qty: float = 0.0    # needed, but not allocated by a short shipping warehouse
+
+    def adjusted(self, order_qty, step, flags=()):
+        """This decision with its order changed by a later stage (supply allocation, a planner's quantity,
+        load building): the stage is its last step, its note ends the reason, its flags are added."""
+        return replace(self, order_qty=order_qty, reason=f"{self.reason}; {step.note}", steps=(*self.steps, step),
+                       flags=(*self.flags, *(flag for flag in flags if flag not in self.flags)))
 
     def to_dict(self):
         """JSON-ready data: the Odoo layer stores it as the line's explanation."""

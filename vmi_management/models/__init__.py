@@ -4,6 +4,7 @@ from . import (
     res_partner,
     stock_location,
     stock_warehouse,
+    stock_warehouse_orderpoint,
     vmi_agreement,
     vmi_agreement_billing,
     vmi_agreement_line,

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class SaleOrder(models.Model):
@@ -32,6 +32,10 @@ class SaleOrder(models.Model):
             "vmi_agreement_id": agreement.id,
             "vmi_location_id": site.id,
         }
+
+    @api.model
+    def _vmi_unit_value(self, product):
+        return product.lst_price
 
     def _vmi_order_problem(self, agreement_line):
         product = agreement_line.product_id

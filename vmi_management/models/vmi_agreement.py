@@ -4,6 +4,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
+from ..engine.loads import LoadLimits
 from ..tools import OptionalFloat, OptionalInteger, company_tz, day_start, format_quantity, local_date, read_group_rows
 from .vmi_kpi_snapshot import KPI_FIELDS, TARGET_FIELDS
 from .vmi_stock_report import APPLIED_STATES
@@ -190,6 +191,22 @@ class VmiAgreement(models.Model):
         help="When the shipping warehouse cannot cover every agreement's needs, agreements of a higher "
              "priority are served in full first; those of one priority share what is left fairly.",
     )
+    load_min_value = fields.Monetary(
+        string="Minimum Delivery Value", currency_field="currency_id", tracking=True,
+        help="A site's delivery worth less is topped up with the lines closest to running out, or held. "
+             "Zero: no minimum.",
+    )
+    load_min_weight = fields.Float(
+        string="Minimum Delivery Weight", tracking=True,
+        help="In the products' weight unit. A lighter delivery is topped up, or held. Zero: no minimum.")
+    load_max_weight = fields.Float(
+        string="Maximum Delivery Weight", tracking=True,
+        help="In the products' weight unit, e.g. what a truck takes. A heavier delivery is trimmed, first "
+             "from the lines with the most cover. Zero: no maximum.")
+    load_max_volume = fields.Float(
+        string="Maximum Delivery Volume", tracking=True,
+        help="In the products' volume unit. A bulkier delivery is trimmed, first from the lines with the most "
+             "cover. Zero: no maximum.")
     override_tolerance = fields.Float(
         string="Planner Override Tolerance (%)", default=20.0, tracking=True,
         help="A planner's own quantity on a draft proposal line is kept by later evaluations until the "
@@ -765,6 +782,13 @@ class VmiAgreement(models.Model):
         if self.role == "customer":
             return "our_warehouse"
         return "consigned_at_customer" if self.ownership == "consignment" else "customer_location"
+
+    def _load_limits(self):
+        """The limits of each site's delivery, as the engine's load building takes them; None without any."""
+        self.ensure_one()
+        limits = LoadLimits(*(value or None for value in (
+            self.load_min_value, self.load_min_weight, self.load_max_weight, self.load_max_volume)))
+        return limits if limits != LoadLimits() else None
 
     def _site_partners(self):
         """The partners to which this agreement's site locations are dedicated.

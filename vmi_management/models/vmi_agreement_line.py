@@ -138,6 +138,10 @@ class VmiAgreementLine(models.Model):
     last_trigger_level = fields.Float(string="Trigger Level", readonly=True, copy=False, digits="Product Unit of Measure")
     last_target_level = fields.Float(string="Target Level", readonly=True, copy=False, digits="Product Unit of Measure")
     last_order_qty = fields.Float(string="Proposed Qty", readonly=True, copy=False, digits="Product Unit of Measure")
+    last_unallocated_qty = fields.Float(
+        string="Not Allocated", readonly=True, copy=False, digits="Product Unit of Measure",
+        help="What the line needed but its short shipping warehouse could not allocate: demand the warehouse's "
+             "own reordering rules see.")
     last_status = fields.Selection(
         [("out_of_stock", "Out of stock"), ("projected_stockout", "Projected stockout"),
          ("below_min", "Below min"), ("overstock", "Overstock"), ("ok", "OK")],

@@ -76,6 +76,12 @@ class VmiProposalMixin(models.AbstractModel):
             "vmi_line_id": agreement_line.id,
         }
 
+    @api.model
+    def _vmi_unit_value(self, product):
+        """What one unit of ``product`` adds to the value of a proposal of this kind, in company currency:
+        its cost; sale orders override it with the sales price."""
+        return product.standard_price
+
     def _vmi_amount(self):
         """Value of the proposal in company currency, compared to the approval threshold.
 

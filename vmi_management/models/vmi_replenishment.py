@@ -12,6 +12,7 @@ from odoo.tools import SQL, split_every
 
 from ..engine import decision_status, plan
 from ..engine.allocation import apply_allotment
+from ..engine.loads import LoadLine, apply_load, build_load
 from ..engine.overrides import keep_override
 from ..tools import company_tz, day_start, local_date, paused_gc, unnest_columns
 
@@ -242,6 +243,7 @@ class VmiReplenishment(models.AbstractModel):
         decisions = self._allocate_supply(decisions, now)
         open_proposals = self._open_proposals(agreements)
         decisions = self._keep_planner_overrides(decisions, open_proposals)
+        decisions = self._build_loads(decisions, facts)
         decisions_by_agreement = defaultdict(dict)
         for line, decision in decisions.items():
             decisions_by_agreement[line.agreement_id][line] = decision
@@ -326,6 +328,38 @@ class VmiReplenishment(models.AbstractModel):
             if line in planner_quantities else decision
             for line, decision in decisions.items()
         }
+
+    @api.model
+    def _build_loads(self, decisions, facts):
+        """Bring each site's delivery within its agreement's load limits: ``{line: Decision}``.
+
+        A unit is worth what the proposal values it at (sales price on a sale
+        order, cost on a transfer or a purchase order), weighs and takes the
+        product's weight and volume; a line may not grow past its capacity.
+        """
+        by_site = defaultdict(list)
+        for line in decisions:
+            if line.agreement_id._load_limits():
+                by_site[line.agreement_id, line.location_id].append(line)
+        if not by_site:
+            return decisions
+        decisions = dict(decisions)
+        for (agreement, __), lines in by_site.items():
+            Proposal = self._proposal_model(agreement)
+            load = []
+            for line in lines:
+                decision, product = decisions[line], line.product_id
+                room = (line.capacity - facts[line].on_hand - facts[line].on_order) if line.capacity else None
+                load.append(LoadLine(
+                    line, decision.order_qty, position=decision.position, rate=decision.demand_rate,
+                    target=decision.target_level, value=Proposal._vmi_unit_value(product), weight=product.weight,
+                    volume=product.volume, moq=line.moq or None, multiple=line.pack_multiple or None, room=room))
+            quantities, notes, held = build_load(load, agreement._load_limits())
+            for line in lines:
+                if held and not decisions[line].order_qty:
+                    continue
+                decisions[line] = apply_load(decisions[line], quantities[line], notes.get(line, ""), held)
+        return decisions
 
     def _record_failures(self, run, failures, now):
         """Log each failed agreement on the run, open its exception, and postpone it by ``RETRY_DELAY``.
@@ -505,7 +539,7 @@ class VmiReplenishment(models.AbstractModel):
                 "id": ("int4", [line.id for line in chunk]),
                 **{f"last_{name}": ("float8", [getattr(decision, name) for decision in results]) for name in (
                     "on_hand", "on_order", "committed", "position", "demand_rate", "safety_stock",
-                    "trigger_level", "target_level", "order_qty")},
+                    "trigger_level", "target_level", "order_qty", "unallocated_qty")},
                 "last_decision_reason": ("varchar", [decision.reason[:500] for decision in results]),
                 "last_decision": ("jsonb", [json.dumps(line._decision_payload(decisions[line], facts[line]))
                                             for line in chunk]),

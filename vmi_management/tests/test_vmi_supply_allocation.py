@@ -129,3 +129,18 @@ class TestSupplyAllocation(VmiCommon):
         agreement.action_activate()
         run = self.evaluate(agreement)
         self.assertEqual(agreement.line_ids.last_order_qty, 50, run.event_ids.mapped("message"))
+
+    def test_the_warehouse_reordering_rule_sees_what_vmi_customers_need(self):
+        north, south = self.running_agreement("North"), self.running_agreement("South")
+        self.add_stock(self.gloves, self.stock, 60.0)
+        rule = self.env["stock.warehouse.orderpoint"].create({
+            "product_id": self.gloves.id, "location_id": self.stock.id, "warehouse_id": self.short_warehouse.id,
+            "product_min_qty": 0.0, "product_max_qty": 0.0, "trigger": "manual",
+        })
+        self.assertEqual((rule.qty_forecast, rule.qty_to_order), (60, 0))
+        self.run_cron_in_batches_of_two(calls=1)
+        # two draft transfers of 30 each, and 20 more each the warehouse was too short to allocate
+        self.assertEqual([self.ordered(agreement) for agreement in (north, south)], [30, 30])
+        self.assertEqual(north.line_ids.last_unallocated_qty, 20)
+        rule.invalidate_recordset()
+        self.assertEqual((rule.vmi_demand_qty, rule.qty_forecast, rule.qty_to_order), (100, -40, 40))

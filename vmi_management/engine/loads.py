@@ -1,0 +1,193 @@
+"""Building one site's delivery to the agreed load limits: a minimum worth sending, a maximum a truck takes.
+
+A delivery below the minimum (order value or weight) is topped up: the
+site's lines closest to running out (the smallest projected days of supply
+after their own order; lines without demand after those, the least full
+against their target first) are pulled forward a pack at a time, each pack
+going to the line with the least cover then, until the minimum is reached.
+Lines with no order of their own start at their MOQ. When even that cannot
+reach the minimum (every line at its capacity or the maximum in the way, or
+more than ``MAX_PACKS`` packs away), the delivery is held and says why. A
+delivery over the maximum (weight or volume) is trimmed: the line with the
+most cover gives up a pack at a time (a line that would fall below its MOQ
+gives up all of it) until it fits, or is held when ``MAX_PACKS`` packs are
+not enough. Every line that changed says so, with the figures.
+"""
+from dataclasses import dataclass
+from math import inf
+from typing import Hashable
+
+from .policies import _clean, round_up
+from .safety_stock import _fmt
+from .types import Step
+
+MAX_PACKS = 10_000   # packs pulled forward one by one before the delivery is held as out of reach
+
+
+@dataclass(frozen=True, slots=True)
+class LoadLine:
+    """One line of a site's delivery: its order, its urgency, and what a unit weighs, takes and is worth."""
+
+    key: Hashable
+    order_qty: float
+    position: float = 0.0
+    rate: float = 0.0
+    target: float = 0.0            # the line's target level, how full it is when it has no demand to judge by
+    value: float = 0.0
+    weight: float = 0.0
+    volume: float = 0.0
+    moq: float | None = None
+    multiple: float | None = None
+    room: float | None = None      # most the line may order (capacity); None: no limit
+
+
+@dataclass(frozen=True, slots=True)
+class LoadLimits:
+    """The limits of one delivery; None: no limit."""
+
+    min_value: float | None = None
+    min_weight: float | None = None
+    max_weight: float | None = None
+    max_volume: float | None = None
+
+
+def _totals(lines, quantities):
+    return {measure: sum(getattr(line, measure) * quantities[line.key] for line in lines)
+            for measure in ("value", "weight", "volume")}
+
+
+def _below_minimum(totals, limits):
+    return ((limits.min_value is not None and totals["value"] < limits.min_value - 1e-9)
+            or (limits.min_weight is not None and totals["weight"] < limits.min_weight - 1e-9))
+
+
+def _over_maximum(totals, limits):
+    return ((limits.max_weight is not None and totals["weight"] > limits.max_weight + 1e-9)
+            or (limits.max_volume is not None and totals["volume"] > limits.max_volume + 1e-9))
+
+
+def _cover(line, quantity):
+    """How long the line lasts with ``quantity`` more: projected days of supply; without demand, after all
+    lines with demand, by how full it is against its target level."""
+    if line.rate > 0:
+        return (line.position + quantity) / line.rate, 0.0
+    return inf, (line.position + quantity) / line.target if line.target > 0 else inf
+
+
+def _describe(totals, limits):
+    """The delivery's figures that a limit is set on: "value 480, weight 96.5"."""
+    limited = {"value": (limits.min_value,), "weight": (limits.min_weight, limits.max_weight),
+               "volume": (limits.max_volume,)}
+    return ", ".join(f"{measure} {_fmt(round(totals[measure], 3))}"
+                     for measure, bounds in limited.items() if any(bound is not None for bound in bounds))
+
+
+def build_load(lines, limits):
+    """The quantities of one delivery within ``limits``.
+
+    :returns: ``({key: quantity}, {key: note on what changed}, held)``, where
+              ``held`` says why the delivery is held (every quantity 0), or is ""
+    """
+    quantities = {line.key: max(line.order_qty, 0.0) for line in lines}
+    notes = {}
+    if not any(quantities.values()):
+        return quantities, notes, ""
+    totals = _totals(lines, quantities)
+    if _below_minimum(totals, limits):
+        _pull_forward(lines, limits, quantities, notes)
+        totals = _totals(lines, quantities)
+        if _below_minimum(totals, limits):
+            held = (f"held: the delivery ({_describe(totals, limits)}) stays below its minimum "
+                    f"({_limits_text(limits, 'min')}) with every line at its limit")
+            return dict.fromkeys(quantities, 0.0), {}, held
+    if _over_maximum(totals, limits):
+        _trim(lines, limits, quantities, notes)
+        totals = _totals(lines, quantities)
+        if _over_maximum(totals, limits):
+            held = (f"held: the delivery ({_describe(totals, limits)}) stays over its maximum "
+                    f"({_limits_text(limits, 'max')}) after {MAX_PACKS} packs were taken off")
+            return dict.fromkeys(quantities, 0.0), {}, held
+    return quantities, notes, ""
+
+
+def _limits_text(limits, side):
+    names = {"min": (("min_value", "value"), ("min_weight", "weight")),
+             "max": (("max_weight", "weight"), ("max_volume", "volume"))}[side]
+    return ", ".join(f"{label} {_fmt(getattr(limits, name))}" for name, label in names
+                     if getattr(limits, name) is not None)
+
+
+def _pull_forward(lines, limits, quantities, notes):
+    """Add a pack at a time to the line with the least cover until the minimum is reached."""
+    added = dict.fromkeys(quantities, 0.0)
+    totals = _totals(lines, quantities)
+    for __ in range(MAX_PACKS):
+        # only a line that adds to a measure still short of its minimum helps
+        helps = [measure for measure, minimum in (("value", limits.min_value), ("weight", limits.min_weight))
+                 if minimum is not None and totals[measure] < minimum - 1e-9]
+        best = None
+        for line in lines:
+            if not any(getattr(line, measure) > 0 for measure in helps):
+                continue
+            current = quantities[line.key]
+            step = (line.multiple or 1.0) if current else round_up(max(line.moq or 0.0, line.multiple or 1.0),
+                                                                   line.multiple)
+            if line.room is not None and current + step > line.room + 1e-9:
+                continue
+            if _over_maximum(_plus(totals, line, step), limits):
+                continue
+            urgency = _cover(line, current)
+            if best is None or urgency < best[0]:
+                best = (urgency, line, step)
+        if best is None:
+            break
+        __, line, step = best
+        quantities[line.key] = _clean(quantities[line.key] + step)
+        added[line.key] += step
+        totals = _plus(totals, line, step)
+        if not _below_minimum(totals, limits):
+            break
+    reached = _describe(totals, limits)
+    for key, quantity in added.items():
+        if quantity:
+            notes[key] = (f"pulled forward {_fmt(_clean(quantity))} so the delivery reaches its minimum "
+                          f"({_limits_text(limits, 'min')}): now {reached}")
+
+
+def _plus(totals, line, quantity):
+    """The delivery's totals with ``quantity`` more (or less) of ``line``."""
+    return {measure: total + getattr(line, measure) * quantity for measure, total in totals.items()}
+
+
+def _trim(lines, limits, quantities, notes):
+    """Take a pack at a time from the line with the most cover until the delivery fits its maximum."""
+    removed = dict.fromkeys(quantities, 0.0)
+    totals = _totals(lines, quantities)
+    for __ in range(MAX_PACKS):
+        if not _over_maximum(totals, limits):
+            break
+        ordered = [line for line in lines if quantities[line.key] > 0]
+        if not ordered:
+            break
+        line = max(ordered, key=lambda candidate: _cover(candidate, quantities[candidate.key]))
+        current = quantities[line.key]
+        remaining = current - (line.multiple or 1.0)
+        if remaining < (line.moq or 0.0) - 1e-9 or remaining < 1e-9:
+            remaining = 0.0
+        quantities[line.key] = _clean(remaining)
+        removed[line.key] += current - remaining
+        totals = _plus(totals, line, remaining - current)
+    fitted = _describe(totals, limits)
+    for key, quantity in removed.items():
+        if quantity:
+            notes[key] = (f"trimmed by {_fmt(_clean(quantity))} so the delivery fits its maximum "
+                          f"({_limits_text(limits, 'max')}): now {fitted}")
+
+
+def apply_load(decision, quantity, note, held):
+    """The decision with the order its delivery's load building gave it, and why; unchanged if untouched."""
+    if held:
+        return decision.adjusted(0.0, Step("load building", 0.0, held), ("load_held",))
+    if not note:
+        return decision
+    return decision.adjusted(quantity, Step("load building", quantity, note), ("load_adjusted",))
