@@ -4,6 +4,7 @@ from datetime import datetime
 from werkzeug.exceptions import abort
 
 from odoo import fields, http
+from odoo.exceptions import UserError
 from odoo.http import request
 
 from ..intake import parse_json_lines
@@ -74,6 +75,27 @@ RAW_REPORT_PARAMETERS = {"agreement": _text, "filename": _text}  # query string 
 DOCUMENT_FIELDS = {"agreement": _text, "document": _text, "filename": _text}  # read from the JSON object
 SHIPMENT_PARAMETERS = {"since": _moment, "limit": _whole_number(1, MAX_SHIPMENTS)}
 ASN_PARAMETERS = {"format": _one_of(*ASN_FORMATS)}
+PROPOSAL_PARAMETERS = {"agreement": _text}  # query string of GET /proposals
+
+
+def _quantity(raw):
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)) or raw < 0 or raw != raw or raw in (
+            float("inf"), float("-inf")):
+        raise ValueError("a number of units, 0 or more")
+    return float(raw)
+
+
+_quantity.schema = {"type": "number", "minimum": 0}
+
+
+def _whole_id(raw):
+    if isinstance(raw, bool) or not isinstance(raw, int) or raw < 1:
+        raise ValueError("the id of a line of the proposal, as GET /proposals gives it")
+    return raw
+
+
+_whole_id.schema = {"type": "integer", "minimum": 1}
+ANSWER_LINE_FIELDS = {"line": _whole_id, "quantity": _quantity}  # read from each line of the JSON answer
 
 
 class VmiApi(http.Controller):
@@ -155,6 +177,65 @@ class VmiApi(http.Controller):
             ("Content-Type", "text/plain; charset=utf-8"),
             ("Content-Disposition", http.content_disposition(attachment.name)),
         ])
+
+    @http.route("/vmi/api/v1/proposals", type="http", auth="bearer", methods=["GET"], save_session=False)
+    def list_proposals(self, **__):
+        """The proposals waiting for the customer's confirmation (of one agreement with ``?agreement=``)."""
+        sent = self._parameters(request.httprequest.args, **PROPOSAL_PARAMETERS)
+        agreements = self._customer_agreements(sent["agreement"]).filtered("confirmation_required")
+        return request.make_json_response({"proposals": [
+            self._proposal_values(proposal) for agreement in agreements for proposal in agreement._waiting_proposals()
+        ]})
+
+    @http.route("/vmi/api/v1/proposals/<int:proposal_id>", type="http", auth="bearer", methods=["POST"], csrf=False,
+                save_session=False, raw_body=True)
+    def answer_proposal(self, proposal_id, **__):
+        """Accept a proposal (``{"lines": []}``) or change quantities: ``{"lines": [{"line": id, "quantity": n}]}``.
+
+        Changes within the agreement's tolerance apply at once; beyond it, they wait for the vendor's review.
+        """
+        try:
+            payload = json.loads(request.httprequest.get_data() or b"{}")
+        except (ValueError, RecursionError) as error:
+            return self._error(400, f"The body is not valid JSON: {error}.")
+        if not isinstance(payload, dict) or not isinstance(payload.get("lines", []), list):
+            return self._error(400, 'The body must be a JSON object with "lines": a list of {"line", "quantity"}.')
+        proposal = next((document for agreement in self._customer_agreements(None).filtered("confirmation_required")
+                         for document in agreement._waiting_proposals() if document.id == proposal_id), None)
+        if proposal is None:
+            return self._error(404, "No proposal waits for your company's confirmation under this id.")
+        lines = {line.vmi_line_id.id: line.vmi_line_id for line in proposal._vmi_lines() if line.vmi_line_id}
+        requested = {}
+        for sent_line in payload.get("lines", []):
+            if not isinstance(sent_line, dict):
+                return self._error(400, 'Each line must be an object: {"line": id, "quantity": n}.')
+            values = self._parameters(sent_line, **ANSWER_LINE_FIELDS)
+            if values["line"] not in lines or values["quantity"] is None:
+                return self._error(400, f'Line {values["line"]} is not a line of {proposal.display_name}, or has '
+                                        f'no quantity: send the ids GET /proposals gives, each with a quantity.')
+            requested[lines[values["line"]]] = values["quantity"]
+        try:
+            proposal._vmi_customer_answer(requested, request.env.user)
+        except UserError as error:
+            return self._error(400, error.args[0])
+        return request.make_json_response(self._proposal_values(proposal))
+
+    @staticmethod
+    def _proposal_values(proposal):
+        return {
+            "id": proposal.id,
+            "name": proposal.display_name,
+            "agreement": proposal.vmi_agreement_id.name,
+            "site": proposal.vmi_location_id.name,
+            "state": proposal.vmi_confirmation_state,
+            "confirm_by": fields.Datetime.to_string(proposal.vmi_confirmation_deadline),
+            "lines": [
+                {"line": line.vmi_line_id.id, "product": line.product_id.default_code or line.product_id.display_name,
+                 "customer_code": line.vmi_line_id.customer_product_code or None,
+                 "quantity": line[proposal._vmi_qty_field], "reason": line.vmi_line_id.last_decision_reason or None}
+                for line in proposal._vmi_lines() if line.vmi_line_id
+            ],
+        }
 
     @classmethod
     def _parameters(cls, sent, **readers):

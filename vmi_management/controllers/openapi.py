@@ -12,7 +12,8 @@ from odoo.modules.module import get_manifest
 from ..intake.tabular import COLUMNS, QUANTITIES
 from ..intake.values import EARLIEST, LATEST
 from .api import (
-    ASN_FORMATS, ASN_PARAMETERS, DEFAULT_SHIPMENTS, DOCUMENT_FIELDS, RAW_REPORT_PARAMETERS, SHIPMENT_PARAMETERS,
+    ANSWER_LINE_FIELDS, ASN_FORMATS, ASN_PARAMETERS, DEFAULT_SHIPMENTS, DOCUMENT_FIELDS, PROPOSAL_PARAMETERS,
+    RAW_REPORT_PARAMETERS, SHIPMENT_PARAMETERS,
 )
 
 PREFIX = "/vmi/api/v1"
@@ -30,11 +31,12 @@ PARAMETER_NOTES = {
     "limit": f"At most this many notices ({DEFAULT_SHIPMENTS} unless said).",
     "format": f"The document's format ({ASN_FORMATS[0]} unless said): an X12 856 or an EDIFACT DESADV.",
 }
+PROPOSAL_NOTES = {"agreement": "Only the proposals of this agreement (its reference, e.g. VMI/0001)."}
 
 
-def _parameters(readers):
+def _parameters(readers, notes=PARAMETER_NOTES):
     """Query parameters described from the readers that check them."""
-    return [{"name": name, "in": "query", "required": False, "description": PARAMETER_NOTES[name],
+    return [{"name": name, "in": "query", "required": False, "description": notes[name],
              "schema": read.schema} for name, read in readers.items()]
 
 
@@ -57,6 +59,7 @@ def _schemas(env):
     """Bodies and answers; states are the models' own selection values."""
     states = {model: env[model]._fields["state"].get_values(env)
               for model in ("vmi.stock.report", "vmi.stock.report.line", "vmi.shipment.notice")}
+    confirmation_states = env["sale.order"]._fields["vmi_confirmation_state"].get_values(env)
     line = {"product": {"type": "string", "description": "Our internal reference, barcode or the customer's own "
                                                     "code for the product (a number is read as its text)."},
             "location": {"type": "string", "description": "The site's barcode or name."},
@@ -108,6 +111,28 @@ def _schemas(env):
                 "note": {"type": "string", "nullable": True, "description": "How an accepted line was applied."},
             })},
         })}),
+        "Proposal": _object({
+            "id": {"type": "integer", "description": "What POST /proposals/{proposal_id} takes."},
+            "name": {"type": "string"},
+            "agreement": {"type": "string"},
+            "site": {"type": "string"},
+            "state": {"type": "string", "enum": confirmation_states,
+                      "description": "waiting: it waits for your answer; confirmed: answered and going ahead; "
+                                     "review: changes beyond the tolerance wait for the vendor."},
+            "confirm_by": {**TEXT_OR_FALSE, "description": "The deadline, YYYY-MM-DD HH:MM:SS, UTC."},
+            "lines": {"type": "array", "items": _object({
+                "line": {"type": "integer", "description": "The agreement line: what an answer names."},
+                "product": {"type": "string"},
+                "customer_code": {"type": "string", "nullable": True},
+                "quantity": {"type": "number", "description": "The quantity proposed (or as changed)."},
+                "reason": {"type": "string", "nullable": True, "description": "Why this quantity."},
+            })},
+        }),
+        "Proposals": _object({"proposals": {"type": "array", "items": _ref("Proposal")}}),
+        "ProposalAnswer": _object({"lines": {"type": "array", "items": _object(
+            {name: read.schema for name, read in ANSWER_LINE_FIELDS.items()},
+            description="A line whose quantity you change; lines left out keep the proposed quantity.")}},
+            required=(), description="An empty list, or no body at all, accepts the proposal as it is."),
         "Shipments": _object({"shipments": {"type": "array", "items": _object({
             "id": {"type": "integer"},
             "number": {"type": "string"},
@@ -149,7 +174,7 @@ def openapi_document(env):
         "info": {
             "title": "Vendor Managed Inventory API",
             "version": get_manifest("vmi_management")["version"],
-            "description": "Push stock reports, pull advance shipping notices. Authenticate with an Odoo API key "
+            "description": "Push stock reports, pull advance shipping notices, confirm proposals. Authenticate with an Odoo API key "
                            "of a user of the customer's company; only that customer's agreements and notices "
                            "are reachable, others answer 404.",
         },
@@ -185,6 +210,28 @@ def openapi_document(env):
                     "400": bad_request,
                     "401": unauthorized,
                     "404": _json_answer("No such notice for the key's company.", "Error"),
+                },
+            }},
+            f"{PREFIX}/proposals": {"get": {
+                "operationId": "listProposals",
+                "summary": "The replenishment proposals waiting for your confirmation.",
+                "parameters": _parameters(PROPOSAL_PARAMETERS, PROPOSAL_NOTES),
+                "responses": {"200": _json_answer("The proposals, each line with its reason.", "Proposals"),
+                              "400": bad_request, "401": unauthorized},
+            }},
+            f"{PREFIX}/proposals/{{proposal_id}}": {"post": {
+                "operationId": "answerProposal",
+                "summary": "Accept a proposal, or change its quantities: within the agreement's tolerance they "
+                           "apply at once, beyond it they wait for the vendor's review.",
+                "parameters": [{"name": "proposal_id", "in": "path", "required": True,
+                                "schema": {"type": "integer", "minimum": 0}}],
+                "requestBody": {"required": False, "content": {"application/json": {
+                    "schema": _ref("ProposalAnswer")}}},
+                "responses": {
+                    "200": _json_answer("The proposal as answered.", "Proposal"),
+                    "400": bad_request,
+                    "401": unauthorized,
+                    "404": _json_answer("No proposal waits for the key's company under this id.", "Error"),
                 },
             }},
             f"{PREFIX}/openapi.json": {"get": {

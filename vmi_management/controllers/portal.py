@@ -4,7 +4,7 @@ import json
 from collections import OrderedDict
 
 from odoo import fields, http
-from odoo.exceptions import AccessError, MissingError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
@@ -352,6 +352,53 @@ class VmiPortal(CustomerPortal):
         values.update({"agreement": agreement, "report": report, "page_name": "vmi_report",
                        "format_qty": format_quantity})
         return request.render("vmi_management.portal_my_vmi_report", values)
+
+    @http.route("/my/vmi/<int:agreement_id>/proposals", type="http", auth="user", methods=["GET"], website=True)
+    def portal_my_vmi_proposals(self, agreement_id, answered=None, **kw):
+        """The proposals waiting for the customer's confirmation, each line with its reason.
+
+        ``answered``: the id of the proposal just answered, whose outcome the page shows.
+        """
+        agreement = self._vmi_reporting_agreement(agreement_id)
+        documents = agreement._replenishment_documents()
+        answered = documents.filtered(lambda document: str(document.id) == answered)
+        return self._vmi_render_proposals(agreement, answered=answered)
+
+    def _vmi_render_proposals(self, agreement, answered=None, error=None, status=200):
+        values = self._prepare_portal_layout_values()
+        states = dict(request.env["sale.order"]._fields["vmi_confirmation_state"]._description_selection(request.env))
+        proposals = [
+            (proposal, [(line.vmi_line_id, line[proposal._vmi_qty_field])
+                        for line in proposal._vmi_lines() if line.vmi_line_id])
+            for proposal in agreement._waiting_proposals()
+        ]
+        values.update({"agreement": agreement, "proposals": proposals, "answered": answered,
+                       "confirmation_states": states, "error": error, "page_name": "vmi_proposals",
+                       "format_qty": format_quantity})
+        return request.render("vmi_management.portal_my_vmi_proposals", values, status=status)
+
+    @http.route("/my/vmi/<int:agreement_id>/proposals/<int:proposal_id>", type="http", auth="user",
+                methods=["POST"], website=True)
+    def portal_my_vmi_proposal_answer(self, agreement_id, proposal_id, **post):
+        """The customer accepts a proposal or changes its quantities (``qty_<agreement line id>`` fields)."""
+        agreement = self._vmi_reporting_agreement(agreement_id)
+        proposal = self._vmi_one_of(agreement._replenishment_documents(), proposal_id)
+        requested = {}
+        for line in proposal._vmi_lines().vmi_line_id:
+            raw = (post.get(f"qty_{line.id}") or "").strip()
+            if not raw:
+                continue
+            try:
+                requested[line] = float(raw)
+            except ValueError:
+                return self._vmi_render_proposals(agreement, error=request.env._(
+                    "%(value)s is not a quantity (%(product)s).", value=raw, product=line.product_id.display_name),
+                    status=400)
+        try:
+            proposal._vmi_customer_answer(requested, request.env.user)
+        except UserError as error:
+            return self._vmi_render_proposals(agreement, error=error.args[0], status=400)
+        return request.redirect(f"/my/vmi/{agreement.id}/proposals?answered={proposal.id}")
 
     @http.route("/my/vmi/<int:agreement_id>/shipments/<int:notice_id>/acknowledge", type="http", auth="user",
                 methods=["POST"], website=True)

@@ -11,10 +11,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
 
 from ..engine import decision_status, plan
-from ..engine.allocation import apply_allotment
-from ..engine.loads import LoadLine, apply_load, build_load
-from ..engine.overrides import keep_override
-from ..tools import company_tz, day_start, local_date, paused_gc, unnest_columns
+from ..tools import paused_gc, unnest_columns
 
 _logger = logging.getLogger(__name__)
 
@@ -292,75 +289,6 @@ class VmiReplenishment(models.AbstractModel):
                                          as_of=fields.Date.to_date(now))))
         return decisions, facts, skipped
 
-    def _allocate_supply(self, decisions, now):
-        """Cap the orders of lines whose shipping warehouse is short: ``{line: Decision}``.
-
-        A line the open supply plan allocated gets its allotment. The others
-        share what their warehouse can still promise, less what the plan
-        holds for its lines, by priority tier and fair share. A pool with
-        enough stock leaves its lines' decisions as they are.
-        """
-        Allocation = self.env["vmi.supply.allocation"].sudo()
-        Pool = self.env["vmi.supply.pool"]
-        planned = Allocation._open_for(self.env["vmi.agreement.line"].concat(*decisions))
-        claims = Pool._claims({line: decision for line, decision in decisions.items() if line not in planned})
-        deciding = self.env["vmi.agreement.line"].concat(*decisions)
-        allotments = Pool._allocate(claims, Pool._supply(set(claims), now, deciding))
-        for line, allocation in planned.items():
-            allotments[line] = allocation._allotment(decisions[line].order_qty)
-        Allocation.concat(*planned.values()).state = "applied"
-        return {line: apply_allotment(decision, allotments[line]) if line in allotments else decision
-                for line, decision in decisions.items()}
-
-    @api.model
-    def _keep_planner_overrides(self, decisions, open_proposals):
-        """Keep the quantities planners put on open proposals while the need stays within tolerance.
-
-        :returns: ``{line: Decision}``, those of overridden lines saying whether the planner's quantity stands
-        """
-        planner_quantities = {}
-        for proposal in open_proposals.values():
-            planner_quantities.update(proposal._vmi_planner_quantities())
-        if not planner_quantities:
-            return decisions
-        return {
-            line: keep_override(decision, *planner_quantities[line], line.agreement_id.override_tolerance / 100.0)
-            if line in planner_quantities else decision
-            for line, decision in decisions.items()
-        }
-
-    @api.model
-    def _build_loads(self, decisions, facts):
-        """Bring each site's delivery within its agreement's load limits: ``{line: Decision}``.
-
-        A unit is worth what the proposal values it at (sales price on a sale
-        order, cost on a transfer or a purchase order), weighs and takes the
-        product's weight and volume; a line may not grow past its capacity.
-        """
-        by_site = defaultdict(list)
-        for line in decisions:
-            if line.agreement_id._load_limits():
-                by_site[line.agreement_id, line.location_id].append(line)
-        if not by_site:
-            return decisions
-        decisions = dict(decisions)
-        for (agreement, __), lines in by_site.items():
-            Proposal = self._proposal_model(agreement)
-            load = []
-            for line in lines:
-                decision, product = decisions[line], line.product_id
-                room = (line.capacity - facts[line].on_hand - facts[line].on_order) if line.capacity else None
-                load.append(LoadLine(
-                    line, decision.order_qty, position=decision.position, rate=decision.demand_rate,
-                    target=decision.target_level, value=Proposal._vmi_unit_value(product), weight=product.weight,
-                    volume=product.volume, moq=line.moq or None, multiple=line.pack_multiple or None, room=room))
-            quantities, notes, held = build_load(load, agreement._load_limits())
-            for line in lines:
-                if held and not decisions[line].order_qty:
-                    continue
-                decisions[line] = apply_load(decisions[line], quantities[line], notes.get(line, ""), held)
-        return decisions
-
     def _record_failures(self, run, failures, now):
         """Log each failed agreement on the run, open its exception, and postpone it by ``RETRY_DELAY``.
 
@@ -406,24 +334,6 @@ class VmiReplenishment(models.AbstractModel):
             for document in Model.search(Model._vmi_open_proposal_domain(agreements)):
                 proposals[document.vmi_agreement_id, document.vmi_location_id] = document
         return proposals
-
-    @api.model
-    def _delivery_dates(self, decisions, facts, now):
-        """When the proposal of each site with delivery days is expected: ``{(agreement, site): UTC datetime}``.
-
-        The first delivery day all its ordered lines can make: the latest of
-        their next delivery days, at the start of that local day.
-        """
-        offsets = defaultdict(int)
-        for line, decision in decisions.items():
-            if decision.order_qty > 0 and facts[line].delivery_days:
-                key = line.agreement_id, line.location_id
-                offsets[key] = max(offsets[key], facts[line].delivery_days[0])
-        dates = {}
-        for (agreement, site), offset in offsets.items():
-            tz = company_tz(agreement.company_id)
-            dates[agreement, site] = day_start(local_date(now, tz) + timedelta(days=offset), tz)
-        return dates
 
     def _sync_proposals(self, run, agreements, decisions_by_agreement, open_proposals, partial, delivery_dates):
         """Bring the open proposal of each agreement and site to the decided quantities.
@@ -484,8 +394,16 @@ class VmiReplenishment(models.AbstractModel):
     def _update_proposal(self, run, agreement, site, proposal, quantities, scope):
         """Bring an open proposal to ``quantities``: withdraw it when nothing is left to order.
 
+        A proposal the customer has answered is left as it is: its quantities are the customer's now.
+
         :returns: list of event values
         """
+        if proposal._vmi_answered():
+            return [run._prepare_event_vals("skipped", self.env._(
+                "%(document)s was answered by the customer (%(state)s): left as it is.",
+                document=proposal.display_name,
+                state=dict(proposal._fields["vmi_confirmation_state"]._description_selection(self.env))[
+                    proposal.vmi_confirmation_state]), agreement, document=proposal)]
         changed = proposal._vmi_set_quantities(quantities, scope=scope)
         if not proposal._vmi_lines():
             proposal._vmi_cancel()
@@ -497,8 +415,19 @@ class VmiReplenishment(models.AbstractModel):
         return self._settle_proposal(run, agreement, proposal, "order_updated")
 
     def _settle_proposal(self, run, agreement, proposal, kind):
-        """Confirm a fresh or changed proposal, or leave it for review or approval."""
+        """Confirm a fresh or changed proposal, or leave it for the customer's confirmation, review or approval."""
         verb = {"order_created": self.env._("created"), "order_updated": self.env._("updated")}[kind]
+        if agreement.confirmation_required and agreement.role == "vendor":
+            proposal._vmi_request_confirmation(agreement)
+            return [
+                run._prepare_event_vals(kind, self.env._("%(document)s %(verb)s.", document=proposal.display_name,
+                                                         verb=verb), agreement, document=proposal),
+                run._prepare_event_vals("awaiting_confirmation", self.env._(
+                    "%(document)s waits for the customer's confirmation until %(deadline)s.",
+                    document=proposal.display_name,
+                    deadline=fields.Datetime.to_string(proposal.vmi_confirmation_deadline)), agreement,
+                    document=proposal),
+            ]
         if proposal._vmi_needs_approval(agreement):
             proposal._vmi_request_approval(agreement)
             return [

@@ -15,6 +15,7 @@ class VmiReplenishmentRunEvent(models.Model):
             ("order_updated", "Order updated"),
             ("order_withdrawn", "Proposal withdrawn"),
             ("awaiting_approval", "Awaiting approval"),
+            ("awaiting_confirmation", "Awaiting the customer"),
             ("skipped", "Line skipped"),
             ("warning", "Warning"),
             ("error", "Error"),

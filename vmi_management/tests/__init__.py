@@ -6,6 +6,7 @@ from . import (
     test_vmi_api_openapi,
     test_vmi_consumption_billing,
     test_vmi_count_semantics,
+    test_vmi_customer_confirmation,
     test_vmi_delivery_calendar,
     test_vmi_demo_data,
     test_vmi_evaluation_runs,
