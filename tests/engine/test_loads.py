@@ -77,3 +77,11 @@ def test_load_invariants(lines, limits):
             assert total["weight"] <= limits.max_weight + EPS
         if limits.max_volume is not None:
             assert total["volume"] <= limits.max_volume + EPS
+
+
+def test_pallet_places_limit_a_delivery_too():
+    # 12 a pallet: 40 units take 3.33 places; at most 3 places
+    lines = [LoadLine("A", 40, rate=1, pallets=1 / 12, multiple=12)]
+    quantities, notes, held = build_load(lines, LoadLimits(max_pallets=3))
+    assert quantities == {"A": 28}
+    assert notes["A"] == "trimmed by 12 so the delivery fits its maximum (pallets 3): now pallets 2.333"

@@ -8,7 +8,7 @@ going to the line with the least cover then, until the minimum is reached.
 Lines with no order of their own start at their MOQ. When even that cannot
 reach the minimum (every line at its capacity or the maximum in the way, or
 more than ``MAX_PACKS`` packs away), the delivery is held and says why. A
-delivery over the maximum (weight or volume) is trimmed: the line with the
+delivery over the maximum (weight, volume or pallet places) is trimmed: the line with the
 most cover gives up a pack at a time (a line that would fall below its MOQ
 gives up all of it) until it fits, or is held when ``MAX_PACKS`` packs are
 not enough. Every line that changed says so, with the figures.
@@ -36,6 +36,7 @@ class LoadLine:
     value: float = 0.0
     weight: float = 0.0
     volume: float = 0.0
+    pallets: float = 0.0           # pallet places a unit takes (1 / units per pallet)
     moq: float | None = None
     multiple: float | None = None
     room: float | None = None      # most the line may order (capacity); None: no limit
@@ -49,11 +50,12 @@ class LoadLimits:
     min_weight: float | None = None
     max_weight: float | None = None
     max_volume: float | None = None
+    max_pallets: float | None = None
 
 
 def _totals(lines, quantities):
     return {measure: sum(getattr(line, measure) * quantities[line.key] for line in lines)
-            for measure in ("value", "weight", "volume")}
+            for measure in ("value", "weight", "volume", "pallets")}
 
 
 def _below_minimum(totals, limits):
@@ -62,8 +64,8 @@ def _below_minimum(totals, limits):
 
 
 def _over_maximum(totals, limits):
-    return ((limits.max_weight is not None and totals["weight"] > limits.max_weight + 1e-9)
-            or (limits.max_volume is not None and totals["volume"] > limits.max_volume + 1e-9))
+    return any(limit is not None and totals[measure] > limit + 1e-9 for measure, limit in (
+        ("weight", limits.max_weight), ("volume", limits.max_volume), ("pallets", limits.max_pallets)))
 
 
 def _cover(line, quantity):
@@ -77,7 +79,7 @@ def _cover(line, quantity):
 def _describe(totals, limits):
     """The delivery's figures that a limit is set on: "value 480, weight 96.5"."""
     limited = {"value": (limits.min_value,), "weight": (limits.min_weight, limits.max_weight),
-               "volume": (limits.max_volume,)}
+               "volume": (limits.max_volume,), "pallets": (limits.max_pallets,)}
     return ", ".join(f"{measure} {_fmt(round(totals[measure], 3))}"
                      for measure, bounds in limited.items() if any(bound is not None for bound in bounds))
 
@@ -112,7 +114,7 @@ def build_load(lines, limits):
 
 def _limits_text(limits, side):
     names = {"min": (("min_value", "value"), ("min_weight", "weight")),
-             "max": (("max_weight", "weight"), ("max_volume", "volume"))}[side]
+             "max": (("max_weight", "weight"), ("max_volume", "volume"), ("max_pallets", "pallets"))}[side]
     return ", ".join(f"{label} {_fmt(getattr(limits, name))}" for name, label in names
                      if getattr(limits, name) is not None)
 

@@ -207,6 +207,14 @@ class VmiAgreement(models.Model):
         string="Maximum Delivery Volume", tracking=True,
         help="In the products' volume unit. A bulkier delivery is trimmed, first from the lines with the most "
              "cover. Zero: no maximum.")
+    load_max_pallets = fields.Float(
+        string="Maximum Pallets per Delivery", tracking=True,
+        help="Pallet places a site's delivery may take, from each product's packaging of the pallet type below "
+             "(units per pallet). A delivery taking more is trimmed, first from the lines with the most cover. "
+             "Zero: no maximum.")
+    pallet_package_type_id = fields.Many2one(
+        "stock.package.type", string="Pallet Type",
+        help="The package type of the products' pallet packaging, which says how many units a pallet holds.")
     override_tolerance = fields.Float(
         string="Planner Override Tolerance (%)", default=20.0, tracking=True,
         help="A planner's own quantity on a draft proposal line is kept by later evaluations until the "
@@ -787,8 +795,16 @@ class VmiAgreement(models.Model):
         """The limits of each site's delivery, as the engine's load building takes them; None without any."""
         self.ensure_one()
         limits = LoadLimits(*(value or None for value in (
-            self.load_min_value, self.load_min_weight, self.load_max_weight, self.load_max_volume)))
+            self.load_min_value, self.load_min_weight, self.load_max_weight, self.load_max_volume,
+            self.load_max_pallets if self.pallet_package_type_id else 0.0)))
         return limits if limits != LoadLimits() else None
+
+    def _pallets_per_unit(self, product):
+        """The pallet places one unit of ``product`` takes: 1 / the units its pallet packaging holds; 0 without."""
+        self.ensure_one()
+        packaging = product.packaging_ids.filtered(
+            lambda packaging: packaging.package_type_id == self.pallet_package_type_id and packaging.qty > 0)[:1]
+        return 1.0 / packaging.qty if packaging else 0.0
 
     def _site_partners(self):
         """The partners to which this agreement's site locations are dedicated.

@@ -63,7 +63,8 @@ class VmiReplenishment(models.AbstractModel):
 
         A unit is worth what the proposal values it at (sales price on a sale
         order, cost on a transfer or a purchase order), weighs and takes the
-        product's weight and volume; a line may not grow past its capacity.
+        product's weight and volume, and the pallet places its pallet
+        packaging says; a line may not grow past its capacity.
         """
         by_site = defaultdict(list)
         for line in decisions:
@@ -81,7 +82,8 @@ class VmiReplenishment(models.AbstractModel):
                 load.append(LoadLine(
                     line, decision.order_qty, position=decision.position, rate=decision.demand_rate,
                     target=decision.target_level, value=Proposal._vmi_unit_value(product), weight=product.weight,
-                    volume=product.volume, moq=line.moq or None, multiple=line.pack_multiple or None, room=room))
+                    volume=product.volume, pallets=agreement._pallets_per_unit(product), moq=line.moq or None,
+                    multiple=line.pack_multiple or None, room=room))
             quantities, notes, held = build_load(load, agreement._load_limits())
             for line in lines:
                 if held and not decisions[line].order_qty:

@@ -89,3 +89,13 @@ class TestLoadBuilding(VmiCommon):
         self.assertEqual(self.evaluate_with_report(consumed), {self.gloves: 10, self.masks: 40})
         self.assertIn("trimmed by 20 so the delivery fits its maximum (weight 90): now weight 90",
                       self.line(self.gloves).last_decision_reason)
+
+    def test_pallet_places_from_the_pallet_packaging(self):
+        pallet = self.env["stock.package.type"].create({"name": "Euro pallet"})
+        self.env["product.packaging"].create({"name": "Pallet of 20", "product_id": self.gloves.id, "qty": 20.0,
+                                              "package_type_id": pallet.id})
+        self.agreement.write({"pallet_package_type_id": pallet.id, "load_max_pallets": 1.0})
+        # 30 gloves take 1.5 pallets: trimmed to 20
+        self.assertEqual(self.evaluate_with_report(), {self.gloves: 20})
+        self.assertIn("trimmed by 10 so the delivery fits its maximum (pallets 1): now pallets 1",
+                      self.line(self.gloves).last_decision_reason)
