@@ -7,7 +7,7 @@ class ResConfigSettings(models.TransientModel):
     vmi_fair_share_mode = fields.Selection(
         [("days_of_supply", "Same days of supply"), ("fraction", "Same share of the need"),
          ("none", "Do not cap: order what each line needs")],
-        string="VMI Fair Share", default="days_of_supply", required=True,
+        string="VMI Fair Share", default="days_of_supply",
         config_parameter="vmi_management.fair_share_mode",
         help="How a short warehouse is shared among VMI lines of one supply priority: so that every line's "
              "stock lasts the same number of days, or so that every line gets the same share of its need. "
