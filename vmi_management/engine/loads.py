@@ -94,22 +94,22 @@ def build_load(lines, limits):
     notes = {}
     if not any(quantities.values()):
         return quantities, notes, ""
-    totals = _totals(lines, quantities)
-    if _below_minimum(totals, limits):
+    if _below_minimum(_totals(lines, quantities), limits):
         _pull_forward(lines, limits, quantities, notes)
-        totals = _totals(lines, quantities)
-        if _below_minimum(totals, limits):
-            held = (f"held: the delivery ({_describe(totals, limits)}) stays below its minimum "
-                    f"({_limits_text(limits, 'min')}) with every line at its limit")
-            return dict.fromkeys(quantities, 0.0), {}, held
-    if _over_maximum(totals, limits):
+        if _below_minimum(totals := _totals(lines, quantities), limits):
+            return _held(quantities, totals, limits, "min", "with every line at its limit")
+    if _over_maximum(_totals(lines, quantities), limits):
         _trim(lines, limits, quantities, notes)
-        totals = _totals(lines, quantities)
-        if _over_maximum(totals, limits):
-            held = (f"held: the delivery ({_describe(totals, limits)}) stays over its maximum "
-                    f"({_limits_text(limits, 'max')}) after {MAX_PACKS} packs were taken off")
-            return dict.fromkeys(quantities, 0.0), {}, held
+        if _over_maximum(totals := _totals(lines, quantities), limits):
+            return _held(quantities, totals, limits, "max", f"after {MAX_PACKS} packs were taken off")
     return quantities, notes, ""
+
+
+def _held(quantities, totals, limits, side, circumstance):
+    """Nothing ordered, and why: the delivery cannot be brought within its ``side`` limit."""
+    bound = {"min": "stays below its minimum", "max": "stays over its maximum"}[side]
+    return (dict.fromkeys(quantities, 0.0), {},
+            f"held: the delivery ({_describe(totals, limits)}) {bound} ({_limits_text(limits, side)}) {circumstance}")
 
 
 def _limits_text(limits, side):

@@ -417,25 +417,22 @@ class VmiReplenishment(models.AbstractModel):
     def _settle_proposal(self, run, agreement, proposal, kind):
         """Confirm a fresh or changed proposal, or leave it for the customer's confirmation, review or approval."""
         verb = {"order_created": self.env._("created"), "order_updated": self.env._("updated")}[kind]
+        waiting = None
         if agreement.confirmation_required and agreement.role == "vendor":
             proposal._vmi_request_confirmation(agreement)
-            return [
-                run._prepare_event_vals(kind, self.env._("%(document)s %(verb)s.", document=proposal.display_name,
-                                                         verb=verb), agreement, document=proposal),
-                run._prepare_event_vals("awaiting_confirmation", self.env._(
-                    "%(document)s waits for the customer's confirmation until %(deadline)s.",
-                    document=proposal.display_name,
-                    deadline=fields.Datetime.to_string(proposal.vmi_confirmation_deadline)), agreement,
-                    document=proposal),
-            ]
-        if proposal._vmi_needs_approval(agreement):
+            waiting = ("awaiting_confirmation", self.env._(
+                "%(document)s waits for the customer's confirmation until %(deadline)s.",
+                document=proposal.display_name, deadline=fields.Datetime.to_string(proposal.vmi_confirmation_deadline)))
+        elif proposal._vmi_needs_approval(agreement):
             proposal._vmi_request_approval(agreement)
+            waiting = ("awaiting_approval", self.env._(
+                "%(document)s is worth more than the approval threshold: it waits for a VMI Manager.",
+                document=proposal.display_name))
+        if waiting:
             return [
                 run._prepare_event_vals(kind, self.env._("%(document)s %(verb)s.", document=proposal.display_name,
                                                          verb=verb), agreement, document=proposal),
-                run._prepare_event_vals("awaiting_approval", self.env._(
-                    "%(document)s is worth more than the approval threshold: it waits for a VMI Manager.",
-                    document=proposal.display_name), agreement, document=proposal),
+                run._prepare_event_vals(*waiting, agreement, document=proposal),
             ]
         if proposal.vmi_approval_required:
             proposal._vmi_withdraw_approval_request()
