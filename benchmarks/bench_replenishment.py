@@ -115,7 +115,7 @@ def short_warehouse(env):
     ordered = dict(env["stock.move"]._read_group(
         [("picking_id.vmi_agreement_id", "!=", False)], ["product_id"], ["product_uom_qty:sum"]))
     env["stock.picking"].search([("vmi_agreement_id", "!=", False)]).unlink()
-    env["vmi.agreement"].search([]).write({"date_next_evaluation": False, "load_min_value": 600.0})
+    env["vmi.agreement"].search([]).write({"date_next_evaluation": False, "load_min_value": 2500.0})
     stock = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1).lot_stock_id
     for product, quantity in ordered.items():
         env.cr.execute(SQL("UPDATE stock_quant SET quantity = %s WHERE product_id = %s AND location_id = %s",

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vmi_management.engine.allocation import Claim, allocate, apply_allotment, available_to_promise
+from vmi_management.engine.allocation import Claim, allocate, apply_allotment, available_to_promise, largest_order
 
 EPS = 1e-6
 TODAY = date(2026, 12, 7)
@@ -153,3 +153,21 @@ def test_an_allotment_cuts_the_decision_and_explains_it(line):
     assert "supply_short" in cut.flags and "supply_short" in line_exceptions(cut, ())
     ample = allocate(100, [Claim("A", decision.order_qty, rate=1)])[0]
     assert apply_allotment(decision, ample) is decision
+
+
+def test_largest_order_bounds_what_a_line_can_ask():
+    assert largest_order("min_max", max_qty=50, moq=60, multiple=25) == 75
+    assert largest_order("reorder_point", reorder_point=25, order_qty=10) == 30
+    assert largest_order("days_of_supply") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["min_max", "reorder_point"]), st.floats(0, 500), st.floats(0, 500), st.floats(1, 100),
+       st.floats(0, 200), st.one_of(st.none(), st.floats(1, 80)), st.one_of(st.none(), st.sampled_from([1.0, 6.0])))
+def test_no_decision_orders_more_than_the_largest_order(policy, on_hand, minimum, quantity, spread, moq, multiple):
+    from vmi_management.engine import LineInput, plan_line
+
+    line = LineInput(product="P", location="L", on_hand=on_hand, policy=policy, min_qty=minimum,
+                     max_qty=minimum + spread, reorder_point=minimum, order_qty=quantity, moq=moq, multiple=multiple)
+    bound = largest_order(policy, line.max_qty, line.reorder_point, line.order_qty, moq, multiple)
+    assert plan_line(line).order_qty <= bound + EPS

@@ -25,7 +25,7 @@ changes. Every allotment says, in a planner's words, what happened.
 import heapq
 from bisect import bisect_left
 from dataclasses import dataclass, replace
-from math import inf
+from math import ceil, inf
 from typing import Hashable
 
 from .policies import _clean, round_down, round_up
@@ -69,6 +69,21 @@ class Allotment:
     def step(self):
         """The allocation as a step of the line's explanation."""
         return Step("after allocation", self.allotted, self.note)
+
+
+def largest_order(policy, max_qty=None, reorder_point=None, order_qty=None, moq=None, multiple=None):
+    """The most a line can order while its inventory position is not negative; None where no threshold bounds it
+    (days of supply follows demand).
+
+    Lets a run find, before deciding anything, the pools no line can make short.
+    """
+    if policy == "min_max":
+        largest = max_qty or 0.0
+    elif policy == "reorder_point":
+        largest = max(ceil(round((reorder_point or 0.0) / order_qty, 9)), 1) * order_qty if order_qty else 0.0
+    else:
+        return None
+    return round_up(max(largest, moq or 0.0), multiple)
 
 
 def apply_allotment(decision, allotment):

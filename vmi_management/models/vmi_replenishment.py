@@ -240,7 +240,7 @@ class VmiReplenishment(models.AbstractModel):
         decisions = self._allocate_supply(decisions, now)
         open_proposals = self._open_proposals(agreements)
         decisions = self._keep_planner_overrides(decisions, open_proposals)
-        decisions = self._build_loads(decisions, facts)
+        decisions = self._build_loads(decisions, facts, now)
         decisions_by_agreement = defaultdict(dict)
         for line, decision in decisions.items():
             decisions_by_agreement[line.agreement_id][line] = decision

@@ -58,13 +58,15 @@ class VmiReplenishment(models.AbstractModel):
         }
 
     @api.model
-    def _build_loads(self, decisions, facts):
+    def _build_loads(self, decisions, facts, now):
         """Bring each site's delivery within its agreement's load limits: ``{line: Decision}``.
 
         A unit is worth what the proposal values it at (sales price on a sale
         order, cost on a transfer or a purchase order), weighs and takes the
         product's weight and volume, and the pallet places its pallet
-        packaging says; a line may not grow past its capacity.
+        packaging says. A line pulled forward may not grow past its capacity,
+        nor past what its shipping warehouse has left once the batch's
+        orders (and the supply plan's allotments) are served.
         """
         by_site = defaultdict(list)
         for line in decisions:
@@ -72,6 +74,12 @@ class VmiReplenishment(models.AbstractModel):
                 by_site[line.agreement_id, line.location_id].append(line)
         if not by_site:
             return decisions
+        Pool = self.env["vmi.supply.pool"]
+        keys = {line: Pool._pool_key(line) for lines in by_site.values() for line in lines}
+        left = Pool._supply({key for key in keys.values() if key}, now, self.env["vmi.agreement.line"].concat(*decisions))
+        for line, decision in decisions.items():
+            if (key := keys.get(line) or Pool._pool_key(line)) in left:
+                left[key] -= decision.order_qty
         decisions = dict(decisions)
         for (agreement, __), lines in by_site.items():
             Proposal = self._proposal_model(agreement)
@@ -79,6 +87,9 @@ class VmiReplenishment(models.AbstractModel):
             for line in lines:
                 decision, product = decisions[line], line.product_id
                 room = (line.capacity - facts[line].on_hand - facts[line].on_order) if line.capacity else None
+                if keys[line]:
+                    most = decision.order_qty + max(left[keys[line]], 0.0)
+                    room = most if room is None else min(room, most)
                 load.append(LoadLine(
                     line, decision.order_qty, position=decision.position, rate=decision.demand_rate,
                     target=decision.target_level, value=Proposal._vmi_unit_value(product), weight=product.weight,
@@ -86,6 +97,8 @@ class VmiReplenishment(models.AbstractModel):
                     multiple=line.pack_multiple or None, room=room))
             quantities, notes, held = build_load(load, agreement._load_limits())
             for line in lines:
+                if keys[line]:
+                    left[keys[line]] -= quantities[line] - decisions[line].order_qty
                 if held and not decisions[line].order_qty:
                     continue
                 decisions[line] = apply_load(decisions[line], quantities[line], notes.get(line, ""), held)

@@ -1,8 +1,11 @@
+from collections import defaultdict
 from datetime import timedelta
+from math import inf
 
 from odoo import Command, api, fields, models
 from odoo.tools import SQL, split_every
 
+from ..engine.allocation import largest_order
 from . import vmi_replenishment
 from .vmi_supply_pool import SHIPPING_SITE_KINDS
 
@@ -60,24 +63,37 @@ class VmiSupplyPlan(models.Model):
 
     @api.model
     def _make(self, now):
-        """Decide every due line of the agreements that ship from our warehouses, and allocate the short pools."""
+        """Allocate the pools the due lines may make short, deciding those lines once.
+
+        A pool whose supply covers the largest order each of its due lines
+        could place (their thresholds bound it; a days-of-supply line has no
+        such bound) cannot be short: its lines are not decided here, which
+        spares the run a second pass over most lines when stock is ample.
+        """
         Replenishment = self.env["vmi.replenishment"]
         Pool = self.env["vmi.supply.pool"]
         Replenishment._flush_due_condition()
         self.env.cr.execute(SQL("SELECT id FROM vmi_agreement WHERE %s ORDER BY id", Replenishment._due_condition(now)))
         due = self.env["vmi.agreement"].browse(row[0] for row in self.env.cr.fetchall())
         due = due.filtered(lambda agreement: agreement._site_kind() in SHIPPING_SITE_KINDS)
+        keys = {line: key for line in due.line_ids if (key := Pool._pool_key(line))}
+        supply = Pool._supply(set(keys.values()), now, due.line_ids)
+        largest = defaultdict(float)
+        for line, key in keys.items():
+            bound = largest_order(line.policy, line.max_qty, line.reorder_point, line.order_qty, line.moq or None,
+                                  line.pack_multiple or None)
+            largest[key] += inf if bound is None else bound
+        candidates = self.env["vmi.agreement.line"].concat(
+            *(line for line, key in keys.items() if largest[key] > supply.get(key, 0.0)))
         decisions = {}
-        for ids in split_every(vmi_replenishment.BATCH_SIZE, due.ids):
+        for ids in split_every(vmi_replenishment.BATCH_SIZE, candidates.agreement_id.ids):
             # an agreement that cannot be decided claims nothing here; its batch logs why
             results, __ = Replenishment._apply_by_agreement(
-                self.env["vmi.agreement"].browse(ids), lambda part: Replenishment._decide(part, now)[0])
+                self.env["vmi.agreement"].browse(ids), lambda part: Replenishment._decide(part, now, candidates)[0])
             for decided in results:
                 decisions.update(decided)
-        claims = Pool._claims(decisions)
-        deciding = self.env["vmi.agreement.line"].concat(*decisions)
         self.search([("state", "=", "open")])._close()
-        allotments = Pool._allocate(claims, Pool._supply(set(claims), now, deciding))
+        allotments = Pool._allocate(Pool._claims(decisions), supply)
         return self.create({"date": now, "allocation_ids": [
             Command.create(self.env["vmi.supply.allocation"]._prepare_allocation_vals(allotment))
             for allotment in allotments.values() if allotment.note

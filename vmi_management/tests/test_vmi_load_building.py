@@ -99,3 +99,15 @@ class TestLoadBuilding(VmiCommon):
         self.assertEqual(self.evaluate_with_report(), {self.gloves: 20})
         self.assertIn("trimmed by 10 so the delivery fits its maximum (pallets 1): now pallets 1",
                       self.line(self.gloves).last_decision_reason)
+
+    def test_nothing_is_pulled_forward_past_what_the_warehouse_has(self):
+        short = self.env["stock.warehouse"].create({"name": "Short Loads", "code": "SHLD"})
+        self.agreement.warehouse_id = short
+        self.add_stock(self.gloves, short.lot_stock_id, 10.0)
+        self.add_stock(self.masks, short.lot_stock_id, 20.0)
+        self.add_stock(self.wipes, short.lot_stock_id, 1000.0)
+        self.agreement.load_min_value = 400.0
+        consumed = {self.gloves: 30.0, self.masks: 60.0, self.wipes: 30.0}
+        # gloves get the 10 the warehouse has (100); masks, closest to running out, only the 20 it has (200);
+        # then wipes, in packs of 20 (60 each): 4 packs, 440
+        self.assertEqual(self.evaluate_with_report(consumed), {self.gloves: 10, self.masks: 20, self.wipes: 80})
