@@ -1,10 +1,8 @@
 import json
-from datetime import timedelta
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 from werkzeug.urls import url_encode
 
-from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 from .intake_common import VmiIntakeCommon
