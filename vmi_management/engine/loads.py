@@ -5,7 +5,8 @@ site's lines closest to running out (the smallest projected days of supply
 after their own order; lines without demand after those, the least full
 against their target first) are pulled forward a pack at a time, each pack
 going to the line with the least cover then, until the minimum is reached.
-Lines with no order of their own start at their MOQ. When even that cannot
+Lines with no order of their own start at their MOQ; no line goes past its
+target level (the order it would place at its trigger) or its room. When even that cannot
 reach the minimum (every line at its capacity or the maximum in the way, or
 more than ``MAX_PACKS`` packs away), the delivery is held and says why. A
 delivery over the maximum (weight, volume or pallet places) is trimmed: the line with the
@@ -134,7 +135,7 @@ def _pull_forward(lines, limits, quantities, notes):
             current = quantities[line.key]
             step = (line.multiple or 1.0) if current else round_up(max(line.moq or 0.0, line.multiple or 1.0),
                                                                    line.multiple)
-            if line.room is not None and current + step > line.room + 1e-9:
+            if current + step > _ceiling(line) + 1e-9:
                 continue
             if _over_maximum(_plus(totals, line, step), limits):
                 continue
@@ -154,6 +155,15 @@ def _pull_forward(lines, limits, quantities, notes):
         if quantity:
             notes[key] = (f"pulled forward {_fmt(_clean(quantity))} so the delivery reaches its minimum "
                           f"({_limits_text(limits, 'min')}): now {reached}")
+
+
+def _ceiling(line):
+    """The most a line may be pulled forward to: up to its target level (in whole packs, at least its MOQ), never
+    past its room; a line without a target level only keeps its own order."""
+    ceiling = line.order_qty
+    if line.target > 0:
+        ceiling = max(ceiling, round_up(max(line.target - line.position, line.moq or 0.0), line.multiple))
+    return ceiling if line.room is None else min(ceiling, max(line.room, line.order_qty))
 
 
 def _plus(totals, line, quantity):

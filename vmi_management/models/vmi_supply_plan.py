@@ -10,6 +10,7 @@ from . import vmi_replenishment
 from .vmi_supply_pool import SHIPPING_SITE_KINDS
 
 PLAN_MAX_AGE = timedelta(days=1)   # a plan still open after this (intake kept agreements due) is replaced
+PLAN_LOCK = 7_711_842_001          # advisory lock: one worker at a time makes a run's plan
 
 
 class VmiSupplyPlan(models.Model):
@@ -50,10 +51,17 @@ class VmiSupplyPlan(models.Model):
 
     @api.model
     def _current(self, now):
-        """The open plan of the scheduled run under way, made now when there is none (or it is too old)."""
+        """The open plan of the scheduled run under way, made now when there is none (or it is too old).
+
+        While another worker makes one (its transaction holds the lock), none: that worker's batches use its
+        plan, this one's share what is left, as an evaluation outside a plan does.
+        """
         plan = self.search([("state", "=", "open")], order="date desc", limit=1)
         if plan and plan.date >= now - PLAN_MAX_AGE:
             return plan
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", PLAN_LOCK))
+        if not self.env.cr.fetchone()[0]:
+            return self.browse()
         return self.sudo()._make(now)
 
     def _close(self):

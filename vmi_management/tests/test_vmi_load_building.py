@@ -54,15 +54,15 @@ class TestLoadBuilding(VmiCommon):
 
     def test_a_small_order_is_topped_up_with_the_lines_closest_to_their_trigger(self):
         # gloves 30 × 10 = 300 < 400. Consumption a day: gloves 1, masks 2, wipes 1 → after the gloves'
-        # order, masks last 15 days, gloves 30, wipes 50: masks first, a pack of 10 (350; masks now 20 days),
-        # then masks again (400)
+        # order, masks last 15 days, gloves 30, wipes 50: masks first, a pack of 10 up to their max 40 (350),
+        # then wipes, a pack of 20 up to their max 60 (410)
         self.agreement.load_min_value = 400.0
         consumed = {self.gloves: 30.0, self.masks: 60.0, self.wipes: 30.0}
-        self.assertEqual(self.evaluate_with_report(consumed), {self.gloves: 30, self.masks: 20})
-        self.assertIn("pulled forward 20 so the delivery reaches its minimum (value 400): now value 400",
+        self.assertEqual(self.evaluate_with_report(consumed), {self.gloves: 30, self.masks: 10, self.wipes: 20})
+        self.assertIn("pulled forward 10 so the delivery reaches its minimum (value 400): now value 410",
                       self.line(self.masks).last_decision_reason)
         self.assertEqual(self.line(self.masks).last_decision["steps"][-1]["name"], "load building")
-        self.assertNotIn("pulled forward", self.line(self.wipes).last_decision_reason)
+        self.assertNotIn("pulled forward", self.line(self.gloves).last_decision_reason)
 
     def test_without_demand_the_least_full_line_is_pulled_forward_first(self):
         # gloves full at 30 of 30; masks 30 of 40, wipes 50 of 60: masks a pack (350), then wipes a pack (410)
@@ -104,10 +104,9 @@ class TestLoadBuilding(VmiCommon):
         short = self.env["stock.warehouse"].create({"name": "Short Loads", "code": "SHLD"})
         self.agreement.warehouse_id = short
         self.add_stock(self.gloves, short.lot_stock_id, 10.0)
-        self.add_stock(self.masks, short.lot_stock_id, 20.0)
         self.add_stock(self.wipes, short.lot_stock_id, 1000.0)
-        self.agreement.load_min_value = 400.0
+        self.agreement.load_min_value = 150.0
         consumed = {self.gloves: 30.0, self.masks: 60.0, self.wipes: 30.0}
-        # gloves get the 10 the warehouse has (100); masks, closest to running out, only the 20 it has (200);
-        # then wipes, in packs of 20 (60 each): 4 packs, 440
-        self.assertEqual(self.evaluate_with_report(consumed), {self.gloves: 10, self.masks: 20, self.wipes: 80})
+        # gloves get the 10 the warehouse has (100); masks, closest to running out, are not in the warehouse;
+        # wipes are: a pack of 20 (160)
+        self.assertEqual(self.evaluate_with_report(consumed), {self.gloves: 10, self.wipes: 20})
