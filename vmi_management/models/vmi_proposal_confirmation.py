@@ -104,15 +104,24 @@ class VmiProposalMixin(models.AbstractModel):
                 summary=self.env._("Customer's changes beyond tolerance"),
                 note=self.env._("%(user)s asks for quantities beyond the agreed tolerance: %(changes)s",
                                 user=user.name, changes=summary))
-            self.message_post(body=self.env._("%(user)s answered: %(changes)s. Beyond the tolerance, they wait "
-                                              "for the vendor's review.", user=user.name, changes=summary))
+            self._vmi_log_answer(self.env._("%(user)s answered %(document)s: %(changes)s. Beyond the tolerance, "
+                                            "they wait for the vendor's review.", user=user.name,
+                                            document=self.display_name, changes=summary))
             return self.vmi_confirmation_state
         self._vmi_lines().filtered(lambda line: not line[self._vmi_qty_field]).unlink()
         self.vmi_confirmation_state = "confirmed"
-        self.message_post(body=self.env._("Confirmed by %(user)s%(changes)s.", user=user.name,
-                                          changes=f": {summary}" if changes else ""))
+        self._vmi_log_answer(self.env._("%(document)s confirmed by %(user)s%(changes)s.", document=self.display_name,
+                                        user=user.name, changes=f": {summary}" if changes else ""))
         self._vmi_go_ahead(agreement)
         return self.vmi_confirmation_state
+
+    def _vmi_log_answer(self, message):
+        """Post ``message`` on the document and keep it in the run log, as a run of its own."""
+        self.ensure_one()
+        self.message_post(body=message)
+        run = self.env["vmi.replenishment.run"].sudo().create({"trigger": "customer", "agreement_count": 1})
+        self.env["vmi.replenishment.run.event"].sudo().create(
+            run._prepare_event_vals("customer_answer", message, self.vmi_agreement_id, document=self))
 
     def _vmi_changes_text(self, changes, beyond):
         parts = [f"{line.product_id.display_name} {format_quantity(old)} → {format_quantity(new)}"
@@ -166,11 +175,15 @@ class VmiProposalMixin(models.AbstractModel):
             if proposal.vmi_confirmation_deadline <= now:
                 if agreement.confirmation_lapse == "accept":
                     proposal.vmi_confirmation_state = "lapsed"
-                    proposal.message_post(body=self.env._(
-                        "No answer from the customer by the deadline: accepted as proposed."))
+                    proposal._vmi_log_answer(self.env._(
+                        "%(document)s: no answer from the customer by the deadline, accepted as proposed.",
+                        document=proposal.display_name))
                     proposal._vmi_go_ahead(agreement)
                 else:
                     proposal.vmi_confirmation_state = "review"
+                    proposal._vmi_log_answer(self.env._(
+                        "%(document)s: no answer from the customer by the deadline, left to the vendor.",
+                        document=proposal.display_name))
                     proposal.activity_schedule(
                         "mail.mail_activity_data_todo", user_id=agreement.user_id.id or self.env.uid,
                         summary=self.env._("No answer from the customer"),

@@ -2,7 +2,7 @@ import json
 import logging
 import time
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from psycopg2.errors import SerializationFailure
 
@@ -252,7 +252,8 @@ class VmiReplenishment(models.AbstractModel):
         if not partial:
             self.env["vmi.kpi.snapshot"]._record(agreements, decisions, facts, now)
         self.env["vmi.exception"]._sync_from_evaluation(agreements, decisions, facts, partial=partial)
-        self._schedule_next_evaluation(agreements, now, scheduled=trigger == "scheduled", partial=partial)
+        self._schedule_next_evaluation(agreements, now, scheduled=trigger == "scheduled", partial=partial,
+                                       review_by=self._delivery_reviews(decisions, facts, now))
         self.env["vmi.replenishment.run.event"].create(events)
         return decisions
 
@@ -483,18 +484,23 @@ class VmiReplenishment(models.AbstractModel):
             ))
         Line.invalidate_model(Line._decision_fields())
 
-    def _schedule_next_evaluation(self, agreements, now, scheduled, partial):
+    def _schedule_next_evaluation(self, agreements, now, scheduled, partial, review_by=None):
         """Record the evaluation; a scheduled one plans the next review day of the agreements due by schedule.
 
         An agreement evaluated only because new data asked for it
         (``evaluation_requested``) keeps its schedule: the request is
         answered, the regular review still takes place. Any evaluation of all
         the lines answers the request.
+
+        :param review_by: ``{agreement: datetime}``: the latest review that still makes a site's delivery after
+            next (``_delivery_reviews``); the next review is no later than it
         """
+        review_by = review_by or {}
         if not partial:
             agreements._answer_evaluation_request()
         for agreement in agreements:
             values = {"last_evaluation_date": now}
             if scheduled and (not agreement.date_next_evaluation or agreement.date_next_evaluation <= now):
-                values["date_next_evaluation"] = agreement._next_evaluation_after(now)
+                values["date_next_evaluation"] = min(agreement._next_evaluation_after(now),
+                                                     review_by.get(agreement) or datetime.max)
             agreement.write(values)

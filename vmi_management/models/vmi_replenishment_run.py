@@ -15,7 +15,8 @@ class VmiReplenishmentRun(models.Model):
     _order = "date_start desc, id desc"
 
     trigger = fields.Selection(
-        [("scheduled", "Scheduled"), ("manual", "Evaluate now")], required=True, readonly=True,
+        [("scheduled", "Scheduled"), ("manual", "Evaluate now"), ("customer", "Customer's answer")],
+        required=True, readonly=True,
     )
     user_id = fields.Many2one("res.users", string="Started By", readonly=True, default=lambda self: self.env.user)
     date_start = fields.Datetime(string="Started", readonly=True, default=fields.Datetime.now)

@@ -16,6 +16,7 @@ class VmiReplenishmentRunEvent(models.Model):
             ("order_withdrawn", "Proposal withdrawn"),
             ("awaiting_approval", "Awaiting approval"),
             ("awaiting_confirmation", "Awaiting the customer"),
+            ("customer_answer", "Customer's answer"),
             ("skipped", "Line skipped"),
             ("warning", "Warning"),
             ("error", "Error"),

@@ -1,5 +1,6 @@
 from collections import defaultdict
 from datetime import timedelta
+from math import ceil
 
 from odoo import api, models
 
@@ -121,3 +122,25 @@ class VmiReplenishment(models.AbstractModel):
             tz = company_tz(agreement.company_id)
             dates[agreement, site] = day_start(local_date(now, tz) + timedelta(days=offset), tz)
         return dates
+
+    @api.model
+    def _delivery_reviews(self, decisions, facts, now):
+        """When each agreement must be reviewed again to make its sites' delivery after next: ``{agreement: datetime}``.
+
+        A line planned to last until the delivery after next is replenished
+        for it by an order placed its lead time before that day: the review
+        comes back then at the latest (the start of that local day, never
+        before tomorrow), whatever the review frequency says.
+        """
+        reviews = {}
+        for line, decision in decisions.items():
+            delivery_days = facts[line].delivery_days
+            if len(delivery_days) < 2:
+                continue
+            agreement = line.agreement_id
+            tz = company_tz(agreement.company_id)
+            lead = ceil(facts[line].lead_time_days + line.lead_time_buffer_days)
+            day = local_date(now, tz) + timedelta(days=max(delivery_days[1] - lead, 1))
+            moment = day_start(day, tz)
+            reviews[agreement] = min(reviews.get(agreement, moment), moment)
+        return reviews

@@ -54,7 +54,10 @@ class TestCustomerConfirmation(VmiIntakeCommon, HttpCase):
         self.assertEqual(proposal._vmi_customer_answer({}, self.buyer), "confirmed")
         self.assertEqual(proposal.state, "assigned")
         self.assertEqual(proposal.move_ids.product_uom_qty, 50)
-        self.assertIn("Confirmed by confirming_buyer", proposal.message_ids[0].body)
+        self.assertIn("confirmed by confirming_buyer", proposal.message_ids[0].body)
+        logged = self.env["vmi.replenishment.run.event"].search([("kind", "=", "customer_answer")])
+        self.assertEqual((logged.agreement_id, logged.run_id.trigger), (self.consignment, "customer"),
+                         "the answer is in the run log too")
 
     def test_a_change_within_tolerance_applies(self):
         proposal = self.proposed()

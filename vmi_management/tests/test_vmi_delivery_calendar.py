@@ -57,3 +57,10 @@ class TestDeliveryCalendar(VmiCommon):
         self.agreement.location_ids.vmi_delivery_calendar_id = False
         __, lead_time = self.evaluated()
         self.assertEqual(lead_time["value"], 1)
+
+    def test_the_review_comes_back_in_time_for_the_delivery_after_next(self):
+        self.agreement.review_interval_days = 14
+        with freeze_time(MONDAY):
+            self.env["vmi.replenishment"]._evaluate(self.agreement, trigger="scheduled", now=MONDAY)
+        # delivered Thursday, it lasts until Monday the 14th: ordered a day ahead, on Sunday the 13th
+        self.assertEqual(self.agreement.date_next_evaluation, datetime(2026, 12, 13))
