@@ -155,3 +155,21 @@ class TestCustomerConfirmation(VmiIntakeCommon, HttpCase):
                                                          "Content-Type": "application/x-www-form-urlencoded"})
         self.assertEqual(answer.status_code, 200, answer.text)
         self.assertEqual(answer.json()["state"], "review", "20 instead of 50 is beyond 10 %")
+
+    def test_a_sale_order_proposal_too(self):
+        agreement = self.create_running_agreement(
+            partner_id=self.customer.id, ownership="customer_owned", confirmation_required=True,
+            confirmation_tolerance_qty=5.0, confirmation_tolerance_percent=0.0)
+        agreement.action_activate()
+        report = self.env["vmi.stock.report"].create({
+            "agreement_id": agreement.id,
+            "line_ids": [(0, 0, {"product_id": self.gloves.id, "location_id": agreement.line_ids.location_id.id,
+                                 "quantity_on_hand": 0.0})],
+        })
+        report.action_process()
+        self.evaluate(agreement)
+        order = agreement.sale_order_ids
+        self.assertEqual((order.state, order.vmi_confirmation_state), ("draft", "waiting"))
+        self.assertEqual(order._vmi_customer_answer({agreement.line_ids: 54.0}, self.buyer), "confirmed",
+                         "4 more is within 5 units")
+        self.assertEqual((order.state, order.order_line.product_uom_qty), ("sale", 54))
