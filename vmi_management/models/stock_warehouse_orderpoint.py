@@ -1,6 +1,6 @@
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..tools import read_group_rows
 
@@ -13,7 +13,8 @@ class StockWarehouseOrderpoint(models.Model):
     of the product and is not a stock move yet: their open draft proposals,
     and what a short warehouse could not allocate to them. Purchases and
     manufacturing of the warehouse then follow the customers' consumption,
-    not only the orders already confirmed.
+    not only the orders already confirmed. The replenishment report lists
+    the products only VMI customers need, too.
     """
 
     _inherit = "stock.warehouse.orderpoint"
@@ -39,16 +40,27 @@ class StockWarehouseOrderpoint(models.Model):
     def _vmi_demand(self):
         """``{orderpoint id: VMI demand}`` of the rules at their warehouse's stock location."""
         rules = self.filtered(lambda rule: rule.warehouse_id and rule.location_id == rule.warehouse_id.lot_stock_id)
-        if not rules or not self.env["vmi.agreement"].sudo().search_count([("state", "in", ("pilot", "active"))],
-                                                                           limit=1):
+        if not rules:
             return {}
-        keys = {(rule.warehouse_id.id, rule.product_id.id) for rule in rules}
+        demand = self._vmi_demand_by_pool({(rule.warehouse_id.id, rule.product_id.id) for rule in rules})
+        return {rule.id: demand[rule.warehouse_id.id, rule.product_id.id] for rule in rules
+                if demand.get((rule.warehouse_id.id, rule.product_id.id))}
+
+    @api.model
+    def _vmi_demand_by_pool(self, keys=None):
+        """VMI demand not yet a stock move, per ``(warehouse id, product id)``: open draft proposals and what
+        short warehouses could not allocate, of running agreements. ``keys``: only these; None: all."""
+        if not self.env["vmi.agreement"].sudo().search_count([("state", "in", ("pilot", "active"))], limit=1):
+            return {}
         Pool = self.env["vmi.supply.pool"]
+        line_domain = [("last_unallocated_qty", ">", 0), ("agreement_id.state", "in", ("pilot", "active"))]
+        if keys is None:
+            lines = self.env["vmi.agreement.line"].sudo().search([("agreement_id.state", "in", ("pilot", "active"))])
+            keys = {key for line in lines if (key := Pool._pool_key(line))}
         demand = defaultdict(float, Pool._held_by_open_proposals(keys, self.env["vmi.agreement.line"]))
         unallocated = read_group_rows(
             self.env["vmi.agreement.line"].sudo(),
-            [("product_id", "in", list({product for __, product in keys})), ("last_unallocated_qty", ">", 0),
-             ("agreement_id.state", "in", ("pilot", "active"))],
+            [("product_id", "in", list({product for __, product in keys})), *line_domain],
             ["agreement_id", "product_id"], ["last_unallocated_qty:sum"])
         agreements = self.env["vmi.agreement"].sudo().browse({agreement for agreement, __, __ in unallocated})
         warehouse_of = {agreement.id: agreement.warehouse_id.id for agreement in agreements}
@@ -56,5 +68,29 @@ class StockWarehouseOrderpoint(models.Model):
             key = (warehouse_of[agreement_id], product_id)
             if key in keys:
                 demand[key] += quantity
-        return {rule.id: demand[rule.warehouse_id.id, rule.product_id.id] for rule in rules
-                if demand[rule.warehouse_id.id, rule.product_id.id]}
+        return demand
+
+    @api.model
+    def _get_orderpoint_action(self):
+        """The replenishment report also lists what only VMI customers need: a manual rule is made at the
+        warehouse's stock location for each product whose VMI demand exceeds what the warehouse can promise."""
+        action = super()._get_orderpoint_action()
+        demand = {key: quantity for key, quantity in self._vmi_demand_by_pool().items() if quantity > 0}
+        if not demand:
+            return action
+        supply = self.env["vmi.supply.pool"]._supply(set(demand), fields.Datetime.now(), self.env["vmi.agreement.line"])
+        warehouses = self.env["stock.warehouse"].browse({warehouse for warehouse, __ in demand})
+        stock_of = {warehouse.id: warehouse.lot_stock_id.id for warehouse in warehouses
+                    if warehouse.company_id in self.env.companies}
+        missing = {(warehouse, product) for (warehouse, product), quantity in demand.items()
+                   if warehouse in stock_of and quantity > supply.get((warehouse, product), 0.0)}
+        existing = self.with_context(active_test=False).search_fetch(
+            [("product_id", "in", [product for __, product in missing]),
+             ("location_id", "in", list(stock_of.values()))], ["product_id", "location_id"])
+        have = {(rule.location_id.id, rule.product_id.id) for rule in existing}
+        self.create([
+            {**self._get_orderpoint_values(product, stock_of[warehouse]), "warehouse_id": warehouse,
+             "company_id": self.env["stock.warehouse"].browse(warehouse).company_id.id}
+            for warehouse, product in sorted(missing) if (stock_of[warehouse], product) not in have
+        ])
+        return action

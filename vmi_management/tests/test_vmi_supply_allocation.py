@@ -144,3 +144,14 @@ class TestSupplyAllocation(VmiCommon):
         self.assertEqual(north.line_ids.last_unallocated_qty, 20)
         rule.invalidate_recordset()
         self.assertEqual((rule.vmi_demand_qty, rule.qty_forecast, rule.qty_to_order), (100, -40, 40))
+
+    def test_the_replenishment_report_lists_what_only_vmi_customers_need(self):
+        north = self.running_agreement("North")
+        self.add_stock(self.gloves, self.stock, 30.0)
+        self.evaluate(north)
+        self.assertEqual((self.ordered(north), north.line_ids.last_unallocated_qty), (30, 20))
+        Rule = self.env["stock.warehouse.orderpoint"]
+        self.assertFalse(Rule.search([("product_id", "=", self.gloves.id), ("location_id", "=", self.stock.id)]))
+        Rule.with_context(allowed_company_ids=self.env.company.ids)._get_orderpoint_action()
+        rule = Rule.search([("product_id", "=", self.gloves.id), ("location_id", "=", self.stock.id)])
+        self.assertEqual((rule.trigger, rule.vmi_demand_qty, rule.qty_to_order), ("manual", 50, 20))
