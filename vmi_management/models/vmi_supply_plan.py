@@ -36,18 +36,11 @@ class VmiSupplyPlan(models.Model):
     state = fields.Selection([("open", "Open"), ("done", "Done")], default="open", required=True, readonly=True,
                              index=True)
     allocation_ids = fields.One2many("vmi.supply.allocation", "plan_id", string="Allocations", readonly=True)
-    shortage_count = fields.Integer(string="Lines Short", compute="_compute_shortage_count")
 
     @api.depends("date")
     def _compute_display_name(self):
         for plan in self:
             plan.display_name = self.env._("Supply plan of %(date)s", date=fields.Datetime.to_string(plan.date))
-
-    def _compute_shortage_count(self):
-        counts = dict(self.env["vmi.supply.allocation"]._read_group(
-            [("plan_id", "in", self.ids), ("short_qty", ">", 0)], ["plan_id"], ["__count"]))
-        for plan in self:
-            plan.shortage_count = counts.get(plan, 0)
 
     @api.model
     def _current(self, now):
