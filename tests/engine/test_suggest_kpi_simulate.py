@@ -10,7 +10,7 @@ from vmi_management.engine.kpi import (
 from vmi_management.engine.simulate import compare, simulate
 from vmi_management.engine.suggest import apply_suggestion, suggest_thresholds
 
-STEADY = (4.0, 6.0) * 20  # 40 days, mean 5
+STEADY = (4.0, 6.0) * 25  # 50 days, mean 5
 
 
 def test_suggested_min_max_from_history(line):
@@ -24,7 +24,7 @@ def test_suggested_min_max_from_history(line):
     assert suggestion.min_qty == suggestion.reorder_point
     assert suggestion.max_qty == suggestion.min_qty + 35, "a week of demand (about 34.5), in packs of 5"
     assert [step.name for step in suggestion.steps][-1] == "min / max"
-    assert "holdout MAE" in suggestion.steps[0].note
+    assert "holdout RMSSE" in suggestion.steps[0].note
 
 
 def test_suggestion_for_reorder_point_and_days_of_supply(line):

@@ -29,3 +29,28 @@ def bias(actual, forecast):
     """Mean of forecast − actual: positive when the forecast runs high (None when empty)."""
     pairs = list(zip(actual, forecast))
     return sum(f - a for a, f in pairs) / len(pairs) if pairs else None
+
+
+def naive_mae(history):
+    """Mean absolute day-to-day change of ``history`` (unknown days skipped): the naive forecast's error."""
+    values = [value for value in history if value is not None]
+    changes = [abs(b - a) for a, b in zip(values, values[1:])]
+    return sum(changes) / len(changes) if changes else None
+
+
+def mase(actual, forecast, history):
+    """Mean absolute scaled error: MAE ÷ the naive forecast's in-sample MAE on ``history``.
+
+    Below 1, the forecast beat "tomorrow as today"; scale-free, so lines
+    and agreements compare. None when either is undefined or the history
+    never changes.
+    """
+    error, scale = mae(actual, forecast), naive_mae(history)
+    return error / scale if error is not None and scale else None
+
+
+def relative_bias(actual, forecast):
+    """(Σ forecast − Σ actual) ÷ Σ actual, as a fraction: positive when the forecast runs high (None without demand)."""
+    pairs = list(zip(actual, forecast))
+    total = sum(a for a, __ in pairs)
+    return (sum(f for __, f in pairs) - total) / total if total else None

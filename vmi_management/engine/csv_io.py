@@ -8,6 +8,7 @@ import csv
 from collections import defaultdict
 from datetime import date, timedelta
 
+from .forecast import METHODS
 from .types import LineInput
 from .validation import validate_line
 
@@ -21,7 +22,7 @@ REQUIRED_LINE_COLUMNS = ("product", "location", "on_hand", "policy")
 NUMBER_COLUMNS = tuple(name for name in LINE_COLUMNS + OPTIONAL_LINE_COLUMNS
                        if name not in ("product", "location", "policy", "forecast_method"))
 DEMAND_COLUMNS = ("product", "location", "date", "quantity")
-FORECAST_METHODS = ("moving_average", "ses", "holt", "croston", "sba", "auto")
+FORECAST_METHODS = (*METHODS, "auto")
 
 
 class InputError(ValueError):

@@ -7,8 +7,11 @@ The rules are the contract in DESIGN.md:
 - ``reorder_point`` (s, Q): below s, order the smallest multiple of Q that
   brings the position back to at least s; its target level (for status and
   overstock) is s + Q, the highest position a normal order reaches;
-- ``days_of_supply``: reorder point = d × lead time + safety stock, order up
-  to d × (lead time + target days) + safety stock;
+- ``days_of_supply``: reorder point = demand over the lead time + safety
+  stock, order up to demand over lead time + target days + safety stock;
+  demand over a span is the sum of the forecast of each of its days
+  (baseline, customer forecast and events, see ``demand.py``), so a trend,
+  a weekly pattern or a promotion counts on the days it falls on;
 - then raise to the MOQ, round up to the pack multiple, and cap by the
   location's capacity (the cap wins over the MOQ and is flagged). Capacity
   is physical: on hand + on order + the order must fit, whatever is
@@ -26,7 +29,8 @@ Triggers are strict: a position at the trigger orders nothing.
 from datetime import date
 from math import ceil, floor
 
-from .forecast import demand_statistics
+from .demand import demand_outlook
+from .forecast import known
 from .safety_stock import _fmt, safety_stock
 from .types import Decision, LineInput, Step
 
@@ -60,23 +64,23 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
     """
     position = _clean(line.position)
     lead_time = _clean(line.delivery_days[0] if line.delivery_days else line.effective_lead_time)
-    history = len(line.demand)
-    rate, std, method = demand_statistics(line.demand, line.forecast_method)
-    rate, std = _clean(rate), _clean(std)
-    lead_time_demand = _clean(rate * lead_time)
+    outlook, std, history = demand_outlook(line)
+    rate, std = _clean(outlook.at(0)), _clean(std)
+    lead_time_demand = _clean(outlook.total(lead_time))
     safety, safety_note = safety_stock(
         line.safety_stock_mode, line.safety_stock_value, line.service_level, rate, std, line.lead_time_days,
         line.lead_time_std_days,
     )
     safety = _clean(safety)
+    method = outlook.label
+    censored = len(known(line.demand)) - history
     steps = [
         Step("position", position,
              f"on hand {_fmt(line.on_hand)} + on order {_fmt(line.on_order)} − committed {_fmt(line.committed)}"),
-        Step("demand rate", rate, f"{method} over {history} day{'s' if history != 1 else ''} of history"
-             if history else "no history: no day with data yet"),
+        Step("demand rate", rate, _history_note(method, history, censored)),
         Step("lead time", lead_time, f"{_fmt(line.lead_time_days)} days + buffer {_fmt(line.lead_time_buffer_days)}"
              + (f": the next delivery day is in {_fmt(lead_time)} days" if line.delivery_days else "")),
-        Step("lead-time demand", lead_time_demand, f"{_fmt(rate)}/day × {_fmt(lead_time)} days"),
+        Step("lead-time demand", lead_time_demand, _span_note(outlook, rate, lead_time)),
         Step("safety stock", safety, safety_note),
     ]
 
@@ -94,13 +98,15 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
             horizon = line.delivery_days[1]
             target_label = f"order-up-to level (to the delivery after next, in {_fmt(horizon)} days)"
         trigger = lead_time_demand + safety
-        target = rate * horizon + safety
+        horizon_demand = _clean(outlook.total(horizon))
+        steps.append(Step("horizon demand", horizon_demand, _span_note(outlook, rate, horizon)))
+        target = horizon_demand + safety
     trigger, target = _clean(trigger), _clean(target)
     steps.append(Step("trigger", trigger, trigger_label))
     steps.append(Step("target", target, target_label))
 
     triggered = position < trigger
-    flags = [] if line.demand else ["no_demand_history"]
+    flags = [] if history else ["no_demand_history"]
     if triggered:
         raw, after_moq, after_multiple, final, reason = _order_quantity(
             line, position, trigger, target, trigger_label, target_label, steps, flags)
@@ -115,6 +121,25 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
         raw_qty=raw, qty_after_moq=after_moq, qty_after_multiple=after_multiple, order_qty=max(final, 0.0),
         triggered=triggered, reason=reason, steps=tuple(steps), flags=tuple(flags), forecast_method=method,
     )
+
+
+def _history_note(method, history, censored):
+    """How the rate was forecast, and from how many days, as the "demand rate" step says it."""
+    if not history:
+        return "no history: no day with data yet"
+    note = f"{method} over {history} day{'s' if history != 1 else ''} of history"
+    if censored:
+        note += f" ({censored} day{'s' if censored != 1 else ''} left out: out of stock, outlier or event)"
+    return note
+
+
+def _span_note(outlook, rate, days):
+    """How the demand over ``days`` was summed: rate × days when flat, else the sum, with any event's uplift."""
+    if outlook.baseline.is_flat and not outlook.customer and not outlook.events:
+        return f"{_fmt(rate)}/day × {_fmt(days)} days"
+    note = f"sum of the daily forecast over {_fmt(days)} days"
+    uplifts = [f"{event.name} {'+' if extra >= 0 else '−'}{_fmt(abs(extra))}" for event, extra in outlook.events_in(days)]
+    return note + (f", including {', '.join(uplifts)}" if uplifts else "")
 
 
 def _order_quantity(line, position, trigger, target, trigger_label, target_label, steps, flags):

@@ -6,7 +6,8 @@ which the vendor reviews and accepts (or not).
 from dataclasses import dataclass, replace
 from math import ceil
 
-from .forecast import auto, demand_std
+from .demand import baseline_history
+from .forecast import auto, demand_std, known
 from .policies import round_up
 from .safety_stock import _fmt, statistical_safety_stock
 from .types import Step
@@ -42,7 +43,9 @@ class Suggestion:
 def suggest_thresholds(line, review_days=1.0):
     """Suggest the thresholds of ``line``'s policy from its demand history.
 
-    - demand: the forecast method with the lowest holdout error (``auto``);
+    - demand: the forecast method with the lowest holdout error (``auto``),
+      on the days the baseline can learn from (no stockout, outlier or
+      event day: a stockout must not lower the next thresholds);
     - safety stock: z × sqrt(LT × σd² + d² × σLT²) at the line's service
       level (95 % when it has none);
     - reorder point: lead-time demand + safety stock, rounded up to a unit;
@@ -54,8 +57,9 @@ def suggest_thresholds(line, review_days=1.0):
     :param review_days: days between two reviews (the replenishment frequency)
     """
     lead_time = line.lead_time_days + line.lead_time_buffer_days
-    chosen = auto(line.demand)
-    rate, std = chosen.rate, demand_std(line.demand)
+    history = baseline_history(line.demand, line.censored, line.events)
+    chosen = auto(history)
+    rate, std = chosen.rate, demand_std(history)
     service_level = line.service_level or DEFAULT_SERVICE_LEVEL
     # the buffer lengthens the demand planned over; variability is measured on the lead time itself
     safety = statistical_safety_stock(service_level, rate, std, line.lead_time_days, line.lead_time_std_days)
@@ -63,8 +67,8 @@ def suggest_thresholds(line, review_days=1.0):
     pack = line.multiple or line.rounding or 1.0
     cycle = round_up(max(rate * review_days, line.moq or 0.0, pack), pack)
     steps = [
-        Step("demand rate", round(rate, 6), f"{chosen.label} over {len(line.demand)} days"
-             + (f", holdout MAE {_fmt(chosen.holdout_error)}" if chosen.holdout_error is not None else "")),
+        Step("demand rate", round(rate, 6), f"{chosen.label} over {len(known(history))} days"
+             + (f", holdout RMSSE {_fmt(chosen.holdout_error)}" if chosen.holdout_error is not None else "")),
         Step("demand variability", round(std, 6), "standard deviation of daily demand"),
         Step("lead time", lead_time, f"± {_fmt(line.lead_time_std_days)} days"),
         Step("safety stock", round(safety, 6), f"service level {_fmt(service_level)}"),

@@ -17,9 +17,15 @@ class LineInput:
 
     Quantities are in the product's unit. ``None`` means "not set".
     ``demand`` is the daily consumption history, oldest day first, one value
-    per day, zero days included. ``delivery_days``, where the site takes
-    deliveries on some days only: in how many days the next delivery an
-    order placed now can make arrives, and the delivery after it.
+    per day, zero days included, ``None`` where a day's demand is not known.
+    ``censored`` are indices of ``demand`` the forecast must not learn
+    from (days out of stock, outliers). ``events`` are planned
+    :class:`~.demand.Event` s; ``customer_forecast`` is the customer's
+    expected demand per day from the decision day (``None`` where it says
+    nothing), used by the ``customer`` and ``blend`` methods.
+    ``delivery_days``, where the site takes deliveries on some days only:
+    in how many days the next delivery an order placed now can make
+    arrives, and the delivery after it.
     """
 
     product: Hashable
@@ -45,6 +51,10 @@ class LineInput:
     rounding: float | None = None
     demand: tuple = ()
     forecast_method: str | None = None
+    censored: tuple = ()
+    events: tuple = ()
+    customer_forecast: tuple = ()
+    blend_weight: float = 0.5
     delivery_days: tuple = ()
 
     @property

@@ -1,0 +1,136 @@
+"""The demand a line plans for, day by day: a statistical baseline, the customer's forecast and planned events.
+
+Three streams, kept apart so each can be explained and measured:
+
+- the **baseline**, forecast from the history with the days it cannot be
+  trusted on taken out: days out of stock (censored), days of past events
+  and days the planner marked as outliers;
+- the **customer's forecast**, quantities per day the customer sent, used
+  instead of the baseline (``customer``) or averaged with it (``blend``)
+  on the days it covers; beyond them, the baseline;
+- **events** (promotions, openings, shutdowns), on top: a factor on the
+  day's demand and an extra quantity spread over the event's days. An
+  event is planned once: its days are out of the baseline's history, so
+  the uplift is never counted again through the forecast afterwards.
+"""
+from dataclasses import dataclass
+
+from .forecast import DEFAULT_METHOD, Forecast, demand_std, forecast, known
+
+CUSTOMER_METHODS = ("customer", "blend")
+DEFAULT_BLEND_WEIGHT = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A planned event on a line: days counted from the decision day (0), negative in the past; ends included.
+
+    ``quantity`` is the extra demand over the whole event, spread evenly
+    over its days; ``factor`` multiplies the day's demand (1: unchanged,
+    1.5: half as much again, 0: none, as in a shutdown).
+    """
+
+    name: str
+    start: int
+    end: int
+    factor: float = 1.0
+    quantity: float = 0.0
+
+    @property
+    def days(self):
+        return self.end - self.start + 1
+
+    def covers(self, day):
+        return self.start <= day <= self.end
+
+    def apply(self, day, demand):
+        """Demand of ``day`` with the event's uplift."""
+        return demand * self.factor + self.quantity / self.days if self.covers(day) else demand
+
+
+def baseline_history(demand, censored=(), events=()):
+    """``demand`` with the days the baseline must not learn from set to unknown (None).
+
+    :param censored: indices of ``demand`` (out of stock, outliers)
+    :param events: :class:`Event` s; their past days, counted back from the
+                   day after the history, are left out
+    """
+    if not censored and not any(event.start < 0 for event in events):
+        return tuple(demand)
+    size = len(demand)
+    hidden = {index for index in censored if 0 <= index < size}
+    for event in events:
+        hidden.update(size + day for day in range(event.start, min(event.end, -1) + 1) if 0 <= size + day)
+    return tuple(None if index in hidden else value for index, value in enumerate(demand))
+
+
+@dataclass(frozen=True, slots=True)
+class Outlook:
+    """Expected demand per day ahead, from its streams."""
+
+    baseline: Forecast
+    method: str
+    customer: tuple = ()
+    blend_weight: float = DEFAULT_BLEND_WEIGHT
+    events: tuple = ()
+
+    def base(self, day):
+        """Demand of ``day`` before events: the customer's figure where the method uses it, else the baseline."""
+        statistical = self.baseline.at(day)
+        shared = self.customer[day] if day < len(self.customer) else None
+        if shared is None or self.method not in CUSTOMER_METHODS:
+            return statistical
+        if self.method == "customer":
+            return shared
+        return self.blend_weight * shared + (1 - self.blend_weight) * statistical
+
+    def at(self, day):
+        demand = self.base(day)
+        for event in self.events:
+            demand = event.apply(day, demand)
+        return max(demand, 0.0)
+
+    def total(self, days, start=0):
+        """Expected demand from day ``start`` over ``days`` days (a fraction of a day counts in proportion)."""
+        if days <= 0:
+            return 0.0
+        if self.baseline.is_flat and not self.events and not self.customer:
+            return self.baseline.rate * days
+        whole = int(days)
+        return sum(self.at(start + day) for day in range(whole)) + (days - whole) * self.at(start + whole)
+
+    def events_in(self, days):
+        """The events that change demand within the next ``days`` days, with what each adds: ``[(event, qty)]``."""
+        found = []
+        for event in self.events:
+            if event.start < days and event.end >= 0:
+                covered = range(max(event.start, 0), min(event.end + 1, int(days) + (days % 1 > 0)))
+                extra = sum(event.apply(day, self.base(day)) - self.base(day) for day in covered)
+                found.append((event, extra))
+        return found
+
+    @property
+    def label(self):
+        if self.method in CUSTOMER_METHODS and self.customer:
+            shared = sum(1 for value in self.customer if value is not None)
+            what = "customer forecast" if self.method == "customer" else \
+                f"blend of {self.blend_weight:.0%} customer forecast"
+            return f"{what} ({shared} days shared), else {self.baseline.label}"
+        return self.baseline.label
+
+
+def demand_outlook(line):
+    """The :class:`Outlook` of a :class:`~.types.LineInput`, and the baseline history's variability.
+
+    ``customer`` and ``blend`` forecast the baseline automatically beyond
+    the customer's days.
+
+    :returns: ``(outlook, std, known days)``
+    """
+    history = baseline_history(line.demand, line.censored, line.events)
+    method = line.forecast_method or DEFAULT_METHOD
+    statistical = "auto" if method in CUSTOMER_METHODS else method
+    days = len(known(history))
+    baseline = forecast(history, statistical) if days else Forecast("no history", 0.0)
+    outlook = Outlook(baseline, method, tuple(line.customer_forecast), line.blend_weight, tuple(line.events))
+    return outlook, demand_std(history), days
