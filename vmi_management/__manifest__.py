@@ -22,6 +22,7 @@
         "views/vmi_kpi_snapshot_views.xml",
         "views/vmi_exception_views.xml",
         "views/vmi_threshold_suggestion_views.xml",
+        "views/vmi_demand_event_views.xml",
         "views/vmi_agreement_views.xml",
         "views/vmi_agreement_line_views.xml",
         "views/vmi_replenishment_run_views.xml",

@@ -64,6 +64,10 @@ def _schemas(env):
                                                     "code for the product (a number is read as its text)."},
             "location": {"type": "string", "description": "The site's barcode or name."},
             "period_start": DAY, "period_end": DAY,
+            "forecast_start": {**DAY, "description": "First day the forecast quantity covers (default: the day "
+                                                    "after the report's day)."},
+            "forecast_end": {**DAY, "description": "Last day the forecast quantity covers, included (default: "
+                                                  "a week from forecast_start)."},
             "unit": {"type": "string", "description": "The unit of the line's quantities: a code such as EA, DZN or "
                                                       "KGM, or the name of one of our units; empty means the "
                                                       "product's unit."},
@@ -82,7 +86,7 @@ def _schemas(env):
             "period_end": DAY,
             "lines": {"type": "array", "items": _object(
                 {name: line[name] for name in COLUMNS}, required=("product",),
-                description="One product at one site; on_hand or consumed (or both) must be given. A line "
+                description="One product at one site; on_hand, consumed or forecast (or several) must be given. A line "
                             "that breaks these rules is rejected with its reason, the others still apply.")},
         }, required=("lines",), description=(
             "A report as JSON lines (an object with a document is read as a WrappedDocument instead). Values "

@@ -2,9 +2,10 @@ import csv
 import io
 import json
 from collections import OrderedDict
+from datetime import timedelta
 
 from odoo import fields, http
-from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
@@ -15,6 +16,11 @@ from ..tools import format_quantity
 LINES_PER_PAGE = 80
 EXPORT_COLUMNS = ("product", "site", "status", "on_hand", "on_order", "min", "max", "days_of_supply",
                   "next_delivery", "data_as_of")
+
+
+def _as_id(value):
+    """A record id sent in a form, 0 for anything else."""
+    return int(value) if str(value).isdigit() else 0
 
 
 class VmiPortal(CustomerPortal):
@@ -399,6 +405,83 @@ class VmiPortal(CustomerPortal):
         except UserError as error:
             return self._vmi_render_proposals(agreement, error=error.args[0], status=400)
         return request.redirect(f"/my/vmi/{agreement.id}/proposals?answered={proposal.id}")
+
+    # ------------------------------------------------------------------
+    # Planned events
+    # ------------------------------------------------------------------
+
+    @http.route("/my/vmi/<int:agreement_id>/events", type="http", auth="user", methods=["GET"], website=True)
+    def portal_my_vmi_events(self, agreement_id, **kw):
+        """The promotions and other events planned on the agreement, and a form to add one."""
+        return self._vmi_render_events(self._vmi_reporting_agreement(agreement_id))
+
+    def _vmi_render_events(self, agreement, error=None, entered=None, status=200):
+        values = self._prepare_portal_layout_values()
+        since = fields.Date.context_today(agreement) - timedelta(days=90)
+        events = agreement.demand_event_ids.filtered(lambda event: event.date_end >= since)
+        uplift_types = dict(request.env["vmi.demand.event"]._fields["uplift_type"]._description_selection(request.env))
+        values.update({"agreement": agreement, "events": events.sorted("date_start", reverse=True),
+                       "products": agreement.line_ids.product_id, "sites": agreement.location_ids,
+                       "uplift_types": uplift_types, "error": error, "entered": entered or {},
+                       "page_name": "vmi_events", "format_qty": format_quantity})
+        return request.render("vmi_management.portal_my_vmi_events", values, status=status)
+
+    @http.route("/my/vmi/<int:agreement_id>/events", type="http", auth="user", methods=["POST"], website=True)
+    def portal_my_vmi_event_add(self, agreement_id, **post):
+        """The customer plans an event: name, dates, product (or all), site (or all), factor or extra quantity."""
+        agreement = self._vmi_reporting_agreement(agreement_id)
+        try:
+            vals = self._vmi_event_vals(agreement, post)
+            with request.env.cr.savepoint():
+                request.env["vmi.demand.event"].sudo().create(vals)
+        except (UserError, ValidationError) as error:
+            return self._vmi_render_events(agreement, error=error.args[0], entered=post, status=400)
+        return request.redirect(f"/my/vmi/{agreement.id}/events")
+
+    def _vmi_event_vals(self, agreement, post):
+        """The values of an event the customer entered, each field checked against the agreement."""
+        _ = request.env._
+        name = (post.get("name") or "").strip()
+        if not name:
+            raise UserError(_("Give the event a name, such as 'Spring promotion'."))
+        try:
+            date_start = fields.Date.to_date(post.get("date_start"))
+            date_end = fields.Date.to_date(post.get("date_end"))
+        except ValueError:
+            raise UserError(_("Enter the first and last day of the event as dates (YYYY-MM-DD)."))
+        if not date_start or not date_end:
+            raise UserError(_("Enter the first and last day of the event."))
+        # an id that is not one of the agreement's own answers 404, as if it did not exist
+        product = self._vmi_one_of(agreement.line_ids.product_id, _as_id(post.get("product_id"))) \
+            if post.get("product_id") else request.env["product.product"]
+        site = self._vmi_one_of(agreement.location_ids, _as_id(post.get("location_id"))) \
+            if post.get("location_id") else request.env["stock.location"]
+        uplift_type = post.get("uplift_type")
+        if uplift_type not in ("factor", "quantity"):
+            raise UserError(_("Choose how the event changes demand: a factor or an extra quantity."))
+        raw = (post.get("uplift") or "").strip()
+        try:
+            uplift = float(raw)
+        except ValueError:
+            raise UserError(_("%(value)s is not a number: enter the factor (1.5 for half as much again) or the "
+                              "extra quantity.", value=raw or _("An empty value")))
+        return {
+            "agreement_id": agreement.id, "name": name, "date_start": date_start, "date_end": date_end,
+            "product_id": product.id, "location_id": site.id, "uplift_type": uplift_type,
+            "uplift_factor": uplift if uplift_type == "factor" else 1.0,
+            "uplift_qty": uplift if uplift_type == "quantity" else 0.0,
+            "source": "customer", "note": (post.get("note") or "").strip() or False,
+        }
+
+    @http.route("/my/vmi/<int:agreement_id>/events/<int:event_id>/cancel", type="http", auth="user",
+                methods=["POST"], website=True)
+    def portal_my_vmi_event_cancel(self, agreement_id, event_id, **post):
+        """The customer withdraws an event it entered (archived, so the record of it stays)."""
+        agreement = self._vmi_reporting_agreement(agreement_id)
+        event = self._vmi_one_of(agreement.demand_event_ids.filtered(lambda event: event.source == "customer"),
+                                 event_id)
+        event.active = False
+        return request.redirect(f"/my/vmi/{agreement.id}/events")
 
     @http.route("/my/vmi/<int:agreement_id>/shipments/<int:notice_id>/acknowledge", type="http", auth="user",
                 methods=["POST"], website=True)

@@ -54,3 +54,27 @@ def relative_bias(actual, forecast):
     pairs = list(zip(actual, forecast))
     total = sum(a for a, __ in pairs)
     return (sum(f for __, f in pairs) - total) / total if total else None
+
+
+def forecast_scores(actual, used, baseline=(), customer=(), history=()):
+    """How the forecasts used did over some days, and how the statistical and the customer's did on the same days.
+
+    :param actual: each day's demand
+    :param used: the forecast each day was planned with
+    :param baseline: the statistical forecast of each day (None where unknown)
+    :param customer: the customer's forecast of each day (None where it sent none)
+    :param history: the demand history MASE is scaled by
+    :returns: dict with ``days``, ``wape``, ``bias`` (relative), ``mase`` of the forecast used, and
+              ``customer_days``, ``customer_wape`` and ``baseline_wape`` on the days the customer spoke for
+              (their difference is the value the customer's forecast adds)
+    """
+    shared = [(a, c, b) for a, c, b in zip(actual, customer, baseline) if c is not None and b is not None]
+    return {
+        "days": len(actual),
+        "wape": wape(actual, used),
+        "bias": relative_bias(actual, used),
+        "mase": mase(actual, used, history),
+        "customer_days": len(shared),
+        "customer_wape": wape([a for a, __, __ in shared], [c for __, c, __ in shared]) if shared else None,
+        "baseline_wape": wape([a for a, __, __ in shared], [b for __, __, b in shared]) if shared else None,
+    }

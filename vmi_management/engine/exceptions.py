@@ -8,6 +8,7 @@ from .status import stock_status
 
 SPIKE_SIGMAS = 3.0          # a day's demand this many deviations above the rate is a spike
 SPIKE_MIN_HISTORY = 14      # days of history before spikes are told apart from noise
+BIAS_MIN_DAYS = 14          # days judged before a forecast's bias is told apart from noise
 
 # kind: severity; the order is the order of urgency
 LINE_EXCEPTIONS = {
@@ -16,6 +17,7 @@ LINE_EXCEPTIONS = {
     "capacity_capped": "high",
     "supply_short": "high",
     "demand_spike": "medium",
+    "forecast_bias": "medium",
     "below_min": "low",
     "overstock": "low",
 }
@@ -31,7 +33,16 @@ def demand_spike(demand, rate, std, sigmas=SPIKE_SIGMAS):
     return demand[-1] > rate + sigmas * max(std, 1e-9)
 
 
-def line_exceptions(decision, demand):
+def forecast_bias(accuracy, tolerance):
+    """Whether the forecasts used ran high or low by more than ``tolerance`` (a share of demand) lately.
+
+    :param accuracy: the line's ``accuracy.forecast_scores``, or None when nothing was judged
+    """
+    return bool(accuracy and tolerance and accuracy["days"] >= BIAS_MIN_DAYS and accuracy["bias"] is not None
+                and abs(accuracy["bias"]) > tolerance)
+
+
+def line_exceptions(decision, demand, accuracy=None, bias_tolerance=None):
     """The exception kinds (keys of :data:`LINE_EXCEPTIONS`) that hold for a line after its decision.
 
     A line below its min gets a low-severity exception only when the decision
@@ -51,4 +62,6 @@ def line_exceptions(decision, demand):
         kinds.add("supply_short")
     if demand_spike(demand, decision.demand_rate, decision.demand_std):
         kinds.add("demand_spike")
+    if forecast_bias(accuracy, bias_tolerance):
+        kinds.add("forecast_bias")
     return kinds

@@ -45,7 +45,9 @@ def simulate(line, demand, initial_on_hand=None, review_days=1, warmup_days=0):
     """Replay ``demand`` under ``line``'s policy and parameters.
 
     :param line: a ``LineInput``; its ``on_hand`` is the starting stock unless
-        ``initial_on_hand`` is given; its own ``demand`` is ignored
+        ``initial_on_hand`` is given; its own ``demand`` and what goes with it
+        (censored days, events, the customer's forecast) are ignored: the
+        replay plans on the demand replayed
     :param demand: daily demand to replay, oldest first
     :param review_days: the policy decides every ``review_days`` days
     :param warmup_days: the first days only feed the forecast; they are not
@@ -55,6 +57,7 @@ def simulate(line, demand, initial_on_hand=None, review_days=1, warmup_days=0):
     lead = max(ceil(round(line.lead_time_days + line.lead_time_buffer_days, 9)), 0)
     arrivals = {}
     levels, demanded, served, orders = [], [], [], []
+    line = replace(line, censored=(), events=(), customer_forecast=())
     for day in range(warmup_days, len(demand)):
         on_hand += arrivals.pop(day, 0.0)
         wanted = demand[day]

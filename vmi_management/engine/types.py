@@ -108,6 +108,8 @@ class Decision:
     flags: tuple = field(default=())
     forecast_method: str = ""
     unallocated_qty: float = 0.0    # needed, but not allocated by a short shipping warehouse
+    baseline_rate: float = 0.0      # the statistical forecast of the day, before customer forecast and events
+    customer_rate: float | None = None   # the customer's forecast of the day, when it sent one
 
     def adjusted(self, order_qty, step, flags=()):
         """This decision with its order changed by a later stage (supply allocation, a planner's quantity,

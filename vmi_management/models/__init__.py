@@ -16,6 +16,8 @@ from . import (
     stock_move,
     stock_picking,
     stock_quant,
+    vmi_demand_event,
+    vmi_demand_signals,
     vmi_replenishment_data,
     vmi_replenishment,
     vmi_replenishment_stages,

@@ -11,6 +11,19 @@ from .vmi_stock_report import APPLIED_STATES
 from .vmi_stock_level import KPI_PERIOD_DAYS
 
 MANAGER_GROUP = "vmi_management.group_vmi_manager"
+# The engine's forecast methods (engine/forecast.py, engine/demand.py), as planners name them.
+FORECAST_METHODS = [
+    ("auto", "Automatic"),
+    ("moving_average", "Moving average (28 days)"),
+    ("ses", "Exponential smoothing"),
+    ("holt", "Trend (damped Holt)"),
+    ("holt_winters", "Weekly pattern (Holt-Winters)"),
+    ("croston", "Intermittent (Croston)"),
+    ("sba", "Intermittent (SBA)"),
+    ("tsb", "Intermittent, obsolescence-aware (TSB)"),
+    ("customer", "Customer forecast"),
+    ("blend", "Blend of customer and statistical"),
+]
 
 # Lifecycle: action -> (states it may start from, state it leads to, needs a manager)
 _TRANSITIONS = {
@@ -221,6 +234,19 @@ class VmiAgreement(models.Model):
              "quantity the scheduler would propose moves by more than this share from the one the planner "
              "changed.",
     )
+    forecast_method = fields.Selection(
+        FORECAST_METHODS, string="Forecast Method", default="auto", required=True, tracking=True,
+        help="How the lines' daily demand is forecast, unless a line says otherwise. Automatic: the method "
+             "with the smallest error on the last days held out, among those suited to the line's demand "
+             "(steady, trending, weekly or intermittent).")
+    forecast_blend_weight = fields.Float(
+        string="Customer Forecast Weight (%)", default=50.0, tracking=True,
+        help="In a blend, the customer's forecast counts for this share; the statistical forecast for the rest.")
+    forecast_bias_tolerance = fields.Float(
+        string="Forecast Bias Tolerance (%)", default=20.0, tracking=True,
+        help="A line whose forecasts ran high or low by more than this share of its demand over the last "
+             "30 days raises a 'forecast bias' exception.")
+    demand_event_ids = fields.One2many("vmi.demand.event", "agreement_id", string="Events")
     approval_threshold = fields.Monetary(
         currency_field="currency_id", tracking=True,
         help="Orders worth more than this stay in draft until a VMI Manager approves "

@@ -7,7 +7,8 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import float_repr
 
 from ..engine import LineInput
-from .vmi_agreement import MANAGER_GROUP
+from ..tools import OptionalFloat
+from .vmi_agreement import FORECAST_METHODS, MANAGER_GROUP
 
 SAFETY_STOCK_MODES = {"none": None, "fixed": "fixed", "days": "days", "service_level": "service_level"}
 
@@ -114,6 +115,29 @@ class VmiAgreementLine(models.Model):
         string="MOQ", digits="Product Unit of Measure",
         help="Minimum order quantity: a smaller need is raised to it. Zero: none.",
     )
+    forecast_method = fields.Selection(
+        FORECAST_METHODS, string="Forecast Method",
+        help="How this line's daily demand is forecast; empty: the agreement's method. Customer forecast and "
+             "blend use the figures the customer sends, and the automatic forecast beyond them.")
+    effective_forecast_method = fields.Selection(
+        FORECAST_METHODS, string="Forecast", compute="_compute_effective_forecast_method")
+    forecast_wape = OptionalFloat(
+        string="Forecast Error (WAPE %)", readonly=True, copy=False, digits=(16, 1),
+        help="Σ|forecast − demand| ÷ Σ demand over the last 30 days, of the forecast each day was planned with "
+             "(days out of stock left out).")
+    forecast_bias = OptionalFloat(
+        string="Forecast Bias (%)", readonly=True, copy=False, digits=(16, 1),
+        help="(Σ forecast − Σ demand) ÷ Σ demand over the last 30 days: positive when the forecast ran high.")
+    forecast_mase = OptionalFloat(
+        string="Forecast MASE", readonly=True, copy=False, digits=(16, 2),
+        help="Mean absolute error ÷ that of 'tomorrow as today': below 1, the forecast beat the naive one.")
+    customer_forecast_wape = OptionalFloat(
+        string="Customer Forecast Error (WAPE %)", readonly=True, copy=False, digits=(16, 1),
+        help="The customer's forecast against demand, on the days of the last 30 it sent one for.")
+    forecast_value_added = OptionalFloat(
+        string="Customer Forecast Value Added (pts)", readonly=True, copy=False, digits=(16, 1),
+        help="Statistical forecast's WAPE − the customer's, on the same days: positive when the customer's "
+             "forecast is the more accurate.")
     pack_multiple = fields.Float(
         string="Pack Multiple", default=1.0, digits="Product Unit of Measure",
         help="Orders are rounded up to a multiple of this quantity.",
@@ -134,6 +158,12 @@ class VmiAgreementLine(models.Model):
         help="On hand + on order − committed, when last evaluated.",
     )
     last_demand_rate = fields.Float(string="Daily Demand", readonly=True, copy=False, digits=(16, 3))
+    last_baseline_rate = fields.Float(
+        string="Statistical Daily Demand", readonly=True, copy=False, digits=(16, 3),
+        help="The statistical forecast of the day, before the customer's forecast and events.")
+    last_customer_rate = OptionalFloat(
+        string="Customer's Daily Demand", readonly=True, copy=False, digits=(16, 3),
+        help="The customer's forecast of the day, when it sent one.")
     last_safety_stock = fields.Float(string="Safety Stock", readonly=True, copy=False, digits="Product Unit of Measure")
     last_trigger_level = fields.Float(string="Trigger Level", readonly=True, copy=False, digits="Product Unit of Measure")
     last_target_level = fields.Float(string="Target Level", readonly=True, copy=False, digits="Product Unit of Measure")
@@ -203,6 +233,11 @@ class VmiAgreementLine(models.Model):
             return float_repr(value, 3).rstrip("0").rstrip(".")
         return "" if value is None else str(value)
 
+    @api.depends("forecast_method", "agreement_id.forecast_method")
+    def _compute_effective_forecast_method(self):
+        for line in self:
+            line.effective_forecast_method = line.forecast_method or line.agreement_id.forecast_method
+
     def _compute_reordering_rule_id(self):
         rules = self.env["stock.warehouse.orderpoint"].search_fetch(
             [("product_id", "in", self.product_id.ids), ("location_id", "in", self.location_id.ids)],
@@ -211,6 +246,28 @@ class VmiAgreementLine(models.Model):
         by_key = {(rule.product_id, rule.location_id): rule for rule in rules}
         for line in self:
             line.reordering_rule_id = by_key.get((line.product_id, line.location_id), False)
+
+    @api.model
+    def _accuracy_columns(self, scores):
+        """The forecast accuracy fields of lines, as ``_write_decisions`` writes them: ``{field: (type, values)}``.
+
+        :param scores: each line's engine ``forecast_scores``, or None where nothing could be judged
+        """
+        def percent(value):
+            return None if value is None else value * 100.0
+
+        def added(score):
+            if not score or score["customer_wape"] is None or score["baseline_wape"] is None:
+                return None
+            return (score["baseline_wape"] - score["customer_wape"]) * 100.0
+
+        return {
+            "forecast_wape": ("float8", [percent(score and score["wape"]) for score in scores]),
+            "forecast_bias": ("float8", [percent(score and score["bias"]) for score in scores]),
+            "forecast_mase": ("float8", [score and score["mase"] for score in scores]),
+            "customer_forecast_wape": ("float8", [percent(score and score["customer_wape"]) for score in scores]),
+            "forecast_value_added": ("float8", [added(score) for score in scores]),
+        }
 
     @api.model
     def _decision_fields(self):
@@ -242,11 +299,19 @@ class VmiAgreementLine(models.Model):
             capacity=self.capacity or None,
             rounding=self.product_id.uom_id.rounding,
             demand=facts.demand,
+            forecast_method=self.effective_forecast_method,
+            censored=facts.censored,
+            events=facts.events,
+            customer_forecast=facts.customer_forecast,
+            blend_weight=self.agreement_id.forecast_blend_weight / 100.0,
             delivery_days=facts.delivery_days,
         )
 
-    def _exception_message(self, kind, decision):
-        """What a planner reads on an exception of this line: the figures that raised it."""
+    def _exception_message(self, kind, decision, accuracy=None):
+        """What a planner reads on an exception of this line: the figures that raised it.
+
+        :param accuracy: the line's forecast scores (engine ``forecast_scores``), for a forecast bias
+        """
         self.ensure_one()
         number = self._format_step_value
         values = {
@@ -255,6 +320,10 @@ class VmiAgreementLine(models.Model):
             "days": number(decision.lead_time_days), "trigger": number(decision.trigger_level),
             "target": number(decision.target_level), "rate": number(decision.demand_rate),
             "reason": decision.reason,
+            "bias": number((accuracy or {}).get("bias") and accuracy["bias"] * 100.0),
+            "judged": (accuracy or {}).get("days", 0),
+            "tolerance": number(self.agreement_id.forecast_bias_tolerance),
+            "method": decision.forecast_method,
         }
         messages = {
             "out_of_stock": self.env._("Nothing on hand at %(site)s (position %(position)s).", **values),
@@ -266,6 +335,10 @@ class VmiAgreementLine(models.Model):
                                        "product: %(reason)s", **values),
             "demand_spike": self.env._("The last day's demand is far above the forecast of %(rate)s a day.",
                                        **values),
+            "forecast_bias": self.env._(
+                "Over the last %(judged)s days the forecasts used (%(method)s) ran %(bias)s%% off the demand "
+                "(tolerance ±%(tolerance)s%%): check the forecast method, the customer's forecast or the events.",
+                **values),
             "below_min": self.env._("On hand %(on_hand)s is below the trigger level %(trigger)s and the order does "
                                     "not bring it back: %(reason)s", **values),
             "overstock": self.env._("On hand %(on_hand)s is above the target level %(target)s.", **values),

@@ -40,6 +40,7 @@ class VmiException(models.Model):
             ("capacity_capped", "Order capped by capacity"),
             ("supply_short", "Warehouse short: order allocated"),
             ("demand_spike", "Demand spike"),
+            ("forecast_bias", "Forecast bias"),
             ("below_min", "Below min, not replenished"),
             ("overstock", "Overstock above max"),
             ("stale_data", "Stale data"),
@@ -100,8 +101,10 @@ class VmiException(models.Model):
         """
         holding = {}
         for line, decision in decisions.items():
-            for kind in line_exceptions(decision, facts[line].demand):
-                holding[line.agreement_id.id, line.id, kind] = line._exception_message(kind, decision)
+            accuracy = facts[line].accuracy
+            for kind in line_exceptions(decision, facts[line].demand, accuracy,
+                                        line.agreement_id.forecast_bias_tolerance / 100.0):
+                holding[line.agreement_id.id, line.id, kind] = line._exception_message(kind, decision, accuracy)
         self._sync(agreements, holding, line_ids=[line.id for line in decisions])
         if not partial:
             self._sync(agreements, self._agreement_exceptions(agreements), line_ids=None)

@@ -466,7 +466,9 @@ class VmiReplenishment(models.AbstractModel):
                 "id": ("int4", [line.id for line in chunk]),
                 **{f"last_{name}": ("float8", [getattr(decision, name) for decision in results]) for name in (
                     "on_hand", "on_order", "committed", "position", "demand_rate", "safety_stock",
-                    "trigger_level", "target_level", "order_qty", "unallocated_qty")},
+                    "trigger_level", "target_level", "order_qty", "unallocated_qty", "baseline_rate",
+                    "customer_rate")},
+                **Line._accuracy_columns([facts[line].accuracy for line in chunk]),
                 "last_decision_reason": ("varchar", [decision.reason[:500] for decision in results]),
                 "last_decision": ("jsonb", [json.dumps(line._decision_payload(decisions[line], facts[line]))
                                             for line in chunk]),
@@ -482,7 +484,7 @@ class VmiReplenishment(models.AbstractModel):
                                for name in columns if name != "id"),
                 arrays, names,
             ))
-        Line.invalidate_model(Line._decision_fields())
+        Line.invalidate_model(Line._decision_fields() + list(Line._accuracy_columns([])))
 
     def _schedule_next_evaluation(self, agreements, now, scheduled, partial, review_by=None):
         """Record the evaluation; a scheduled one plans the next review day of the agreements due by schedule.

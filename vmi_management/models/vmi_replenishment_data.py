@@ -1,5 +1,5 @@
 from collections import defaultdict, namedtuple
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from math import ceil
 from statistics import pstdev
@@ -51,14 +51,17 @@ class LineFacts:
     stock_as_of: object = None             # datetime of the stock report the on hand comes from
     on_order: float = 0.0
     committed: float = 0.0
-    demand: tuple = ()                     # consumption of each day with data, oldest first: what the engine plans on
+    demand: tuple = ()                     # consumption per day from the first with data to yesterday (None: no data)
     daily: tuple = ()                      # consumption per day of the history window; None: no data that day
     history_start: object = None           # first day with data (a date), None: none yet
     lead_time_days: float = 0.0
     lead_time_source: str = ""
     lead_time_std_days: float = 0.0
     delivery_days: tuple = ()              # days to the next delivery day after the lead time, and the one after
-    notes: list = field(default_factory=list)
+    censored: tuple = ()                   # indices of ``demand`` out of stock or marked as outliers
+    events: tuple = ()                     # planned events (engine Events), counted from the decision day
+    customer_forecast: tuple = ()          # the customer's expected demand per day from the decision day
+    accuracy: dict | None = None           # how the forecasts used lately did (engine ``forecast_scores``)
 
 
 class VmiReplenishmentData(models.AbstractModel):
@@ -107,6 +110,8 @@ class VmiReplenishmentData(models.AbstractModel):
         self._add_on_order(lines, facts, keys, products, site_tree, site_of, owners, self._partner_sites(lines))
         self._add_committed(in_books, facts, keys, products, site_tree, site_of, owners)
         self._add_demand(in_books, customer_owned, facts, keys, site_tree, site_of, owners, now)
+        self.env["vmi.demand.signals"]._add_signals(
+            lines, facts, {company: self._history_window(company, now) for company in lines.company_id}, now)
         self._add_lead_times(lines, facts, keys, products, site_tree, site_of, now)
         self._add_delivery_days(lines, facts, now)
         return facts
@@ -389,9 +394,7 @@ class VmiReplenishmentData(models.AbstractModel):
             start = max(first, window.start)
             daily = tuple(
                 sum(days.get(day, 0.0) for days in series) if day >= start else None for day in dates)
-            facts[line].daily = daily
-            facts[line].demand = tuple(value for value in daily if value is not None)
-            facts[line].history_start = start if facts[line].demand else None
+            self._set_history(facts[line], daily, dates)
 
     def _read_daily_consumption(self, products, site_tree, site_of, window):
         """Quantity consumed per product, site, owner and local day of ``window``.
@@ -438,6 +441,18 @@ class VmiReplenishmentData(models.AbstractModel):
                         days[day] += quantity
         return consumed
 
+    @staticmethod
+    def _set_history(fact, daily, dates):
+        """A line's consumption per day of the window, and its history: from its first day with data on.
+
+        Days without data after the first stay in the history as unknown
+        (None), so every day keeps its place (and its day of the week).
+        """
+        fact.daily = daily
+        first = next((index for index, value in enumerate(daily) if value is not None), None)
+        fact.demand = daily[first:] if first is not None else ()
+        fact.history_start = dates[first] if first is not None else None
+
     def _first_data_days(self, lines, site_tree, site_of, owners):
         """The first local day each line has data for: its first consumption of the agreed owners, or the
         first accepted report of it, however long ago.
@@ -477,6 +492,7 @@ class VmiReplenishmentData(models.AbstractModel):
                  FROM vmi_stock_report_line line
                  JOIN vmi_stock_report report ON report.id = line.report_id
                 WHERE line.state = 'accepted' AND report.state IN ('processed', 'partially_rejected')
+                  AND NOT COALESCE(line.forecast_only, FALSE)
                   AND report.agreement_id IN %s AND line.product_id IN %s
              GROUP BY report.agreement_id, line.product_id, line.location_id""",
             tuple(lines.agreement_id.ids), tuple(lines.product_id.ids),
@@ -507,6 +523,7 @@ class VmiReplenishmentData(models.AbstractModel):
         report_lines = self.env["vmi.stock.report.line"].search_fetch(
             [
                 ("state", "=", "accepted"),
+                ("forecast_only", "=", False),
                 ("report_id.state", "in", ("processed", "partially_rejected")),
                 ("agreement_id", "in", lines.agreement_id.ids),
                 ("product_id", "in", lines.product_id.ids),
@@ -527,10 +544,7 @@ class VmiReplenishmentData(models.AbstractModel):
         dates = window.dates
         for line in lines:
             days = covered.get((line.agreement_id.id, line.product_id.id, line.location_id.id), {})
-            daily = tuple(days.get(day) for day in dates)
-            facts[line].daily = daily
-            facts[line].demand = tuple(value for value in daily if value is not None)
-            facts[line].history_start = min(days) if days else None
+            self._set_history(facts[line], tuple(days.get(day) for day in dates), dates)
 
     # ------------------------------------------------------------------
     # Lead times

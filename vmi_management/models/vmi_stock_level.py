@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 from odoo.tools.sql import create_index
 
@@ -40,7 +41,17 @@ class VmiStockLevel(models.Model):
     on_order = fields.Float(digits="Product Unit of Measure")
     trigger_level = fields.Float(string="Min / Trigger", digits="Product Unit of Measure")
     target_level = fields.Float(string="Max / Target", digits="Product Unit of Measure")
-    demand_rate = fields.Float(string="Daily Demand", digits=(16, 3))
+    demand_rate = fields.Float(string="Daily Demand", digits=(16, 3),
+                               help="The day's demand forecast, as the evaluation planned with it.")
+    baseline_rate = fields.Float(string="Statistical Forecast", digits=(16, 3),
+                                 help="The statistical forecast of the day, before the customer's forecast and "
+                                      "events.")
+    customer_rate = fields.Float(string="Customer Forecast", digits=(16, 3),
+                                 help="The customer's forecast of the day, when it sent one.")
+    is_outlier = fields.Boolean(
+        string="Outlier", help="The planner marks a day whose demand was exceptional (a one-off order, a "
+                               "data error): forecasts and thresholds no longer learn from it. Days out of stock "
+                               "are left out without marking.")
     order_qty = fields.Float(string="Ordered", digits="Product Unit of Measure",
                              help="What the day's evaluation decided to order.")
 
@@ -70,18 +81,34 @@ class VmiStockLevel(models.Model):
     def _insert_levels(self, lines, day):
         self.env.cr.execute(SQL(
             """INSERT INTO vmi_stock_level (line_id, agreement_id, product_id, location_id, on_hand, on_order,
-                                           trigger_level, target_level, demand_rate, order_qty, date)
+                                           trigger_level, target_level, demand_rate, baseline_rate, customer_rate,
+                                           order_qty, date)
                SELECT line.id, line.agreement_id, line.product_id, line.location_id, line.last_on_hand,
                       line.last_on_order, line.last_trigger_level, line.last_target_level, line.last_demand_rate,
-                      line.last_order_qty, %s::date
+                      line.last_baseline_rate, line.last_customer_rate, line.last_order_qty, %s::date
                  FROM vmi_agreement_line line
                 WHERE line.id = ANY(%s)
           ON CONFLICT (line_id, date) DO UPDATE
                   SET on_hand = EXCLUDED.on_hand, on_order = EXCLUDED.on_order,
                       trigger_level = EXCLUDED.trigger_level, target_level = EXCLUDED.target_level,
-                      demand_rate = EXCLUDED.demand_rate, order_qty = EXCLUDED.order_qty""",
+                      demand_rate = EXCLUDED.demand_rate, baseline_rate = EXCLUDED.baseline_rate,
+                      customer_rate = EXCLUDED.customer_rate, order_qty = EXCLUDED.order_qty""",
             day, lines.ids,
         ))
+
+    def action_mark_outlier(self):
+        """Leave these days out of the forecasts and thresholds of their lines (from the next evaluation)."""
+        self._set_outlier(True)
+
+    def action_unmark_outlier(self):
+        self._set_outlier(False)
+
+    def _set_outlier(self, outlier):
+        """Levels are the system's record: VMI users may mark their days as outliers, and change nothing else."""
+        if not self.env.user.has_group("vmi_management.group_vmi_user"):
+            raise AccessError(self.env._("Only VMI users may mark a day's demand as an outlier."))
+        self.check_access("read")
+        self.sudo().is_outlier = outlier
 
     @api.model
     def _chart_data(self, line, days=90):

@@ -20,7 +20,8 @@ RECEIVED_COLUMNS = {
     "source_ref": "varchar", "product_code": "varchar", "location_code": "varchar", "uom_code": "varchar",
     "uom_id": "int4", "product_id": "int4", "location_id": "int4", "on_hand_reported": "bool",
     "quantity_on_hand": "float8", "quantity_consumed": "float8", "quantity_forecast": "float8",
-    "date_period_start": "date", "date_period_end": "date", "state": "varchar", "rejection_reason": "varchar",
+    "date_period_start": "date", "date_period_end": "date", "date_forecast_start": "date",
+    "date_forecast_end": "date", "forecast_only": "bool", "state": "varchar", "rejection_reason": "varchar",
 }
 
 
@@ -63,7 +64,16 @@ class VmiStockReportLine(models.Model):
         string="Consumed", digits="Product Unit of Measure",
         help="Quantity consumed or sold over the report period.",
     )
-    quantity_forecast = fields.Float(string="Forecast", digits="Product Unit of Measure")
+    quantity_forecast = fields.Float(
+        string="Forecast", digits="Product Unit of Measure",
+        help="The customer's expected consumption over the forecast period.")
+    date_forecast_start = fields.Date(
+        string="Forecast From", help="First day the forecast covers; empty: the day after the report's day.")
+    date_forecast_end = fields.Date(
+        string="Forecast To", help="Last day the forecast covers; empty: a week from its first day.")
+    forecast_only = fields.Boolean(
+        help="The line carries a forecast alone (an X12 830, an EDIFACT DELFOR, or a row with only a forecast): "
+             "it says nothing of stock or consumption.")
     quantity_difference = fields.Float(
         string="Count Difference", digits="Product Unit of Measure", readonly=True,
         help="Counted minus the managed stock in our books at the site; a shortfall is consumption.",

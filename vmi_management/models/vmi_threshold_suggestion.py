@@ -64,7 +64,9 @@ class VmiThresholdSuggestion(models.Model):
         facts = self.env["vmi.replenishment.data"]._gather(lines, now or fields.Datetime.now())
         replays = []
         for line in lines:
-            demand = facts[line].demand[-days:] if days else facts[line].demand
+            history = facts[line].demand[-days:] if days else facts[line].demand
+            # the replay plays the known days back to back; the suggestion itself leaves out censored days
+            demand = [value for value in history if value is not None]
             if not any(demand):
                 continue
             if facts[line].on_hand is None:

@@ -8,6 +8,7 @@ from . import (
     test_vmi_count_semantics,
     test_vmi_customer_confirmation,
     test_vmi_delivery_calendar,
+    test_vmi_demand_sensing,
     test_vmi_demo_data,
     test_vmi_evaluation_runs,
     test_vmi_exception,
