@@ -233,6 +233,7 @@ class VmiPortal(CustomerPortal):
             "line": line,
             "page_name": "vmi_line",
             "format_qty": format_quantity,
+            "forecast_methods": dict(line._fields["effective_forecast_method"]._description_selection(env)),
             "series": json.dumps(env["vmi.stock.level"].sudo()._chart_data(line)),
             "series_labels": json.dumps({"on_hand": env._("On hand"), "min": env._("Min / trigger"),
                                          "max": env._("Max / target"), "received": env._("Received")}),

@@ -64,17 +64,37 @@ def forecast_scores(actual, used, baseline=(), customer=(), history=()):
     :param baseline: the statistical forecast of each day (None where unknown)
     :param customer: the customer's forecast of each day (None where it sent none)
     :param history: the demand history MASE is scaled by
-    :returns: dict with ``days``, ``wape``, ``bias`` (relative), ``mase`` of the forecast used, and
-              ``customer_days``, ``customer_wape`` and ``baseline_wape`` on the days the customer spoke for
-              (their difference is the value the customer's forecast adds)
+    :returns: dict with ``days``, ``wape``, ``bias`` (relative), ``mase`` of the forecast used; and, on
+              the days the customer spoke for, ``customer_days``, the demand (``shared_demand``) and the
+              absolute errors of the customer's and of the statistical forecast (``customer_error``,
+              ``baseline_error``), with their WAPEs: the statistical WAPE less the customer's is the value
+              the customer's forecast adds
     """
     shared = [(a, c, b) for a, c, b in zip(actual, customer, baseline) if c is not None and b is not None]
+    demand = sum(a for a, __, __ in shared)
+    customer_error = sum(abs(a - c) for a, c, __ in shared)
+    baseline_error = sum(abs(a - b) for a, __, b in shared)
     return {
         "days": len(actual),
         "wape": wape(actual, used),
         "bias": relative_bias(actual, used),
         "mase": mase(actual, used, history),
         "customer_days": len(shared),
-        "customer_wape": wape([a for a, __, __ in shared], [c for __, c, __ in shared]) if shared else None,
-        "baseline_wape": wape([a for a, __, __ in shared], [b for __, __, b in shared]) if shared else None,
+        "shared_demand": demand,
+        "customer_error": customer_error,
+        "baseline_error": baseline_error,
+        "customer_wape": customer_error / demand if demand else None,
+        "baseline_wape": baseline_error / demand if demand else None,
     }
+
+
+def value_added(scores):
+    """Forecast value added of the customer's forecasts over several lines' scores, in share of demand.
+
+    (Σ statistical error − Σ customer error) ÷ Σ demand, on the days the
+    customer sent a forecast for; None when it sent none (or no demand).
+    """
+    demand = sum(score["shared_demand"] for score in scores if score)
+    if not demand:
+        return None
+    return sum(score["baseline_error"] - score["customer_error"] for score in scores if score) / demand

@@ -163,6 +163,17 @@ class VmiAgreement(models.Model):
         help="1 − WAPE of the daily demand forecast against the consumption of the last 30 days.")
     kpi_forecast_bias = OptionalFloat(string="Forecast Bias", readonly=True, copy=False, digits=(16, 2),
                                       help="Average of forecast − actual per day: positive when it runs high.")
+    kpi_forecast_bias_percent = OptionalFloat(
+        string="Forecast Bias (%)", readonly=True, copy=False, digits=(16, 1),
+        help="(Σ forecast − Σ consumption) ÷ Σ consumption over the last 30 days: positive when it ran high.")
+    kpi_forecast_mase = OptionalFloat(
+        string="Forecast MASE", readonly=True, copy=False, digits=(16, 2),
+        help="Mean absolute error of the daily forecast ÷ that of 'tomorrow as today', last 30 days: below 1, "
+             "the forecast beat the naive one.")
+    kpi_forecast_value_added = OptionalFloat(
+        string="Customer Forecast Value Added (pts)", readonly=True, copy=False, digits=(16, 1),
+        help="On the days the customer sent forecasts for: the statistical forecast's error less the customer's, "
+             "in points of demand. Positive: the customer's forecasts are the more accurate.")
     kpi_bullwhip_ratio = OptionalFloat(string="Bullwhip Ratio", readonly=True, copy=False, digits=(16, 2),
                                        help="Variance of daily orders ÷ variance of daily consumption: above 1, "
                                             "replenishment amplifies demand swings.")
@@ -350,6 +361,10 @@ class VmiAgreement(models.Model):
             row("kpi_stockout_days", self.env._("Stockout days"), "", 0, 0, False),
             row("kpi_forecast_accuracy", self.env._("Forecast accuracy"), "%", 0, 1, None),
             row("kpi_forecast_bias", self.env._("Forecast bias"), "", 0, 2, None),
+            row("kpi_forecast_bias_percent", self.env._("Relative forecast bias"), "%", 0, 1, None),
+            row("kpi_forecast_mase", self.env._("Forecast MASE"), "", 1.0, 2, False),
+            row("kpi_forecast_value_added", self.env._("Customer forecast value added"), self.env._("pts"), 0, 1,
+                None),
             row("kpi_bullwhip_ratio", self.env._("Bullwhip ratio"), "", 0, 2, None),
             row("kpi_on_time_rate", self.env._("On-time delivery"), "%", 0, 1, None),
         ]

@@ -7,6 +7,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import float_repr
 
 from ..engine import LineInput
+from ..engine.accuracy import value_added
 from ..tools import OptionalFloat
 from .vmi_agreement import FORECAST_METHODS, MANAGER_GROUP
 
@@ -256,17 +257,13 @@ class VmiAgreementLine(models.Model):
         def percent(value):
             return None if value is None else value * 100.0
 
-        def added(score):
-            if not score or score["customer_wape"] is None or score["baseline_wape"] is None:
-                return None
-            return (score["baseline_wape"] - score["customer_wape"]) * 100.0
 
         return {
             "forecast_wape": ("float8", [percent(score and score["wape"]) for score in scores]),
             "forecast_bias": ("float8", [percent(score and score["bias"]) for score in scores]),
             "forecast_mase": ("float8", [score and score["mase"] for score in scores]),
             "customer_forecast_wape": ("float8", [percent(score and score["customer_wape"]) for score in scores]),
-            "forecast_value_added": ("float8", [added(score) for score in scores]),
+            "forecast_value_added": ("float8", [percent(value_added([score])) for score in scores]),
         }
 
     @api.model

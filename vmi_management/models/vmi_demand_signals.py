@@ -52,12 +52,13 @@ class VmiDemandSignals(models.AbstractModel):
         (out of stock, an outlier, or a forecast to judge).
         """
         start = min(window.start for window in window_of.values())
+        judged_from = min(window.end for window in window_of.values()) - timedelta(days=ACCURACY_DAYS - 1)
         self.env["vmi.stock.level"].flush_model()
         self.env.cr.execute(SQL(
             """SELECT line_id, date, on_hand, is_outlier, demand_rate, baseline_rate, customer_rate
                  FROM vmi_stock_level
-                WHERE line_id = ANY(%s) AND date >= %s""",
-            lines.ids, start,
+                WHERE line_id = ANY(%s) AND date >= %s AND (date >= %s OR on_hand <= 0 OR is_outlier)""",
+            lines.ids, start, judged_from,
         ))
         levels = defaultdict(dict)
         for line_id, date, on_hand, outlier, rate, baseline, customer in self.env.cr.fetchall():

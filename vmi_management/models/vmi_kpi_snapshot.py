@@ -3,13 +3,15 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from ..engine.accuracy import mase, relative_bias, value_added
 from ..engine.kpi import LinePeriod, bullwhip_ratio, forecast_accuracy, on_time_rate, scorecard
 from ..tools import OptionalFloat, OptionalInteger, company_tz, local_date, read_group_rows
 from .vmi_stock_level import KPI_PERIOD_DAYS
 
 # KPI fields of the agreement, kept as they are on each snapshot
 KPI_FIELDS = ("fill_rate", "inventory_turns", "days_of_supply", "stockout_days", "forecast_accuracy",
-              "forecast_bias", "bullwhip_ratio", "on_time_rate")
+              "forecast_bias", "forecast_bias_percent", "forecast_mase", "forecast_value_added", "bullwhip_ratio",
+              "on_time_rate")
 TARGET_FIELDS = ("target_fill_rate", "target_inventory_turns", "target_days_of_supply")
 
 
@@ -48,6 +50,11 @@ class VmiKpiSnapshot(models.Model):
     forecast_accuracy = OptionalFloat(string="Forecast Accuracy (%)", aggregator="avg", digits=(16, 1),
                                      readonly=True)
     forecast_bias = OptionalFloat(aggregator="avg", digits=(16, 2), readonly=True)
+    forecast_bias_percent = OptionalFloat(string="Forecast Bias (%)", aggregator="avg", digits=(16, 1),
+                                          readonly=True)
+    forecast_mase = OptionalFloat(string="Forecast MASE", aggregator="avg", digits=(16, 2), readonly=True)
+    forecast_value_added = OptionalFloat(string="Customer Forecast Value Added (pts)", aggregator="avg",
+                                         digits=(16, 1), readonly=True)
     bullwhip_ratio = OptionalFloat(aggregator="avg", digits=(16, 2), readonly=True)
     on_time_rate = OptionalFloat(string="On-Time Delivery (%)", aggregator="avg", digits=(16, 1), readonly=True)
 
@@ -109,6 +116,7 @@ class VmiKpiSnapshot(models.Model):
             judged = [(actual, forecast[agreement][date]) for date, actual in zip(days, consumed)
                       if date in forecast[agreement]]
             accuracy, bias = forecast_accuracy(*zip(*judged)) if judged else (None, None)
+            actual, predicted = (list(values) for values in zip(*judged)) if judged else ([], [])
             # None where the period leaves a KPI undefined: stored as NULL, shown as n/a, left out of averages
             values = {
                 "fill_rate": percent(card["fill_rate"]),
@@ -117,6 +125,9 @@ class VmiKpiSnapshot(models.Model):
                 "stockout_days": card["stockout_days"],
                 "forecast_accuracy": percent(accuracy),
                 "forecast_bias": bias,
+                "forecast_bias_percent": percent(relative_bias(actual, predicted)),
+                "forecast_mase": mase(actual, predicted, consumed),
+                "forecast_value_added": percent(value_added([facts[line].accuracy for line in lines])),
                 "bullwhip_ratio": bullwhip_ratio([ordered[agreement].get(date, 0.0) for date in days], consumed),
                 "on_time_rate": self._on_time_rate(agreement, now),
             }

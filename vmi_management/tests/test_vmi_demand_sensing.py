@@ -179,6 +179,14 @@ class TestDemandSensing(VmiIntakeCommon, HttpCase):
         bias = self.env["vmi.exception"].search([("line_id", "=", self.line.id), ("kind", "=", "forecast_bias")])
         self.assertEqual(bias.state, "open", "30 % beyond the 20 % tolerance")
         self.assertIn("ran 30% off the demand", bias.message)
+        # both parties see the figures: the portal's line page, and the agreement's scorecard
+        self.authenticate(self.buyer.login, f"{self.buyer.login}-secret")
+        page = self.url_open(f"/my/vmi/{self.agreement.id}/lines/{self.line.id}").text
+        self.assertIn("error (WAPE) 30", page)
+        self.assertIn("value added 10", page)
+        rows = {row["label"]: row for row in self.agreement._scorecard_rows()}
+        self.assertAlmostEqual(rows["Relative forecast bias"]["actual"], 30.0)
+        self.assertAlmostEqual(rows["Customer forecast value added"]["actual"], 10.0)
         self.agreement.forecast_bias_tolerance = 40.0
         self.evaluate_line()
         self.assertEqual(bias.state, "resolved")
