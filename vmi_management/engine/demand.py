@@ -111,12 +111,16 @@ class Outlook:
 
     @property
     def label(self):
+        """How the demand was forecast, in words: the method, its settings, and why it was chosen."""
+        statistical = self.baseline.label
+        if self.baseline.holdout_error is not None:
+            statistical += f", chosen automatically (holdout RMSSE {self.baseline.holdout_error:.2f})"
         if self.method in CUSTOMER_METHODS and self.customer:
             shared = sum(1 for value in self.customer if value is not None)
             what = "customer forecast" if self.method == "customer" else \
                 f"blend of {self.blend_weight:.0%} customer forecast"
-            return f"{what} ({shared} days shared), else {self.baseline.label}"
-        return self.baseline.label
+            return f"{what} ({shared} days shared), else {statistical}"
+        return statistical
 
 
 def demand_outlook(line):
