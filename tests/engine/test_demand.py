@@ -24,7 +24,7 @@ def test_baseline_history_hides_censored_and_past_event_days():
 def test_an_event_adds_its_uplift_once():
     flat = _line()
     promo = Event("spring promotion", 2, 4, quantity=90.0)
-    outlook, __, __ = demand_outlook(_line(events=(promo,)))
+    outlook, __, __, __ = demand_outlook(_line(events=(promo,)))
     assert outlook.total(5) == pytest.approx(50 + 90), "90 over its three days, on top of 10 a day"
     assert outlook.total(15) == pytest.approx(150 + 90), "counted once, however long the horizon"
     base = plan_line(flat)
@@ -39,11 +39,11 @@ def test_a_factor_event_and_its_past_days_leave_the_baseline_alone():
     # a promotion doubled demand over the last five days: the baseline still sees 10 a day
     history = (10.0,) * 55 + (20.0,) * 5
     past = Event("promotion", -5, -1, factor=2.0)
-    outlook, std, days = demand_outlook(_line(demand=history, events=(past,)))
+    outlook, std, days, hidden = demand_outlook(_line(demand=history, events=(past,)))
     assert outlook.at(0) == pytest.approx(10)
-    assert (std, days) == (0.0, 55)
+    assert (std, days, hidden) == (0.0, 55, 5)
     shutdown = Event("shutdown", 0, 1, factor=0.0)
-    outlook, __, __ = demand_outlook(_line(events=(shutdown,)))
+    outlook, __, __, __ = demand_outlook(_line(events=(shutdown,)))
     assert outlook.total(5) == pytest.approx(30)
 
 
@@ -62,12 +62,12 @@ def test_stockout_days_do_not_lower_the_rate_or_the_suggestion():
 
 def test_customer_forecast_and_blend():
     shared = (20.0,) * 7 + (None,) * 3        # the customer speaks for the next week only
-    outlook, __, __ = demand_outlook(_line(forecast_method="customer", customer_forecast=shared))
+    outlook, __, __, __ = demand_outlook(_line(forecast_method="customer", customer_forecast=shared))
     assert outlook.total(10) == pytest.approx(7 * 20 + 3 * 10)
     assert "customer forecast (7 days shared)" in outlook.label
-    blend, __, __ = demand_outlook(_line(forecast_method="blend", customer_forecast=shared, blend_weight=0.25))
+    blend, __, __, __ = demand_outlook(_line(forecast_method="blend", customer_forecast=shared, blend_weight=0.25))
     assert blend.total(7) == pytest.approx(7 * (0.25 * 20 + 0.75 * 10))
-    statistical, __, __ = demand_outlook(_line(forecast_method="auto", customer_forecast=shared))
+    statistical, __, __, __ = demand_outlook(_line(forecast_method="auto", customer_forecast=shared))
     assert statistical.total(7) == pytest.approx(70), "other methods ignore the customer's figures"
     decision = plan_line(_line(forecast_method="customer", customer_forecast=shared))
     assert decision.lead_time_demand == pytest.approx(100)

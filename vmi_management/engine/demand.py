@@ -124,17 +124,20 @@ class Outlook:
 
 
 def demand_outlook(line):
-    """The :class:`Outlook` of a :class:`~.types.LineInput`, and the baseline history's variability.
+    """The :class:`Outlook` of a :class:`~.types.LineInput`, and what its baseline learnt from.
 
     ``customer`` and ``blend`` forecast the baseline automatically beyond
     the customer's days.
 
-    :returns: ``(outlook, std, known days)``
+    :returns: ``(outlook, std, known days, days left out)``: the variability
+              and the count of the days the baseline learnt from, and of the
+              known days it did not (out of stock, outliers, events)
     """
     history = baseline_history(line.demand, line.censored, line.events)
+    days = len(known(history)) if None in history else len(history)
+    observed = len(known(line.demand)) if None in line.demand else len(line.demand)
     method = line.forecast_method or DEFAULT_METHOD
     statistical = "auto" if method in CUSTOMER_METHODS else method
-    days = len(known(history))
     baseline = forecast(history, statistical) if days else Forecast("no history", 0.0)
     outlook = Outlook(baseline, method, tuple(line.customer_forecast), line.blend_weight, tuple(line.events))
-    return outlook, demand_std(history), days
+    return outlook, demand_std(history), days, observed - days

@@ -30,7 +30,6 @@ from datetime import date
 from math import ceil, floor
 
 from .demand import demand_outlook
-from .forecast import known
 from .safety_stock import _fmt, safety_stock
 from .types import Decision, LineInput, Step
 
@@ -64,7 +63,7 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
     """
     position = _clean(line.position)
     lead_time = _clean(line.delivery_days[0] if line.delivery_days else line.effective_lead_time)
-    outlook, std, history = demand_outlook(line)
+    outlook, std, history, censored = demand_outlook(line)
     rate, std = _clean(outlook.at(0)), _clean(std)
     lead_time_demand = _clean(outlook.total(lead_time))
     safety, safety_note = safety_stock(
@@ -73,7 +72,6 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
     )
     safety = _clean(safety)
     method = outlook.label
-    censored = len(known(line.demand)) - history
     steps = [
         Step("position", position,
              f"on hand {_fmt(line.on_hand)} + on order {_fmt(line.on_order)} − committed {_fmt(line.committed)}"),
