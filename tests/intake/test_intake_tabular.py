@@ -4,7 +4,13 @@ from datetime import date
 
 from openpyxl import Workbook, load_workbook
 
-from vmi_management.intake import csv_template, parse_csv, parse_json_lines, parse_xlsx, xlsx_template
+from vmi_management.intake import (
+    csv_template,
+    parse_csv,
+    parse_json_lines,
+    parse_xlsx,
+    xlsx_template,
+)
 
 
 def test_sample_csv_keeps_every_row(sample):
@@ -36,7 +42,7 @@ def test_each_line_problem_is_named():
         "Row 3, column period_start: '2026-13-01' is not a date (YYYY-MM-DD).",
         "Row 4: the period ends (2026-11-01) before it starts (2026-11-10).",
         "Row 5: no product code.",
-        "Row 6: neither on_hand nor consumed is given.",
+        "Row 6: neither on_hand, consumed nor forecast is given.",
     ], "semicolons and spaced, capitalised headers are understood; the blank row is skipped"
 
 
@@ -44,7 +50,7 @@ def test_document_level_problems():
     assert parse_csv(b"").errors == [
         "The file is empty: it needs a header row (product, location, on_hand, consumed)."]
     assert "no product column" in parse_csv(b"sku,on_hand\nA,1\n").errors[0]
-    assert parse_csv(b"product,location\nA,B\n").errors == ["The file has neither an on_hand nor a consumed column."]
+    assert parse_csv(b"product,location\nA,B\n").errors == ["The file has no on_hand, consumed or forecast column."]
     assert parse_csv(b"product,on_hand\nA,1\x00\n").lines[0].error == "Row 2, column on_hand: '1\x00' is not a number."
 
 
@@ -90,7 +96,10 @@ def test_damaged_xlsx_is_a_document_error():
 def test_templates_parse_cleanly():
     for parsed in (parse_csv(csv_template()), parse_xlsx(xlsx_template())):
         assert parsed.errors == [] and [line.error for line in parsed.lines] == [None]
-        assert parsed.lines[0].product_codes == ("FURN-0001",)
+        line = parsed.lines[0]
+        assert line.product_codes == ("FURN-0001",)
+        assert (line.forecast, line.forecast_start, line.forecast_end) == (
+            8.0, date(2026, 11, 25), date(2026, 12, 1)), "the template shows a forecast with its period"
     assert load_workbook(io.BytesIO(xlsx_template())).active["A1"].value == "product"
     assert csv_template().splitlines()[0].endswith(b",unit") and parse_csv(csv_template()).lines[0].uom == "EA"
 
@@ -114,3 +123,68 @@ def test_json_lines():
     assert (period_only.as_of, period_only.as_of_date) == (None, date(2026, 11, 23))
     assert parse_json_lines({"as_of": "yesterday", "lines": []}).errors == [
         "as_of: 'yesterday' is not a date and time (YYYY-MM-DD HH:MM:SS, UTC)."]
+
+
+def test_forecast_only_rows():
+    """A customer may send its forecast alone: no on_hand and no consumed column, or empty cells."""
+    report = parse_csv(b"product,location,forecast,forecast_start,forecast_end,unit\n"
+                       b"A,S,30,2026-11-30,2026-12-06,EA\n"
+                       b"B,S,12,,,\n"
+                       b"C,S,,,,\n")
+    assert report.errors == []
+    assert [(line.product_codes, line.on_hand, line.consumed, line.forecast, line.forecast_start, line.forecast_end,
+             line.error) for line in report.lines] == [
+        (("A",), None, None, 30.0, date(2026, 11, 30), date(2026, 12, 6), None),
+        (("B",), None, None, 12.0, None, None, None),
+        (("C",), None, None, None, None, None, "Row 4: neither on_hand, consumed nor forecast is given."),
+    ], "a forecast without its period is kept without one: the Odoo layer gives it the days after the report"
+    mixed = parse_csv(b"product,on_hand,forecast\nA,3,\nB,,4\n")
+    assert [(line.on_hand, line.forecast, line.error) for line in mixed.lines] == [(3.0, None, None), (None, 4.0, None)]
+
+
+def test_forecast_period_problems_are_named():
+    report = parse_csv(b"product,forecast,forecast_start,forecast_end\n"
+                       b"A,5,2026-11-31,2026-12-06\n"
+                       b"B,5,2026-12-06,2026-11-30\n"
+                       b"C,,2026-11-30,2026-12-06\n"
+                       b"D,,,2026-12-06\n"
+                       b"E,5,2026-11-30,\n"
+                       b"F,5,,2026-12-06\n"
+                       b"G,lots,2026-11-30,2026-12-06\n"
+                       b"H,5,2026-11-31,\n")
+    assert report.errors == []
+    assert [line.error for line in report.lines] == [
+        "Row 2, column forecast_start: '2026-11-31' is not a date (YYYY-MM-DD).",
+        "Row 3: the forecast period ends (2026-11-30) before it starts (2026-12-06).",
+        ("Row 4: forecast_start and forecast_end are given without a forecast quantity; give the forecast, or leave "
+         "the forecast period empty."),
+        ("Row 5: forecast_end is given without a forecast quantity; give the forecast, or leave the forecast period "
+         "empty."),
+        None,
+        None,
+        "Row 8, column forecast: 'lots' is not a number.",
+        "Row 9, column forecast_start: '2026-11-31' is not a date (YYYY-MM-DD).",
+    ], "each mistake is named once, by row and column"
+    assert [(line.forecast_start, line.forecast_end) for line in report.lines[4:6]] == [
+        (date(2026, 11, 30), None), (None, date(2026, 12, 6))], "a day left empty is for the Odoo layer to default"
+
+
+def test_forecast_period_in_xlsx_and_json_lines():
+    workbook = Workbook()
+    workbook.active.append(["product", "Forecast", "Forecast Start", "Forecast End"])
+    workbook.active.append(["A", 28, date(2026, 12, 1), date(2026, 12, 31)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    line = parse_xlsx(buffer.getvalue()).lines[0]
+    assert (line.forecast, line.forecast_start, line.forecast_end, line.error) == (
+        28.0, date(2026, 12, 1), date(2026, 12, 31), None), "date cells and spaced, capitalised headers"
+    report = parse_json_lines({"as_of": "2026-11-24", "lines": [
+        {"product": "A", "location": "S", "forecast": 7, "forecast_start": "2026-11-25", "forecast_end": "2026-12-01"},
+        {"product": "B", "forecast_start": "2026-11-25", "forecast_end": "2026-12-01"},
+    ]})
+    assert [(line.forecast, line.forecast_start, line.forecast_end, line.error) for line in report.lines] == [
+        (7.0, date(2026, 11, 25), date(2026, 12, 1), None),
+        (None, date(2026, 11, 25), date(2026, 12, 1), ("lines[1]: forecast_start and forecast_end are given without "
+                                                       "a forecast quantity; give the forecast, or leave the forecast "
+                                                       "period empty.")),
+    ]

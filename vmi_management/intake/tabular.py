@@ -2,9 +2,12 @@
 
 Columns: ``product`` (our reference, barcode or the customer's own code),
 ``location`` (site code), ``on_hand``, ``consumed``, ``period_start``,
-``period_end``, ``forecast`` and ``unit`` (the unit of the row's
-quantities: a code such as EA, DZN or KGM, or the name of one of our
-units; empty means the product's unit). Names are case- and
+``period_end``, ``forecast`` (the quantity the customer expects to consume
+from ``forecast_start`` to ``forecast_end``, both days included; a day left
+empty is defaulted by the Odoo layer, see :class:`~.types.ReportLine`) and
+``unit`` (the unit of the row's quantities: a code such as EA, DZN or KGM,
+or the name of one of our units; empty means the product's unit). A row
+gives at least one of on_hand, consumed and forecast. Names are case- and
 space-insensitive; other columns are ignored; an empty cell means "not
 reported".
 """
@@ -13,11 +16,21 @@ import io
 from datetime import date, datetime
 
 from .types import ParsedReport, ReportLine
-from .values import ValueProblem, check_period, to_date, to_moment, to_quantity, without_nul
+from .values import (
+    ValueProblem,
+    check_period,
+    to_date,
+    to_moment,
+    to_quantity,
+    without_nul,
+)
 
-COLUMNS = ("product", "location", "on_hand", "consumed", "period_start", "period_end", "forecast", "unit")
+COLUMNS = ("product", "location", "on_hand", "consumed", "period_start", "period_end", "forecast", "forecast_start",
+           "forecast_end", "unit")
 QUANTITIES = ("on_hand", "consumed", "forecast")
-EXAMPLE = ("FURN-0001", "SITE-NORTH", 12, 5, date(2026, 11, 1), date(2026, 11, 24), None, "EA")
+DATES = ("period_start", "period_end", "forecast_start", "forecast_end")
+EXAMPLE = ("FURN-0001", "SITE-NORTH", 12, 5, date(2026, 11, 1), date(2026, 11, 24), 8, date(2026, 11, 25),
+           date(2026, 12, 1), "EA")
 
 
 def _column_name(name):
@@ -45,26 +58,32 @@ def read_line(ref, values):
         except ValueProblem as problem:
             problems.append(str(problem))
             numbers[name] = None
-    for name in ("period_start", "period_end"):
+    for name in DATES:
         try:
             dates[name] = to_date(values.get(name), f"{where}, column {name}")
         except ValueProblem as problem:
             problems.append(str(problem))
             dates[name] = None
-    try:
-        check_period(dates["period_start"], dates["period_end"], where)
-    except ValueProblem as problem:
-        problems.append(str(problem))
+    for start, end, what in (("period_start", "period_end", "period"),
+                             ("forecast_start", "forecast_end", "forecast period")):
+        try:
+            check_period(dates[start], dates[end], where, what)
+        except ValueProblem as problem:
+            problems.append(str(problem))
+    forecast_period = [name for name in ("forecast_start", "forecast_end") if not _is_blank([values.get(name)])]
+    if forecast_period and _is_blank([values.get("forecast")]):
+        problems.append(f"{where}: {' and '.join(forecast_period)} {'is' if len(forecast_period) == 1 else 'are'} "
+                        "given without a forecast quantity; give the forecast, or leave the forecast period empty.")
     product = _text(values.get("product"))
     if not product:
         problems.append(f"{where}: no product code.")
-    if not problems and numbers["on_hand"] is None and numbers["consumed"] is None:
-        problems.append(f"{where}: neither on_hand nor consumed is given.")
+    if not problems and all(numbers[name] is None for name in QUANTITIES):
+        problems.append(f"{where}: neither on_hand, consumed nor forecast is given.")
     return ReportLine(
         ref=ref, product_codes=(product,) if product else (), location_code=_text(values.get("location")),
         on_hand=numbers["on_hand"], consumed=numbers["consumed"], forecast=numbers["forecast"],
-        period_start=dates["period_start"], period_end=dates["period_end"], uom=_text(values.get("unit")),
-        error=" ".join(problems) or None,
+        period_start=dates["period_start"], period_end=dates["period_end"], forecast_start=dates["forecast_start"],
+        forecast_end=dates["forecast_end"], uom=_text(values.get("unit")), error=" ".join(problems) or None,
     )
 
 
@@ -81,8 +100,8 @@ def _report_from_rows(fmt, rows):
         report.errors.append("The file has no product column in its first row; download the template for the "
                              "expected columns.")
         return report
-    if "on_hand" not in columns and "consumed" not in columns:
-        report.errors.append("The file has neither an on_hand nor a consumed column.")
+    if not any(name in columns for name in QUANTITIES):
+        report.errors.append("The file has no on_hand, consumed or forecast column.")
         return report
     index = {name: columns.index(name) for name in COLUMNS if name in columns}
     for number, cells in rows:
@@ -124,7 +143,7 @@ def parse_xlsx(data):
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         rows = list(workbook.worksheets[0].iter_rows(values_only=True)) if workbook.worksheets else []
-    except Exception as error:  # openpyxl raises many kinds on damaged files; all mean the same to the sender
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on damaged files, all the same to the sender
         report = ParsedReport(format="xlsx")
         report.errors.append(f"The file is not a readable Excel (.xlsx) workbook: {error or type(error).__name__}.")
         return report

@@ -7,6 +7,14 @@ from datetime import date, datetime
 class ReportLine:
     """One product at one location as the customer reported it.
 
+    ``forecast`` is the total quantity the customer expects to consume from
+    ``forecast_start`` to ``forecast_end``, both days included: a forecast
+    document (X12 830, EDIFACT DELFOR) gives one line per product, location
+    and period, a spreadsheet row at most one. A forecast sent without its
+    period leaves both days None; the Odoo layer then takes it for the 7 days
+    after the report's as-of day. A spreadsheet or JSON row that gives one
+    day only leaves the other None, for the Odoo layer to complete.
+
     ``error`` says why the line cannot be accepted as parsed; the line is
     returned anyway, so that nothing the customer sent is lost.
     """
@@ -19,6 +27,8 @@ class ReportLine:
     forecast: float | None = None
     period_start: date | None = None
     period_end: date | None = None
+    forecast_start: date | None = None
+    forecast_end: date | None = None
     uom: str = ""
     error: str | None = None
 

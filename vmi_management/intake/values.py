@@ -78,9 +78,11 @@ def to_moment(raw, where):
     return moment
 
 
-def check_period(start, end, where):
+def check_period(start, end, where, what="period"):
+    """Raises :class:`ValueProblem` when the ``what`` (a period, a forecast period, a horizon) from ``start`` to
+    ``end`` ends before it starts."""
     if start and end and end < start:
-        raise ValueProblem(f"{where}: the period ends ({end}) before it starts ({start}).")
+        raise ValueProblem(f"{where}: the {what} ends ({end}) before it starts ({start}).")
 
 
 def check_range(day, raw, where):
