@@ -28,6 +28,17 @@ def test_dates_beyond_the_calendar_are_named():
         to_date(date(1, 1, 1), "period_end")
 
 
+def test_dates_in_digits_take_exactly_their_digits(sample):
+    """``strptime`` alone reads '2026111' as a day of January or of November: a date sent in digits alone is
+    refused unless it has all of them."""
+    with pytest.raises(ValueProblem, match=r"^XQ02: '2026111' is not a date \(CCYYMMDD\)\.$"):
+        to_date("2026111", "XQ02", "%Y%m%d")
+    assert to_date("20261101", "XQ02", "%Y%m%d") == date(2026, 11, 1)
+    text = sample("stock_invrpt.edi").decode().replace("DTM+366:202611240600:203", "DTM+366:20261124600:203")
+    assert parse_edifact(text.encode()).errors == [
+        "Segment 5 (DTM), C507 2380: '20261124600' is not a date in format 203."]
+
+
 def test_a_quantity_too_large_for_a_float():
     with pytest.raises(ValueProblem, match=r"^on_hand: 1{400} is too large a quantity\.$"):
         to_quantity(int("1" * 400), "on_hand")
@@ -35,16 +46,16 @@ def test_a_quantity_too_large_for_a_float():
 
 def test_json_as_of_beyond_the_calendar_is_a_document_problem():
     report = parse_json_lines({"as_of": "0001-01-01T00:00:00+05:00", "lines": []})
-    assert report.errors == ["as_of: '0001-01-01T00:00:00+05:00' is out of range; send a date from 1900-01-01 "
-                             "to 2999-12-31."]
+    assert report.errors == [("as_of: '0001-01-01T00:00:00+05:00' is out of range; send a date from 1900-01-01 "
+                              "to 2999-12-31.")]
     assert (report.as_of, report.as_of_date) == (None, None)
 
 
 def test_edifact_date_beyond_the_calendar(sample):
     text = sample("stock_invrpt.edi").decode().replace("DTM+366:202611240600:203", "DTM+366:000101010600:203")
     report = parse_edifact(text.encode())
-    assert report.errors == ["Segment 5 (DTM), C507 2380: '000101010600' is out of range; send a date from "
-                             "1900-01-01 to 2999-12-31."]
+    assert report.errors == [("Segment 5 (DTM), C507 2380: '000101010600' is out of range; send a date from "
+                              "1900-01-01 to 2999-12-31.")]
     assert report.as_of is None
 
 
@@ -56,10 +67,10 @@ def test_nul_rejects_the_line_that_holds_it_and_is_shown_everywhere():
     assert report.errors == []
     assert [(line.product_codes, line.uom, line.error) for line in report.lines] == [
         (("FURN-0001",), "EA", None),
-        (("FURN\\x000002",), "EA", "Row 3: the product code 'FURN\\x000002' contains a NUL character (shown as "
-                                   "\\x00); send it without."),
-        (("FURN-0003",), "E\\x00A", "Row 4, column on_hand: '3\\x00' is not a number. Row 4: the unit 'E\\x00A' "
-                                    "contains a NUL character (shown as \\x00); send it without."),
+        (("FURN\\x000002",), "EA", ("Row 3: the product code 'FURN\\x000002' contains a NUL character (shown as "
+                                    "\\x00); send it without.")),
+        (("FURN-0003",), "E\\x00A", ("Row 4, column on_hand: '3\\x00' is not a number. Row 4: the unit 'E\\x00A' "
+                                     "contains a NUL character (shown as \\x00); send it without.")),
     ]
 
 

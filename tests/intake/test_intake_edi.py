@@ -5,7 +5,13 @@ from datetime import date, datetime
 from pyx12.rawx12file import RawX12File
 
 from vmi_management.intake import (
-    Shipment, ShipmentLine, build_edifact_desadv, build_x12_856, detect_format, parse_document, parse_edifact,
+    Shipment,
+    ShipmentLine,
+    build_edifact_desadv,
+    build_x12_856,
+    detect_format,
+    parse_document,
+    parse_edifact,
     parse_x12_852,
 )
 from vmi_management.intake.edifact import read_segments

@@ -1,22 +1,30 @@
 """UN/EDIFACT: INVRPT (inventory) and SLSRPT (sales) in, DESADV (despatch advice) out, with pydifact.
 
 pydifact tokenises and serialises (it honours the UNA service characters
-and the release character); this module reads the EANCOM-style content
-(BGM, DTM, LOC, LIN, PIA, QTY) and checks the envelope counts (UNT, UNZ).
+and the release character). :class:`MessageReader` checks the envelope
+(UNH message types, UNT and UNZ counts and references) and reads what every
+message we take shares: the document number (BGM), dates (DTM) and product
+ids (LIN, PIA). :class:`_StockReader` reads the EANCOM-style content of
+stock and sales reports (LOC, QTY); :mod:`.edifact_delfor` reads forecasts.
 """
 import warnings
+from collections import namedtuple
 from dataclasses import replace
 from datetime import datetime
+from typing import ClassVar
 
-from pydifact.exceptions import EDISyntaxError, MissingImplementationWarning, ValidationError
+from pydifact.exceptions import (
+    EDISyntaxError,
+    MissingImplementationWarning,
+    ValidationError,
+)
 from pydifact.parser import Parser
 from pydifact.segmentcollection import Interchange, Message
 from pydifact.segments import Segment
 
 from .types import ParsedReport, ReportLine
-from .values import ValueProblem, check_period, check_range, to_quantity
+from .values import ValueProblem, check_period, check_range, strptime_exact, to_quantity
 
-MESSAGES = {"INVRPT": "edifact_invrpt", "SLSRPT": "edifact_slsrpt"}
 # QTY qualifiers (6063): read, or recognised and left aside.
 ON_HAND, SOLD = "145", "153"
 OTHER_QUANTITIES = {"146", "97", "98", "197", "198", "1", "12", "21", "46", "47", "160"}
@@ -25,16 +33,21 @@ LOCATION_QUALIFIERS = {"14", "18", "7", "162", "11", "20"}
 PIA_RANK = {"IN": 0, "BP": 0, "SA": 1, "VN": 1}
 
 
-def _component(element, index=0):
+def component(element, index=0):
+    """Component ``index`` of an element as pydifact gives it (a string, or a list of components)."""
     if isinstance(element, list):
         return (element[index] if index < len(element) else "") or ""
     return (element or "") if index == 0 else ""
 
 
-def _element(segment, index):
+def element_at(segment, index):
+    """Element ``index`` of ``segment``, empty when the sender left it out."""
     return segment.elements[index] if index < len(segment.elements) else ""
 
 
+# A DTM read: its qualifier (2005), its first and last moment (the same one unless it gives a period, format
+# 718), and whether the sender gave a time of day.
+EdiDate = namedtuple("EdiDate", "qualifier start end timed")
 # Date formats (2379) that carry a time of day; the others (102, 718) give days only.
 TIMED_FORMATS = {"203": "%Y%m%d%H%M", "204": "%Y%m%d%H%M%S"}
 
@@ -44,21 +57,47 @@ def _edi_date(value, fmt_code):
     formats = {"102": "%Y%m%d", **TIMED_FORMATS}
     if fmt_code == "718":
         start, __, end = value.partition("-")
-        return datetime.strptime(start, "%Y%m%d"), datetime.strptime(end, "%Y%m%d")
-    moment = datetime.strptime(value, formats.get(fmt_code or "102", "%Y%m%d"))
+        return strptime_exact(start, "%Y%m%d"), strptime_exact(end, "%Y%m%d")
+    moment = strptime_exact(value, formats.get(fmt_code or "102", "%Y%m%d"))
     return moment, moment
 
 
-class _Reader:
+def message_type(data):
+    """The message type (UNH S009 0065) of the first message in ``data``, or ``""`` when none can be read.
+
+    The service characters are the ones the UNA declares, so any the sender chose are understood; a
+    document too damaged to tell is left to a parser, which says what is wrong with it.
+    """
+    try:
+        for segment in read_segments(_decode(data)):
+            if segment.tag == "UNH":
+                return component(element_at(segment, 1))
+    except (EDISyntaxError, ValidationError, ValueError, IndexError, TypeError, AttributeError):
+        pass
+    return ""
+
+
+class MessageReader:
+    """Walks the segments of one interchange and fills a :class:`~.types.ParsedReport`.
+
+    A subclass names the messages it reads (``messages``: message type to report format, the first one
+    accepted naming the report's; ``expected`` says them to a sender), reads their content in ``on_<tag>``
+    methods and keeps the LIN group being read in ``item``, a dict with at least ``ref`` and ``codes``
+    (rank, code), which :meth:`flush` turns into report lines whenever a group ends.
+    """
+
+    messages: ClassVar[dict[str, str]] = {}
+    expected = ""
+
     def __init__(self, report):
         self.report = report
         self.number = 0
         self.message_start = None
         self.message_ref = None
         self.first_message_ref = ""
-        self.location = ""
         self.item = None
-        self.messages = 0
+        self.has_message = False
+        self.messages_read = 0
         self.ended = False
         self.stated = {}  # DTM qualifier -> the datetime, or the date alone, it gives
 
@@ -73,41 +112,147 @@ class _Reader:
         if handler:
             handler(segment)
 
-    def on_unb(self, segment):
-        self.report.sender = _component(_element(segment, 1))
-        self.report.sender_ids = [self.report.sender] if self.report.sender else []
-        self.report.interchange_ref = _component(_element(segment, 4))
+    def flush(self):
+        """Turn the LIN group being read, if any, into report lines."""
+        raise NotImplementedError
 
-    def on_unh(self, segment):
-        self.message_start, self.message_ref = self.number, _component(_element(segment, 0))
-        self.first_message_ref = self.first_message_ref or self.message_ref
-        message_type = _component(_element(segment, 1))
-        if self.report.format == "edifact":
-            if message_type not in MESSAGES:
-                self.error(f"{self.where('UNH')}: message type '{message_type}' is not accepted; send INVRPT "
-                           "(stock report) or SLSRPT (sales report) messages.")
-            self.report.format = MESSAGES.get(message_type, "edifact")
-
-    def on_bgm(self, segment):
-        self.report.reference = _component(_element(segment, 1)) or self.report.reference
-
-    def on_dtm(self, segment):
-        qualifier, value, fmt_code = (_component(_element(segment, 0), index) for index in range(3))
+    def read_date(self, segment, problems):
+        """A DTM as an :data:`EdiDate`, or None when its date is wrong (saying why in ``problems``)."""
+        qualifier, value, fmt_code = (component(element_at(segment, 0), index) for index in range(3))
         try:
             start, end = _edi_date(value, fmt_code)
         except ValueError:
-            self.error(f"{self.where('DTM')}, C507 2380: '{value}' is not a date in format {fmt_code or '102'}.")
-            return
+            problems.append(f"{self.where('DTM')}, C507 2380: '{value}' is not a date in format {fmt_code or '102'}.")
+            return None
         try:
             for moment in (start, end):
                 check_range(moment.date(), value, f"{self.where('DTM')}, C507 2380")
         except ValueProblem as problem:
-            self.error(str(problem))
+            problems.append(str(problem))
+            return None
+        return EdiDate(qualifier, start, end, fmt_code in TIMED_FORMATS)
+
+    def state_date(self, date):
+        """Keep an :data:`EdiDate` that may say when the figures are true (see :meth:`resolve_as_of`)."""
+        self.stated[date.qualifier] = date.end if date.timed else date.end.date()
+
+    def on_unb(self, segment):
+        self.report.sender = component(element_at(segment, 1))
+        self.report.sender_ids = [self.report.sender] if self.report.sender else []
+        self.report.interchange_ref = component(element_at(segment, 4))
+
+    def on_unh(self, segment):
+        self.flush()
+        self.message_start, self.message_ref = self.number, component(element_at(segment, 0))
+        self.first_message_ref = self.first_message_ref or self.message_ref
+        kind = component(element_at(segment, 1))
+        if kind not in self.messages:
+            self.error(f"{self.where('UNH')}: message type '{kind}' is not accepted; send {self.expected} "
+                       "messages.")
+        elif self.report.format not in self.messages.values():  # the first message accepted names the report's
+            self.report.format = self.messages[kind]
+        self.has_message = True
+
+    def on_bgm(self, segment):
+        self.report.reference = component(element_at(segment, 1)) or self.report.reference
+
+    def on_lin(self, segment):
+        self.flush()
+        code = component(element_at(segment, 2))
+        self.item = {"ref": f"segment {self.number} (LIN)", "codes": [(2, code)] if code else [], "problems": []}
+
+    def on_pia(self, segment):
+        if not self.item:
             return
+        for element in segment.elements[1:]:
+            code, kind = component(element, 0), component(element, 1)
+            if code:
+                self.item["codes"].append((PIA_RANK.get(kind, 2), code))
+
+    def item_codes(self):
+        """The product ids of the item, most specific to the customer first, each once."""
+        return tuple(dict.fromkeys(code for __, code in sorted(self.item["codes"], key=lambda pair: pair[0])))
+
+    def item_problem(self, text):
+        """``text`` about the item as a whole, which names where it starts."""
+        return f"{self.item['ref'][:1].upper()}{self.item['ref'][1:]}: {text}"
+
+    def set_unit(self, unit):
+        """Take the unit of a quantity of the item: the lines of one item carry one unit."""
+        if unit and self.item.setdefault("uom", unit) != unit:
+            self.item["problems"].append(f"{self.where('QTY')}, C186 6411: unit '{unit}' differs from "
+                                         f"'{self.item['uom']}' given earlier for this product; send all its "
+                                         "quantities in one unit.")
+
+    def on_unt(self, segment):
+        self.flush()
+        if self.message_start is None:
+            self.error(f"{self.where('UNT')}: UNT without UNH.")
+            return
+        count = self.number - self.message_start + 1
+        if component(element_at(segment, 0)) != str(count):
+            self.error(f"{self.where('UNT')}, 0074: says {component(element_at(segment, 0)) or 'nothing'} segments, "
+                       f"the message has {count}.")
+        if component(element_at(segment, 1)) != self.message_ref:
+            self.error(f"{self.where('UNT')}, 0062: '{component(element_at(segment, 1))}' does not match UNH "
+                       f"'{self.message_ref}'.")
+        self.message_start = None
+        self.messages_read += 1
+
+    def on_unz(self, segment):
+        self.ended = True
+        if component(element_at(segment, 1)) != self.report.interchange_ref:
+            self.error(f"{self.where('UNZ')}, 0020: '{component(element_at(segment, 1))}' does not match UNB "
+                       f"'{self.report.interchange_ref}'.")
+        if component(element_at(segment, 0)) != str(self.messages_read):
+            self.error(f"{self.where('UNZ')}, 0036: says {component(element_at(segment, 0))} messages, the "
+                       f"interchange has {self.messages_read}.")
+
+    def finish(self):
+        self.flush()
+        if self.message_start is not None:
+            self.error(f"Segment {self.message_start} (UNH): the message has no UNT; the file looks truncated.")
+        elif not self.ended:
+            self.error(f"Segment {self.number}: the interchange has no UNZ; the file looks truncated.")
+        self.resolve_as_of()
+        if not self.report.reference and self.first_message_ref:
+            # without a document number (BGM), the envelope identifies the document: sender, interchange
+            # and message references together, each numbered by the sender on its own
+            self.report.reference = "/".join((self.report.sender or "", self.report.interchange_ref or "",
+                                              self.first_message_ref))
+        if not self.has_message and not self.report.errors:
+            self.error(f"The interchange holds no message; send {self.expected} messages.")
+
+    def resolve_as_of(self):
+        """The moment the figures describe: the inventory report date (366), else the end of the period
+        reported, else the document date (137), which says when the message was written rather than what
+        its figures describe. A date without a time is left as a day (``as_of_date``)."""
+        as_of = self.stated.get("366") or self.report.period_end or self.stated.get("137")
+        if isinstance(as_of, datetime):
+            self.report.as_of = as_of
+        else:
+            self.report.as_of_date = as_of
+
+
+class _StockReader(MessageReader):
+    """Reads stock (INVRPT) and sales (SLSRPT) reports: a line per LIN group."""
+
+    messages: ClassVar[dict[str, str]] = {"INVRPT": "edifact_invrpt", "SLSRPT": "edifact_slsrpt"}
+    expected = "INVRPT (stock report) or SLSRPT (sales report)"
+
+    def __init__(self, report):
+        super().__init__(report)
+        self.location = ""
+
+    def on_dtm(self, segment):
+        date = self.read_date(segment, self.report.errors)
+        if not date:
+            return
+        qualifier = date.qualifier
         if qualifier in ("366", "137"):
-            self.stated[qualifier] = end if fmt_code in TIMED_FORMATS else end.date()
+            self.state_date(date)
         elif qualifier in ("356", "90", "91"):
-            start_date, end_date = start.date(), end.date()
+            start_date, end_date = date.start.date(), date.end.date()
             if qualifier == "91":
                 self.report.period_end = end_date
             else:
@@ -120,32 +265,22 @@ class _Reader:
                 self.error(str(problem))
 
     def on_loc(self, segment):
-        if _component(_element(segment, 0)) in LOCATION_QUALIFIERS:
-            location = _component(_element(segment, 1))
+        if component(element_at(segment, 0)) in LOCATION_QUALIFIERS:
+            location = component(element_at(segment, 1))
             if self.item:
                 self.item["location"] = location
             else:
                 self.location = location
 
     def on_lin(self, segment):
-        self.flush()
-        code = _component(_element(segment, 2))
-        self.item = {"ref": f"segment {self.number} (LIN)", "codes": [(2, code)] if code else [],
-                     "location": self.location, "problems": []}
-
-    def on_pia(self, segment):
-        if not self.item:
-            return
-        for element in segment.elements[1:]:
-            code, kind = _component(element, 0), _component(element, 1)
-            if code:
-                self.item["codes"].append((PIA_RANK.get(kind, 2), code))
+        super().on_lin(segment)
+        self.item["location"] = self.location
 
     def on_qty(self, segment):
         if not self.item:
             self.error(f"{self.where('QTY')}: a quantity outside a LIN group.")
             return
-        qualifier, value, unit = (_component(_element(segment, 0), index) for index in range(3))
+        qualifier, value, unit = (component(element_at(segment, 0), index) for index in range(3))
         if qualifier not in (ON_HAND, SOLD):
             if qualifier not in OTHER_QUANTITIES:
                 self.item["problems"].append(f"{self.where('QTY')}, C186 6063: qualifier '{qualifier}' is not one "
@@ -162,34 +297,7 @@ class _Reader:
             self.item["on_hand"] = quantity
         else:
             self.item["consumed"] = (self.item.get("consumed") or 0.0) + quantity
-        if unit and self.item.setdefault("uom", unit) != unit:
-            self.item["problems"].append(f"{self.where('QTY')}, C186 6411: unit '{unit}' differs from "
-                                         f"'{self.item['uom']}' given earlier for this product; send all its "
-                                         "quantities in one unit.")
-
-    def on_unt(self, segment):
-        self.flush()
-        if self.message_start is None:
-            self.error(f"{self.where('UNT')}: UNT without UNH.")
-            return
-        count = self.number - self.message_start + 1
-        if _component(_element(segment, 0)) != str(count):
-            self.error(f"{self.where('UNT')}, 0074: says {_component(_element(segment, 0)) or 'nothing'} segments, "
-                       f"the message has {count}.")
-        if _component(_element(segment, 1)) != self.message_ref:
-            self.error(f"{self.where('UNT')}, 0062: '{_component(_element(segment, 1))}' does not match UNH "
-                       f"'{self.message_ref}'.")
-        self.message_start = None
-        self.messages += 1
-
-    def on_unz(self, segment):
-        self.ended = True
-        if _component(_element(segment, 1)) != self.report.interchange_ref:
-            self.error(f"{self.where('UNZ')}, 0020: '{_component(_element(segment, 1))}' does not match UNB "
-                       f"'{self.report.interchange_ref}'.")
-        if _component(_element(segment, 0)) != str(self.messages):
-            self.error(f"{self.where('UNZ')}, 0036: says {_component(_element(segment, 0))} messages, the "
-                       f"interchange has {self.messages}.")
+        self.set_unit(unit)
 
     def flush(self):
         if not self.item:
@@ -197,64 +305,51 @@ class _Reader:
         item = self.item
         problems = list(item["problems"])
         if not item["codes"]:
-            problems.append(f"{item['ref'][:1].upper()}{item['ref'][1:]}: no product id.")
+            problems.append(self.item_problem("no product id."))
         if item.get("on_hand") is None and item.get("consumed") is None and not problems:
-            problems.append(f"{item['ref'][:1].upper()}{item['ref'][1:]}: no on-hand (QTY+145) or sold "
-                            "(QTY+153) quantity.")
-        codes = tuple(dict.fromkeys(code for __, code in sorted(item["codes"], key=lambda pair: pair[0])))
+            problems.append(self.item_problem("no on-hand (QTY+145) or sold (QTY+153) quantity."))
         self.report.lines.append(ReportLine(
-            ref=item["ref"], product_codes=codes, location_code=item["location"], on_hand=item.get("on_hand"),
-            consumed=item.get("consumed"), uom=item.get("uom", ""), error=" ".join(problems) or None,
+            ref=item["ref"], product_codes=self.item_codes(), location_code=item["location"],
+            on_hand=item.get("on_hand"), consumed=item.get("consumed"), uom=item.get("uom", ""),
+            error=" ".join(problems) or None,
         ))
         self.item = None
 
     def finish(self):
-        self.flush()
-        if self.message_start is not None:
-            self.error(f"Segment {self.message_start} (UNH): the message has no UNT; the file looks truncated.")
-        elif not self.ended:
-            self.error(f"Segment {self.number}: the interchange has no UNZ; the file looks truncated.")
-        self.resolve_as_of()
-        if not self.report.reference and self.first_message_ref:
-            # without a document number (BGM), the envelope identifies the document: sender, interchange
-            # and message references together, each numbered by the sender on its own
-            self.report.reference = "/".join((self.report.sender or "", self.report.interchange_ref or "",
-                                              self.first_message_ref))
+        super().finish()
         if self.report.period_start or self.report.period_end:
             self.report.lines = [
                 replace(line, period_start=self.report.period_start, period_end=self.report.period_end)
                 for line in self.report.lines
             ]
 
-    def resolve_as_of(self):
-        """The moment the figures describe: the inventory report date (366), else the end of the period
-        reported, else the document date (137), which says when the message was written rather than what
-        its figures describe. A date without a time is left as a day (``as_of_date``)."""
-        as_of = self.stated.get("366") or self.report.period_end or self.stated.get("137")
-        if isinstance(as_of, datetime):
-            self.report.as_of = as_of
-        else:
-            self.report.as_of_date = as_of
-
 
 def read_segments(text):
     """pydifact's segments; it ships no segment directories, so its own validation only warns that it
-    cannot run, and the checks this reader makes stand in for it."""
+    cannot run, and the checks the readers make stand in for it (they also say what an empty segment,
+    which pydifact warns about, lacks)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MissingImplementationWarning)
+        warnings.filterwarnings("ignore", category=SyntaxWarning, module="pydifact")
         yield from Parser().parse(text)
 
 
-def parse_edifact(data):
-    """A report from an EDIFACT interchange holding INVRPT or SLSRPT messages."""
-    report = ParsedReport(format="edifact")
+def _decode(data):
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = data.decode("latin-1")
-    reader = _Reader(report)
+    return text.lstrip("\ufeff \t\r\n")
+
+
+def read_interchange(data, reader):
+    """``reader``'s report of the EDIFACT interchange ``data``.
+
+    Never raises: what cannot be read is an error of the report, and the lines read until then are kept.
+    """
+    report = reader.report
     try:
-        for segment in read_segments(text.lstrip("\ufeff \t\r\n")):
+        for segment in read_segments(_decode(data)):
             if segment.tag == "UNA":
                 continue
             reader.number += 1
@@ -268,10 +363,12 @@ def parse_edifact(data):
         report.errors.append("The document is empty: an EDIFACT interchange starts with UNA or UNB.")
         return report
     reader.finish()
-    if report.format == "edifact" and not report.errors:
-        report.errors.append("The interchange holds no message; send INVRPT (stock report) or SLSRPT (sales "
-                             "report) messages.")
     return report
+
+
+def parse_edifact(data):
+    """A report from an EDIFACT interchange holding INVRPT or SLSRPT messages."""
+    return read_interchange(data, _StockReader(ParsedReport(format="edifact")))
 
 
 def build_edifact_desadv(shipment):

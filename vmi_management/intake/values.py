@@ -4,6 +4,7 @@ Shared by every format, so that the same mistake reads the same whether it
 came in a spreadsheet, a JSON line or an EDI segment.
 """
 import math
+import re
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -11,6 +12,7 @@ from datetime import date, datetime
 # or a day to a time zone never leaves the calendar.
 EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
 NUL, NUL_SHOWN = "\x00", "\\x00"
+DIGIT_DIRECTIVES = re.compile(r"%[YmdHMS]")  # strptime directives of a date or time written in digits
 
 
 class ValueProblem(ValueError):
@@ -49,11 +51,22 @@ def to_date(raw, where, fmt="%Y-%m-%d"):
     if isinstance(raw, date):
         return check_range(raw, raw, where)
     try:
-        day = datetime.strptime(str(raw).strip(), fmt).date()
+        day = strptime_exact(str(raw).strip(), fmt).date()
     except ValueError:
         shown = {"%Y-%m-%d": "YYYY-MM-DD", "%Y%m%d": "CCYYMMDD"}.get(fmt, fmt)
         raise ValueProblem(f"{where}: '{raw}' is not a date ({shown}).") from None
     return check_range(day, raw, where)
+
+
+def strptime_exact(text, fmt):
+    """``datetime.strptime``, refusing what it would guess at: a format of digits alone (CCYYMMDD,
+    CCYYMMDDHHMM) takes exactly its number of digits, where ``strptime`` reads '2026111' as some day of
+    January or November; raises ``ValueError``."""
+    if not DIGIT_DIRECTIVES.sub("", fmt):
+        width = len(datetime(2000, 1, 1).strftime(fmt))
+        if not (text.isascii() and text.isdigit() and len(text) == width):
+            raise ValueError(f"'{text}' is not {width} digits")
+    return datetime.strptime(text, fmt)
 
 
 def to_moment(raw, where):
@@ -69,7 +82,7 @@ def to_moment(raw, where):
             moment = date.fromisoformat(text)
         except ValueError:
             try:
-                moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+                moment = datetime.fromisoformat(text.replace("Z", "+00:00"))  # noqa: FURB162 - Python 3.10 reads no Z
             except ValueError:
                 raise ValueProblem(f"{where}: '{raw}' is not a date and time (YYYY-MM-DD HH:MM:SS, UTC).") from None
     check_range(moment.date() if isinstance(moment, datetime) else moment, raw, where)

@@ -1,53 +1,26 @@
 """ANSI X12: the 852 Product Activity Data a customer sends, the 856 Ship Notice we send back.
 
-Tokenising is pyx12's: ``RawX12File`` reads the delimiters from the fixed
-ISA segment and splits segments, ``pyx12.segment.Segment`` splits elements.
-On top of it, this module checks the envelope (SE segment count and
-control number, CTT line count, GE transaction set count and control number,
-IEA group count and control number) and reads the 852's XQ period and report
-id, N1 default location and LIN/ZA/SDQ activity.
+The envelope is read and checked by :mod:`.x12_envelope`; this module reads
+the 852's XQ period and report id, N1 default location and LIN/ZA/SDQ
+activity.
 """
-import io
 from collections import defaultdict
-from pyx12.errors import X12Error
-from pyx12.rawx12file import RawX12File
-from pyx12.segment import Segment
 
 from .types import ParsedReport, ReportLine
-from .values import ValueProblem, check_period, to_date, to_quantity
+from .values import ValueProblem, check_period
+from .x12_envelope import InterchangeReader, Item, read_interchange
 
-# LIN product id qualifiers, most specific to the customer first: buyer's item, vendor's item, GTIN/UPC.
-BUYER_IDS = ("IN", "BP", "CB")
-VENDOR_IDS = ("VN", "VP", "VA", "SK")
-GTIN_IDS = ("UP", "UK", "EN", "UA", "EO", "UI")
 # ZA01 activity codes: those we read, and those recognised but not used for replenishment.
 ON_HAND, SOLD = "QA", "QS"
 OTHER_ACTIVITIES = {"QP", "QO", "QR", "QT", "QI", "QC", "QH", "QL", "QM", "QX", "QD", "QU", "QW"}
 
 
-def _code_rank(qualifier):
-    for rank, group in enumerate((BUYER_IDS, VENDOR_IDS, GTIN_IDS)):
-        if qualifier in group:
-            return rank
-    return 3
+class _ActivityItem(Item):
+    """One LIN loop of an 852: per location, the activity quantities."""
 
-
-class _Item:
-    """One LIN loop being read: its codes and, per location, the activity quantities."""
-
-    def __init__(self, number, codes, uom=""):
-        self.number = number
-        self.codes = codes
-        self.uom = uom
+    def __init__(self, number, codes):
+        super().__init__(number, codes)
         self.quantities = defaultdict(dict)
-        self.problems = []
-
-    def set_uom(self, unit, where):
-        """Take the unit of the quantities that follow (ZA03, SDQ01): the lines of one item carry one unit."""
-        if unit and self.uom and unit != self.uom:
-            self.problems.append(f"{where}: unit '{unit}' differs from '{self.uom}' given earlier for this "
-                                 "product; send all its quantities in one unit.")
-        self.uom = self.uom or unit
 
     def add(self, activity, location, quantity):
         if activity == ON_HAND:
@@ -72,106 +45,26 @@ class _Item:
         ]
 
 
-class _Reader:
-    """Walks the segments of one interchange and fills a :class:`ParsedReport`."""
+class _ActivityReader(InterchangeReader):
+    """Reads the 852 transaction sets of an interchange."""
+
+    transaction_set, transaction_name = "852", "Product Activity Data"
 
     def __init__(self, report):
-        self.report = report
-        self.number = 0
-        self.isa13 = None
-        self.group = None  # [GS segment number, GS06, transaction sets]
-        self.groups = 0
-        self.transaction = None  # (ST segment number, ST02, LIN count)
-        self.first_transaction = None  # (GS06, ST02) of the first transaction set, for the envelope key
-        self.report_id = ""  # XQ04
+        super().__init__(report)
         self.default_location = ""
-        self.item = None
         self.activity = None
-        self.ended = False
-
-    def error(self, message):
-        self.report.errors.append(message)
-
-    def value(self, segment, position):
-        return (segment.get_value(f"{position:02d}") or "").strip()
-
-    def date(self, segment, tag, position):
-        try:
-            return to_date(self.value(segment, position), f"Segment {self.number} ({tag}), {tag}{position:02d}",
-                           "%Y%m%d")
-        except ValueProblem as problem:
-            self.error(str(problem))
-            return None
-
-    def quantity(self, segment, tag, position):
-        where = f"Segment {self.number} ({tag}), {tag}{position:02d}"
-        try:
-            return to_quantity(self.value(segment, position), where)
-        except ValueProblem as problem:
-            if self.item:
-                self.item.problems.append(str(problem))
-            return None
 
     def flush_item(self):
         if self.item:
             self.report.lines.extend(self.item.lines(self.report.period_start, self.report.period_end))
             self.item = None
 
-    def read(self, tag, segment):
-        handler = getattr(self, f"on_{tag.lower()}", None)
-        if self.transaction:
-            self.transaction[2] += tag == "LIN"
-        if handler:
-            handler(segment)
-
-    def on_isa(self, segment):
-        self.isa13 = self.value(segment, 13)
-        self.report.interchange_ref = self.isa13
-        self.report.sender = self.value(segment, 6)
-        self._add_sender(self.report.sender)
-
-    def _add_sender(self, sender):
-        if sender and sender not in self.report.sender_ids:
-            self.report.sender_ids.append(sender)
-
-    def on_gs(self, segment):
-        if self.group:
-            self.error(f"Segment {self.number} (GS): the functional group started at segment {self.group[0]} "
-                       "has no GE.")
-        self.group = [self.number, self.value(segment, 6), 0]
-        self.groups += 1
-        self._add_sender(self.value(segment, 2))
-
-    def on_ge(self, segment):
-        if not self.group:
-            self.error(f"Segment {self.number} (GE): GE without GS.")
-            return
-        start, control, count = self.group
-        if self.value(segment, 1) != str(count):
-            self.error(f"Segment {self.number} (GE): GE01 says {self.value(segment, 1) or 'nothing'} transaction "
-                       f"sets, the functional group has {count}.")
-        if self.value(segment, 2) != control:
-            self.error(f"Segment {self.number} (GE): GE02 '{self.value(segment, 2)}' does not match GS06 "
-                       f"'{control}'.")
-        self.group = None
-
-    def on_st(self, segment):
-        if self.transaction:
-            self.error(f"Segment {self.number} (ST): the transaction set started at segment "
-                       f"{self.transaction[0]} has no SE.")
-        if self.value(segment, 1) != "852":
-            self.error(f"Segment {self.number} (ST): ST01 is '{self.value(segment, 1)}'; expected 852 "
-                       "(Product Activity Data).")
-        self.transaction = [self.number, self.value(segment, 2), 0]
-        if self.group:
-            self.group[2] += 1
-        if not self.first_transaction:
-            self.first_transaction = (self.group[1] if self.group else "", self.value(segment, 2))
-
     def on_xq(self, segment):
-        start, end = self.date(segment, "XQ", 2), self.date(segment, "XQ", 3)
+        start = self.date(segment, "XQ", 2, self.report.errors)
+        end = self.date(segment, "XQ", 3, self.report.errors)
         try:
-            check_period(start, end, f"Segment {self.number} (XQ)")
+            check_period(start, end, self.where("XQ"))
         except ValueProblem as problem:
             self.error(str(problem))
         self.report.period_start, self.report.period_end = start, end or start
@@ -184,13 +77,7 @@ class _Reader:
 
     def on_lin(self, segment):
         self.flush_item()
-        pairs = [(self.value(segment, position), self.value(segment, position + 1))
-                 for position in range(2, len(segment), 2)]
-        codes = tuple(code for __, code in sorted(
-            ((qualifier, code) for qualifier, code in pairs if code), key=lambda pair: _code_rank(pair[0])))
-        self.item = _Item(self.number, codes)
-        if not codes:
-            self.item.problems.append(f"Segment {self.number} (LIN): no product id.")
+        self.item = _ActivityItem(self.number, self.product_codes(segment))
         self.activity = None
 
     def on_za(self, segment):
@@ -205,8 +92,8 @@ class _Reader:
                 "(QA on hand, QS sold).")
             return
         if self.value(segment, 2):
-            quantity = self.quantity(segment, "ZA", 2)
-            self.item.set_uom(self.value(segment, 3), f"Segment {self.number} (ZA), ZA03")
+            quantity = self.quantity(segment, "ZA", 2, self.item.problems)
+            self.item.set_uom(self.value(segment, 3), self.where("ZA", 3))
             if quantity is not None:
                 self.item.add(code, self.default_location, quantity)
 
@@ -214,7 +101,7 @@ class _Reader:
         if not self.item or not self.activity:
             self.error(f"Segment {self.number} (SDQ): quantities outside a LIN/ZA loop.")
             return
-        self.item.set_uom(self.value(segment, 1), f"Segment {self.number} (SDQ), SDQ01")
+        self.item.set_uom(self.value(segment, 1), self.where("SDQ", 1))
         values = [self.value(segment, position) for position in range(3, len(segment) + 1)]
         while values and not values[-1]:
             values.pop()
@@ -224,82 +111,14 @@ class _Reader:
                 "come in pairs.")
             return
         for position in range(0, len(values), 2):
-            quantity = self.quantity(segment, "SDQ", position + 4)
+            quantity = self.quantity(segment, "SDQ", position + 4, self.item.problems)
             if quantity is not None:
                 self.item.add(self.activity, values[position], quantity)
-
-    def on_ctt(self, segment):
-        declared = self.value(segment, 1)
-        if self.transaction and declared and declared != str(self.transaction[2]):
-            self.error(f"Segment {self.number} (CTT): CTT01 says {declared} line items, the transaction set has "
-                       f"{self.transaction[2]}.")
-
-    def on_se(self, segment):
-        self.flush_item()
-        if not self.transaction:
-            self.error(f"Segment {self.number} (SE): SE without ST.")
-            return
-        start, control, __ = self.transaction
-        count = self.number - start + 1
-        if self.value(segment, 1) != str(count):
-            self.error(f"Segment {self.number} (SE): SE01 says {self.value(segment, 1) or 'nothing'} segments, "
-                       f"the transaction set has {count}.")
-        if self.value(segment, 2) != control:
-            self.error(f"Segment {self.number} (SE): SE02 '{self.value(segment, 2)}' does not match ST02 "
-                       f"'{control}'.")
-        self.transaction = None
-
-    def on_iea(self, segment):
-        if self.value(segment, 1) != str(self.groups):
-            self.error(f"Segment {self.number} (IEA): IEA01 says {self.value(segment, 1) or 'nothing'} functional "
-                       f"groups, the interchange has {self.groups}.")
-        if self.value(segment, 2) != self.isa13:
-            self.error(f"Segment {self.number} (IEA): IEA02 '{self.value(segment, 2)}' does not match ISA13 "
-                       f"'{self.isa13}'.")
-        self.ended = True
-
-    def finish(self, leftover):
-        self.flush_item()
-        if leftover.strip():
-            self.error(f"Segment {self.number + 1}: the file ends inside a segment ('{leftover.strip()[:20]}'); "
-                       "it looks truncated.")
-        if self.transaction:
-            self.error(f"Segment {self.transaction[0]} (ST): the transaction set has no SE; the file looks "
-                       "truncated.")
-        elif self.group:
-            self.error(f"Segment {self.group[0]} (GS): the functional group has no GE; the file looks truncated.")
-        elif not self.ended:
-            self.error(f"Segment {self.number}: the interchange has no IEA; the file looks truncated.")
-        self.report.reference = self.report_id or self.envelope_key()
-
-    def envelope_key(self):
-        """Sender, interchange, group and transaction set control numbers together: translators number
-        each of them on their own (many send ST02 0001 every time), so only the four identify a document."""
-        if not self.first_transaction:
-            return None
-        return "/".join((self.report.sender or "", self.isa13 or "", *self.first_transaction))
 
 
 def parse_x12_852(data):
     """A report from an X12 852 interchange (any number of transaction sets)."""
-    report = ParsedReport(format="x12_852")
-    text = data.decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
-    try:
-        raw = RawX12File(io.StringIO(text))
-    except X12Error as error:
-        report.errors.append(f"Segment 1 (ISA): not a readable X12 interchange header: {error}.")
-        return report
-    seg_term, ele_term, subele_term, __, __ = raw.get_term()
-    reader = _Reader(report)
-    try:
-        for text_segment in raw:
-            reader.number += 1
-            segment = Segment(text_segment, seg_term, ele_term, subele_term)
-            reader.read((segment.get_seg_id() or "").upper(), segment)
-    except (X12Error, IndexError, ValueError, TypeError) as error:
-        report.errors.append(f"Segment {reader.number}: cannot be read: {error}.")
-    reader.finish(raw.buffer)
-    return report
+    return read_interchange(data, _ActivityReader(ParsedReport(format="x12_852")))
 
 
 # ----------------------------------------------------------------------
