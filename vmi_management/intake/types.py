@@ -48,6 +48,11 @@ class ParsedReport:
     sender only together (X12 ISA06/ISA13/GS06/ST02, EDIFACT UNB sender,
     UNB reference and UNH reference). ``sender_ids`` are the sender ids the
     envelope names (X12 ISA06 and each GS02, EDIFACT UNB sender).
+
+    A forecast document has no period of its own: its lines give theirs.
+    ``horizon_start`` and ``horizon_end`` are the days its sender says the
+    whole schedule spans (X12 830 BFR06/BFR07, DELFOR DTM 158/159 in its
+    heading), which a receiver may take as the span this schedule replaces.
     """
 
     format: str
@@ -59,6 +64,8 @@ class ParsedReport:
     as_of_date: date | None = None
     period_start: date | None = None
     period_end: date | None = None
+    horizon_start: date | None = None
+    horizon_end: date | None = None
     lines: list[ReportLine] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
