@@ -112,7 +112,7 @@ class VmiApi(http.Controller):
         """Receive a stock report: JSON lines, a JSON-wrapped document, or a raw CSV/EDI body.
 
         JSON: ``{"agreement": "VMI/0001", "as_of": ..., "reference": ..., "lines": [...]}``
-        or ``{"agreement": ..., "document": "<X12 852 or EDIFACT text>", "filename": ...}``.
+        or ``{"agreement": ..., "document": "<X12 852/830 or EDIFACT text>", "filename": ...}``.
         Any other content type: the body is the document, ``?agreement=`` names the agreement. Parameters
         come from the query string (and the JSON object) alone: a body labelled as a form, as curl labels
         ``--data-binary``, is the document all the same.

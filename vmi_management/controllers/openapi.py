@@ -94,7 +94,7 @@ def _schemas(env):
             "report is kept and answered 201 with state rejected and its problems.")),
         "WrappedDocument": _object(
             {name: read.schema for name, read in DOCUMENT_FIELDS.items()}, required=("document",),
-            description="A CSV or EDI document (X12 852, EDIFACT INVRPT or SLSRPT) as text in a JSON object."),
+            description="A CSV or EDI document (X12 852 or 830, EDIFACT INVRPT, SLSRPT or DELFOR) as text in a JSON object."),
         "ReportAnswer": _object({"report": _object({
             "id": {"type": "integer"},
             "name": {"type": "string"},

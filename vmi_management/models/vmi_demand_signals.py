@@ -99,7 +99,8 @@ class VmiDemandSignals(models.AbstractModel):
         """The customer's expected demand per day, from the decision day on, and its figure for that day.
 
         Each accepted report line with a forecast spreads it evenly over its
-        period (the week after the report's day when it gives none); where
+        period: from its start, else the day after the report's day; to its
+        end, else a week from its start. Where
         several cover a day, the most recent report speaks for it.
         """
         self.env["vmi.stock.report"].flush_model()
@@ -114,17 +115,18 @@ class VmiDemandSignals(models.AbstractModel):
                   AND line.quantity_forecast != 0
                   AND report.state IN ('processed', 'partially_rejected')
                   AND report.agreement_id = ANY(%s) AND line.product_id = ANY(%s)
-                  AND COALESCE(line.date_forecast_end, report.date_as_of::date + %s) >= %s
+                  AND COALESCE(line.date_forecast_end,
+                               COALESCE(line.date_forecast_start, report.date_as_of::date + 1) + %s) >= %s
              ORDER BY report.date_as_of, report.id""",
-            lines.agreement_id.ids, lines.product_id.ids, DEFAULT_FORECAST_DAYS + 1, min(today.values()),
+            lines.agreement_id.ids, lines.product_id.ids, DEFAULT_FORECAST_DAYS, min(today.values()),
         ))
         daily = defaultdict(dict)      # (agreement, product, site) -> {date: quantity}, the latest report last
         tz_of = {agreement.id: company_tz(agreement.company_id) for agreement in lines.agreement_id}
         for agreement, product, site, quantity, start, end, as_of in self.env.cr.fetchall():
-            if not start:
-                start = local_date(as_of, tz_of[agreement]) + timedelta(days=1)
-                end = start + timedelta(days=DEFAULT_FORECAST_DAYS - 1)
-            end = end or start
+            start = start or local_date(as_of, tz_of[agreement]) + timedelta(days=1)
+            end = end or start + timedelta(days=DEFAULT_FORECAST_DAYS - 1)
+            if end < start:
+                continue   # an end before the day after the report, with no start: nothing ahead to spread over
             days = (end - start).days + 1
             for offset in range(days):
                 daily[agreement, product, site][start + timedelta(days=offset)] = quantity / days

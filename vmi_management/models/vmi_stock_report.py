@@ -14,7 +14,7 @@ from ..tools import company_tz, day_end, day_start
 # Clocks of the customer's systems drift; a report a few minutes "ahead" is not from the future.
 FUTURE_TOLERANCE = timedelta(minutes=15)
 
-EDI_FORMATS = ("x12_852", "edifact_invrpt", "edifact_slsrpt", "edifact")
+EDI_FORMATS = ("x12_852", "x12_830", "edifact_invrpt", "edifact_slsrpt", "edifact_delfor", "edifact")
 
 # The states of a report whose lines were applied (all, or those that were valid).
 APPLIED_STATES = ("processed", "partially_rejected")
@@ -30,8 +30,10 @@ PAYLOAD_FORMATS = [
     ("csv", "CSV"),
     ("xlsx", "Excel (XLSX)"),
     ("x12_852", "X12 852 Product Activity"),
+    ("x12_830", "X12 830 Planning Schedule (forecast)"),
     ("edifact_invrpt", "EDIFACT INVRPT"),
     ("edifact_slsrpt", "EDIFACT SLSRPT"),
+    ("edifact_delfor", "EDIFACT DELFOR (forecast)"),
     ("edifact", "EDIFACT (no stock or sales message)"),  # kept, rejected, to show the sender what came
     ("json", "JSON"),
 ]

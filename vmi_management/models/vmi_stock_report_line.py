@@ -12,7 +12,7 @@ CODE_SEPARATOR = " / "
 QUANTITY_FIELDS = ("quantity_on_hand", "quantity_consumed", "quantity_forecast")
 
 # What the line checks read of each line (``_read_check_facts``).
-CheckFact = namedtuple("CheckFact", "id product_id location_id on_hand_reported ref")
+CheckFact = namedtuple("CheckFact", "id product_id location_id on_hand_reported ref forecast_period")
 
 # The columns a received line is inserted with, and their PostgreSQL types (see ``_insert_received``).
 RECEIVED_COLUMNS = {
@@ -306,15 +306,17 @@ class VmiStockReportLine(models.Model):
                     product=Product.browse(fact.product_id).display_name, site=Location.browse(fact.location_id).name,
                     agreement=agreement.name)
             else:
-                by_key[key].append(fact)
+                # a forecast document sends a line per product, site and period: each period is its own line
+                period = tuple(fact.forecast_period) if fact.forecast_period else None
+                by_key[(*key, period)].append(fact)
         counted = []
-        for (product, site), same in by_key.items():
+        for (product, site, __), same in by_key.items():
             if len(same) == 1:
                 counted += [fact for fact in same if fact.on_hand_reported]
                 continue
             reason = self.env._(
                 "%(product)s at %(site)s appears more than once in this report (%(refs)s): send one line per "
-                "product and site.", product=Product.browse(product).display_name, site=Location.browse(site).name,
+                "product and site (and, for forecasts alone, per period).", product=Product.browse(product).display_name, site=Location.browse(site).name,
                 refs=", ".join(fact.ref for fact in same))
             reasons.update((fact.id, reason) for fact in same)
         # A count older than one applied would turn the stock back; consumption of any period still counts.
@@ -340,9 +342,11 @@ class VmiStockReportLine(models.Model):
 
     def _read_check_facts(self):
         """What the checks need of each line still accepted, as :class:`CheckFact` rows, in document order."""
-        self.flush_model(["product_id", "location_id", "on_hand_reported", "source_ref", "sequence", "state"])
+        self.flush_model(["product_id", "location_id", "on_hand_reported", "source_ref", "sequence", "state",
+                          "forecast_only", "date_forecast_start", "date_forecast_end"])
         self.env.cr.execute(SQL(
-            """SELECT id, product_id, location_id, on_hand_reported, COALESCE(source_ref, sequence::varchar) AS ref
+            """SELECT id, product_id, location_id, on_hand_reported, COALESCE(source_ref, sequence::varchar) AS ref,
+                      CASE WHEN forecast_only THEN ARRAY[date_forecast_start, date_forecast_end] END
                  FROM vmi_stock_report_line WHERE id = ANY(%s) AND state = 'accepted' ORDER BY sequence, id""",
             self.ids,
         ))

@@ -190,3 +190,37 @@ class TestDemandSensing(VmiIntakeCommon, HttpCase):
         self.agreement.forecast_bias_tolerance = 40.0
         self.evaluate_line()
         self.assertEqual(bias.state, "resolved")
+
+    def test_an_x12_830_forecast_reaches_the_plan(self):
+        """An 830 sends a forecast per product, site and period: each period is a line of its own, and the
+        line planned on the customer's forecast takes each day from the bucket that covers it."""
+        self.report_days([10.0] * 30)
+        monday = self.today + timedelta(days=7 - self.today.weekday())
+        day = "{:%Y%m%d}".format
+        document = (
+            "ISA*00*          *00*          *ZZ*ACMECLINICS    *ZZ*VENDORCO       *261124*0700*U*00401*000000830*0*P*>~"
+            "GS*PS*ACMECLINICS*VENDORCO*20261124*0700*830*X*004010~"
+            "ST*830*0001~"
+            f"BFR*05*FC-{day(self.today)}**BB*A*{day(self.today)}*{day(monday + timedelta(days=13))}*{day(self.today)}~"
+            "N1*ST*Acme Clinics North*92*SITE-NORTH~"
+            "LIN**VN*FURN-0001~"
+            "UIT*EA~"
+            f"FST*{7 * 12}*D*W*{day(monday - timedelta(days=7))}~"
+            f"FST*{7 * 30}*D*W*{day(monday)}~"
+            f"FST*{7 * 40}*D*W*{day(monday + timedelta(days=7))}~"
+            "CTT*1~SE*10*0001~GE*1*830~IEA*1*000000830~"
+        ).encode()
+        report, __ = self.receive(document, filename="forecast.830")
+        self.assertEqual(report.payload_format, "x12_830")
+        self.assertEqual(report.line_ids.mapped("state"), ["accepted"] * 3, report.line_ids.mapped("rejection_reason"))
+        self.assertTrue(all(report.line_ids.mapped("forecast_only")))
+        self.assertEqual(report.line_ids.mapped("date_forecast_start"),
+                         [monday - timedelta(days=7), monday, monday + timedelta(days=7)])
+        self.line.forecast_method = "customer"
+        self.evaluate_line()
+        self.assertAlmostEqual(self.line.last_customer_rate, 12.0, msg="today falls in this week's bucket")
+        # over the 5 days of lead time: the rest of this week at 12, then next week at 30
+        rest_of_week = (monday - self.today).days
+        expected = 12.0 * min(rest_of_week, 5) + 30.0 * max(5 - rest_of_week, 0)
+        self.assertAlmostEqual(self.step("lead-time demand")["value"], expected)
+        self.assertEqual(self.line.last_decision["sources"]["history_days"], 30, "a forecast is no consumption")

@@ -7,7 +7,8 @@ from ..models.vmi_stock_report import EDI_FORMATS
 
 
 class VmiStockReportUpload(models.TransientModel):
-    """Upload a customer's stock report file (CSV, Excel, X12 852, EDIFACT INVRPT/SLSRPT) in the back office."""
+    """Upload a customer's stock report file (CSV, Excel, X12 852, EDIFACT INVRPT/SLSRPT) or
+    forecast (X12 830, EDIFACT DELFOR) in the back office."""
 
     _name = "vmi.stock.report.upload"
     _description = "Upload a VMI Stock Report"
@@ -15,8 +16,8 @@ class VmiStockReportUpload(models.TransientModel):
     agreement_id = fields.Many2one(
         "vmi.agreement", required=True, domain=[("state", "!=", "terminated")],
     )
-    file = fields.Binary(required=True, help="CSV or Excel with the template's columns, an X12 852, or an "
-                                             "EDIFACT INVRPT or SLSRPT.")
+    file = fields.Binary(required=True, help="CSV or Excel with the template's columns, an X12 852 or 830, "
+                                             "or an EDIFACT INVRPT, SLSRPT or DELFOR.")
     filename = fields.Char()
     date_as_of = fields.Datetime(
         string="Stock As Of", required=True, default=fields.Datetime.now,
