@@ -7,7 +7,7 @@ import pytest
 from vmi_management.engine import auto, croston, demand_statistics, forecast, holt, moving_average, sba, ses
 from vmi_management.engine.accuracy import bias, mae, mape, wape
 from vmi_management.engine.forecast import (
-    average_demand_interval, candidate_methods, holt_winters, tsb,
+    average_demand_interval, candidate_methods, has_weekly_pattern, holt_winters, tsb,
 )
 
 SMOOTH = (12.0, 15, 11, 14, 13, 16, 12, 18, 14, 15, 13, 17, 16, 14, 19, 15, 17, 16, 18, 20)
@@ -35,10 +35,17 @@ def test_ses_matches_statsmodels():
     assert ses(SMOOTH, alpha=0.3).rate == pytest.approx(model.forecast(1)[0], rel=1e-9)
 
 
+def _line_start(values):
+    """The start the engine gives Holt's method: the least-squares line of the first 28 days, at day −1."""
+    slope, intercept = np.polyfit(np.arange(len(values[:28])), np.array(values[:28]), 1)
+    return intercept - slope, slope
+
+
 def test_holt_undamped_matches_statsmodels():
     from statsmodels.tsa.holtwinters import Holt
-    model = _quiet(Holt(np.array(SMOOTH[1:]), initialization_method="known", initial_level=SMOOTH[0],
-                        initial_trend=SMOOTH[1] - SMOOTH[0]).fit,
+    level, trend = _line_start(SMOOTH)
+    model = _quiet(Holt(np.array(SMOOTH), initialization_method="known", initial_level=level,
+                        initial_trend=trend).fit,
                    smoothing_level=0.3, smoothing_trend=0.1, optimized=False)
     result = holt(SMOOTH, alpha=0.3, beta=0.1, phi=1.0)
     assert result.rate == pytest.approx(model.forecast(1)[0], rel=1e-9)
@@ -47,9 +54,9 @@ def test_holt_undamped_matches_statsmodels():
 
 def test_damped_holt_matches_statsmodels_over_the_horizon():
     from statsmodels.tsa.holtwinters import Holt
-    # after the first two days the state is level = day 2, trend = day 2 − day 1
-    model = _quiet(Holt(np.array(SMOOTH[2:]), damped_trend=True, initialization_method="known",
-                        initial_level=SMOOTH[1], initial_trend=SMOOTH[1] - SMOOTH[0]).fit,
+    level, trend = _line_start(SMOOTH)
+    model = _quiet(Holt(np.array(SMOOTH), damped_trend=True, initialization_method="known",
+                        initial_level=level, initial_trend=trend).fit,
                    smoothing_level=0.3, smoothing_trend=0.1, damping_trend=0.9, optimized=False)
     result = holt(SMOOTH, alpha=0.3, beta=0.1, phi=0.9)
     expected = model.forecast(30)
@@ -59,27 +66,69 @@ def test_damped_holt_matches_statsmodels_over_the_horizon():
     assert result.total(30) < linear, "the trend fades"
 
 
+def test_holt_starts_from_a_line_not_from_two_noisy_days():
+    rng = random.Random(4)
+    flat = (50.0, 70.0) + tuple(60.0 + rng.uniform(-10, 10) for __ in range(58))  # days 1–2 suggest +20 a day
+    result = holt(flat, alpha=0.1, beta=0.05, phi=0.98)
+    assert result.total(28) == pytest.approx(28 * 60, rel=0.1)
+
+
 def test_holt_never_forecasts_negative_demand():
     falling = holt((20.0, 15, 10, 5, 0), alpha=0.9, beta=0.9, phi=1.0)
     assert falling.rate == 0
     assert falling.total(10) == 0
 
 
+def _weekly_start(series, weeks):
+    """The start the engine gives a weekly pattern: day-of-week factors and weekly means of the first weeks."""
+    rows = np.array(series[:7 * weeks]).reshape(weeks, 7)
+    means = rows.mean(axis=1)
+    factors = (rows / means[:, None]).mean(axis=0)
+    return means, factors / factors.mean()
+
+
 def test_holt_winters_matches_statsmodels():
     from statsmodels.tsa.holtwinters import ExponentialSmoothing
     rng = random.Random(3)
-    series = tuple(WEEKLY[day % 7] + rng.uniform(-2, 2) for day in range(56))
-    level = sum(series[:7]) / 7
-    season = [value - level for value in series[:7]]
-    model = _quiet(ExponentialSmoothing(np.array(series[7:]), seasonal="add", seasonal_periods=7,
-                                        initialization_method="known", initial_level=level,
-                                        initial_seasonal=season).fit,
+    series = tuple(WEEKLY[day % 7] * (1 + day / 100) + rng.uniform(-2, 2) for day in range(56))
+    means, factors = _weekly_start(series, 7)      # every full week but the last
+    model = _quiet(ExponentialSmoothing(np.array(series), seasonal="mul", seasonal_periods=7,
+                                        initialization_method="known", initial_level=means.mean(),
+                                        initial_seasonal=factors).fit,
                    smoothing_level=0.2, smoothing_seasonal=0.1, optimized=False)
     result = holt_winters(series, alpha=0.2, gamma=0.1)
     assert result.level == pytest.approx(model.level[-1], rel=1e-9)
-    # the next week's offsets are the last seven fitted (the history ends on slot 55 % 7 = 6)
+    # the next week's factors are the last seven fitted (the history ends on slot 55 % 7 = 6)
     assert result.season == pytest.approx(list(model.season[-7:]), rel=1e-9)
     assert [result.at(day) for day in range(6)] == pytest.approx(list(model.forecast(6)), rel=1e-9)
+
+    # with a damped trend: the weekly means' slope, the level on the line through their middle at day −1
+    trend = (means[-1] - means[0]) / (7 * 6)
+    model = _quiet(ExponentialSmoothing(np.array(series), trend="add", damped_trend=True, seasonal="mul",
+                                        seasonal_periods=7, initialization_method="known",
+                                        initial_level=means.mean() - trend * (3 * 7 + 3 + 1), initial_trend=trend,
+                                        initial_seasonal=factors).fit,
+                   smoothing_level=0.2, smoothing_trend=0.1, smoothing_seasonal=0.1, damping_trend=0.9,
+                   optimized=False)
+    result = holt_winters(series, alpha=0.2, gamma=0.1, beta=0.1, phi=0.9)
+    assert (result.level, result.trend) == pytest.approx((model.level[-1], model.trend[-1]), rel=1e-9)
+    assert result.season == pytest.approx(list(model.season[-7:]), rel=1e-9)
+    # statsmodels forecasts each seventh day with the last day's factor before its update: compared without
+    expected = model.forecast(28)
+    assert [result.at(day) for day in range(28) if day % 7 != 6] == \
+        pytest.approx([expected[day] for day in range(28) if day % 7 != 6], rel=1e-9)
+
+
+def test_a_weekly_pattern_is_told_from_noise_and_trend():
+    rng = random.Random(8)
+    noise = tuple(20 + rng.gauss(0, 5) for __ in range(90))
+    trend = tuple(10 + day / 3 + rng.gauss(0, 5) for day in range(90))
+    weekly = tuple(WEEKLY[day % 7] * rng.uniform(0.7, 1.3) for day in range(90))
+    assert not has_weekly_pattern(noise)
+    assert not has_weekly_pattern(trend), "a trend correlates every lag, the week's among them"
+    assert has_weekly_pattern(weekly)
+    assert not has_weekly_pattern(WEEKLY * 3), "three weeks are too few to tell"
+    assert candidate_methods(trend) == ("moving_average", "ses", "holt")
 
 
 def test_croston_and_sba_by_hand():

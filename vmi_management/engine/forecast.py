@@ -15,24 +15,32 @@ time and cover:
   call average daily usage);
 - ``ses``: simple exponential smoothing;
 - ``holt``: Holt's linear trend, damped, so a trend fades over the horizon
-  rather than running on for ever;
-- ``holt_winters``: level and weekly seasonality (additive), for demand that
-  differs by day of the week;
+  rather than running on for ever; it starts from the least-squares line of
+  the first four weeks, not from two noisy days;
+- ``holt_winters``: level, optionally a damped trend, and a weekly pattern
+  (multiplicative: a busy day stays busy in the same proportion when demand
+  grows), for demand that differs by day of the week; the pattern starts
+  as the average over the history's weeks (up to a year) of each day ÷ its
+  week's mean;
 - ``croston``, ``sba`` and ``tsb``: for intermittent demand. Croston divides
   the smoothed size of demands by the smoothed interval between them; SBA
   removes Croston's upward bias; TSB smooths the probability of a demand
   every day, so a product that stops selling sees its forecast fall;
 - ``auto``: among the methods suited to the demand pattern, the one whose
-  one-day-ahead forecasts over the last days held out have the lowest
-  root mean squared scaled error (RMSSE) with a bias within tolerance.
-  Squared errors are minimised by the mean, so on intermittent demand the
-  choice does not drift to zero as it would by mean absolute error, which
-  the median minimises.
+  one-day-ahead forecasts over the last third of the known days, held out,
+  have the lowest root mean squared scaled error (RMSSE) with a bias within
+  tolerance. Squared errors are minimised by the mean, so on intermittent
+  demand the choice does not drift to zero as it would by mean absolute
+  error, which the median minimises. The weekly pattern is a candidate only
+  when demand, less its trend, correlates with demand a week before beyond
+  chance: fitted to noise, a weekly pattern forecasts worse.
 
 Smoothing parameters of ``ses``, ``holt`` and ``holt_winters`` are chosen
 from a small grid by in-sample one-day-ahead squared error, on the days
 before the holdout: fitting and scoring in one pass per setting keeps the
 automatic choice at about a millisecond per line.
+``benchmarks/bench_forecast.py`` compares the choice with statsforecast's
+AutoETS, Croston and seasonal naive forecasts.
 """
 from dataclasses import dataclass
 from functools import lru_cache
@@ -55,8 +63,16 @@ INTERMITTENT_INTERVAL = 1.32
 # over, unless every candidate does.
 BIAS_TOLERANCE = 0.25
 ALPHAS = (0.05, 0.1, 0.2, 0.3, 0.5)
-HOLT_GRID = tuple((alpha, beta, phi) for alpha in (0.1, 0.2, 0.4) for beta in (0.05, 0.2) for phi in (0.8, 0.9))
-SEASONAL_GRID = tuple((alpha, gamma) for alpha in (0.05, 0.1, 0.3) for gamma in (0.05, 0.15))
+HOLT_GRID = tuple((alpha, beta, phi) for alpha in (0.05, 0.1, 0.3) for beta in (0.02, 0.1) for phi in (0.9, 0.98))
+# days the starting level and trend of Holt's method are fitted on
+TREND_START_DAYS = 28
+SEASONAL_GRID = tuple((alpha, gamma, beta, phi) for alpha in (0.05, 0.1, 0.3) for gamma in (0.02, 0.1)
+                      for beta, phi in ((0.0, 1.0), (0.05, 0.95)))
+# weeks the starting weekly pattern is averaged over (at most; never the last full week known)
+SEASON_WEEKS = 52
+NEGLIGIBLE = 1e-9
+# one-sided 90 % quantile of the normal distribution: a weekly pattern must be this many standard errors clear
+SEASONALITY_Z = 1.2816
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +81,8 @@ class Forecast:
 
     ``rate`` is the first day's demand. A flat forecast expects it every
     day; ``trend`` (damped by ``damping`` each day) and ``season`` (one
-    offset per day of the week, starting with day 0) shape the days after.
+    factor per day of the week, starting with day 0, multiplying the level
+    and trend) shape the days after.
     """
 
     method: str
@@ -93,7 +110,9 @@ class Forecast:
             trend = self.trend * (day + 1)
         else:
             trend = self.trend * self.damping * (1 - self.damping ** (day + 1)) / (1 - self.damping)
-        value = self.level + trend + (self.season[day % len(self.season)] if self.season else 0.0)
+        value = self.level + trend
+        if self.season:
+            value *= self.season[day % len(self.season)]
         return max(value, 0.0)
 
     def total(self, days):
@@ -141,63 +160,133 @@ def _moving_average_pass(demand, window=DEFAULT_WINDOW):
 
 
 def _ses_pass(demand, alpha):
-    level, fitted = None, []
+    level, fitted, squared = None, [], 0.0
     for value in demand:
         fitted.append(level)
         if value is None:
             continue
-        level = value if level is None else level + alpha * (value - level)
-    return level or 0.0, fitted
+        if level is None:
+            level = value
+        else:
+            squared += (value - level) ** 2
+            level += alpha * (value - level)
+    return level or 0.0, fitted, squared
 
 
-def _holt_pass(demand, alpha, beta, phi):
-    """Damped trend; level and trend start from the first two known days. Returns (level, trend, fitted)."""
-    level = trend = None
-    fitted = []
+def _line_start(demand, days=TREND_START_DAYS):
+    """Level and trend where a straight line fitted to the first ``days`` days puts the day before the history.
+
+    Least squares over the known days among the first ``days`` (more when
+    fewer than two are known there); (None, 0) without a known day.
+    """
+    points = []
+    for day, value in enumerate(demand):
+        if day >= days and len(points) >= 2:
+            break
+        if value is not None:
+            points.append((day, value))
+    if not points:
+        return None, 0.0
+    count = len(points)
+    mean_day = sum(day for day, __ in points) / count
+    mean = sum(value for __, value in points) / count
+    spread = sum((day - mean_day) ** 2 for day, __ in points)
+    trend = sum((day - mean_day) * (value - mean) for day, value in points) / spread if spread else 0.0
+    return mean - trend * (mean_day + 1), trend
+
+
+def _holt_pass(demand, alpha, beta, phi, start=None):
+    """Damped trend from ``start`` (:func:`_line_start` when not given).
+
+    Returns (level, trend, fitted, squared error of the fitted days).
+    """
+    level, trend = start or _line_start(demand)
+    if level is None:
+        return 0.0, 0.0, [None] * len(demand), 0.0
+    fitted, squared = [], 0.0
     for value in demand:
-        if level is None or trend is None:
-            fitted.append(level)
-            if value is not None:
-                if level is None:
-                    level = value
-                else:
-                    level, trend = value, value - level
-            continue
         forecast = level + phi * trend
         fitted.append(max(forecast, 0.0))
         if value is None:
             level, trend = forecast, phi * trend      # a day not known: the state moves on as forecast
             continue
+        squared += (value - max(forecast, 0.0)) ** 2
         previous = level
         level = alpha * value + (1 - alpha) * forecast
         trend = beta * (level - previous) + (1 - beta) * phi * trend
-    return (level or 0.0), (trend or 0.0), fitted
+    return level, trend, fitted, squared
 
 
-def _seasonal_pass(demand, alpha, gamma, period=WEEK):
-    """Level and additive seasonality; starts once the first ``period`` days are known.
+def _seasonal_start(demand, period=WEEK, weeks=SEASON_WEEKS):
+    """Where a weekly pattern starts, from the known days of the first ``weeks`` full weeks.
 
-    Returns (level, season offsets of the next ``period`` days starting with
-    the day after the history, fitted).
+    A day-of-week factor is the average over those weeks of the day's
+    demand ÷ its week's mean (the factors average 1); the trend is the
+    change of the weekly means per day. Returns (mean, day of the mean,
+    trend, factors), or None when a day of the week is never known.
     """
-    fitted = [None] * min(period, len(demand))
-    first = demand[:period]
-    if len(demand) <= period or any(value is None for value in first):
-        return None, (), fitted + [None] * (len(demand) - len(fitted))
-    level = sum(first) / period
-    season = [value - level for value in first]
-    for index in range(period, len(demand)):
-        slot = index % period
-        forecast = level + season[slot]
-        fitted.append(max(forecast, 0.0))
-        value = demand[index]
-        if value is None:
+    last = max((day for day, value in enumerate(demand) if value is not None), default=-1)
+    weeks = max(1, min(weeks, (last + 1) // period - 1))
+    sums, counts, means = [0.0] * period, [0] * period, []
+    for week in range(weeks):
+        values = demand[week * period:(week + 1) * period]
+        present = [value for value in values if value is not None]
+        if not present:
             continue
-        previous = level
-        level = alpha * (value - season[slot]) + (1 - alpha) * level
-        season[slot] = gamma * (value - previous) + (1 - gamma) * season[slot]
-    start = len(demand) % period
-    return level, tuple(season[start:] + season[:start]), fitted
+        mean = sum(present) / len(present)
+        means.append((week, mean))
+        if mean <= 0:
+            continue
+        for slot, value in enumerate(values):
+            if value is not None:
+                sums[slot] += value / mean
+                counts[slot] += 1
+    if not all(counts):
+        return None
+    factors = [total / count for total, count in zip(sums, counts)]
+    scale = sum(factors) / period
+    trend = 0.0
+    if len(means) > 1:
+        (first, first_mean), (last, last_mean) = means[0], means[-1]
+        trend = (last_mean - first_mean) / (period * (last - first))
+    middle = sum(week for week, __ in means) / len(means) * period + (period - 1) / 2
+    return sum(mean for __, mean in means) / len(means), middle, trend, tuple(factor / scale for factor in factors)
+
+
+def _seasonal_pass(demand, alpha, gamma, beta=0.0, phi=1.0, period=WEEK, start=None):
+    """Level, damped trend (none when ``beta`` is 0) and multiplicative day-of-week factors.
+
+    Starts from ``start`` (:func:`_seasonal_start` of ``demand`` when not
+    given). Returns (level, trend, factors of the next ``period`` days
+    starting with the day after the history, fitted, squared error of the
+    fitted days); (None, 0, (), no fitted values, 0) when no start can be
+    made.
+    """
+    start = start or _seasonal_start(demand, period)
+    if start is None:
+        return None, 0.0, (), [None] * len(demand), 0.0
+    mean, middle, trend, factors = start
+    trend = trend if beta else 0.0
+    level, factors = mean - trend * (middle + 1), list(factors)
+    fitted, squared = [], 0.0
+    slot = 0
+    for value in demand:
+        base = level + phi * trend
+        factor = factors[slot]
+        forecast = base * factor if base > 0 else 0.0
+        fitted.append(forecast)
+        if value is None:
+            level, trend = base, phi * trend
+        else:
+            squared += (value - forecast) ** 2
+            previous = level
+            level = alpha * value / factor + (1 - alpha) * base if factor > NEGLIGIBLE else base
+            if beta:
+                trend = beta * (level - previous) + (1 - beta) * phi * trend
+            if base > NEGLIGIBLE:
+                factors[slot] = gamma * value / base + (1 - gamma) * factor
+        slot = slot + 1 if slot + 1 < period else 0
+    return level, trend, tuple(factors[slot:] + factors[:slot]), fitted, squared
 
 
 def _croston_pass(demand, alpha, debiased=False):
@@ -244,7 +333,7 @@ def moving_average(demand, window=DEFAULT_WINDOW):
 
 def ses(demand, alpha=None):
     """Simple exponential smoothing from the first known day; ``alpha`` fitted when not given."""
-    alpha = alpha if alpha is not None else _best_setting(demand, ALPHAS, lambda a: _ses_pass(demand, a)[1])
+    alpha = alpha if alpha is not None else _best_setting(ALPHAS, lambda a: _ses_pass(demand, a)[2])
     return _flat("ses", _ses_pass(demand, alpha)[0], (("alpha", alpha),))
 
 
@@ -254,21 +343,32 @@ def holt(demand, alpha=None, beta=None, phi=DEFAULT_DAMPING):
     Parameters not given are fitted together (``phi=1`` is Holt's undamped linear trend).
     """
     if alpha is None or beta is None:
-        alpha, beta, phi = _best_setting(demand, HOLT_GRID, lambda setting: _holt_pass(demand, *setting)[2])
-    level, trend, __ = _holt_pass(demand, alpha, beta, phi)
+        start = _line_start(demand)
+        alpha, beta, phi = _best_setting(HOLT_GRID, lambda setting: _holt_pass(demand, *setting, start)[3])
+    level, trend, __, __ = _holt_pass(demand, alpha, beta, phi)
     params = (("alpha", alpha), ("beta", beta), ("phi", phi))
     return Forecast("holt", max(level + phi * trend, 0.0), params, level=level, trend=trend, damping=phi)
 
 
-def holt_winters(demand, alpha=None, gamma=None, period=WEEK):
-    """Level with a weekly pattern (additive); a flat moving average until two weeks are known."""
-    if len(demand) < 2 * period or any(value is None for value in demand[:period]):
+def holt_winters(demand, alpha=None, gamma=None, beta=0.0, phi=DEFAULT_DAMPING, period=WEEK):
+    """Level, optionally a damped trend, and a weekly pattern (multiplicative).
+
+    A flat moving average until the history spans two weeks, or while a day
+    of the week has never been known.
+
+    Parameters not given are fitted together (``beta=0``: no trend).
+    """
+    start = _seasonal_start(demand, period) if len(demand) >= 2 * period else None
+    if start is None:
         return moving_average(demand)
     if alpha is None or gamma is None:
-        alpha, gamma = _best_setting(demand, SEASONAL_GRID, lambda setting: _seasonal_pass(demand, *setting)[2])
-    level, season, __ = _seasonal_pass(demand, alpha, gamma, period)
-    params = (("alpha", alpha), ("gamma", gamma))
-    return Forecast("holt_winters", max(level + season[0], 0.0), params, level=level, season=season)
+        alpha, gamma, beta, phi = _best_setting(
+            SEASONAL_GRID, lambda setting: _seasonal_pass(demand, *setting, period, start)[4])
+    level, trend, season, __, __ = _seasonal_pass(demand, alpha, gamma, beta, phi, period, start)
+    params = (("alpha", alpha), ("gamma", gamma)) + ((("beta", beta), ("phi", phi)) if beta else ())
+    damping = phi if beta else 1.0
+    result = Forecast("holt_winters", 0.0, params, level=level, trend=trend, damping=damping, season=season)
+    return Forecast("holt_winters", result.at(0), params, level=level, trend=trend, damping=damping, season=season)
 
 
 def croston(demand, alpha=INTERMITTENT_ALPHA, debiased=False):
@@ -302,12 +402,9 @@ METHODS = {
 }
 
 
-def _best_setting(demand, settings, fitted_by):
-    """The setting whose one-day-ahead forecasts have the least squared error over the known days."""
-    def error(setting):
-        return sum((forecast - value) ** 2 for forecast, value in zip(fitted_by(setting), demand)
-                   if forecast is not None and value is not None)
-    return min(settings, key=error)
+def _best_setting(settings, error_of):
+    """The setting of least ``error_of`` (the in-sample squared one-day-ahead error its pass returns)."""
+    return min(settings, key=error_of)
 
 
 # ----------------------------------------------------------------------
@@ -321,11 +418,41 @@ def average_demand_interval(demand):
     return len(values) / nonzero if nonzero else float("inf")
 
 
+def _detrended(demand):
+    """``demand`` less its least-squares line over the known days (unknown days stay None)."""
+    points = [(day, value) for day, value in enumerate(demand) if value is not None]
+    count = len(points)
+    mean_day = sum(day for day, __ in points) / count
+    mean = sum(value for __, value in points) / count
+    spread = sum((day - mean_day) ** 2 for day, __ in points)
+    slope = sum((day - mean_day) * (value - mean) for day, value in points) / spread if spread else 0.0
+    return [None if value is None else value - mean - slope * (day - mean_day) for day, value in enumerate(demand)]
+
+
+def has_weekly_pattern(demand):
+    """Whether demand, less its trend, is correlated with demand a week before beyond chance (90 %, Bartlett).
+
+    The test classical decomposition methods run before they fit a seasonal
+    model: noise alone fits a weekly pattern too, and forecasts worse for it.
+    """
+    count = len(known(demand))
+    if count < 4 * WEEK:
+        return False
+    deviations = _detrended(demand)
+    variance = sum(deviation * deviation for deviation in deviations if deviation is not None)
+    if not variance:
+        return False
+    correlations = [sum(a * b for a, b in zip(deviations, deviations[lag:]) if a is not None and b is not None)
+                    / variance for lag in range(1, WEEK + 1)]
+    limit = SEASONALITY_Z * sqrt((1 + 2 * sum(r * r for r in correlations[:-1])) / count)
+    return correlations[-1] > limit
+
+
 def candidate_methods(demand):
     """The methods suited to this demand pattern."""
     if average_demand_interval(demand) > INTERMITTENT_INTERVAL:
         return ("moving_average", "sba", "tsb")
-    if len(known(demand)) >= 4 * WEEK:
+    if has_weekly_pattern(demand):
         return ("moving_average", "ses", "holt", "holt_winters")
     return ("moving_average", "ses", "holt")
 
@@ -336,12 +463,13 @@ def _scale(values):
     return (sum(changes) / len(changes) if changes else 0.0) or 1.0
 
 
-def holdout_scores(demand, holdout=HOLDOUT_DAYS):
+def holdout_scores(demand, holdout=HOLDOUT_DAYS, settings=None):
     """RMSSE and relative bias of each suited method's one-day-ahead forecasts over the last ``holdout`` known days.
 
     Parameters are fitted on the days before the holdout only, so the holdout
     is not seen in fitting. Returns ``[(rmsse, bias, method)]``; bias is
     (Σ forecast − Σ actual) ÷ Σ actual, None without demand in the holdout.
+    The parameters of each method go into ``settings`` when it is a dict.
     """
     split = len(demand)
     for seen in range(holdout):
@@ -353,7 +481,9 @@ def holdout_scores(demand, holdout=HOLDOUT_DAYS):
     scale = _scale(known(train))
     scores = []
     for name in candidate_methods(train):
-        fitted = _fitted(name, train, demand)
+        fitted, params = _fitted(name, train, demand)
+        if settings is not None:
+            settings[name] = params
         pairs = [(forecast, actual) for forecast, actual in zip(fitted[-holdout:], test)
                  if forecast is not None and actual is not None]
         if not pairs:
@@ -367,39 +497,54 @@ def holdout_scores(demand, holdout=HOLDOUT_DAYS):
 
 
 def _fitted(name, train, demand):
-    """One-day-ahead forecasts over all of ``demand`` with the method's parameters fitted on ``train``."""
-    if name == "moving_average":
-        return _moving_average_pass(demand)[1]
-    if name == "ses":
-        return _ses_pass(demand, ses(train).params[0][1])[1]
-    if name == "holt":
-        return _holt_pass(demand, *(value for __, value in holt(train).params))[2]
-    if name == "holt_winters":
-        params = holt_winters(train).params
-        if not params or params[0][0] == "window":
-            return _moving_average_pass(demand)[1]
-        return _seasonal_pass(demand, *(value for __, value in params))[2]
-    if name == "sba":
-        return _croston_pass(demand, INTERMITTENT_ALPHA, debiased=True)[1]
-    if name == "tsb":
-        return _tsb_pass(demand, INTERMITTENT_ALPHA, INTERMITTENT_ALPHA)[1]
-    return _croston_pass(demand, INTERMITTENT_ALPHA)[1]
+    """One-day-ahead forecasts over all of ``demand`` with the method's parameters fitted on ``train``.
 
-
-def auto(demand, holdout=HOLDOUT_DAYS):
-    """The suited method with the lowest holdout RMSSE among those without a large bias, refitted on all days.
-
-    With fewer than ``3 × holdout`` known days there is too little to hold
-    out: the moving average, which assumes the least.
+    Returns (fitted, the parameters as keywords of the method, or None when it falls back to another).
     """
-    if len(known(demand)) < 3 * holdout:
+    if name == "moving_average":
+        return _moving_average_pass(demand)[1], {}
+    if name == "ses":
+        alpha = dict(ses(train).params)["alpha"]
+        return _ses_pass(demand, alpha)[1], {"alpha": alpha}
+    if name == "holt":
+        params = dict(holt(train).params)
+        return _holt_pass(demand, params["alpha"], params["beta"], params["phi"])[2], params
+    if name == "holt_winters":
+        params = dict(holt_winters(train).params)
+        if "window" in params:
+            return _moving_average_pass(demand)[1], None
+        params = {"beta": 0.0, "phi": 1.0} | params
+        return _seasonal_pass(demand, params["alpha"], params["gamma"], params["beta"], params["phi"],
+                              start=_seasonal_start(train))[3], params
+    if name == "sba":
+        return _croston_pass(demand, INTERMITTENT_ALPHA, debiased=True)[1], {}
+    if name == "tsb":
+        return _tsb_pass(demand, INTERMITTENT_ALPHA, INTERMITTENT_ALPHA)[1], {}
+    return _croston_pass(demand, INTERMITTENT_ALPHA)[1], {}
+
+
+def auto(demand, holdout=None):
+    """The suited method with the lowest holdout RMSSE among those without a large bias, run over all days.
+
+    The chosen method keeps the parameters it was fitted with before the
+    holdout (fitting it again on all days would cost more than it changes).
+
+    The holdout is the last third of the known days, at least
+    ``HOLDOUT_DAYS``: a short holdout picks by chance among methods that
+    forecast alike. With fewer than ``3 × holdout`` known days there is too
+    little to hold out: the moving average, which assumes the least.
+    """
+    count = len(known(demand))
+    holdout = holdout or max(HOLDOUT_DAYS, count // 3)
+    if count < 3 * holdout:
         return moving_average(demand)
-    scores = holdout_scores(demand, holdout)
+    settings = {}
+    scores = holdout_scores(demand, holdout, settings)
     if not scores:
         return moving_average(demand)
     unbiased = [score for score in scores if score[1] is None or abs(score[1]) <= BIAS_TOLERANCE]
     error, __, best = min(unbiased or scores)
-    chosen = METHODS[best](demand)
+    chosen = METHODS[best](demand, **settings[best]) if settings[best] is not None else METHODS[best](demand)
     return Forecast(chosen.method, chosen.rate, chosen.params, error, chosen.level, chosen.trend,
                     chosen.damping, chosen.season)
 
