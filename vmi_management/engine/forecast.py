@@ -328,7 +328,12 @@ def _tsb_pass(demand, alpha_size, alpha_probability):
 # ----------------------------------------------------------------------
 
 def moving_average(demand, window=DEFAULT_WINDOW):
-    return _flat("moving_average", _moving_average_pass(demand, window)[0], (("window", window),))
+    if None in demand:
+        rate = _moving_average_pass(demand, window)[0]
+    else:   # every day known: the mean of the last days, summed in C (the planning default, on every line)
+        recent = demand[-window:]
+        rate = sum(recent) / len(recent) if recent else 0.0
+    return _flat("moving_average", rate, (("window", window),))
 
 
 def ses(demand, alpha=None):
