@@ -1,9 +1,12 @@
 """The demand a line plans for: censored days, events, the customer's forecast and the horizon sums."""
+import math
+import random
+
 import pytest
 
 from vmi_management.engine import LineInput, plan_line
 from vmi_management.engine.accuracy import mase, naive_mae, relative_bias
-from vmi_management.engine.demand import Event, baseline_history, demand_outlook
+from vmi_management.engine.demand import Event, baseline_history, demand_outlook, yearly_season
 from vmi_management.engine.suggest import suggest_thresholds
 
 
@@ -87,3 +90,29 @@ def test_accuracy_measures_by_hand():
     assert relative_bias((5.0, 5.0), (6.0, 3.0)) == pytest.approx(-0.1)
     assert mase((1.0,), (1.0,), (3.0, 3.0)) is None
     assert relative_bias((0.0,), (1.0,)) is None
+
+
+def _season(day, amplitude=0.5):
+    return 20 * (1 + amplitude * math.sin(2 * math.pi * day / 364))
+
+
+def _seasonal(days, seed=3, amplitude=0.5):
+    """Daily demand around 20 with a yearly season (a 364-day sine) and noise; the last day is day ``days − 1``."""
+    rng = random.Random(seed)
+    return tuple(max(0.0, _season(day, amplitude) + rng.gauss(0, 2)) for day in range(days))
+
+
+def test_a_yearly_season_carries_the_forecast_through_the_year():
+    history = _seasonal(2 * 364 + 91)         # ends a quarter into the year: demand at its peak, about to fall
+    truth = sum(_season(day) for day in range(len(history), len(history) + 60))
+    with_season, __, __, __ = demand_outlook(_line(demand=history, forecast_method="auto"))
+    assert with_season.yearly, "two years that rise and fall together: a season"
+    assert with_season.total(60) == pytest.approx(truth, rel=0.1)
+    flat = plan_line(_line(demand=history, forecast_method="moving_average"))
+    assert abs(flat.demand_rate * 60 - truth) > abs(with_season.total(60) - truth)
+    assert "yearly season" in with_season.label
+    # noise alone over two years is no season for the automatic choice; one year is too little to tell
+    assert yearly_season(_seasonal(2 * 364 + 91, amplitude=0.0), "auto") == ()
+    assert yearly_season(history[-400:], "auto") == ()
+    assert yearly_season(history[-400:], "holt_winters"), "asked for, one year and four weeks suffice"
+    assert yearly_season(history[-300:], "holt_winters") == ()

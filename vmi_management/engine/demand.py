@@ -14,11 +14,18 @@ Three streams, kept apart so each can be explained and measured:
   the uplift is never counted again through the forecast afterwards.
 """
 from dataclasses import dataclass
+from itertools import accumulate
+from statistics import StatisticsError, correlation
 
 from .forecast import DEFAULT_METHOD, Forecast, demand_std, forecast, known
 
 CUSTOMER_METHODS = ("customer", "blend")
 DEFAULT_BLEND_WEIGHT = 0.5
+YEAR = 364                 # 52 weeks: a year ago falls on the same day of the week
+YEAR_BASE_DAYS = 28        # the weeks before "a year ago today" the season ahead is measured against
+YEAR_WINDOW = 7            # days either side of a day a year ago, averaged
+YEARLY_DAYS = 180          # how far ahead the yearly season is applied
+YEARLY_CORRELATION = 0.5   # two years' four-week means must correlate this well for "auto" to see a season
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,10 +80,16 @@ class Outlook:
     customer: tuple = ()
     blend_weight: float = DEFAULT_BLEND_WEIGHT
     events: tuple = ()
+    yearly: tuple = ()      # the yearly season's factor of each day ahead (empty: none applies)
+
+    def statistical(self, day):
+        """The statistical forecast of ``day``: the baseline, times the yearly season where one applies."""
+        value = self.baseline.at(day)
+        return value * self.yearly[day] if day < len(self.yearly) else value
 
     def base(self, day):
         """Demand of ``day`` before events: the customer's figure where the method uses it, else the baseline."""
-        statistical = self.baseline.at(day)
+        statistical = self.statistical(day)
         shared = self.customer[day] if day < len(self.customer) else None
         if shared is None or self.method not in CUSTOMER_METHODS:
             return statistical
@@ -94,7 +107,7 @@ class Outlook:
         """Expected demand from day ``start`` over ``days`` days (a fraction of a day counts in proportion)."""
         if days <= 0:
             return 0.0
-        if self.baseline.is_flat and not self.events and not self.customer:
+        if self.baseline.is_flat and not self.events and not self.customer and not self.yearly:
             return self.baseline.rate * days
         whole = int(days)
         return sum(self.at(start + day) for day in range(whole)) + (days - whole) * self.at(start + whole)
@@ -115,12 +128,69 @@ class Outlook:
         statistical = self.baseline.label
         if self.baseline.holdout_error is not None:
             statistical += f", chosen automatically (holdout RMSSE {self.baseline.holdout_error:.2f})"
+        if self.yearly:
+            statistical += (f", × yearly season ({min(self.yearly):.2f}–{max(self.yearly):.2f} over the next "
+                            f"{len(self.yearly)} days, from last year's demand)")
         if self.method in CUSTOMER_METHODS and self.customer:
             shared = sum(1 for value in self.customer if value is not None)
             what = "customer forecast" if self.method == "customer" else \
                 f"blend of {self.blend_weight:.0%} customer forecast"
             return f"{what} ({shared} days shared), else {statistical}"
         return statistical
+
+
+def yearly_season(history, method, days=YEARLY_DAYS):
+    """The yearly season's factor for each of the next ``days`` days, from the same days a year (or two) ago.
+
+    A day's factor is the demand around it a year earlier (± a week) over
+    the demand of the four weeks before "a year ago today": how much busier
+    that time of year was than this one. The baseline follows today's
+    level; the factor carries it through the season. With two years, the
+    factors of both are averaged.
+
+    It applies with at least a year and four weeks of history, and only
+    where it is wanted: ``holt_winters`` asks for the seasons; ``auto`` sees
+    a yearly season only with two years whose four-week means correlate
+    (a season that comes back), since last year's noise read as a season
+    forecasts worse than none.
+
+    :returns: tuple of factors, or ``()`` when no yearly season applies
+    """
+    size = len(history)
+    if size < YEAR + YEAR_BASE_DAYS or method not in ("auto", "holt_winters"):
+        return ()
+    if method == "auto" and not _season_comes_back(history):
+        return ()
+    totals = [0.0, *accumulate(value or 0.0 for value in history)]
+    counts = [0, *accumulate(value is not None for value in history)]
+
+    def mean(start, end):
+        start, end = max(start, 0), min(end, size)
+        count = counts[end] - counts[start] if end > start else 0
+        return (totals[end] - totals[start]) / count if count >= YEAR_WINDOW else None
+
+    years = [back for back in (YEAR, 2 * YEAR) if size >= back + YEAR_BASE_DAYS]
+    bases = {back: mean(size - back - YEAR_BASE_DAYS, size - back) for back in years}
+    factors = []
+    for day in range(days):
+        ratios = [around / bases[back] for back in years if bases[back]
+                  and (around := mean(size - back + day - YEAR_WINDOW, size - back + day + YEAR_WINDOW + 1)) is not None]
+        factors.append(sum(ratios) / len(ratios) if ratios else 1.0)
+    return tuple(factors) if any(abs(factor - 1.0) > 1e-9 for factor in factors) else ()
+
+
+def _season_comes_back(history):
+    """Whether the last two years' four-week mean demands rise and fall together."""
+    if len(history) < 2 * YEAR:
+        return False
+    size = len(history)
+    blocks = [known(history[size - end:size - end + YEAR_BASE_DAYS]) for end in range(2 * YEAR, 0, -YEAR_BASE_DAYS)]
+    means = [sum(block) / len(block) if block else 0.0 for block in blocks]
+    half = len(means) // 2
+    try:
+        return correlation(means[:half], means[half:]) >= YEARLY_CORRELATION
+    except StatisticsError:   # a flat year: no season
+        return False
 
 
 def demand_outlook(line):
@@ -139,5 +209,6 @@ def demand_outlook(line):
     method = line.forecast_method or DEFAULT_METHOD
     statistical = "auto" if method in CUSTOMER_METHODS else method
     baseline = forecast(history, statistical) if days else Forecast("no history", 0.0)
-    outlook = Outlook(baseline, method, tuple(line.customer_forecast), line.blend_weight, tuple(line.events))
+    outlook = Outlook(baseline, method, tuple(line.customer_forecast), line.blend_weight, tuple(line.events),
+                      yearly_season(history, statistical))
     return outlook, demand_std(history), days, observed - days

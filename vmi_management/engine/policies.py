@@ -118,7 +118,7 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
         lead_time_demand=lead_time_demand, safety_stock=safety, trigger_level=trigger, target_level=target,
         raw_qty=raw, qty_after_moq=after_moq, qty_after_multiple=after_multiple, order_qty=max(final, 0.0),
         triggered=triggered, reason=reason, steps=tuple(steps), flags=tuple(flags), forecast_method=method,
-        baseline_rate=_clean(outlook.baseline.at(0)),
+        baseline_rate=_clean(outlook.statistical(0)),
         customer_rate=outlook.customer[0] if outlook.customer else None,
     )
 
