@@ -13,3 +13,9 @@ class ResConfigSettings(models.TransientModel):
              "stock lasts the same number of days, or so that every line gets the same share of its need. "
              "Do not cap: orders are proposed whatever the warehouse holds (it makes or buys to order).",
     )
+    vmi_history_days = fields.Integer(
+        string="VMI Demand History (Days)", default=90, config_parameter="vmi_management.history_days",
+        help="How many days of consumption each evaluation forecasts from. A yearly season is seen from 392 days "
+             "(a year and four weeks) with the weekly pattern method, and from two years with the automatic "
+             "one; a longer history makes every evaluation read more.",
+    )

@@ -110,8 +110,10 @@ class VmiProposalMixin(models.AbstractModel):
             return self.vmi_confirmation_state
         self._vmi_lines().filtered(lambda line: not line[self._vmi_qty_field]).unlink()
         self.vmi_confirmation_state = "confirmed"
+        # a variable, not an f-string in the call: translation extraction reads the call's arguments
+        changed = f": {summary}" if changes else ""
         self._vmi_log_answer(self.env._("%(document)s confirmed by %(user)s%(changes)s.", document=self.display_name,
-                                        user=user.name, changes=f": {summary}" if changes else ""))
+                                        user=user.name, changes=changed))
         self._vmi_go_ahead(agreement)
         return self.vmi_confirmation_state
 

@@ -77,7 +77,12 @@ class VmiReplenishmentData(models.AbstractModel):
 
     @api.model
     def _history_days(self):
-        return int(self.env["ir.config_parameter"].sudo().get_param("vmi_management.history_days", 90))
+        """Days of demand history an evaluation reads (the setting; at least a week, 90 when unreadable)."""
+        value = self.env["ir.config_parameter"].sudo().get_param("vmi_management.history_days", "90")
+        try:
+            return max(int(value), 7)
+        except ValueError:
+            return 90
 
     @api.model
     def _gather(self, lines, now):
