@@ -49,14 +49,17 @@ class VmiDemandEvent(models.Model):
     note = fields.Text()
     active = fields.Boolean(default=True)
 
-    _sql_constraints = [
-        ("dates_in_order", "CHECK(date_end >= date_start)", "An event ends on or after its first day."),
-        ("factor_not_negative", "CHECK(uplift_factor >= 0)", "A demand factor cannot be negative."),
-    ]
-
-    @api.constrains("uplift_type", "uplift_qty", "product_id", "product_categ_id")
+    @api.constrains("date_start", "date_end", "uplift_type", "uplift_factor", "uplift_qty", "product_id")
     def _check_uplift(self):
         for event in self:
+            if event.date_end < event.date_start:
+                raise ValidationError(self.env._(
+                    "Event %(event)s ends (%(end)s) before it starts (%(start)s): its last day is on or after its "
+                    "first.", event=event.name, end=event.date_end, start=event.date_start))
+            if event.uplift_type == "factor" and event.uplift_factor < 0:
+                raise ValidationError(self.env._(
+                    "Event %(event)s: a factor on demand is 0 or more (1.5: half as much again; 0: no demand).",
+                    event=event.name))
             if event.uplift_type == "quantity" and not event.product_id:
                 raise ValidationError(self.env._(
                     "Event %(event)s adds an extra quantity: choose its product, since a quantity is in one "

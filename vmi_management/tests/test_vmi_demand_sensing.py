@@ -123,6 +123,11 @@ class TestDemandSensing(VmiIntakeCommon, HttpCase):
                                         "date_end": "", "uplift_type": "factor", "uplift": "2"})
         self.assertEqual(bad.status_code, 400)
         self.assertIn("as dates (YYYY-MM-DD)", bad.text)
+        backwards = self.url_open(path, data={"csrf_token": token, "name": "Sale", "date_start": "2027-03-10",
+                                              "date_end": "2027-03-01", "uplift_type": "factor", "uplift": "2"})
+        self.assertEqual(backwards.status_code, 400)
+        self.assertIn("before it starts", backwards.text)
+        self.assertEqual(len(self.agreement.demand_event_ids), 1, "nothing was created")
         other_agreement = self.intake_agreement(self.other_customer, "customer_owned", barcodes=("O-N", "O-S"))
         self.assertEqual(self.url_open(f"/my/vmi/{other_agreement.id}/events").status_code, 404)
 
