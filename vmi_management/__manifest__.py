@@ -34,6 +34,7 @@
         "views/vmi_shipment_notice_views.xml",
         "wizard/vmi_stock_report_upload_views.xml",
         "wizard/vmi_pilot_simulation_views.xml",
+        "wizard/vmi_exception_decision_views.xml",
         "views/stock_location_views.xml",
         "views/stock_warehouse_orderpoint_views.xml",
         "views/res_partner_views.xml",

@@ -19,3 +19,9 @@ class ResConfigSettings(models.TransientModel):
              "(a year and four weeks) with the weekly pattern method, and from two years with the automatic "
              "one; a longer history makes every evaluation read more.",
     )
+    vmi_suggestion_min_days = fields.Integer(
+        string="VMI Suggestion Minimum History (Days)", default=28,
+        config_parameter="vmi_management.suggestion_min_days",
+        help="Threshold suggestions are made only for lines whose history has at least this many covered days "
+             "(days with data, not out of stock); 0: no minimum.",
+    )

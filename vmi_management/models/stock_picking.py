@@ -105,11 +105,11 @@ class StockPicking(models.Model):
             "vmi_location_id": site.id,
         }
 
-    def _vmi_prepare_line_vals(self, agreement_line, quantity):
+    def _vmi_prepare_line_vals(self, agreement_line, quantity, reason=False):
         """A move of this transfer, given what it takes from the transfer as Odoo's stock rules give it
         (type, partner, priority, origin), so that nothing is left to compute per move."""
         return {
-            **super()._vmi_prepare_line_vals(agreement_line, quantity),
+            **super()._vmi_prepare_line_vals(agreement_line, quantity, reason),
             "name": agreement_line.product_id.display_name,
             "location_id": self.location_id.id,
             "location_dest_id": self.location_dest_id.id,

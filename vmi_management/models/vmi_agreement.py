@@ -279,7 +279,7 @@ class VmiAgreement(models.Model):
     picking_ids = fields.One2many("stock.picking", "vmi_agreement_id", string="Transfers")
     replenishment_count = fields.Integer(compute="_compute_replenishment_count", string="Replenishments")
     stock_report_ids = fields.One2many("vmi.stock.report", "agreement_id", string="Stock Reports")
-    exception_count = fields.Integer(compute="_compute_exception_count", string="Open Exceptions")
+    exception_count = fields.Integer(compute="_compute_exception_count", string="Exceptions Needing Attention")
     stock_report_count = fields.Integer(compute="_compute_stock_report_count", string="Stock Report Count")
     last_stock_report_date = fields.Datetime(
         string="Last Data Received", compute="_compute_last_stock_report_date",
@@ -319,8 +319,10 @@ class VmiAgreement(models.Model):
             agreement.stock_report_count = counts.get(agreement, 0)
 
     def _compute_exception_count(self):
-        counts = dict(self.env["vmi.exception"]._read_group(
-            [("agreement_id", "in", self.ids), ("state", "=", "open")], ["agreement_id"], ["__count"]))
+        exceptions = self.env["vmi.exception"]
+        counts = dict(exceptions._read_group(
+            [("agreement_id", "in", self.ids), *exceptions._needs_attention_domain()],
+            ["agreement_id"], ["__count"]))
         for agreement in self:
             agreement.exception_count = counts.get(agreement, 0)
 
@@ -397,6 +399,7 @@ class VmiAgreement(models.Model):
         template = self.env.ref("vmi_management.mail_template_vmi_review")
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Send the Performance Review"),
             "res_model": "mail.compose.message",
             "view_mode": "form",
             "target": "new",
@@ -413,6 +416,7 @@ class VmiAgreement(models.Model):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Simulate the Agreement"),
             "res_model": "vmi.pilot.simulation",
             "view_mode": "form",
             "target": "new",
@@ -423,13 +427,7 @@ class VmiAgreement(models.Model):
     def action_suggest_thresholds(self):
         """Ask the engine for thresholds fitted to recent demand, to review beside the current ones."""
         self.check_access("write")
-        suggestions = self.env["vmi.threshold.suggestion"].sudo()._suggest(self.sudo().line_ids)
-        action = self.env["ir.actions.act_window"]._for_xml_id("vmi_management.vmi_threshold_suggestion_action")
-        action["domain"] = [("agreement_id", "in", self.ids)]
-        action["context"] = {"search_default_proposed": 1}
-        if not suggestions:
-            action["help"] = self.env._("No line has a demand history yet to base a suggestion on.")
-        return action
+        return self.env["vmi.threshold.suggestion"].sudo()._action_suggest(self.sudo())
 
     def action_view_exceptions(self):
         return self._action_on_agreement("vmi_management.vmi_exception_action", with_default=False)

@@ -326,6 +326,8 @@ class VmiAgreementLine(models.Model):
             "out_of_stock": self.env._("Nothing on hand at %(site)s (position %(position)s).", **values),
             "projected_stockout": self.env._(
                 "On hand and on order (position %(position)s) do not cover the %(need)s expected over the "
+                "day of lead time.", **values) if decision.lead_time_days == 1 else self.env._(
+                "On hand and on order (position %(position)s) do not cover the %(need)s expected over the "
                 "%(days)s days of lead time.", **values),
             "capacity_capped": self.env._("The order was capped by the site's capacity: %(reason)s", **values),
             "supply_short": self.env._("The shipping warehouse cannot cover every agreement's need of this "

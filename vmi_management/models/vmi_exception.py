@@ -2,6 +2,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..engine.exceptions import LINE_EXCEPTIONS, line_exceptions
@@ -13,6 +14,8 @@ AGREEMENT_EXCEPTIONS = {
 }
 SEVERITIES = [("critical", "Critical"), ("high", "High"), ("medium", "Medium"), ("low", "Low")]
 APPROVAL_OVERDUE_DAYS = 2
+ACKNOWLEDGEMENT_DAYS = 7   # an acknowledged exception still holding this long after comes back
+TODO_ACTIVITY = "mail.mail_activity_data_todo"
 
 
 class VmiException(models.Model):
@@ -26,6 +29,19 @@ class VmiException(models.Model):
     exception resolves itself as soon as its rule no longer holds, so the
     open list is always the current one. Each new exception puts an activity
     on its owner's list, and each owner gets a daily digest.
+
+    A planner acts on an open exception without waiting for it to clear:
+
+    - acknowledge it, with a note: who, when and the note are kept, its
+      to-do is done, and it leaves the list of exceptions needing attention,
+      the digest and the agreement's counter. It comes back (a new to-do,
+      a note in its chatter) when its condition still holds
+      ``ACKNOWLEDGEMENT_DAYS`` after the acknowledgement. A worse condition
+      is a kind of its own (a projected stockout becomes out of stock), so
+      it is raised as a new exception at once; a condition that clears and
+      returns is raised anew too.
+    - snooze it until a later date: it is out of those lists, and its to-do
+      waits, until that day.
     """
 
     _name = "vmi.exception"
@@ -63,6 +79,22 @@ class VmiException(models.Model):
     date_raised = fields.Datetime(string="Raised", readonly=True, default=fields.Datetime.now)
     date_resolved = fields.Datetime(string="Resolved", readonly=True)
     message = fields.Text(readonly=True, help="What the system saw, when it was last checked.")
+    date_acknowledged = fields.Datetime(string="Acknowledged On", readonly=True, copy=False, tracking=True)
+    acknowledged_by_id = fields.Many2one("res.users", string="Acknowledged By", readonly=True, copy=False)
+    acknowledge_note = fields.Text(string="Acknowledgement Note", readonly=True, copy=False)
+    snoozed_until = fields.Date(
+        readonly=True, copy=False, tracking=True,
+        help="The exception is left out of the lists needing attention and the digest until this day.")
+    needs_attention = fields.Boolean(
+        compute="_compute_needs_attention", search="_search_needs_attention",
+        help="Open, not acknowledged, and not snoozed beyond today.")
+    proposal_ref = fields.Reference(
+        [("sale.order", "Sale Order"), ("purchase.order", "Purchase Order"), ("stock.picking", "Transfer")],
+        string="Proposal", compute="_compute_proposal_ref",
+        help="The open replenishment of the line, or the one waiting for approval.")
+    stock_report_id = fields.Many2one(
+        "vmi.stock.report", string="Stock Report", compute="_compute_stock_report_id",
+        help="The latest stock report with the line's figures (for stale data: the agreement's latest).")
 
     def init(self):
         super().init()
@@ -76,6 +108,57 @@ class VmiException(models.Model):
         ranks = {severity: rank for rank, (severity, __) in enumerate(SEVERITIES)}
         for exception in self:
             exception.severity_rank = ranks.get(exception.severity, len(ranks))
+
+    @api.model
+    def _needs_attention_domain(self):
+        """Open exceptions nobody acknowledged, and not snoozed beyond today: the list a planner works."""
+        today = fields.Date.context_today(self)
+        return [("state", "=", "open"), ("date_acknowledged", "=", False),
+                "|", ("snoozed_until", "=", False), ("snoozed_until", "<=", today)]
+
+    @api.depends("state", "date_acknowledged", "snoozed_until")
+    def _compute_needs_attention(self):
+        today = fields.Date.context_today(self)
+        for exception in self:
+            exception.needs_attention = (
+                exception.state == "open" and not exception.date_acknowledged
+                and (not exception.snoozed_until or exception.snoozed_until <= today))
+
+    def _search_needs_attention(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Search on whether an exception needs attention with = or != only."))
+        domain = self._needs_attention_domain()
+        if (operator == "=") == value:
+            return domain
+        return [("id", "not in", self._search(domain))]
+
+    def _compute_proposal_ref(self):
+        """The document to open: for a line, the latest replenishment not done or cancelled that orders it;
+        for drafts waiting too long, the first of them."""
+        for exception in self:
+            documents = exception.agreement_id._replenishment_documents().filtered(
+                lambda document: document.state not in ("done", "cancel"))
+            if exception.kind == "approval_overdue":
+                documents = documents.filtered("vmi_approval_required")
+            elif exception.line_id:
+                documents = documents.filtered(
+                    lambda document: exception.line_id in document._vmi_lines().vmi_line_id)
+            else:
+                documents = documents.browse()
+            document = documents.sorted("id", reverse=True)[:1]
+            exception.proposal_ref = f"{document._name},{document.id}" if document else False
+
+    def _compute_stock_report_id(self):
+        Report = self.env["vmi.stock.report"]
+        for exception in self:
+            domain = [("agreement_id", "=", exception.agreement_id.id)]
+            if exception.line_id:
+                domain += [("line_ids.product_id", "=", exception.product_id.id),
+                           ("line_ids.location_id", "=", exception.location_id.id)]
+            elif exception.kind != "stale_data":
+                exception.stock_report_id = False
+                continue
+            exception.stock_report_id = Report.search(domain, limit=1)
 
     @api.depends("kind", "agreement_id.name", "product_id.display_name", "location_id.name")
     def _compute_display_name(self):
@@ -116,10 +199,12 @@ class VmiException(models.Model):
         overdue = fields.Datetime.now() - timedelta(days=APPROVAL_OVERDUE_DAYS)
         for agreement in agreements:
             if agreement.is_data_stale:
+                last = fields.Datetime.to_string(agreement.last_stock_report_date) or self.env._("never")
                 holding[agreement.id, False, "stale_data"] = self.env._(
+                    "No stock report for a day or more (last: %(last)s).", last=last,
+                ) if agreement.max_data_age_days == 1 else self.env._(
                     "No stock report for %(days)s days or more (last: %(last)s).",
-                    days=agreement.max_data_age_days,
-                    last=fields.Datetime.to_string(agreement.last_stock_report_date) or self.env._("never"))
+                    days=agreement.max_data_age_days, last=last)
             waiting = agreement._replenishment_documents().filtered(
                 lambda document: document.vmi_approval_required and document.create_date < overdue)
             if waiting:
@@ -169,6 +254,8 @@ class VmiException(models.Model):
         for key, exception in open_exceptions.items():
             if key in holding and exception.message != holding[key]:
                 exception.message = holding[key]
+        system.browse([exception.id for key, exception in open_exceptions.items() if key in holding]
+                      )._reopen_lapsed_acknowledgements()
         owners = {agreement.id: agreement.user_id.id or self.env.uid for agreement in agreements}
         severities = {**LINE_EXCEPTIONS, **AGREEMENT_EXCEPTIONS}
         raised = system.with_context(mail_create_nolog=True, mail_create_nosubscribe=True,
@@ -194,15 +281,105 @@ class VmiException(models.Model):
             "note": exception.message, "date_deadline": fields.Date.context_today(self),
         } for exception in self])
 
+    def _reopen_lapsed_acknowledgements(self):
+        """Acknowledged exceptions whose condition still holds ``ACKNOWLEDGEMENT_DAYS`` later need attention
+        again: the acknowledgement is cleared (it stays in the chatter) and the owner gets a new to-do."""
+        lapsed = self.filtered(lambda exception: exception.date_acknowledged and exception.date_acknowledged
+                               <= fields.Datetime.now() - timedelta(days=ACKNOWLEDGEMENT_DAYS))
+        if not lapsed:
+            return
+        lapsed.write({"date_acknowledged": False, "acknowledged_by_id": False, "acknowledge_note": False})
+        for exception in lapsed:
+            exception.message_post(body=self.env._(
+                "Still holding %(days)s days after it was acknowledged: it needs attention again.",
+                days=ACKNOWLEDGEMENT_DAYS), subtype_xmlid="mail.mt_note")
+        lapsed._schedule_owner_activities()
+
+    # ------------------------------------------------------------------
+    # Planner's actions
+    # ------------------------------------------------------------------
+
+    def _check_open(self):
+        closed = self.filtered(lambda exception: exception.state != "open")
+        if closed:
+            raise UserError(self.env._(
+                "%(exceptions)s already cleared: only open exceptions can be acknowledged or snoozed.",
+                exceptions=", ".join(closed.mapped("display_name"))))
+
+    def _acknowledge(self, note):
+        """Record who acknowledged these exceptions, when and why; their owners' to-dos are done."""
+        self._check_open()
+        self.write({"date_acknowledged": fields.Datetime.now(), "acknowledged_by_id": self.env.uid,
+                    "acknowledge_note": note or False, "snoozed_until": False})
+        feedback = self.env._("Acknowledged by %(user)s: %(note)s", user=self.env.user.name,
+                              note=note or self.env._("no note"))
+        self.activity_feedback([TODO_ACTIVITY], feedback=feedback)
+        for exception in self:
+            exception.message_post(body=feedback, subtype_xmlid="mail.mt_note")
+
+    def _snooze(self, until):
+        """Leave these exceptions out of the lists needing attention until ``until`` (a later day); their
+        owners' to-dos wait until then."""
+        self._check_open()
+        today = fields.Date.context_today(self)
+        if not until or until <= today:
+            raise UserError(self.env._(
+                "Snooze until a day after today (%(today)s): %(date)s has already come.",
+                today=fields.Date.to_string(today), date=fields.Date.to_string(until) or self.env._("no date")))
+        self.write({"snoozed_until": until})
+        self.activity_ids.filtered(lambda activity: activity.activity_type_id == self.env.ref(TODO_ACTIVITY)
+                                   ).date_deadline = until
+
+    def _action_open_wizard(self, mode):
+        """The acknowledge or snooze dialog, for these exceptions."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": {"acknowledge": self.env._("Acknowledge Exception"),
+                     "snooze": self.env._("Snooze Exception")}[mode],
+            "res_model": "vmi.exception.decision",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_exception_ids": self.ids, "default_mode": mode},
+        }
+
+    def action_acknowledge(self):
+        return self._action_open_wizard("acknowledge")
+
+    def action_snooze(self):
+        return self._action_open_wizard("snooze")
+
+    def _action_open_record(self, record, name):
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": record._name,
+            "res_id": record.id,
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
+    def action_open_line(self):
+        self.ensure_one()
+        return self._action_open_record(self.line_id, self.line_id.display_name)
+
+    def action_open_proposal(self):
+        self.ensure_one()
+        return self._action_open_record(self.proposal_ref, self.proposal_ref.display_name)
+
+    def action_open_stock_report(self):
+        self.ensure_one()
+        return self._action_open_record(self.stock_report_id, self.stock_report_id.display_name)
+
     # ------------------------------------------------------------------
     # Daily digest
     # ------------------------------------------------------------------
 
     @api.model
     def _cron_send_digest(self):
-        """Each owner gets one email listing the open exceptions on the list, most urgent first."""
+        """Each owner gets one email listing the exceptions needing attention on the list, most urgent first:
+        acknowledged ones and those snoozed beyond today are left out."""
         by_owner = defaultdict(lambda: self.browse())
-        for exception in self.search([("state", "=", "open"), ("user_id", "!=", False)]):
+        for exception in self.search([*self._needs_attention_domain(), ("user_id", "!=", False)]):
             by_owner[exception.user_id] |= exception
         mails = []
         for user, exceptions in by_owner.items():

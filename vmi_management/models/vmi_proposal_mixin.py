@@ -1,3 +1,7 @@
+from collections import defaultdict
+
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_datetime
@@ -65,8 +69,9 @@ class VmiProposalMixin(models.AbstractModel):
         """Header values of a new proposal of ``agreement`` for ``site``."""
         raise NotImplementedError
 
-    def _vmi_prepare_line_vals(self, agreement_line, quantity):
-        """Values of a new document line ordering ``quantity`` for ``agreement_line``, in the product's unit."""
+    def _vmi_prepare_line_vals(self, agreement_line, quantity, reason=False):
+        """Values of a new document line ordering ``quantity`` for ``agreement_line``, in the product's unit,
+        with the reason of the decision that ordered it."""
         product = agreement_line.product_id
         return {
             "product_id": product.id,
@@ -74,6 +79,7 @@ class VmiProposalMixin(models.AbstractModel):
             "vmi_proposed_qty": quantity,
             "product_uom": product.uom_id.id,
             "vmi_line_id": agreement_line.id,
+            "vmi_reason": reason,
         }
 
     @api.model
@@ -121,7 +127,7 @@ class VmiProposalMixin(models.AbstractModel):
         return {line: problem for line in agreement_lines if (problem := self._vmi_order_problem(line))}
 
     @api.model
-    def _vmi_create_proposals(self, needs):
+    def _vmi_create_proposals(self, needs, reasons=None):
         """Create proposals, each with its lines, for several agreements and sites at once.
 
         The documents are created in one call and then all their lines in
@@ -134,47 +140,88 @@ class VmiProposalMixin(models.AbstractModel):
         a proposal has the same lines as when the scheduler adds them later.
 
         :param list needs: ``(agreement, site location, {agreement line: quantity})`` per proposal
+        :param dict reasons: ``{agreement line: why its quantity}``, kept on the document lines
         :returns: the new proposals, in the order of ``needs``
         """
+        reasons = reasons or {}
         proposals = self.create([self._vmi_prepare_vals(agreement, site) for agreement, site, __ in needs])
         line_field = self._fields[self._vmi_line_field]
         self.env[line_field.comodel_name].create([
-            {**proposal._vmi_prepare_line_vals(agreement_line, quantity), line_field.inverse_name: proposal.id}
+            {**proposal._vmi_prepare_line_vals(agreement_line, quantity, reasons.get(agreement_line, False)),
+             line_field.inverse_name: proposal.id}
             for proposal, (__, __, quantities) in zip(proposals, needs)
             for agreement_line, quantity in quantities.items()
         ])
         return proposals
 
-    def _vmi_set_quantities(self, quantities, scope=None):
+    def _vmi_set_quantities(self, quantities, scope=None, reasons=None):
         """Make the proposal order exactly ``quantities`` ({agreement line: quantity}).
 
         Lines of agreement lines no longer needed are removed; the others are
         updated or added, so the draft always shows the latest decision. A
         quantity the decision keeps (a planner's, see
-        ``vmi.replenishment._keep_planner_overrides``) is left as it is.
+        ``vmi.replenishment._keep_planner_overrides``) is left as it is, and
+        so is its reason: the reason says why the quantity is what it is.
 
         :param scope: when only some agreement lines were evaluated, the lines
             of the others are left as they are; ``None`` means all were.
-        :returns: whether anything changed
+        :param reasons: ``{agreement line: why its quantity}``, kept on the lines added or changed
+        :returns: the changes, ``[(product, quantity before, quantity now)]``; empty when nothing changed
         """
         self.ensure_one()
+        reasons = reasons or {}
         lines = self._vmi_lines()
         by_agreement_line = {line.vmi_line_id: line for line in lines if line.vmi_line_id}
-        commands = []
+        commands, changes = [], []
         for agreement_line, existing in by_agreement_line.items():
             if agreement_line not in quantities and (scope is None or agreement_line in scope):
                 commands.append(fields.Command.unlink(existing.id))
+                changes.append((existing.product_id, existing[self._vmi_qty_field], 0.0))
         for agreement_line, quantity in quantities.items():
             existing = by_agreement_line.get(agreement_line)
+            reason = reasons.get(agreement_line, False)
             if existing:
                 if existing[self._vmi_qty_field] != quantity:
-                    commands.append(fields.Command.update(
-                        existing.id, {self._vmi_qty_field: quantity, "vmi_proposed_qty": quantity}))
+                    changes.append((existing.product_id, existing[self._vmi_qty_field], quantity))
+                    commands.append(fields.Command.update(existing.id, {
+                        self._vmi_qty_field: quantity, "vmi_proposed_qty": quantity, "vmi_reason": reason}))
             else:
-                commands.append(fields.Command.create(self._vmi_prepare_line_vals(agreement_line, quantity)))
+                changes.append((agreement_line.product_id, 0.0, quantity))
+                commands.append(fields.Command.create(self._vmi_prepare_line_vals(agreement_line, quantity, reason)))
         if commands:
             self.write({self._vmi_line_field: commands})
-        return bool(commands)
+        return changes
+
+    @api.model
+    def _vmi_log_run_changes(self, run, changes):
+        """Tell on each proposal, in one note, what an evaluation run changed on it.
+
+        One note per proposal and run, naming the run (a link to its log) and
+        each line changed with its quantity before and after; a proposal the
+        run left as it was gets none. The notes are logged in one batch per
+        document model, without notifying anyone: the customer follows its
+        orders, and these are the vendor's working notes.
+
+        :param run: the ``vmi.replenishment.run``
+        :param changes: ``{proposal: [(product, quantity before, quantity now)]}``, of any proposal models
+        """
+        by_model = defaultdict(dict)
+        for proposal, proposal_changes in changes.items():
+            if proposal_changes:
+                by_model[proposal._name][proposal.id] = proposal._vmi_changes_body(run, proposal_changes)
+        for model, bodies in by_model.items():
+            self.env[model].browse(list(bodies))._message_log_batch(bodies)
+
+    def _vmi_changes_body(self, run, changes):
+        """The note of ``_vmi_log_run_changes``: the run, then one item per line changed."""
+        self.ensure_one()
+        number = self.env["vmi.agreement.line"]._format_step_value
+        items = Markup("").join(
+            Markup("<li>%s: %s → %s</li>") % (product.display_name, number(float(before)), number(float(now)))
+            for product, before, now in changes
+        )
+        return Markup("<p>%s</p><ul>%s</ul>") % (
+            self.env._("VMI evaluation %(run)s changed these quantities:", run=run._get_html_link()), items)
 
     def _vmi_set_delivery_date(self, moment):
         """Expect the proposal at the site at ``moment`` (a naive UTC datetime), the site's next delivery day."""

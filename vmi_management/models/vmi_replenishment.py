@@ -345,11 +345,17 @@ class VmiReplenishment(models.AbstractModel):
         sellable, no price...) is left out with an error saying what to fix;
         the agreement's other lines are ordered.
 
+        Each proposal changed gets one note naming the run and the quantities
+        it changed, and its lines keep the reason of the decision behind their
+        quantity.
+
         :param delivery_dates: ``{(agreement, site): datetime}`` the proposals of sites with delivery days
             are expected at
         :returns: list of event values
         """
         events = []
+        changes = {}    # proposal -> [(product, quantity before, quantity now)]
+        reasons = {}    # agreement line -> why its quantity
         to_create = defaultdict(list)   # (model, company) -> [(agreement, site, {line: quantity})]
         open_by_agreement = defaultdict(dict)
         for (proposal_agreement, site), proposal in open_proposals.items():
@@ -367,36 +373,43 @@ class VmiReplenishment(models.AbstractModel):
             for line, decision in decisions.items():
                 if decision.order_qty > 0 and line not in unorderable:
                     to_order[line.location_id][line] = decision.order_qty
+            reasons.update((line, decision.reason) for line, decision in decisions.items())
             scope = self.env["vmi.agreement.line"].concat(*decisions) if partial else None
             for site, proposal in open_by_agreement[agreement].items():
                 if (agreement, site) in delivery_dates:
                     proposal._vmi_set_delivery_date(delivery_dates[agreement, site])
-                events += self._update_proposal(run, agreement, site, proposal, to_order.get(site, {}), scope)
+                events += self._update_proposal(run, agreement, site, proposal, to_order.get(site, {}), scope,
+                                                reasons, changes)
             for site, quantities in to_order.items():
                 if site not in open_by_agreement[agreement]:
                     to_create[Model._name, agreement.company_id].append((agreement, site, quantities))
         for needs in to_create.values():
-            proposals = self._proposal_model(needs[0][0])._vmi_create_proposals(needs)
-            for (agreement, site, __), proposal in zip(needs, proposals):
+            proposals = self._proposal_model(needs[0][0])._vmi_create_proposals(needs, reasons)
+            for (agreement, site, quantities), proposal in zip(needs, proposals):
+                changes[proposal] = [(line.product_id, 0.0, quantity) for line, quantity in quantities.items()]
                 if (agreement, site) in delivery_dates:
                     proposal._vmi_set_delivery_date(delivery_dates[agreement, site])
                 events += self._settle_proposal(run, agreement, proposal, "order_created")
+        self.env["vmi.proposal.mixin"]._vmi_log_run_changes(run, changes)
         return events
 
     def _proposal_model(self, agreement):
         """The document model proposing the agreement's orders, in its company.
 
-        The run log tells what was created or changed and why: no chatter
-        entry or tracking per document.
+        The run log tells what was created or changed and why; each document
+        gets one note per run (``_vmi_log_run_changes``), not a creation
+        message or tracking per field and line.
         """
         return self.env[PROPOSAL_MODELS[agreement._site_kind()]].with_company(agreement.company_id).with_context(
             mail_create_nolog=True, mail_notrack=True)
 
-    def _update_proposal(self, run, agreement, site, proposal, quantities, scope):
+    def _update_proposal(self, run, agreement, site, proposal, quantities, scope, reasons=None, changes=None):
         """Bring an open proposal to ``quantities``: withdraw it when nothing is left to order.
 
         A proposal the customer has answered is left as it is: its quantities are the customer's now.
 
+        :param reasons: ``{agreement line: why its quantity}``
+        :param changes: ``{proposal: [(product, before, now)]}`` the proposal's changes are added to
         :returns: list of event values
         """
         if proposal._vmi_answered():
@@ -405,7 +418,9 @@ class VmiReplenishment(models.AbstractModel):
                 document=proposal.display_name,
                 state=dict(proposal._fields["vmi_confirmation_state"]._description_selection(self.env))[
                     proposal.vmi_confirmation_state]), agreement, document=proposal)]
-        changed = proposal._vmi_set_quantities(quantities, scope=scope)
+        changed = proposal._vmi_set_quantities(quantities, scope=scope, reasons=reasons)
+        if changes is not None:
+            changes[proposal] = changed
         if not proposal._vmi_lines():
             proposal._vmi_cancel()
             return [run._prepare_event_vals("order_withdrawn", self.env._(

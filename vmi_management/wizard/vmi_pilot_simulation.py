@@ -32,7 +32,7 @@ class VmiPilotSimulation(models.TransientModel):
             "result_html": self._result_table(replays),
         })
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": self.id, "view_mode": "form",
-                "target": "new"}
+                "target": "new", "name": self.env._("Simulate the Agreement")}
 
     @api.model
     def _result_table(self, replays):
