@@ -307,19 +307,25 @@ class VmiException(models.Model):
                 exceptions=", ".join(closed.mapped("display_name"))))
 
     def _acknowledge(self, note):
-        """Record who acknowledged these exceptions, when and why; their owners' to-dos are done."""
+        """Record who acknowledged these exceptions, when and why; their owners' to-dos are done.
+
+        Any planner who may change the exceptions acknowledges them; their
+        to-dos are their owners', so they are closed as the system.
+        """
+        self.check_access("write")
         self._check_open()
         self.write({"date_acknowledged": fields.Datetime.now(), "acknowledged_by_id": self.env.uid,
                     "acknowledge_note": note or False, "snoozed_until": False})
         feedback = self.env._("Acknowledged by %(user)s: %(note)s", user=self.env.user.name,
                               note=note or self.env._("no note"))
-        self.activity_feedback([TODO_ACTIVITY], feedback=feedback)
+        self._owner_todos().action_feedback(feedback=feedback)
         for exception in self:
             exception.message_post(body=feedback, subtype_xmlid="mail.mt_note")
 
     def _snooze(self, until):
         """Leave these exceptions out of the lists needing attention until ``until`` (a later day); their
-        owners' to-dos wait until then."""
+        owners' to-dos wait until then (moved as the system, as in ``_acknowledge``)."""
+        self.check_access("write")
         self._check_open()
         today = fields.Date.context_today(self)
         if not until or until <= today:
@@ -327,8 +333,12 @@ class VmiException(models.Model):
                 "Snooze until a day after today (%(today)s): %(date)s has already come.",
                 today=fields.Date.to_string(today), date=fields.Date.to_string(until) or self.env._("no date")))
         self.write({"snoozed_until": until})
-        self.activity_ids.filtered(lambda activity: activity.activity_type_id == self.env.ref(TODO_ACTIVITY)
-                                   ).date_deadline = until
+        self._owner_todos().date_deadline = until
+
+    def _owner_todos(self):
+        """The to-dos ``_schedule_owner_activities`` put on the owners' lists, as the system."""
+        todo = self.env.ref(TODO_ACTIVITY)
+        return self.sudo().activity_ids.filtered(lambda activity: activity.activity_type_id == todo)
 
     def _action_open_wizard(self, mode):
         """The acknowledge or snooze dialog, for these exceptions."""

@@ -15,6 +15,7 @@ from . import (
     test_vmi_hardening_security,
     test_vmi_kpi_undefined,
     test_vmi_load_building,
+    test_vmi_planner_actions,
     test_vmi_planner_overrides,
     test_vmi_portal,
     test_vmi_replenishment,

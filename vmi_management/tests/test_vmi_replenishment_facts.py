@@ -168,7 +168,9 @@ class TestReplenishmentFacts(VmiCommon):
         facts = self.gather(line, now)
         self.assertEqual(facts.demand, (7.0,))
         self.assertEqual(facts.history_start, local_date(yesterday, company_tz(self.env.company)))
-        # the user's own time zone changes nothing, and "Evaluate now" runs through
+        # the user's own time zone changes nothing, and "Evaluate now" runs through; one day is enough
+        # history for a suggestion here
+        self.env["ir.config_parameter"].set_param("vmi_management.suggestion_min_days", 1)
         with freeze_time(now):
             self.env["vmi.replenishment"].with_context(tz="Pacific/Honolulu")._evaluate_now(agreement)
             # suggestions and simulations read the same history, whatever the user's time zone

@@ -33,6 +33,7 @@ class TestThresholdSuggestions(VmiIntakeCommon):
 
     def suggest(self):
         action = self.agreement.with_user(self.vmi_user).action_suggest_thresholds()
+        action = action.get("params", {}).get("next", action)   # after the note on lines with too little history
         return self.env["vmi.threshold.suggestion"].search(action["domain"] + [("state", "=", "proposed")])
 
     def test_suggestion_beside_current_with_reasoning_and_replay(self):
