@@ -24,8 +24,9 @@ class StockMove(models.Model):
 
     def _prepare_move_split_vals(self, qty):
         """The rest of a partly done move (a backorder's move) is still for the same agreement line, so it
-        still reserves only the agreed owner's stock."""
-        return {**super()._prepare_move_split_vals(qty), "vmi_line_id": self.vmi_line_id.id}
+        still reserves only the agreed owner's stock, and its quantity has the same reason."""
+        return {**super()._prepare_move_split_vals(qty), "vmi_line_id": self.vmi_line_id.id,
+                "vmi_reason": self.vmi_reason}
 
     def _vmi_owner_context(self):
         """Reserve only stock of the owner the agreement manages.

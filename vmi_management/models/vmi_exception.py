@@ -134,9 +134,9 @@ class VmiException(models.Model):
 
     def _compute_proposal_ref(self):
         """The document to open: for a line, the latest replenishment not done or cancelled that orders it;
-        for drafts waiting too long, the first of them."""
+        for drafts waiting too long, the latest of them. Found as the system, shown only to who may read it."""
         for exception in self:
-            documents = exception.agreement_id._replenishment_documents().filtered(
+            documents = exception.agreement_id.sudo()._replenishment_documents().filtered(
                 lambda document: document.state not in ("done", "cancel"))
             if exception.kind == "approval_overdue":
                 documents = documents.filtered("vmi_approval_required")
@@ -145,8 +145,9 @@ class VmiException(models.Model):
                     lambda document: exception.line_id in document._vmi_lines().vmi_line_id)
             else:
                 documents = documents.browse()
-            document = documents.sorted("id", reverse=True)[:1]
-            exception.proposal_ref = f"{document._name},{document.id}" if document else False
+            document = documents.sorted("id", reverse=True)[:1].sudo(False)
+            readable = document and document.has_access("read")
+            exception.proposal_ref = f"{document._name},{document.id}" if readable else False
 
     def _compute_stock_report_id(self):
         Report = self.env["vmi.stock.report"]
