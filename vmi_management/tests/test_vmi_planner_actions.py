@@ -75,6 +75,18 @@ class TestWhyThisQuantity(VmiCommon):
         self.assertEqual(transfer.move_ids.vmi_reason, transfer.move_ids.vmi_line_id.last_decision_reason)
         self.assertIn("Gloves: 0 → 45", self.run_notes(transfer).body)
 
+    def test_purchase_order_lines_give_their_reason(self):
+        self.env["product.supplierinfo"].create({
+            "partner_id": self.vendor.id, "product_tmpl_id": self.gloves.product_tmpl_id.id, "price": 3.0,
+        })
+        agreement = self.create_running_agreement(partner_id=self.vendor.id, role="customer")
+        agreement.action_activate()
+        self.add_stock(self.gloves, agreement.location_ids[:1], 3.0, owner=self.vendor)
+        self.evaluate(agreement)
+        order = agreement.purchase_order_ids
+        self.assertEqual(order.order_line.vmi_reason, agreement.line_ids.last_decision_reason)
+        self.assertIn("Gloves: 0 → 47", self.run_notes(order).body)
+
 
 @tagged("post_install", "-at_install")
 class TestExceptionActions(VmiIntakeCommon):
