@@ -16,6 +16,7 @@ from . import (
     stock_move,
     stock_picking,
     stock_quant,
+    stock_rule,
     vmi_demand_event,
     vmi_demand_signals,
     vmi_replenishment_data,

@@ -61,3 +61,10 @@ class SaleOrderLine(models.Model):
     def _get_location_final(self):
         """Deliver VMI replenishments to the customer-site location they are for."""
         return self.order_id.vmi_location_id or super()._get_location_final()
+
+    def _prepare_procurement_values(self, group_id=False):
+        """The delivery of a VMI line says why it has its quantity, as the order line does."""
+        values = super()._prepare_procurement_values(group_id=group_id)
+        if self.vmi_reason:
+            values["vmi_reason"] = self.vmi_reason
+        return values

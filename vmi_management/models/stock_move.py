@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class StockMove(models.Model):
@@ -21,6 +21,22 @@ class StockMove(models.Model):
         help="For consumption a customer report revealed: when it ended. The count's as-of, or the end of "
              "the period of sales reported.",
     )
+
+    # A delivery of a VMI sale order is made by Odoo's rules, not by the evaluation: it carries the
+    # reason (procurement values) but not the agreement line, whose owner rules would restrict what
+    # the warehouse may ship. Its decision is reached through the sale order line.
+    vmi_decision_line_id = fields.Many2one(
+        "vmi.agreement.line", string="VMI Decision Line", compute="_compute_vmi_decision_line_id",
+        compute_sudo=True,
+    )
+
+    @api.depends("vmi_line_id", "sale_line_id.vmi_line_id")
+    def _compute_vmi_decision_line_id(self):
+        for move in self:
+            move.vmi_decision_line_id = move.vmi_line_id or move.sale_line_id.vmi_line_id
+
+    def _vmi_decision_line(self):
+        return self.vmi_decision_line_id
 
     def _prepare_move_split_vals(self, qty):
         """The rest of a partly done move (a backorder's move) is still for the same agreement line, so it

@@ -16,6 +16,10 @@ class StockPicking(models.Model):
         help="When the transfer left draft: where its lead time starts.",
     )
     vmi_shipment_notice_ids = fields.One2many("vmi.shipment.notice", "picking_id", string="Shipment Notices")
+    vmi_replenishment = fields.Boolean(
+        string="VMI Replenishment", compute="_compute_vmi_replenishment", compute_sudo=True,
+        help="This transfer replenishes a VMI site: its own agreement's, or its VMI sale order's delivery.",
+    )
     vmi_currency_id = fields.Many2one(related="company_id.currency_id", string="VMI Currency")
     vmi_value = fields.Monetary(
         string="Consigned Value", compute="_compute_vmi_value", currency_field="vmi_currency_id",
@@ -29,6 +33,11 @@ class StockPicking(models.Model):
             picking.vmi_value = sum(
                 move.product_qty * move.product_id.standard_price for move in picking.move_ids
             ) if picking.vmi_agreement_id else 0.0
+
+    @api.depends("vmi_agreement_id", "sale_id.vmi_agreement_id")
+    def _compute_vmi_replenishment(self):
+        for picking in self:
+            picking.vmi_replenishment = bool(picking._vmi_shipment_agreement())
 
     def action_confirm(self):
         self._vmi_check_approval()

@@ -28,6 +28,10 @@ class VmiProposalLineMixin(models.AbstractModel):
              "Its steps are on the VMI line (Why this quantity?).",
     )
 
+    def _vmi_decision_line(self):
+        """The agreement line whose decision set this line's quantity."""
+        return self.vmi_line_id
+
     def action_vmi_open_decision(self):
         """Open the decision steps of the agreement line this line replenishes ("Why this quantity?")."""
         self.ensure_one()
@@ -35,7 +39,7 @@ class VmiProposalLineMixin(models.AbstractModel):
             "type": "ir.actions.act_window",
             "name": self.env._("Why this quantity?"),
             "res_model": "vmi.agreement.line",
-            "res_id": self.vmi_line_id.id,
+            "res_id": self._vmi_decision_line().id,
             "views": [(self.env.ref("vmi_management.vmi_agreement_line_view_form").id, "form")],
             "target": "new",
         }

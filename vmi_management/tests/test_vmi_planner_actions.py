@@ -65,6 +65,20 @@ class TestWhyThisQuantity(VmiCommon):
         masks_line = order.order_line.filtered(lambda order_line: order_line.product_id == self.masks)
         self.assertEqual(masks_line.vmi_reason, masks_line.vmi_line_id.last_decision_reason)
 
+    def test_the_delivery_of_a_vmi_sale_order_gives_its_reason(self):
+        agreement, site = self.running_agreement(ownership="customer_owned")
+        self.report_stock(agreement, site, gloves=4.0, masks=30.0)
+        self.evaluate(agreement)
+        order = agreement.sale_order_ids
+        order.action_confirm()
+        delivery = order.picking_ids
+        self.assertTrue(delivery.vmi_replenishment, "the delivery shows it replenishes a VMI site")
+        self.assertEqual(delivery.move_ids.vmi_reason, order.order_line.vmi_reason)
+        self.assertFalse(delivery.move_ids.vmi_line_id, "Odoo's rules, not the agreement's owners, reserve it")
+        self.assertEqual(delivery.move_ids.vmi_decision_line_id, order.order_line.vmi_line_id)
+        action = delivery.move_ids.action_vmi_open_decision()
+        self.assertEqual(action["res_id"], order.order_line.vmi_line_id.id)
+
     def test_transfer_moves_give_their_reason(self):
         agreement, site = self.running_agreement()
         self.add_stock(self.gloves, site, 5.0)
