@@ -15,8 +15,10 @@ from ..tools import format_quantity
 from . import portal_incoming
 
 LINES_PER_PAGE = 80
-EXPORT_COLUMNS = ("product", "customer_code", "site", "status", "on_hand", "on_order", "min", "max", "days_of_supply",
-                  "next_delivery", "data_as_of")
+EXPORT_COLUMNS = (
+    "product", "customer_code", "site", "status", "on_hand", "on_order", "min", "max",
+    "days_of_supply", "next_delivery", "data_as_of",
+)
 
 
 def _as_id(value):
@@ -153,18 +155,24 @@ class VmiPortal(CustomerPortal):
 
     @staticmethod
     def _vmi_incoming(agreement):
-        """What is on its way to the agreement's sites: open transfers, shipped notices not yet
-        acknowledged, and the next expected arrival per (product id, site id) (see ``portal_incoming``)."""
-        transfers = portal_incoming.open_transfers(agreement, agreement.line_ids.product_id)
+        """What is on its way to the agreement's sites: open transfers, shipped
+        notices not yet acknowledged, and the next expected arrival per
+        (product id, site id) (see ``portal_incoming``)."""
+        products = agreement.line_ids.product_id
+        transfers = portal_incoming.open_transfers(agreement, products)
         notices = portal_incoming.shipped_notices(agreement)
-        return transfers, notices, portal_incoming.next_deliveries(agreement, transfers, notices)
+        next_delivery = portal_incoming.next_deliveries(agreement, transfers, notices)
+        return transfers, notices, next_delivery
 
     @http.route(["/my/vmi/<int:agreement_id>", "/my/vmi/<int:agreement_id>/page/<int:page>"],
                 type="http", auth="user", website=True)
     def portal_my_vmi_stock(self, agreement_id, page=1, search="", filterby="all", site=None, sortby="product",
                             access_token=None, acknowledged=None, **kw):
-        """The managed stock, what is on its way, what was received; ``acknowledged``: the id of the
-        shipment notice whose receipt was just acknowledged, which the page confirms."""
+        """The managed stock, what is on its way, what was received.
+
+        ``acknowledged``: the id of the shipment notice whose receipt was just
+        acknowledged, which the page confirms.
+        """
         agreement = self._vmi_agreement(agreement_id, access_token)
         Line = request.env["vmi.agreement.line"].sudo()
         domain, order, options = self._vmi_stock_lines(agreement, search, filterby, site, sortby)
@@ -185,7 +193,8 @@ class VmiPortal(CustomerPortal):
             "transfers": transfers,
             "notices": notices,
             "received": received,
-            "just_acknowledged": received.filtered(lambda notice: str(notice.id) == acknowledged),
+            "just_acknowledged": received.filtered(
+                lambda notice: str(notice.id) == acknowledged),
             "next_delivery": next_delivery,
             "status_counts": dict(Line._read_group([("agreement_id", "=", agreement.id)], ["last_status"],
                                                    ["__count"])),
@@ -260,7 +269,8 @@ class VmiPortal(CustomerPortal):
             statuses.get(line.last_status, ""),
             line.last_on_hand, line.last_on_order, line.last_trigger_level, line.last_target_level,
             line.last_days_of_supply if line.last_demand_rate else None,
-            self._vmi_export_delivery(next_delivery.get((line.product_id.id, line.location_id.id))),
+            self._vmi_export_delivery(
+                next_delivery.get((line.product_id.id, line.location_id.id))),
             fields.Datetime.to_string(line.last_evaluation_date) or "",
         ] for line in lines]
         filename = f"{agreement.name.replace('/', '-')}-stock.{extension}"
@@ -279,7 +289,7 @@ class VmiPortal(CustomerPortal):
 
     @staticmethod
     def _vmi_export_delivery(delivery):
-        """The next delivery as the export writes it: its date and time, empty with nothing on order."""
+        """The next delivery as the export writes it: date and time, or empty."""
         return fields.Datetime.to_string(delivery.date) if delivery else ""
 
     @staticmethod
@@ -359,10 +369,15 @@ class VmiPortal(CustomerPortal):
         agreement = self._vmi_agreement(agreement_id)
         report = self._vmi_one_of(agreement.stock_report_ids, report_id)
         values = self._prepare_portal_layout_values()
-        customer_codes = {(line.product_id.id, line.location_id.id): line.customer_product_code
-                          for line in agreement.line_ids if line.customer_product_code}
-        values.update({"agreement": agreement, "report": report, "customer_codes": customer_codes,
-                       "page_name": "vmi_report", "format_qty": format_quantity})
+        customer_codes = {
+            (line.product_id.id, line.location_id.id): line.customer_product_code
+            for line in agreement.line_ids
+            if line.customer_product_code
+        }
+        values.update({
+            "agreement": agreement, "report": report, "customer_codes": customer_codes,
+            "page_name": "vmi_report", "format_qty": format_quantity,
+        })
         return request.render("vmi_management.portal_my_vmi_report", values)
 
     @http.route("/my/vmi/<int:agreement_id>/proposals", type="http", auth="user", methods=["GET"], website=True)
@@ -502,4 +517,5 @@ class VmiPortal(CustomerPortal):
             notice.action_acknowledge()
             notice.picking_id.message_post(body=request.env._(
                 "Receipt acknowledged by %(user)s in the portal.", user=request.env.user.name))
-        return request.redirect(f"/my/vmi/{agreement.id}?acknowledged={notice.id}#shipments")
+        return request.redirect(
+            f"/my/vmi/{agreement.id}?acknowledged={notice.id}#shipments")

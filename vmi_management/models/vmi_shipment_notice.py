@@ -32,7 +32,9 @@ class VmiShipmentNotice(models.Model):
     state = fields.Selection([("sent", "Sent"), ("acknowledged", "Receipt Acknowledged")], default="sent",
                              required=True, tracking=True)
     date_acknowledged = fields.Datetime(string="Acknowledged", readonly=True)
-    acknowledged_by_id = fields.Many2one("res.users", string="Acknowledged By", readonly=True)
+    acknowledged_by_id = fields.Many2one(
+        "res.users", string="Acknowledged By", readonly=True
+    )
     control_number = fields.Integer(readonly=True, copy=False,
                                     help="Interchange control number of the EDI documents.")
     x12_attachment_id = fields.Many2one("ir.attachment", string="X12 856", readonly=True)
@@ -63,18 +65,24 @@ class VmiShipmentNotice(models.Model):
 
     @api.model
     def _expected_arrival(self, picking):
-        """When a shipment validated now should reach the customer's site: shipped plus the longest
-        lead time of the agreement lines it delivers (``vmi.replenishment.data._lead_time``: the line's
-        own, else Odoo's delays, else the agreement's order cycle time).
+        """When a shipment validated now should reach the customer's site.
 
-        The transfer's own dates are when it leaves, not when it arrives.
+        Shipped plus the longest lead time of the agreement lines it delivers
+        (``vmi.replenishment.data._lead_time``: the line's own, else Odoo's
+        delays, else the agreement's order cycle time): the transfer's own
+        dates say when it leaves, not when it arrives.
         """
         agreement = picking._vmi_shipment_agreement()
         sites = picking._vmi_shipment_site()
         lines = agreement.line_ids.filtered(
-            lambda line: line.product_id in picking.move_ids.product_id and line.location_id in sites)
+            lambda line: line.product_id in picking.move_ids.product_id
+            and line.location_id in sites
+        )
         resolver = self.env["vmi.replenishment.data"]
-        days = max((resolver._lead_time(line)[0] for line in lines), default=agreement.order_cycle_time_days)
+        days = max(
+            (resolver._lead_time(line)[0] for line in lines),
+            default=agreement.order_cycle_time_days,
+        )
         return picking.date_done + timedelta(days=days)
 
     def _prepare_shipment(self):

@@ -390,7 +390,7 @@ class TestVmiPortal(VmiIntakeCommon, HttpCase):
         })
         page = self.get(answer.headers["Location"]).text
         self.assertNotIn("lines[0]", page, "rows are named by product, not by position in the document")
-        row = re.search(r'<tbody class="o_vmi_report_lines">(.*?)</tbody>', page, re.S).group(1)
+        row = re.search(r'class="o_vmi_report_lines mb-3">(.*?)Back to the stock', page, re.S).group(1)
         self.assertIn("Office Chair", row)
         self.assertIn("Your code: CUST-7781", row)
         self.assertIn(self.north_site.name, row)
