@@ -416,3 +416,21 @@ class TestVmiPortal(VmiIntakeCommon, HttpCase):
             with self.subTest(marker=marker):
                 classes = re.search(rf'class="([^"]*{marker}[^"]*)"', form).group(1)
                 self.assertNotIn("d-none", classes, "shown on a phone as on a laptop")
+
+    def test_next_delivery_of_a_confirmed_sale_order(self):
+        order = self.env["sale.order"].create({
+            "partner_id": self.customer.id, "partner_shipping_id": self.customer_site_a.id,
+            "vmi_agreement_id": self.agreement.id, "vmi_location_id": self.north.id,
+            "order_line": [Command.create({"product_id": self.desk.id, "product_uom_qty": 3.0})],
+        })
+        desk = self.agreement.line_ids.filtered(
+            lambda line: line.product_id == self.desk and line.location_id == self.north)
+        self.login(self.buyer)
+        page = self.get(f"/my/vmi/{self.agreement.id}").text
+        self.assertEqual(self.next_delivery_cell(self.stock_row(page, desk)), "Nothing on order",
+                         "a quotation is no delivery anyone committed to")
+        order.action_confirm()
+        page = self.get(f"/my/vmi/{self.agreement.id}").text
+        cell = self.next_delivery_cell(self.stock_row(page, desk))
+        self.assertRegex(cell, r"^\d{2}/\d{2}/\d{4}$", "the confirmed order's delivery is on its way")
+        self.assertIn(order.picking_ids.name, page)
