@@ -45,6 +45,11 @@
     "demo": [
         "demo/vmi_demo.xml",
     ],
+    "assets": {
+        "web.assets_frontend": [
+            "vmi_management/static/src/js/vmi_stock_chart.js",
+        ],
+    },
     "uninstall_hook": "uninstall_hook",
     "application": True,
     "installable": True,

@@ -3,8 +3,9 @@
 The vendor's side is set up through odoorpc as in the replenishment test: a
 customer with a portal user, a consignment agreement whose one line is below
 its min after an evaluation. The browser then does what the customer does.
-Screenshots of the stock page (laptop and phone widths) and of a line's history chart are written to
-``VMI_E2E_SCREENSHOTS`` when it is set.
+Every portal page is also loaded at a phone's width (390 px) and a laptop's (1440 px): none may scroll
+sideways, and each page's key content must be shown within the width. Screenshots (each page at both widths,
+the stock page and a line's history chart) are written to ``VMI_E2E_SCREENSHOTS`` when it is set.
 
 Needs Chromium and its driver (Debian: ``chromium``, ``chromium-driver``)
 and selenium; skipped without them.
@@ -139,7 +140,7 @@ def test_customer_logs_in_sees_the_stock_and_reports_a_count(browser, customer_p
 
     state = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".o_vmi_report_state")))
     assert "1 of 1 lines applied" in " ".join(state.text.split()), state.text
-    result = browser.find_element(By.CSS_SELECTOR, "tbody.o_vmi_report_lines tr").text
+    result = browser.find_element(By.CSS_SELECTOR, ".o_vmi_report_line").text
     assert product_name in result and "Applied" in result, result
 
 
@@ -169,3 +170,106 @@ def test_customer_confirms_a_proposal_with_its_own_quantity(browser, odoo, tag):
     assert [transfer["state"] for transfer in transfers] == ["assigned"], transfers
     moves = odoo.env["stock.move"].search_read([("picking_id", "=", transfers[0]["id"])], ["product_uom_qty"])
     assert [move["product_uom_qty"] for move in moves] == [44.0]
+
+
+# ----------------------------------------------------------------------
+# Every portal page on a phone and on a laptop
+# ----------------------------------------------------------------------
+
+WIDTHS = {"phone": (390, 844, True), "laptop": (1440, 900, False)}
+
+
+def at_width(browser, width, height, mobile):
+    """Emulate a viewport of exactly ``width`` CSS pixels (a window cannot be made narrower than ~500 px)."""
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
+
+
+def check_page(browser, wait, url, name, selectors, texts=()):
+    """Load ``url`` at each width: no sideways scroll, each of ``selectors`` shown, each of ``texts`` in the page.
+
+    A screenshot per width is written to ``VMI_E2E_SCREENSHOTS`` when set.
+    """
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+
+    try:
+        for label, (width, height, mobile) in WIDTHS.items():
+            at_width(browser, width, height, mobile)
+            browser.get("about:blank")   # a URL differing only by its #fragment would not load again
+            browser.get(url)
+            wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "footer, #wrapwrap")))
+            assert browser.execute_script("return window.innerWidth") == width
+            for selector in selectors:
+                element = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, selector)))
+                assert element.is_displayed(), f"{name} at {width} px: {selector} is not shown"
+                right = browser.execute_script("return arguments[0].getBoundingClientRect().right", element)
+                assert right <= width + 1, f"{name} at {width} px: {selector} reaches {right} px, out of sight"
+            text = browser.find_element(By.TAG_NAME, "body").text
+            for expected in texts:
+                assert expected in text, f"{name} at {width} px: '{expected}' not shown"
+            overflow = browser.execute_script(
+                "return [document.documentElement.scrollWidth, window.innerWidth]")
+            assert overflow[0] <= overflow[1], f"{name} scrolls sideways at {width} px: {overflow}"
+            first = browser.find_element(By.CSS_SELECTOR, selectors[0])
+            browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", first)
+            screenshot(browser, f"portal-{name}-{label}.png")
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_every_portal_page_fits_a_phone_and_a_laptop(browser, odoo, tag):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    login, agreement_id, product_name = consignment_customer(odoo, tag, "sky", confirmation_required=True)
+    env = odoo.env
+    line_id = env["vmi.agreement.line"].search([("agreement_id", "=", agreement_id)])[0]
+    env["vmi.agreement.line"].browse(line_id).write({"customer_product_code": f"SKY-{tag}"})
+    url = os.environ["VMI_E2E_URL"].rstrip("/")
+    base = f"{url}/my/vmi/{agreement_id}"
+    wait = WebDriverWait(browser, WAIT)
+    log_in(browser, wait, url, login)
+
+    check_page(browser, wait, f"{url}/my/vmi", "agreements", [f"a[href='/my/vmi/{agreement_id}']"])
+    check_page(browser, wait, base, "stock", ["tbody.o_vmi_stock_lines tr", ".o_vmi_scorecard"],
+               [product_name, "Last data received", "Nothing on order"])
+    check_page(browser, wait, f"{base}/lines/{line_id}", "line", ["canvas.o_vmi_stock_chart"], [product_name])
+    canvas = browser.find_element(By.CSS_SELECTOR, "canvas.o_vmi_stock_chart")
+    wait.until(lambda driver: driver.execute_script("return !!(window.Chart && Chart.getChart(arguments[0]))", canvas))
+    check_page(browser, wait, f"{base}/events", "events", ["form.o_vmi_event_form"])
+    check_page(browser, wait, f"{base}/review?report_type=html", "review", ["body"], ["Fill rate"])
+
+    # the proposal waits for the customer; once confirmed, it is a shipment on its way
+    check_page(browser, wait, f"{base}/proposals", "proposals", ["form.o_vmi_proposal_form"], [product_name])
+    browser.find_element(By.CSS_SELECTOR, "button.o_vmi_proposal_submit").click()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".o_vmi_proposal_answered")))
+    check_page(browser, wait, f"{base}#shipments", "shipments-incoming", [".o_vmi_incoming_transfer"],
+               ["Incoming shipments", "Expected"])
+
+    # the vendor ships it: the customer acknowledges receipt and finds it under Received
+    picking_id = env["stock.picking"].search([("vmi_agreement_id", "=", agreement_id)])[0]
+    for move in env["stock.move"].browse(env["stock.move"].search([("picking_id", "=", picking_id)])):
+        move.quantity = move.product_uom_qty
+    env["stock.picking"].browse(picking_id).with_context(skip_backorder=True).button_validate()
+    check_page(browser, wait, f"{base}#shipments", "shipments-shipped", [".o_vmi_shipment button.o_vmi_acknowledge"])
+    browser.find_element(By.CSS_SELECTOR, "button.o_vmi_acknowledge").click()
+    confirmation = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".o_vmi_acknowledged")))
+    assert "acknowledged" in confirmation.text, confirmation.text
+    received = browser.find_element(By.CSS_SELECTOR, ".o_vmi_received").text
+    assert "sky Buyer" in received, received
+    screenshot(browser, "portal-shipments-received.png")
+
+    # a count: the form shows the last known quantity and the customer's code at both widths
+    check_page(browser, wait, f"{base}/count", "count", [
+        "input[name^='on_hand_']", ".o_vmi_last_known", ".o_vmi_customer_code"], [f"SKY-{tag}"])
+    browser.find_element(By.CSS_SELECTOR, "input[name^='on_hand_']").send_keys("3")
+    browser.find_element(By.CSS_SELECTOR, "button.o_vmi_count_submit").click()
+    wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".o_vmi_report_state")))
+    check_page(browser, wait, browser.current_url, "count-result", [".o_vmi_report_line"],
+               [product_name, f"SKY-{tag}", "Consumption billed"])
+
+    # the shortfall is billed; the stock page lists the billing
+    env["vmi.agreement"].browse(agreement_id).action_bill_consumption()
+    check_page(browser, wait, f"{base}#shipments", "billing", [".o_vmi_billing_row"], ["Consumption billed"])

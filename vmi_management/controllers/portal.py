@@ -12,10 +12,13 @@ from odoo.addons.portal.controllers.portal import CustomerPortal, pager as porta
 
 from ..intake import parse_json_lines
 from ..tools import format_quantity
+from . import portal_incoming
 
 LINES_PER_PAGE = 80
-EXPORT_COLUMNS = ("product", "site", "status", "on_hand", "on_order", "min", "max", "days_of_supply",
-                  "next_delivery", "data_as_of")
+EXPORT_COLUMNS = (
+    "product", "customer_code", "site", "status", "on_hand", "on_order", "min", "max",
+    "days_of_supply", "next_delivery", "data_as_of",
+)
 
 
 def _as_id(value):
@@ -151,27 +154,25 @@ class VmiPortal(CustomerPortal):
         }
 
     @staticmethod
-    def _vmi_incoming(agreement, lines):
-        """Shipment notices not yet acknowledged, and the next expected date per (product, site) of ``lines``.
-
-        :returns: ``(notices, {(product_id, location_id): datetime})``
-        """
-        notices = agreement.env["vmi.shipment.notice"].search(
-            [("agreement_id", "=", agreement.id), ("state", "=", "sent")], order="date_expected, id")
-        moves = notices.picking_id.move_ids.filtered(lambda move: move.product_id in lines.product_id)
-        next_delivery = {}
-        for notice in notices:
-            for move in moves.filtered(lambda move: move.picking_id == notice.picking_id):
-                key = (move.product_id.id, notice.location_id.id)
-                expected = notice.date_expected or notice.date_shipped
-                if key not in next_delivery or expected < next_delivery[key]:
-                    next_delivery[key] = expected
-        return notices, next_delivery
+    def _vmi_incoming(agreement):
+        """What is on its way to the agreement's sites: open transfers, shipped
+        notices not yet acknowledged, and the next expected arrival per
+        (product id, site id) (see ``portal_incoming``)."""
+        products = agreement.line_ids.product_id
+        transfers = portal_incoming.open_transfers(agreement, products)
+        notices = portal_incoming.shipped_notices(agreement)
+        next_delivery = portal_incoming.next_deliveries(agreement, transfers, notices)
+        return transfers, notices, next_delivery
 
     @http.route(["/my/vmi/<int:agreement_id>", "/my/vmi/<int:agreement_id>/page/<int:page>"],
                 type="http", auth="user", website=True)
     def portal_my_vmi_stock(self, agreement_id, page=1, search="", filterby="all", site=None, sortby="product",
-                            access_token=None, **kw):
+                            access_token=None, acknowledged=None, **kw):
+        """The managed stock, what is on its way, what was received.
+
+        ``acknowledged``: the id of the shipment notice whose receipt was just
+        acknowledged, which the page confirms.
+        """
         agreement = self._vmi_agreement(agreement_id, access_token)
         Line = request.env["vmi.agreement.line"].sudo()
         domain, order, options = self._vmi_stock_lines(agreement, search, filterby, site, sortby)
@@ -181,14 +182,19 @@ class VmiPortal(CustomerPortal):
         pager = portal_pager(url=f"/my/vmi/{agreement.id}", url_args=url_args, total=Line.search_count(domain),
                              page=page, step=LINES_PER_PAGE)
         lines = Line.search(domain, order=order, limit=LINES_PER_PAGE, offset=pager["offset"])
-        notices, next_delivery = self._vmi_incoming(agreement, lines)
+        transfers, notices, next_delivery = self._vmi_incoming(agreement)
+        received = portal_incoming.received_notices(agreement)
         values = self._prepare_portal_layout_values()
         values.update(options)
         values.update({
             "agreement": agreement,
             "can_report": agreement._accepts_stock_reports_from(request.env.user.partner_id),
             "lines": lines,
+            "transfers": transfers,
             "notices": notices,
+            "received": received,
+            "just_acknowledged": received.filtered(
+                lambda notice: str(notice.id) == acknowledged),
             "next_delivery": next_delivery,
             "status_counts": dict(Line._read_group([("agreement_id", "=", agreement.id)], ["last_status"],
                                                    ["__count"])),
@@ -256,13 +262,15 @@ class VmiPortal(CustomerPortal):
         agreement = self._vmi_agreement(agreement_id)
         domain, order, __ = self._vmi_stock_lines(agreement, search, filterby, site, sortby)
         lines = request.env["vmi.agreement.line"].sudo().search(domain, order=order)
-        __, next_delivery = self._vmi_incoming(agreement, lines)
+        __, __, next_delivery = self._vmi_incoming(agreement)
         statuses = dict(lines._fields["last_status"]._description_selection(request.env))
         rows = [[
-            line.product_id.display_name, line.location_id.name, statuses.get(line.last_status, ""),
+            line.product_id.display_name, line.customer_product_code or "", line.location_id.name,
+            statuses.get(line.last_status, ""),
             line.last_on_hand, line.last_on_order, line.last_trigger_level, line.last_target_level,
             line.last_days_of_supply if line.last_demand_rate else None,
-            fields.Datetime.to_string(next_delivery.get((line.product_id.id, line.location_id.id))) or "",
+            self._vmi_export_delivery(
+                next_delivery.get((line.product_id.id, line.location_id.id))),
             fields.Datetime.to_string(line.last_evaluation_date) or "",
         ] for line in lines]
         filename = f"{agreement.name.replace('/', '-')}-stock.{extension}"
@@ -278,6 +286,11 @@ class VmiPortal(CustomerPortal):
         return request.make_response(content, headers=[
             ("Content-Type", mimetype), ("Content-Disposition", http.content_disposition(filename)),
         ])
+
+    @staticmethod
+    def _vmi_export_delivery(delivery):
+        """The next delivery as the export writes it: date and time, or empty."""
+        return fields.Datetime.to_string(delivery.date) if delivery else ""
 
     @staticmethod
     def _vmi_xlsx(columns, rows):
@@ -356,8 +369,15 @@ class VmiPortal(CustomerPortal):
         agreement = self._vmi_agreement(agreement_id)
         report = self._vmi_one_of(agreement.stock_report_ids, report_id)
         values = self._prepare_portal_layout_values()
-        values.update({"agreement": agreement, "report": report, "page_name": "vmi_report",
-                       "format_qty": format_quantity})
+        customer_codes = {
+            (line.product_id.id, line.location_id.id): line.customer_product_code
+            for line in agreement.line_ids
+            if line.customer_product_code
+        }
+        values.update({
+            "agreement": agreement, "report": report, "customer_codes": customer_codes,
+            "page_name": "vmi_report", "format_qty": format_quantity,
+        })
         return request.render("vmi_management.portal_my_vmi_report", values)
 
     @http.route("/my/vmi/<int:agreement_id>/proposals", type="http", auth="user", methods=["GET"], website=True)
@@ -493,7 +513,9 @@ class VmiPortal(CustomerPortal):
             [("id", "=", notice_id), ("agreement_id", "=", agreement.id)])
         if not notice:
             raise request.not_found()
-        notice.action_acknowledge()
-        notice.picking_id.message_post(body=request.env._(
-            "Receipt acknowledged by %(user)s in the portal.", user=request.env.user.name))
-        return request.redirect(f"/my/vmi/{agreement.id}#shipments")
+        if notice.state == "sent":
+            notice.action_acknowledge()
+            notice.picking_id.message_post(body=request.env._(
+                "Receipt acknowledged by %(user)s in the portal.", user=request.env.user.name))
+        return request.redirect(
+            f"/my/vmi/{agreement.id}?acknowledged={notice.id}#shipments")

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 
 from ..intake import Shipment, ShipmentLine, build_edifact_desadv, build_x12_856
@@ -30,6 +32,9 @@ class VmiShipmentNotice(models.Model):
     state = fields.Selection([("sent", "Sent"), ("acknowledged", "Receipt Acknowledged")], default="sent",
                              required=True, tracking=True)
     date_acknowledged = fields.Datetime(string="Acknowledged", readonly=True)
+    acknowledged_by_id = fields.Many2one(
+        "res.users", string="Acknowledged By", readonly=True
+    )
     control_number = fields.Integer(readonly=True, copy=False,
                                     help="Interchange control number of the EDI documents.")
     x12_attachment_id = fields.Many2one("ir.attachment", string="X12 856", readonly=True)
@@ -50,13 +55,35 @@ class VmiShipmentNotice(models.Model):
             "location_id": picking._vmi_shipment_site()[:1].id,
             "order_ref": picking.sale_id.client_order_ref or picking.sale_id.name or picking.origin or "",
             "date_shipped": picking.date_done,
-            "date_expected": max(picking.date_done, picking.date_deadline or picking.scheduled_date),
+            "date_expected": self._expected_arrival(picking),
             "control_number": int(sequence.next_by_code("vmi.shipment.notice.control")),
         } for picking in pickings])
         for notice in notices:
             notice._attach_documents()
             notice._send()
         return notices
+
+    @api.model
+    def _expected_arrival(self, picking):
+        """When a shipment validated now should reach the customer's site.
+
+        Shipped plus the longest lead time of the agreement lines it delivers
+        (``vmi.replenishment.data._lead_time``: the line's own, else Odoo's
+        delays, else the agreement's order cycle time): the transfer's own
+        dates say when it leaves, not when it arrives.
+        """
+        agreement = picking._vmi_shipment_agreement()
+        sites = picking._vmi_shipment_site()
+        lines = agreement.line_ids.filtered(
+            lambda line: line.product_id in picking.move_ids.product_id
+            and line.location_id in sites
+        )
+        resolver = self.env["vmi.replenishment.data"]
+        days = max(
+            (resolver._lead_time(line)[0] for line in lines),
+            default=agreement.order_cycle_time_days,
+        )
+        return picking.date_done + timedelta(days=days)
 
     def _prepare_shipment(self):
         """The notice as the EDI writers expect it."""
@@ -123,7 +150,8 @@ class VmiShipmentNotice(models.Model):
     def action_acknowledge(self):
         """The customer confirms the shipment arrived."""
         self.filtered(lambda notice: notice.state == "sent").write(
-            {"state": "acknowledged", "date_acknowledged": fields.Datetime.now()})
+            {"state": "acknowledged", "date_acknowledged": fields.Datetime.now(),
+             "acknowledged_by_id": self.env.user.id})
         return True
 
     def action_download(self):

@@ -1,8 +1,9 @@
 import html
 import json
 import re
+from datetime import timedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
@@ -39,6 +40,33 @@ class TestVmiPortal(VmiIntakeCommon, HttpCase):
     def line(self, product, site=None):
         return self.consignment.line_ids.filtered(
             lambda line: line.product_id == product and line.location_id == (site or self.north_site))
+
+    def transfer(self, product, quantity, scheduled, validate=False):
+        """A consignment transfer of ``product`` to the north site, confirmed (open) or validated."""
+        self.add_stock(product, self.stock, quantity)
+        picking = self.env["stock.picking"].create({
+            "picking_type_id": self.warehouse.int_type_id.id, "scheduled_date": scheduled,
+            "location_id": self.stock.id, "location_dest_id": self.north_site.id,
+            "vmi_agreement_id": self.consignment.id, "vmi_location_id": self.north_site.id,
+            "move_ids": [Command.create({"name": product.name, "product_id": product.id, "product_uom_qty": quantity,
+                                         "location_id": self.stock.id, "location_dest_id": self.north_site.id})],
+        })
+        picking.action_confirm()
+        if validate:
+            picking.action_assign()
+            picking.move_ids.quantity = quantity
+            picking.button_validate()
+        return picking
+
+    def stock_row(self, page, line):
+        """The stock page's table row of ``line``."""
+        rows = re.search(r'<tbody class="o_vmi_stock_lines">(.*?)</tbody>', page, re.S).group(1).split("<tr")
+        return next(row for row in rows if f"/lines/{line.id}\"" in row)
+
+    @staticmethod
+    def next_delivery_cell(row):
+        cell = re.search(r'o_vmi_next_delivery">(.*?)</td>', row, re.S).group(1)
+        return " ".join(re.sub(r"<[^>]+>", " ", cell).split())
 
     # ------------------------------------------------------------------
     # What each customer sees
@@ -95,9 +123,10 @@ class TestVmiPortal(VmiIntakeCommon, HttpCase):
         self.login(self.buyer)
         csv_text = self.get(f"/my/vmi/{self.consignment.id}/stock.csv?filterby=below_min").text
         lines = csv_text.strip().splitlines()
-        self.assertEqual(lines[0].split(",")[:3], ["product", "site", "status"])
+        self.assertEqual(lines[0].split(",")[:4], ["product", "customer_code", "site", "status"])
         self.assertEqual(len(lines), 2, csv_text)
         self.assertIn("Office Chair", lines[1])
+        self.assertEqual(lines[1].split(",")[1], "CUST-7781", "the customer's own code of the product")
         xlsx = self.get(f"/my/vmi/{self.consignment.id}/stock.xlsx")
         self.assertEqual(xlsx.status_code, 200)
         self.assertTrue(xlsx.content.startswith(b"PK"), "an Excel workbook")
@@ -236,7 +265,18 @@ class TestVmiPortal(VmiIntakeCommon, HttpCase):
                                allow_redirects=False)
         self.assertEqual(answer.status_code, 303)
         self.assertEqual(notice.state, "acknowledged")
-        self.assertNotIn(notice.name, self.get(f"/my/vmi/{self.consignment.id}").text)
+        self.assertEqual(notice.acknowledged_by_id, self.buyer)
+        self.assertIn(f"acknowledged={notice.id}", answer.headers["Location"])
+        after = self.get(answer.headers["Location"]).text
+        confirmation = re.search(r'o_vmi_acknowledged"[^>]*>(.*?)</div>', after, re.S)
+        self.assertTrue(confirmation, "the page confirms the acknowledgement")
+        self.assertIn(notice.name, confirmation.group(1))
+        self.assertNotIn("o_vmi_acknowledge\"", after, "nothing is left to acknowledge")
+        received = re.search(r'<ul class="list-unstyled small o_vmi_received">(.*?)</ul>', after, re.S).group(1)
+        self.assertIn(notice.name, received, "the shipment stays in the history of receipts")
+        self.assertIn(self.buyer.name, received, "with who acknowledged it")
+        self.assertNotIn("o_vmi_acknowledged", self.get(f"/my/vmi/{self.consignment.id}").text,
+                         "the confirmation shows once, after the acknowledgement")
 
     def test_customer_messages_the_vendor(self):
         self.login(self.buyer)
@@ -286,7 +326,10 @@ class TestVmiPortal(VmiIntakeCommon, HttpCase):
         chart = self.get(f"/my/vmi/{self.consignment.id}/lines/{line.id}")
         self.assertEqual(chart.status_code, 200)
         self.assertIn('class="o_vmi_stock_chart"', chart.text)
-        self.assertIn("/web/static/lib/Chart/Chart.js", chart.text)
+        self.assertNotIn("<script type=\"text/javascript\" src=", chart.text, "scripts come from the bundles")
+        frontend = [path for path, *__ in self.env["ir.asset"]._get_asset_paths("web.assets_frontend", {})]
+        self.assertIn("/vmi_management/static/src/js/vmi_stock_chart.js", frontend,
+                      "the chart is drawn by a script of the frontend bundle, which loads Chart.js")
         series = json.loads(html.unescape(re.search(r'data-series="([^"]+)"', chart.text).group(1)))
         self.assertEqual(len(series["labels"]), 90)
         self.assertEqual((series["on_hand"][-1], series["min"][-1], series["max"][-1]), (3.0, 5.0, 40.0),
@@ -296,3 +339,98 @@ class TestVmiPortal(VmiIntakeCommon, HttpCase):
                      f"/my/vmi/{self.other.id}/lines/{other_line.id}"):
             with self.subTest(path=path):
                 self.assertEqual(self.get(path).status_code, 404)
+
+    # ------------------------------------------------------------------
+    # Deliveries on their way, count results, phones
+    # ------------------------------------------------------------------
+
+    def test_next_delivery_is_the_earliest_open_arrival_or_nothing_on_order(self):
+        now = fields.Datetime.now()
+        self.transfer(self.chair, 4.0, now + timedelta(days=6))
+        self.transfer(self.chair, 2.0, now + timedelta(days=3))
+        late = self.transfer(self.lamp, 1.0, now - timedelta(days=4))
+        past = self.transfer(self.desk, 1.0, now - timedelta(days=20), validate=True)
+        past.vmi_shipment_notice_ids.date_expected = now - timedelta(days=10)
+        self.login(self.buyer)
+        page = self.get(f"/my/vmi/{self.consignment.id}").text
+
+        chair = self.next_delivery_cell(self.stock_row(page, self.line(self.chair)))
+        in_three_days = fields.Date.to_string(fields.Date.context_today(self.consignment) + timedelta(days=3))
+        self.assertNotIn("Nothing on order", chair)
+        self.assertNotIn("Overdue", chair)
+        day = re.search(r"\d{2}/\d{2}/\d{4}", chair).group(0)
+        self.assertEqual(day, fields.Date.from_string(in_three_days).strftime("%m/%d/%Y"),
+                         "the earliest of the two open transfers")
+        lamp = self.next_delivery_cell(self.stock_row(page, self.line(self.lamp)))
+        self.assertIn("Overdue", lamp, "an open transfer whose day has passed is still to come, late")
+        self.assertEqual(late.state, "assigned")
+        desk = self.next_delivery_cell(self.stock_row(page, self.line(self.desk)))
+        self.assertEqual(desk, "Nothing on order", "a shipment expected 10 days ago is no delivery to come")
+        south = self.next_delivery_cell(self.stock_row(page, self.line(self.chair, self.consignment.location_ids.sorted("id")[1])))
+        self.assertEqual(south, "Nothing on order", "the transfers go to the north site only")
+
+    def test_incoming_shipments_are_the_open_transfers(self):
+        now = fields.Datetime.now()
+        open_transfer = self.transfer(self.chair, 4.0, now + timedelta(days=2))
+        done = self.transfer(self.desk, 1.0, now, validate=True)
+        self.assertEqual(done.state, "done")
+        self.login(self.buyer)
+        page = self.get(f"/my/vmi/{self.consignment.id}").text
+        incoming = "".join(re.findall(r'o_vmi_incoming_transfer">(.*?)</ul>', page, re.S))
+        self.assertIn(open_transfer.name, incoming)
+        self.assertNotIn(done.name, incoming, "a transfer already received is no longer on its way")
+
+    def test_count_result_names_products_and_shows_billed_consumption(self):
+        self.login(self.buyer)
+        path = f"/my/vmi/{self.consignment.id}/count"
+        answer = self.url_open(path, allow_redirects=False, data={
+            "csrf_token": self.csrf_token(path),
+            f"on_hand_{self.line(self.chair).id}": "1",
+            f"consumed_{self.line(self.chair).id}": "5",
+        })
+        page = self.get(answer.headers["Location"]).text
+        self.assertNotIn("lines[0]", page, "rows are named by product, not by position in the document")
+        row = re.search(r'class="o_vmi_report_lines mb-3">(.*?)Back to the stock', page, re.S).group(1)
+        self.assertIn("Office Chair", row)
+        self.assertIn("Your code: CUST-7781", row)
+        self.assertIn(self.north_site.name, row)
+        self.assertIn("Consumption billed", page)
+        billed = re.search(r'o_vmi_consumption">\s*([\d.]+)', row).group(1)
+        self.assertEqual(billed, "2", "3 on record, 1 counted: 2 used and billed, not the 5 reported")
+        self.assertIn("you reported 5 used", " ".join(row.split()))
+
+        self.login(self.buyer)
+        report, __ = self.env["vmi.stock.report"]._receive(
+            self.agreement, b"product,location,on_hand,consumed\nCUST-7781,SITE-NORTH,7,3\n", source="portal",
+            filename="count.csv")
+        owned = self.get(f"/my/vmi/{self.agreement.id}/reports/{report.id}").text
+        self.assertIn("Used (reported)", owned, "customer-owned stock: the use reported is demand, not billed")
+        self.assertNotIn("Consumption billed", owned)
+        self.assertRegex(owned, r'o_vmi_consumption">\s*3\b')
+
+    def test_count_form_shows_last_known_and_customer_code_on_any_width(self):
+        self.login(self.buyer)
+        form = self.get(f"/my/vmi/{self.consignment.id}/count?site={self.north_site.id}").text
+        self.assertIn("Your code: CUST-7781", form)
+        for marker in ("o_vmi_last_known", "o_vmi_customer_code"):
+            with self.subTest(marker=marker):
+                classes = re.search(rf'class="([^"]*{marker}[^"]*)"', form).group(1)
+                self.assertNotIn("d-none", classes, "shown on a phone as on a laptop")
+
+    def test_next_delivery_of_a_confirmed_sale_order(self):
+        order = self.env["sale.order"].create({
+            "partner_id": self.customer.id, "partner_shipping_id": self.customer_site_a.id,
+            "vmi_agreement_id": self.agreement.id, "vmi_location_id": self.north.id,
+            "order_line": [Command.create({"product_id": self.desk.id, "product_uom_qty": 3.0})],
+        })
+        desk = self.agreement.line_ids.filtered(
+            lambda line: line.product_id == self.desk and line.location_id == self.north)
+        self.login(self.buyer)
+        page = self.get(f"/my/vmi/{self.agreement.id}").text
+        self.assertEqual(self.next_delivery_cell(self.stock_row(page, desk)), "Nothing on order",
+                         "a quotation is no delivery anyone committed to")
+        order.action_confirm()
+        page = self.get(f"/my/vmi/{self.agreement.id}").text
+        cell = self.next_delivery_cell(self.stock_row(page, desk))
+        self.assertRegex(cell, r"^\d{2}/\d{2}/\d{4}$", "the confirmed order's delivery is on its way")
+        self.assertIn(order.picking_ids.name, page)

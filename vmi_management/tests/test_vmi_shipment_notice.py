@@ -77,6 +77,34 @@ class TestShipmentNotice(VmiIntakeCommon):
         self.assertGreater(notice.date_expected, notice.date_shipped)
         self.assertEqual(notice._api_values()["lines"][0]["quantity"], 3.0)
 
+    def ship_chairs(self, site, quantity):
+        """Validate a consignment transfer of chairs to ``site``; returns its notice."""
+        self.add_stock(self.chair, self.stock, quantity)
+        picking = self.env["stock.picking"].create({
+            "picking_type_id": self.warehouse.int_type_id.id,
+            "location_id": self.stock.id, "location_dest_id": site.id,
+            "vmi_agreement_id": self.consignment.id, "vmi_location_id": site.id,
+            "move_ids": [Command.create({"name": "Chairs", "product_id": self.chair.id, "product_uom_qty": quantity,
+                                         "location_id": self.stock.id, "location_dest_id": site.id})],
+        })
+        return self.validate(picking, quantity)
+
+    def test_expected_arrival_is_shipped_plus_the_lines_lead_time(self):
+        site = self.consignment.location_ids.sorted("id")[0]
+        chair_line = self.consignment.line_ids.filtered(
+            lambda line: line.product_id == self.chair and line.location_id == site)
+        chair_line.lead_time_days = 2.0
+        notice = self.ship_chairs(site, 8.0)
+        self.assertEqual(notice.date_expected, notice.date_shipped + timedelta(days=2),
+                         "the line's lead time after the shipment, not the shipment's own time")
+        self.assertEqual(notice._api_values()["expected"], fields.Datetime.to_string(notice.date_expected))
+
+        chair_line.lead_time_days = 0.0
+        self.consignment.order_cycle_time_days = 4
+        notice = self.ship_chairs(site, 1.0)
+        self.assertEqual(notice.date_expected, notice.date_shipped + timedelta(days=4),
+                         "without a lead time of its own, the agreement's order cycle time")
+
     def test_ordinary_delivery_sends_no_notice(self):
         self.add_stock(self.desk, self.stock, 1.0)
         order = self.env["sale.order"].create({

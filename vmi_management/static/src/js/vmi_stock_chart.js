@@ -1,14 +1,24 @@
+/** @odoo-module **/
 /* Draws the portal's stock history chart of one VMI line: on hand against min and max, deliveries as bars.
  *
- * A plain script, loaded by the page after the Chart.js library Odoo ships (web/static/lib/Chart), so the
- * rest of the portal does not carry it. It reads its data and labels from the canvas' data attributes.
+ * A public widget of the frontend bundle: Chart.js (the copy Odoo ships in web/static/lib/Chart) is loaded
+ * only on a page that has such a chart, so the rest of the portal does not carry it. The widget reads its
+ * data and labels from the canvas' data attributes.
  */
-(function () {
-    "use strict";
-    function draw(canvas) {
-        const data = JSON.parse(canvas.dataset.series);
-        const labels = JSON.parse(canvas.dataset.labels);
-        new window.Chart(canvas, {
+import { loadJS } from "@web/core/assets";
+import publicWidget from "@web/legacy/js/public/public_widget";
+
+export const CHART_JS = "/web/static/lib/Chart/Chart.js";
+
+publicWidget.registry.VmiStockChart = publicWidget.Widget.extend({
+    selector: "canvas.o_vmi_stock_chart",
+
+    async start() {
+        await this._super(...arguments);
+        await loadJS(CHART_JS);
+        const data = JSON.parse(this.el.dataset.series);
+        const labels = JSON.parse(this.el.dataset.labels);
+        this.chart = new window.Chart(this.el, {
             data: {
                 labels: data.labels,
                 datasets: [
@@ -29,13 +39,10 @@
                 scales: {x: {ticks: {maxTicksLimit: 10}}, y: {beginAtZero: true}},
             },
         });
-    }
-    function init() {
-        document.querySelectorAll("canvas.o_vmi_stock_chart").forEach(draw);
-    }
-    if (document.readyState === "loading") {
-        document.addEventListener("DOMContentLoaded", init);
-    } else {
-        init();
-    }
-})();
+    },
+
+    destroy() {
+        this.chart?.destroy();
+        this._super(...arguments);
+    },
+});
