@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .intake_common import VmiIntakeCommon
 
@@ -128,3 +128,23 @@ class TestProjectedStock(VmiIntakeCommon, HttpCase):
         self.assertNotIn("vmi_projection_chart.js\"", page.text, "in the asset bundle, not a raw script tag")
         bundle = [path for path, *__ in self.env["ir.asset"]._get_asset_paths("web.assets_frontend", {})]
         self.assertIn("/vmi_management/static/src/js/vmi_projection_chart.js", bundle)
+
+    def test_portal_chart_is_drawn_in_the_browser(self):
+        contact = self.env["res.partner"].create({"name": "Projection viewer", "parent_id": self.customer.id})
+        new_test_user(self.env, "projection_viewer", groups="base.group_portal", partner_id=contact.id)
+        self.browser_js(
+            f"/my/vmi/{self.agreement.id}/lines/{self.line.id}",
+            """const canvas = document.querySelector("canvas.o_vmi_projection_chart");
+               const check = (tries) => {
+                   const chart = window.Chart && window.Chart.getChart(canvas);
+                   if (chart && chart.data.datasets[0].data.length === 11) {
+                       console.log("test successful");
+                   } else if (tries) {
+                       setTimeout(() => check(tries - 1), 100);
+                   } else {
+                       console.error("the projected stock chart was not drawn");
+                   }
+               };
+               check(100);""",
+            login="projection_viewer",
+        )

@@ -10,6 +10,8 @@ publicWidget.registry.VmiProjectionChart = publicWidget.Widget.extend({
     selector: "canvas.o_vmi_projection_chart",
 
     async start() {
+        // _super is bound for the synchronous part of a method only: called before the first await
+        const started = this._super(...arguments);
         await loadBundle("web.chartjs_lib");
         const data = JSON.parse(this.el.dataset.projection);
         const names = data.names;
@@ -41,7 +43,7 @@ publicWidget.registry.VmiProjectionChart = publicWidget.Widget.extend({
                 },
             },
         });
-        return this._super(...arguments);
+        return started;
     },
 
     destroy() {
