@@ -1,22 +1,20 @@
-"""Projected stock of one line, day by day: what a planner reads to see a stockout coming.
+"""Projected stock of one line, day by day: how a planner sees a stockout coming.
 
-From the stock available today (on hand − committed), each day adds what
-is expected to arrive (open transfers and shipments on their expected day,
-the open proposal on its planned day) and takes the day's forecast demand
-(the same outlook the decision plans with: baseline, customer forecast and
-events). Stock on the shelf cannot go below zero: demand beyond it is a
-shortage, shown on its day.
+From the stock available today (on hand − committed), each day adds what is expected to
+arrive (open transfers and shipments on their expected day, the open proposal on its
+planned day) and takes the day's forecast demand (the same outlook the decision plans
+with: baseline, customer forecast and events). Stock on the shelf cannot go below zero:
+demand beyond it is a shortage, shown on its day.
 
-Each day carries the thresholds the policy holds the stock against: min and
-max, s and s + Q, or, for days of supply, the reorder point and order-up-to
-level of that day (the demand over the lead time and over the cover from
-that day on, plus the safety stock), so a coming promotion raises them
-before it starts.
+Each day carries the thresholds the policy holds the stock against: min and max,
+s and s + Q, or, for days of supply, the reorder point and order-up-to level of that
+day (the demand over the lead time and over the cover from that day on, plus the
+safety stock), so a coming promotion raises them before it starts.
 
-The horizon is what one decision has to cover: the lead time (the next
-delivery day, where the site has a calendar) and then the review period, or
-for days of supply its target days (or the delivery after next).
-"""
+The horizon is what one decision has to cover: the lead time (the next delivery day,
+where the site has a calendar) and then the review period, or for days of supply its
+target days (or the delivery after next)."""
+
 from dataclasses import dataclass
 from datetime import date, timedelta
 from math import ceil
@@ -33,7 +31,8 @@ _DECIMALS = 6
 
 @dataclass(frozen=True, slots=True)
 class Receipt:
-    """A quantity expected at the site on a day; ``label`` names it (a transfer, an order)."""
+    """A quantity expected at the site on a day; ``label`` names it (a transfer, an
+    order)."""
 
     day: date
     quantity: float
@@ -42,7 +41,8 @@ class Receipt:
 
 @dataclass(frozen=True, slots=True)
 class ProjectionRow:
-    """One day of the projection. ``end`` = max(``start`` + ``incoming`` − ``demand``, 0)."""
+    """One day of the projection. ``end`` = max(``start`` + ``incoming`` −
+    ``demand``, 0)."""
 
     day: date
     start: float
@@ -62,7 +62,8 @@ class ProjectionRow:
 
 @dataclass(frozen=True, slots=True)
 class Projection:
-    """The rows of a line's projection, and the first day the stock falls below min / runs out (or None)."""
+    """The rows of a line's projection, and the first day the stock falls below min /
+    runs out (or None)."""
 
     rows: tuple
     first_below_min: date | None = None
@@ -74,26 +75,36 @@ class Projection:
 
 
 def horizon_days(line: LineInput, review_days: float = 1.0) -> int:
-    """Days a projection covers: the lead time, then the review period, or the cover a days-of-supply line
-    orders for; at least a week."""
-    lead_time = line.delivery_days[0] if line.delivery_days else line.effective_lead_time
+    """Days a projection covers: the lead time, then the review period, or the cover a
+    days-of-supply line orders for; at least a week."""
+    lead_time = (
+        line.delivery_days[0] if line.delivery_days else line.effective_lead_time
+    )
     if line.policy == "days_of_supply":
         cover = line.target_days or 0.0
         if len(line.delivery_days) > 1:
             cover = max(cover, line.delivery_days[1] - lead_time)
     else:
         cover = review_days or 0.0
-    return min(max(ceil(round(lead_time + cover, _DECIMALS)), MIN_HORIZON_DAYS), MAX_HORIZON_DAYS)
+    return min(
+        max(ceil(round(lead_time + cover, _DECIMALS)), MIN_HORIZON_DAYS),
+        MAX_HORIZON_DAYS,
+    )
 
 
-def project_stock(line: LineInput, start: date, receipts=(), review_days: float = 1.0,
-                  days: int | None = None) -> Projection:
-    """Project ``line``'s stock from ``start`` (its day 0) over ``days`` days (default :func:`horizon_days`).
+def project_stock(
+    line: LineInput,
+    start: date,
+    receipts=(),
+    review_days: float = 1.0,
+    days: int | None = None,
+) -> Projection:
+    """Project ``line``'s stock from ``start`` (its day 0) over ``days`` days (default
+    :func:`horizon_days`).
 
-    :param receipts: :class:`Receipt` s; one dated before ``start`` (late) is expected on day 0, one after
-                     the horizon is left out
-    :param review_days: days between two reviews of the agreement
-    """
+    :param receipts: :class:`Receipt` s; one dated before ``start`` (late) is expected
+        on day 0, one after the horizon is left out
+    :param review_days: days between two reviews of the agreement"""
     days = days if days is not None else horizon_days(line, review_days)
     outlook = demand_outlook(line)[0]
     decision = plan_line(line, start)
@@ -119,8 +130,19 @@ def project_stock(line: LineInput, start: date, receipts=(), review_days: float 
         shortage = _round(max(-end, 0.0))
         end = max(end, 0.0)
         names = [event.name for event in outlook.events if event.covers(offset)]
-        rows.append(ProjectionRow(day, _round(stock), demand, arriving, end, shortage, low, high,
-                                  "; ".join(names + labels[offset])))
+        rows.append(
+            ProjectionRow(
+                day,
+                _round(stock),
+                demand,
+                arriving,
+                end,
+                shortage,
+                low,
+                high,
+                "; ".join(names + labels[offset]),
+            )
+        )
         if below_min is None and end < low:
             below_min = day
         if stockout is None and end <= 0:
@@ -130,9 +152,9 @@ def project_stock(line: LineInput, start: date, receipts=(), review_days: float 
 
 
 def _levels(line, outlook, decision, offset, lead_time, cover):
-    """The policy's (min, max) on day ``offset``: fixed for min/max and (s, Q); for days of supply, the
-    demand over the lead time and over the cover (lead time + target days) from that day, plus the
-    decision's safety stock."""
+    """The policy's (min, max) on day ``offset``: fixed for min/max and (s, Q); for
+    days of supply, the demand over the lead time and over the cover (lead time +
+    target days) from that day, plus the decision's safety stock."""
     if line.policy != "days_of_supply":
         return _round(decision.trigger_level), _round(decision.target_level)
     safety = decision.safety_stock
