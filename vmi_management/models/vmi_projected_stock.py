@@ -179,9 +179,11 @@ class VmiProjectedStock(models.TransientModel):
             "context": {"vmi_projected_line_id": line.id, "vmi_projected_name": name},
         }
 
-    @api.model
     def action_open_chart(self):
-        """The projection's chart: projected stock, min and max per day, as lines."""
+        """The projection's chart: projected stock, min and max per day, as lines.
+
+        A list header button, called on the selected rows (often none): the line is
+        the one the list was opened for."""
         line_id = self.env.context.get("vmi_projected_line_id") or self.line_id[:1].id
         return {
             "type": "ir.actions.act_window",

@@ -219,3 +219,37 @@ class TestProjectedStock(VmiIntakeCommon, HttpCase):
                check(100);""",
             login="projection_viewer",
         )
+
+    def test_back_office_opens_the_list_then_the_chart(self):
+        """From the line's form: the day rows, then their chart, in the web client."""
+        self.vmi_user.password = "vmi_user"
+        self.browser_js(
+            f"/odoo/vmi.agreement.line/{self.line.id}",
+            """
+            const until = (selector, tries = 100) => new Promise((resolve, reject) => {
+                const look = (left) => {
+                    const found = document.querySelector(selector);
+                    if (found) {
+                        resolve(found);
+                    } else if (left) {
+                        setTimeout(() => look(left - 1), 100);
+                    } else {
+                        reject(new Error(`${selector} never appeared`));
+                    }
+                };
+                look(tries);
+            });
+            (async () => {
+                (await until("button[name='action_open_projected_stock']")).click();
+                await until(".o_list_view .o_data_row");
+                const rows = document.querySelectorAll(".o_list_view .o_data_row");
+                if (rows.length !== 11) {
+                    throw new Error(`${rows.length} day rows`);
+                }
+                (await until("button[name='action_open_chart']")).click();
+                await until(".o_graph_view canvas");
+                console.log("test successful");
+            })().catch((error) => console.error(error.message));
+            """,
+            login="vmi_user",
+        )
