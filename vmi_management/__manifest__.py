@@ -25,6 +25,7 @@
         "views/vmi_demand_event_views.xml",
         "views/vmi_agreement_views.xml",
         "views/vmi_agreement_line_views.xml",
+        "views/vmi_projected_stock_views.xml",
         "views/vmi_replenishment_run_views.xml",
         "views/vmi_supply_allocation_views.xml",
         "views/res_config_settings_views.xml",
@@ -36,11 +37,13 @@
         "wizard/vmi_pilot_simulation_views.xml",
         "wizard/vmi_exception_decision_views.xml",
         "views/stock_location_views.xml",
+        "views/stock_quant_views.xml",
         "views/stock_warehouse_orderpoint_views.xml",
         "views/res_partner_views.xml",
         "views/product_views.xml",
         "views/vmi_menus.xml",
         "views/portal_templates.xml",
+        "views/portal_projection_templates.xml",
     ],
     "demo": [
         "demo/vmi_demo.xml",
@@ -48,6 +51,7 @@
     "assets": {
         "web.assets_frontend": [
             "vmi_management/static/src/js/vmi_stock_chart.js",
+            "vmi_management/static/src/js/vmi_projection_chart.js",
         ],
     },
     "uninstall_hook": "uninstall_hook",

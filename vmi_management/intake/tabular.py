@@ -179,24 +179,27 @@ def parse_json_lines(payload):
     return without_nul(report)
 
 
-def csv_template():
-    """The CSV template offered for download: the columns and one example row."""
+def csv_template(rows=None):
+    """The CSV template offered for download: the columns, then ``rows`` (tuples in the order of
+    ``COLUMNS``, e.g. one per product and site of an agreement) or one example row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
-    writer.writerow(["" if value is None else value for value in EXAMPLE])
+    for row in rows or (EXAMPLE,):
+        writer.writerow(["" if value is None else value for value in row])
     return buffer.getvalue().encode()
 
 
-def xlsx_template():
-    """The Excel template offered for download: the columns and one example row."""
+def xlsx_template(rows=None):
+    """The Excel template offered for download: as :func:`csv_template`, one sheet."""
     from openpyxl import Workbook
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Stock report"
     sheet.append(COLUMNS)
-    sheet.append(EXAMPLE)
+    for row in rows or (EXAMPLE,):
+        sheet.append(tuple(row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -1,4 +1,5 @@
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -101,7 +102,7 @@ class VmiAgreement(models.Model):
     date_start = fields.Date(string="Start Date", tracking=True, copy=False)
     date_end = fields.Date(string="End Date", tracking=True, copy=False)
     review_interval_months = fields.Integer(
-        string="Review Every (Months)", default=3,
+        string="Performance Review Every (Months)", default=3,
         help="How often both parties review the agreement's performance.",
     )
     date_next_review = fields.Date(string="Next Review", tracking=True, copy=False)
@@ -186,7 +187,9 @@ class VmiAgreement(models.Model):
         default="interval", required=True,
         help="When the vendor reviews the stock and may ship.",
     )
-    review_interval_days = fields.Integer(string="Review Every (Days)", default=1)
+    review_interval_days = fields.Integer(
+        string="Stock Review Every (Days)", default=1,
+        help="Days between two evaluations of the stock, when the vendor reviews it every N days.")
     review_monday = fields.Boolean(string="Monday")
     review_tuesday = fields.Boolean(string="Tuesday")
     review_wednesday = fields.Boolean(string="Wednesday")
@@ -967,6 +970,13 @@ class VmiAgreement(models.Model):
             "name": self.env._("Managed Stock"),
             "domain": self._get_site_quant_domain(),
             "context": {"search_default_productgroup": 1},
+            "view_id": self.env.ref("vmi_management.stock_quant_view_list_vmi_managed").id,
+            "views": [(self.env.ref("vmi_management.stock_quant_view_list_vmi_managed").id, "list")],
+            "help": Markup("<p class='o_view_nocontent_smiling_face'>%s</p><p>%s</p>") % (
+                self.env._("No managed stock at this agreement's sites"),
+                self.env._("The stock the agreement manages: quants at its site locations owned by %(owners)s. "
+                           "It appears once a replenishment is delivered to a site or a stock count is applied.",
+                           owners=self.stock_owner_id.display_name)),
         })
         return action
 

@@ -12,7 +12,9 @@ from .vmi_stock_level import KPI_PERIOD_DAYS
 KPI_FIELDS = ("fill_rate", "inventory_turns", "days_of_supply", "stockout_days", "forecast_accuracy",
               "forecast_bias", "forecast_bias_percent", "forecast_mase", "forecast_value_added", "bullwhip_ratio",
               "on_time_rate")
-TARGET_FIELDS = ("target_fill_rate", "target_inventory_turns", "target_days_of_supply")
+# each target, and the KPI it is kept beside
+TARGET_FIELDS = {"target_fill_rate": "fill_rate", "target_inventory_turns": "inventory_turns",
+                 "target_days_of_supply": "days_of_supply"}
 
 
 def percent(share):
@@ -41,11 +43,18 @@ class VmiKpiSnapshot(models.Model):
     period = fields.Selection([("day", "Day"), ("week", "Week")], required=True, readonly=True, index=True)
     date = fields.Date(required=True, readonly=True, help="The day, or the Monday of the week.")
     fill_rate = OptionalFloat(string="Fill Rate (%)", aggregator="avg", digits=(16, 1), readonly=True)
-    target_fill_rate = fields.Float(string="Target Fill Rate (%)", aggregator="avg", digits=(16, 1), readonly=True)
+    # a target is kept where its KPI is defined only: an average of targets covers the same snapshots as
+    # the average of the KPI it sits beside
+    target_fill_rate = OptionalFloat(string="Target Fill Rate (%)", aggregator="avg", digits=(16, 1),
+                                     readonly=True)
     inventory_turns = OptionalFloat(aggregator="avg", digits=(16, 1), readonly=True)
-    target_inventory_turns = fields.Float(aggregator="avg", digits=(16, 1), readonly=True)
+    target_inventory_turns = OptionalFloat(aggregator="avg", digits=(16, 1), readonly=True)
     days_of_supply = OptionalFloat(aggregator="avg", digits=(16, 1), readonly=True)
-    target_days_of_supply = fields.Float(aggregator="avg", digits=(16, 1), readonly=True)
+    target_days_of_supply = OptionalFloat(aggregator="avg", digits=(16, 1), readonly=True)
+    has_demand = fields.Boolean(
+        compute="_compute_has_demand", store=True, string="With Demand",
+        help="Whether anything was demanded in the period: without demand, the rates are undefined and the "
+             "snapshot is left out of the KPI averages by default.")
     stockout_days = OptionalInteger(aggregator="sum", readonly=True)
     forecast_accuracy = OptionalFloat(string="Forecast Accuracy (%)", aggregator="avg", digits=(16, 1),
                                      readonly=True)
@@ -62,6 +71,12 @@ class VmiKpiSnapshot(models.Model):
         ("agreement_period_date_unique", "UNIQUE(agreement_id, period, date)",
          "An agreement has one KPI snapshot per day and per week."),
     ]
+
+    @api.depends("fill_rate")
+    def _compute_has_demand(self):
+        """Demand in the period is what defines a fill rate: served ÷ demanded."""
+        for snapshot in self:
+            snapshot.has_demand = snapshot.fill_rate is not None
 
     @api.model
     def _record(self, agreements, decisions, facts, now):
@@ -132,7 +147,8 @@ class VmiKpiSnapshot(models.Model):
                 "on_time_rate": self._on_time_rate(agreement, now),
             }
             agreement.write({**{f"kpi_{name}": value for name, value in values.items()}, "kpi_date": now})
-            values.update({name: agreement[name] for name in TARGET_FIELDS})
+            values.update({target: agreement[target] if values[kpi] is not None else None
+                           for target, kpi in TARGET_FIELDS.items()})
             for period, date in periods.items():
                 if (agreement, period, date) in snapshots:
                     snapshots[agreement, period, date].write(values)

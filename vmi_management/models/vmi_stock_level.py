@@ -37,10 +37,11 @@ class VmiStockLevel(models.Model):
     product_id = fields.Many2one("product.product", required=True)
     location_id = fields.Many2one("stock.location", string="Site", required=True)
     date = fields.Date(required=True)
-    on_hand = fields.Float(digits="Product Unit of Measure")
-    on_order = fields.Float(digits="Product Unit of Measure")
-    trigger_level = fields.Float(string="Min / Trigger", digits="Product Unit of Measure")
-    target_level = fields.Float(string="Max / Target", digits="Product Unit of Measure")
+    # levels, not flows: over several days (a week in the pivot) they average, never add up
+    on_hand = fields.Float(digits="Product Unit of Measure", aggregator="avg")
+    on_order = fields.Float(digits="Product Unit of Measure", aggregator="avg")
+    trigger_level = fields.Float(string="Min / Trigger", digits="Product Unit of Measure", aggregator="avg")
+    target_level = fields.Float(string="Max / Target", digits="Product Unit of Measure", aggregator="avg")
     demand_rate = fields.Float(string="Daily Demand", digits=(16, 3),
                                help="The day's demand forecast, as the evaluation planned with it.")
     baseline_rate = fields.Float(string="Statistical Forecast", digits=(16, 3),

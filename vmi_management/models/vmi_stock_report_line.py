@@ -112,8 +112,9 @@ class VmiStockReportLine(models.Model):
         in place, and convert the quantities to the product's unit.
 
         A product is found by the customer's own code on an agreement line,
-        our internal reference, or its barcode; a site by its barcode or name
-        (or alone, when the agreement has a single site); a unit as
+        our internal reference, or its barcode; a site by its barcode, its
+        name, its full name or its delivery address's name, whatever the case
+        and spacing (or alone, when the agreement has a single site); a unit as
         ``_units_by_code`` says. Working on the values before they are
         created keeps a 100,000-line report to one product query, two small
         unit queries and one insert.
@@ -122,8 +123,8 @@ class VmiStockReportLine(models.Model):
             code for vals in vals_list for code in (vals.get("product_code") or "").split(CODE_SEPARATOR) if code
         })
         sites = {
-            key.casefold(): site for site in agreement.location_ids
-            for key in (site.barcode, site.name, site.complete_name) if key
+            self._site_key(key): site for site in agreement.location_ids
+            for key in (site.barcode, site.vmi_partner_id.name, site.name, site.complete_name) if key
         }
         site_names = ", ".join(agreement.location_ids.mapped("name")) or "-"
         units = self._units_by_code(agreement)
@@ -133,7 +134,7 @@ class VmiStockReportLine(models.Model):
             codes = (vals.get("product_code") or "").split(CODE_SEPARATOR)
             product = next((products[code] for code in codes if code in products), None)
             location_code = vals.get("location_code") or ""
-            site = sites.get(location_code.casefold()) if location_code else (
+            site = sites.get(self._site_key(location_code)) if location_code else (
                 agreement.location_ids if len(agreement.location_ids) == 1 else None)
             if not product:
                 reason = self.env._(
@@ -153,6 +154,11 @@ class VmiStockReportLine(models.Model):
                     continue
             vals.update(state="rejected", rejection_reason=reason)
         return vals_list
+
+    @staticmethod
+    def _site_key(text):
+        """A site name as it is matched: case and runs of spaces do not matter ("main  clinic ")."""
+        return " ".join(text.split()).casefold()
 
     @api.model
     def _insert_received(self, report, vals_list):

@@ -18,6 +18,8 @@ from . import (
     test_vmi_planner_actions,
     test_vmi_planner_overrides,
     test_vmi_portal,
+    test_vmi_projection,
+    test_vmi_backoffice_polish,
     test_vmi_replenishment,
     test_vmi_replenishment_concurrency,
     test_vmi_report_repeats,

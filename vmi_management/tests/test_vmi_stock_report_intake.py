@@ -245,4 +245,4 @@ class TestStockReportUpload(VmiIntakeCommon):
     def test_templates_are_downloadable(self):
         wizard = self.env["vmi.stock.report.upload"].new({"agreement_id": self.agreement.id})
         action = wizard.with_context(template_format="xlsx").action_download_template()
-        self.assertEqual(action["url"], "/vmi/stock-reports/template.xlsx")
+        self.assertEqual(action["url"], f"/vmi/stock-reports/template.xlsx?agreement_id={self.agreement.id}")

@@ -1,6 +1,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..tools import format_quantity
 
@@ -25,7 +26,18 @@ class VmiPilotSimulation(models.TransientModel):
         lines = self.agreement_id.line_ids
         if self.scope == "pilot" and lines.filtered("in_pilot_scope"):
             lines = lines.filtered("in_pilot_scope")
+        if not lines:
+            raise UserError(self.env._(
+                "Agreement %(agreement)s has no lines to simulate: add its products and sites on the Lines tab "
+                "first.", agreement=self.agreement_id.name))
         replays = self.env["vmi.threshold.suggestion"]._replay(lines, days=max(self.days, 7))
+        if not replays:
+            raise UserError(self.env._(
+                "Nothing to simulate: none of the %(count)s lines of %(agreement)s has any consumption in the last "
+                "%(days)s days. The simulation replays recent demand: it needs consumption history, from the "
+                "customer's stock reports (consumed quantities, or two counts) or from consumption moves out of "
+                "the site locations. Upload a stock report, or replay more days.",
+                count=len(lines), agreement=self.agreement_id.name, days=max(self.days, 7)))
         self.write({
             "line_count": len(replays),
             **self._prepare_replay_vals([(now, suggested) for __, __, __, now, suggested in replays]),

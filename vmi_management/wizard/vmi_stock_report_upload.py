@@ -1,6 +1,7 @@
 import base64
 
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 from ..intake import parse_document
 from ..models.vmi_stock_report import EDI_FORMATS
@@ -16,7 +17,8 @@ class VmiStockReportUpload(models.TransientModel):
     agreement_id = fields.Many2one(
         "vmi.agreement", required=True, domain=[("state", "!=", "terminated")],
     )
-    file = fields.Binary(required=True, help="CSV or Excel with the template's columns, an X12 852 or 830, "
+    # not a required field: the template buttons work before a file is attached; uploading checks it
+    file = fields.Binary(help="CSV or Excel with the template's columns, an X12 852 or 830, "
                                              "or an EDIFACT INVRPT, SLSRPT or DELFOR.")
     filename = fields.Char()
     date_as_of = fields.Datetime(
@@ -27,6 +29,10 @@ class VmiStockReportUpload(models.TransientModel):
     def action_upload(self):
         """Receive the file through the same pipeline as every other channel and show the report."""
         self.ensure_one()
+        if not self.file:
+            raise UserError(self.env._(
+                "Attach the stock report file to upload (CSV, Excel, X12 or EDIFACT); the templates above "
+                "show the expected columns."))
         payload = base64.b64decode(self.file)
         parsed = parse_document(payload, self.filename or "")
         report, __ = self.env["vmi.stock.report"]._receive(
@@ -41,8 +47,11 @@ class VmiStockReportUpload(models.TransientModel):
         }
 
     def action_download_template(self):
+        """The file template, pre-filled with the agreement's products, customer codes and sites."""
+        self.ensure_one()
+        extension = "xlsx" if self.env.context.get("template_format") == "xlsx" else "csv"
         return {
             "type": "ir.actions.act_url",
-            "url": f"/vmi/stock-reports/template.{self.env.context.get('template_format', 'csv')}",
+            "url": f"/vmi/stock-reports/template.{extension}?agreement_id={self.agreement_id.id}",
             "target": "self",
         }
