@@ -45,7 +45,7 @@ STORY = {
     "line_bluebird_screws_demo": {"opening": 70, "steady": (5.0, 1.5), "week": STORE_WEEK},
     # four weeks ago the warehouse had no cable ties for ten days: the delivery due then came ten days late
     "line_bluebird_ties_demo": {"opening": 30, "steady": (2.0, 0.8), "week": STORE_WEEK, "short": (28, 10)},
-    "line_delta_film_demo": {"opening": 18, "steady": (1.5, 0.6), "week": (1, 1, 1, 1, 1, 0, 0)},
+    "line_delta_film_demo": {"opening": 18, "steady": (1.2, 0.5), "week": (1, 1, 1, 1, 1, 0, 0)},
 }
 
 
