@@ -65,7 +65,7 @@ class VmiDemoStory(models.AbstractModel):
         self._record_levels(replays, dates)
         in_books = {line: replay for line, replay in replays.items()
                     if line.agreement_id._site_kind() != "customer_location"}
-        self._record_moves(in_books, dates)
+        self._record_moves(replays, in_books, dates)
         self._record_closing_counts(in_books, dates)
         self._record_reports({line: replay for line, replay in replays.items() if line not in in_books}, dates)
         self._record_kpi_weeks(replays, dates)
@@ -152,8 +152,9 @@ class VmiDemoStory(models.AbstractModel):
             "baseline_rate": state["decision"].baseline_rate, "order_qty": state["decision"].order_qty,
         } for line, replay in replays.items() for day, state in zip(dates, replay["days"])])
 
-    def _record_moves(self, replays, dates):
-        """Deliveries and consumption of the stock in our books, as done moves on their days.
+    def _record_moves(self, replays, in_books, dates):
+        """Deliveries to every site, and consumption of the stock in our books, as done moves on their days
+        (the customer reports the consumption of its own stock).
 
         The opening counts of the demo's sites are moved to the day before the story begins.
         """
@@ -169,7 +170,7 @@ class VmiDemoStory(models.AbstractModel):
             for day, state in zip(dates, replay["days"]):
                 for quantity, source, destination, hour in (
                         (state["received"], supplier, line.location_id, 8),
-                        (state["consumed"], line.location_id, consumed_to, 16)):
+                        (state["consumed"] if line in in_books else 0, line.location_id, consumed_to, 16)):
                     if quantity > 0:
                         vals_list.append(self._prepare_move_vals(line, quantity, source, destination, owner))
                         moments.append(day_start(day, tz) + timedelta(hours=hour))
@@ -181,7 +182,7 @@ class VmiDemoStory(models.AbstractModel):
         for moment, day_moves in by_moment.items():
             day_moves.write({"date": moment})
             day_moves.move_line_ids.write({"date": moment})
-        sites = self.env["vmi.agreement.line"].concat(*replays).location_id
+        sites = self.env["vmi.agreement.line"].concat(*in_books).location_id
         openings = Move.search([("is_inventory", "=", True), ("location_dest_id", "in", sites.ids)])
         opened = day_start(dates[0], company_tz(sites.company_id[:1])) - timedelta(hours=12)
         openings.write({"date": opened})

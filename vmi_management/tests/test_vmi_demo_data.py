@@ -113,6 +113,13 @@ class TestDemoData(TransactionCase):
             self.assertEqual(len(facts[line].demand), window, line.display_name)
             self.assertNotIn(None, facts[line].demand, line.display_name)
 
+    def test_demo_portal_charts_draw_lines_with_deliveries(self):
+        for line in self.story_lines:
+            chart = self.Level._chart_data(line)
+            self.assertNotIn(None, chart["on_hand"], line.display_name)
+            self.assertGreater(len(set(chart["on_hand"])), 10, line.display_name)
+            self.assertTrue(any(chart["received"]), line.display_name)
+
     def test_demo_demand_patterns_make_forecasts_differ(self):
         facts = self.env["vmi.replenishment.data"]._gather(self.story_lines, fields.Datetime.now())
 
