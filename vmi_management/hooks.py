@@ -1,5 +1,5 @@
 def uninstall_hook(env):
-    """Keep the locations, products and partners that stock, sales and invoices refer to.
+    """Keep the locations, products and partners that stock and sales refer to.
 
     Uninstalling deletes the records the module's data files created. Site
     locations (and their "VMI Sites" parent) and the demo products carry
@@ -10,7 +10,18 @@ def uninstall_hook(env):
     block the deletion of their agreement: they go first, as their table does.
     """
     env["vmi.stock.report"].search([]).unlink()
-    env["ir.model.data"].search([
-        ("module", "=", "vmi_management"),
-        ("model", "in", ("stock.location", "product.product", "product.template", "res.partner")),
-    ]).unlink()
+    env["ir.model.data"].search(
+        [
+            ("module", "=", "vmi_management"),
+            (
+                "model",
+                "in",
+                (
+                    "stock.location",
+                    "product.product",
+                    "product.template",
+                    "res.partner",
+                ),
+            ),
+        ]
+    ).unlink()
