@@ -37,7 +37,7 @@ STORE_WEEK = (0.9, 0.9, 1.0, 1.0, 1.2, 1.5, 0.0)
 STORY = {
     "line_northwind_gloves_main_demo": {
         "opening": 55,
-        "trend": (5.0, 12.0),
+        "trend": (3.0, 13.0),
         "week": CLINIC_WEEK,
     },
     "line_northwind_masks_main_demo": {
