@@ -1,13 +1,27 @@
 def uninstall_hook(env):
-    """Keep the locations and products that stock history refers to.
+    """Keep the locations, products and partners that stock and sales refer to.
 
     Uninstalling deletes the records the module's data files created. Site
     locations (and their "VMI Sites" parent) and the demo products carry
-    quants and stock moves, which Odoo keeps for good: detaching them from the
-    module leaves the stock history whole, where deleting them would either
-    fail on the moves or cascade to the site locations.
+    quants and stock moves, which Odoo keeps for good, and the demo partners
+    carry sale and purchase orders and invoices: detaching them from the
+    module leaves that history whole, where deleting them would either fail
+    on it or cascade to the site locations. Stock reports, kept as evidence,
+    block the deletion of their agreement: they go first, as their table does.
     """
-    env["ir.model.data"].search([
-        ("module", "=", "vmi_management"),
-        ("model", "in", ("stock.location", "product.product", "product.template")),
-    ]).unlink()
+    env["vmi.stock.report"].search([]).unlink()
+    env["ir.model.data"].search(
+        [
+            ("module", "=", "vmi_management"),
+            (
+                "model",
+                "in",
+                (
+                    "stock.location",
+                    "product.product",
+                    "product.template",
+                    "res.partner",
+                ),
+            ),
+        ]
+    ).unlink()

@@ -40,4 +40,5 @@ from . import (
     vmi_replay_mixin,
     vmi_threshold_suggestion,
     res_config_settings,
+    vmi_demo_story,
 )
