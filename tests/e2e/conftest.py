@@ -9,6 +9,7 @@ on the demo database) and are skipped otherwise:
 The login must be a VMI Manager with the right to run scheduled actions
 (the administrator of a new database is both).
 """
+
 import os
 import uuid
 from urllib.parse import urlsplit
@@ -23,14 +24,23 @@ def odoo():
     """An odoorpc connection to the server, logged in."""
     url = os.environ.get("VMI_E2E_URL")
     if not url:
-        pytest.skip("no running Odoo server: set VMI_E2E_URL (and VMI_E2E_DB, VMI_E2E_LOGIN, VMI_E2E_PASSWORD)")
+        pytest.skip(
+            "no running Odoo server: set VMI_E2E_URL (and VMI_E2E_DB, VMI_E2E_LOGIN, VMI_E2E_PASSWORD)"
+        )
     odoorpc = pytest.importorskip("odoorpc")
     address = urlsplit(url)
     secure = address.scheme == "https"
-    client = odoorpc.ODOO(address.hostname, protocol="jsonrpc+ssl" if secure else "jsonrpc",
-                          port=address.port or (443 if secure else 80), timeout=TIMEOUT)
-    client.login(os.environ.get("VMI_E2E_DB", "vmi"), os.environ.get("VMI_E2E_LOGIN", "admin"),
-                 os.environ.get("VMI_E2E_PASSWORD", "admin"))
+    client = odoorpc.ODOO(
+        address.hostname,
+        protocol="jsonrpc+ssl" if secure else "jsonrpc",
+        port=address.port or (443 if secure else 80),
+        timeout=TIMEOUT,
+    )
+    client.login(
+        os.environ.get("VMI_E2E_DB", "vmi"),
+        os.environ.get("VMI_E2E_LOGIN", "admin"),
+        os.environ.get("VMI_E2E_PASSWORD", "admin"),
+    )
     return client
 
 

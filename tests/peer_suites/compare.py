@@ -6,9 +6,12 @@ addon and did not fail without it; a class or module that fails to set up
 only with the addon counts too (its id names it). Framework-free, so the rules
 are tested everywhere.
 """
+
 import re
 
-_SET_UP = re.compile(r"^(?:setUpClass|tearDownClass|setUpModule|tearDownModule) \((?P<path>[\w.]+)\)$")
+_SET_UP = re.compile(
+    r"^(?:setUpClass|tearDownClass|setUpModule|tearDownModule) \((?P<path>[\w.]+)\)$"
+)
 _ADDON_PATH = re.compile(r"^odoo\.addons\.(?P<module>\w+)\.tests\.(?P<rest>[\w.]+)$")
 
 
@@ -20,8 +23,11 @@ def counts(outcomes):
 
 def failing_only_with(with_addon, without_addon):
     """Ids of the tests that fail with the addon and did not fail without it, sorted."""
-    return sorted(test for test, outcome in with_addon.items()
-                  if outcome == "failed" and without_addon.get(test) != "failed")
+    return sorted(
+        test
+        for test, outcome in with_addon.items()
+        if outcome == "failed" and without_addon.get(test) != "failed"
+    )
 
 
 def tag_for(test_id):
@@ -52,5 +58,9 @@ def confirmed_breakage(suspects, retry_with, retry_without):
     without it, is flaky or depends on the order tests run in: it is reported
     but not held against the addon.
     """
-    return [test for test in suspects
-            if retry_with.get(test, "failed") == "failed" and retry_without.get(test) != "failed"]
+    return [
+        test
+        for test in suspects
+        if retry_with.get(test, "failed") == "failed"
+        and retry_without.get(test) != "failed"
+    ]

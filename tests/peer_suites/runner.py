@@ -12,6 +12,7 @@ where a test id is a method's dotted path, or ``setUpClass (<class path>)`` /
 ``setUpModule (<module path>)`` when a class or module failed to set up.
 Run by ``run-tests --peer-suites``, which compares two such runs.
 """
+
 import atexit
 import json
 import sys
@@ -19,7 +20,12 @@ import sys
 import odoo
 from odoo.tests import case, loader, result
 
-database, targets, outcomes_path, extra = sys.argv[1], sys.argv[2].split(","), sys.argv[3], sys.argv[4:]
+database, targets, outcomes_path, extra = (
+    sys.argv[1],
+    sys.argv[2].split(","),
+    sys.argv[3],
+    sys.argv[4:],
+)
 outcomes = {}
 
 
@@ -34,6 +40,7 @@ def recording(method, outcome):
     def wrapper(self, test, *args):
         record(test, outcome)
         return method(self, test, *args)
+
     return wrapper
 
 
@@ -63,5 +70,13 @@ loader.make_suite = make_peer_suite
 atexit.register(write_outcomes)
 if not any(arg.startswith("--test-tags") for arg in extra):
     extra.append("--test-tags=" + ",".join(f"/{module}" for module in targets))
-sys.argv = ["odoo-bin", "server", "-d", database, "--test-enable", "--stop-after-init", *extra]
+sys.argv = [
+    "odoo-bin",
+    "server",
+    "-d",
+    database,
+    "--test-enable",
+    "--stop-after-init",
+    *extra,
+]
 odoo.cli.main()

@@ -3,7 +3,7 @@
 
 def mae(actual, forecast):
     """Mean absolute error (None when there is nothing to compare)."""
-    pairs = list(zip(actual, forecast))
+    pairs = list(zip(actual, forecast, strict=False))
     return sum(abs(a - f) for a, f in pairs) / len(pairs) if pairs else None
 
 
@@ -14,27 +14,27 @@ def mape(actual, forecast):
     not an error measure, which is why WAPE is preferred for intermittent
     demand.
     """
-    pairs = [(a, f) for a, f in zip(actual, forecast) if a]
+    pairs = [(a, f) for a, f in zip(actual, forecast, strict=False) if a]
     return sum(abs(a - f) / abs(a) for a, f in pairs) / len(pairs) if pairs else None
 
 
 def wape(actual, forecast):
     """Weighted absolute percentage error: Σ|a − f| ÷ Σ|a|, as a fraction (None without demand)."""
-    pairs = list(zip(actual, forecast))
+    pairs = list(zip(actual, forecast, strict=False))
     total = sum(abs(a) for a, __ in pairs)
     return sum(abs(a - f) for a, f in pairs) / total if total else None
 
 
 def bias(actual, forecast):
     """Mean of forecast − actual: positive when the forecast runs high (None when empty)."""
-    pairs = list(zip(actual, forecast))
+    pairs = list(zip(actual, forecast, strict=False))
     return sum(f - a for a, f in pairs) / len(pairs) if pairs else None
 
 
 def naive_mae(history):
     """Mean absolute day-to-day change of ``history`` (unknown days skipped): the naive forecast's error."""
     values = [value for value in history if value is not None]
-    changes = [abs(b - a) for a, b in zip(values, values[1:])]
+    changes = [abs(b - a) for a, b in zip(values, values[1:], strict=False)]
     return sum(changes) / len(changes) if changes else None
 
 
@@ -51,7 +51,7 @@ def mase(actual, forecast, history):
 
 def relative_bias(actual, forecast):
     """(Σ forecast − Σ actual) ÷ Σ actual, as a fraction: positive when the forecast runs high (None without demand)."""
-    pairs = list(zip(actual, forecast))
+    pairs = list(zip(actual, forecast, strict=False))
     total = sum(a for a, __ in pairs)
     return (sum(f for __, f in pairs) - total) / total if total else None
 
@@ -70,7 +70,11 @@ def forecast_scores(actual, used, baseline=(), customer=(), history=()):
               ``baseline_error``), with their WAPEs: the statistical WAPE less the customer's is the value
               the customer's forecast adds
     """
-    shared = [(a, c, b) for a, c, b in zip(actual, customer, baseline) if c is not None and b is not None]
+    shared = [
+        (a, c, b)
+        for a, c, b in zip(actual, customer, baseline, strict=False)
+        if c is not None and b is not None
+    ]
     demand = sum(a for a, __, __ in shared)
     customer_error = sum(abs(a - c) for a, c, __ in shared)
     baseline_error = sum(abs(a - b) for a, __, b in shared)
@@ -97,4 +101,11 @@ def value_added(scores):
     demand = sum(score["shared_demand"] for score in scores if score)
     if not demand:
         return None
-    return sum(score["baseline_error"] - score["customer_error"] for score in scores if score) / demand
+    return (
+        sum(
+            score["baseline_error"] - score["customer_error"]
+            for score in scores
+            if score
+        )
+        / demand
+    )

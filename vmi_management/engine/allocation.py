@@ -22,11 +22,12 @@ is allocated:
 When the supply covers every need, every line gets its need and nothing else
 changes. Every allotment says, in a planner's words, what happened.
 """
+
 import heapq
 from bisect import bisect_left
+from collections.abc import Hashable
 from dataclasses import dataclass, replace
 from math import ceil, inf
-from typing import Hashable
 
 from .policies import _clean, round_down, round_up
 from .safety_stock import _fmt
@@ -71,7 +72,9 @@ class Allotment:
         return Step("after allocation", self.allotted, self.note)
 
 
-def largest_order(policy, max_qty=None, reorder_point=None, order_qty=None, moq=None, multiple=None):
+def largest_order(
+    policy, max_qty=None, reorder_point=None, order_qty=None, moq=None, multiple=None
+):
     """The most a line can order while its inventory position is not negative; None where no threshold bounds it
     (days of supply follows demand).
 
@@ -80,7 +83,11 @@ def largest_order(policy, max_qty=None, reorder_point=None, order_qty=None, moq=
     if policy == "min_max":
         largest = max_qty or 0.0
     elif policy == "reorder_point":
-        largest = max(ceil(round((reorder_point or 0.0) / order_qty, 9)), 1) * order_qty if order_qty else 0.0
+        largest = (
+            max(ceil(round((reorder_point or 0.0) / order_qty, 9)), 1) * order_qty
+            if order_qty
+            else 0.0
+        )
     else:
         return None
     return round_up(max(largest, moq or 0.0), multiple)
@@ -93,8 +100,10 @@ def apply_allotment(decision, allotment):
     """
     if not allotment.note:
         return decision
-    return replace(decision.adjusted(allotment.allotted, allotment.step, allotment.flags),
-                   unallocated_qty=allotment.short)
+    return replace(
+        decision.adjusted(allotment.allotted, allotment.step, allotment.flags),
+        unallocated_qty=allotment.short,
+    )
 
 
 def available_to_promise(on_hand, moves, ship_date):
@@ -118,12 +127,18 @@ def available_to_promise(on_hand, moves, ship_date):
 def allocate(supply, claims, mode="days_of_supply"):
     """Share ``supply`` among ``claims``; one :class:`Allotment` per claim, in their order."""
     if mode not in FAIR_SHARE_MODES:
-        raise ValueError(f"unknown fair share mode {mode!r}: expected one of {', '.join(FAIR_SHARE_MODES)}")
+        raise ValueError(
+            f"unknown fair share mode {mode!r}: expected one of {', '.join(FAIR_SHARE_MODES)}"
+        )
     supply = max(supply, 0.0)
     demand = _clean(sum(claim.need for claim in claims if claim.need > 0))
     if demand <= supply:
-        return [Allotment(claim.key, claim.need, max(claim.need, 0.0), claim.tier, supply, demand)
-                for claim in claims]
+        return [
+            Allotment(
+                claim.key, claim.need, max(claim.need, 0.0), claim.tier, supply, demand
+            )
+            for claim in claims
+        ]
     allotted, flags = {}, {}
     left = supply
     short_tier = None
@@ -139,8 +154,18 @@ def allocate(supply, claims, mode="days_of_supply"):
         flags.update((key, ("below_moq_after_allocation",)) for key in dropped)
         short_tier = tier
         break
-    return [_allotment(claim, allotted.get(claim.key, 0.0), flags.get(claim.key, ()), supply, demand, mode,
-                       short_tier) for claim in claims]
+    return [
+        _allotment(
+            claim,
+            allotted.get(claim.key, 0.0),
+            flags.get(claim.key, ()),
+            supply,
+            demand,
+            mode,
+            short_tier,
+        )
+        for claim in claims
+    ]
 
 
 def _allotment(claim, allotted, flags, supply, demand, mode, short_tier):
@@ -148,24 +173,44 @@ def _allotment(claim, allotted, flags, supply, demand, mode, short_tier):
     need = max(claim.need, 0.0)
     if allotted >= need:
         note = f"warehouse short ({_fmt(supply)} available for {_fmt(demand)} needed): tier {claim.tier} served in full"
-        return Allotment(claim.key, claim.need, need, claim.tier, supply, demand, note, flags)
+        return Allotment(
+            claim.key, claim.need, need, claim.tier, supply, demand, note, flags
+        )
     if allotted:
-        share = (f"fair share to {_fmt(_cover(claim, allotted))} days of supply"
-                 if mode == "days_of_supply" and claim.rate > 0 else
-                 f"fair share {_fmt(round(allotted / need * 100, 1))} % of the need")
-        note = f"allocated {_fmt(allotted)} of {_fmt(need)}: warehouse short ({_fmt(supply)} available for " \
-               f"{_fmt(demand)} needed); tier {claim.tier}, {share}"
+        share = (
+            f"fair share to {_fmt(_cover(claim, allotted))} days of supply"
+            if mode == "days_of_supply" and claim.rate > 0
+            else f"fair share {_fmt(round(allotted / need * 100, 1))} % of the need"
+        )
+        note = (
+            f"allocated {_fmt(allotted)} of {_fmt(need)}: warehouse short ({_fmt(supply)} available for "
+            f"{_fmt(demand)} needed); tier {claim.tier}, {share}"
+        )
     elif flags:
-        note = f"allocated 0 of {_fmt(need)}: warehouse short ({_fmt(supply)} available for {_fmt(demand)} " \
-               f"needed) and the fair share is below the MOQ {_fmt(claim.moq or claim.multiple)}"
+        note = (
+            f"allocated 0 of {_fmt(need)}: warehouse short ({_fmt(supply)} available for {_fmt(demand)} "
+            f"needed) and the fair share is below the MOQ {_fmt(claim.moq or claim.multiple)}"
+        )
     elif claim.tier == short_tier:
-        note = f"allocated 0 of {_fmt(need)}: warehouse short ({_fmt(supply)} available for {_fmt(demand)} " \
-               f"needed); tier {claim.tier}, its stock lasts longer than the others' after their share"
+        note = (
+            f"allocated 0 of {_fmt(need)}: warehouse short ({_fmt(supply)} available for {_fmt(demand)} "
+            f"needed); tier {claim.tier}, its stock lasts longer than the others' after their share"
+        )
     else:
-        note = f"allocated 0 of {_fmt(need)}: warehouse short ({_fmt(supply)} available for {_fmt(demand)} " \
-               f"needed); tier {claim.tier} comes after the tiers served first"
-    return Allotment(claim.key, claim.need, allotted, claim.tier, supply, demand, note,
-                     ("supply_short", *flags))
+        note = (
+            f"allocated 0 of {_fmt(need)}: warehouse short ({_fmt(supply)} available for {_fmt(demand)} "
+            f"needed); tier {claim.tier} comes after the tiers served first"
+        )
+    return Allotment(
+        claim.key,
+        claim.need,
+        allotted,
+        claim.tier,
+        supply,
+        demand,
+        note,
+        ("supply_short", *flags),
+    )
 
 
 def _cover(claim, allotted):
@@ -177,12 +222,19 @@ def _urgency(claim, allotted, mode):
     """What fair share equalises: projected days of supply, or the fraction of the need served."""
     if mode == "fraction":
         return allotted / claim.need
-    return ((claim.position + allotted) / claim.rate, 0.0) if claim.rate > 0 else (inf, allotted / claim.need)
+    return (
+        ((claim.position + allotted) / claim.rate, 0.0)
+        if claim.rate > 0
+        else (inf, allotted / claim.need)
+    )
 
 
 def _minimum(claim):
     """The least a claim can receive: its MOQ or one pack, in pack multiples, never more than its need; 0: any."""
-    return min(round_up(max(claim.moq or 0.0, claim.multiple or 0.0), claim.multiple), claim.need)
+    return min(
+        round_up(max(claim.moq or 0.0, claim.multiple or 0.0), claim.multiple),
+        claim.need,
+    )
 
 
 def _fair_shares(supply, claims, mode):
@@ -194,7 +246,11 @@ def _fair_shares(supply, claims, mode):
     dropped = set()
     while True:
         shares = _level(supply, active, mode)
-        below = [claim for claim in active if round_down(shares[claim.key], claim.multiple) < _minimum(claim)]
+        below = [
+            claim
+            for claim in active
+            if round_down(shares[claim.key], claim.multiple) < _minimum(claim)
+        ]
         if not below:
             break
         # the claim furthest below its minimum leaves first; the others' shares grow
@@ -203,9 +259,14 @@ def _fair_shares(supply, claims, mode):
         dropped.add(worst.key)
     allotted = {claim.key: 0.0 for claim in claims}
     for claim in active:
-        allotted[claim.key] = min(round_down(shares[claim.key], claim.multiple), claim.need)
+        allotted[claim.key] = min(
+            round_down(shares[claim.key], claim.multiple), claim.need
+        )
     left = supply - sum(allotted.values())
-    heap = [(_urgency(claim, allotted[claim.key], mode), index, claim) for index, claim in enumerate(claims)]
+    heap = [
+        (_urgency(claim, allotted[claim.key], mode), index, claim)
+        for index, claim in enumerate(claims)
+    ]
     heapq.heapify(heap)
     while heap and left > 1e-9:
         __, index, claim = heapq.heappop(heap)
@@ -248,15 +309,27 @@ def _water_fill(supply, claims):
         return {claim.key: claim.need for claim in claims}
 
     def filled(level):
-        return sum(min(max(level * claim.rate - claim.position, 0.0), claim.need) for claim in claims)
+        return sum(
+            min(max(level * claim.rate - claim.position, 0.0), claim.need)
+            for claim in claims
+        )
 
     # the filled quantity grows piecewise linearly with the level, bending where a claim starts or is full:
     # find the two bends around the supply, then interpolate
-    bends = sorted({claim.position / claim.rate for claim in claims}
-                   | {(claim.position + claim.need) / claim.rate for claim in claims})
+    bends = sorted(
+        {claim.position / claim.rate for claim in claims}
+        | {(claim.position + claim.need) / claim.rate for claim in claims}
+    )
     index = bisect_left(bends, supply, key=filled)
     high = bends[min(index, len(bends) - 1)]
     low = bends[max(index - 1, 0)]
     at_low, at_high = filled(low), filled(high)
-    level = low if at_high <= at_low else low + (supply - at_low) * (high - low) / (at_high - at_low)
-    return {claim.key: min(max(level * claim.rate - claim.position, 0.0), claim.need) for claim in claims}
+    level = (
+        low
+        if at_high <= at_low
+        else low + (supply - at_low) * (high - low) / (at_high - at_low)
+    )
+    return {
+        claim.key: min(max(level * claim.rate - claim.position, 0.0), claim.need)
+        for claim in claims
+    }

@@ -5,6 +5,7 @@ quantity and as a number of units. A change within every limit that is
 set is the customer's to make; a change beyond one, or any change when
 neither is set, goes to the vendor for review.
 """
+
 EPSILON = 1e-9
 
 

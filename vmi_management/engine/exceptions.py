@@ -4,11 +4,12 @@ Plain rules on the decision and the demand history, so the back office,
 the portal and the tests agree on when an exception is raised and when it
 clears (it clears as soon as its rule no longer holds).
 """
+
 from .status import stock_status
 
-SPIKE_SIGMAS = 3.0          # a day's demand this many deviations above the rate is a spike
-SPIKE_MIN_HISTORY = 14      # days of history before spikes are told apart from noise
-BIAS_MIN_DAYS = 14          # days judged before a forecast's bias is told apart from noise
+SPIKE_SIGMAS = 3.0  # a day's demand this many deviations above the rate is a spike
+SPIKE_MIN_HISTORY = 14  # days of history before spikes are told apart from noise
+BIAS_MIN_DAYS = 14  # days judged before a forecast's bias is told apart from noise
 
 # kind: severity; the order is the order of urgency
 LINE_EXCEPTIONS = {
@@ -38,8 +39,13 @@ def forecast_bias(accuracy, tolerance):
 
     :param accuracy: the line's ``accuracy.forecast_scores``, or None when nothing was judged
     """
-    return bool(accuracy and tolerance and accuracy["days"] >= BIAS_MIN_DAYS and accuracy["bias"] is not None
-                and abs(accuracy["bias"]) > tolerance)
+    return bool(
+        accuracy
+        and tolerance
+        and accuracy["days"] >= BIAS_MIN_DAYS
+        and accuracy["bias"] is not None
+        and abs(accuracy["bias"]) > tolerance
+    )
 
 
 def line_exceptions(decision, demand, accuracy=None, bias_tolerance=None):
@@ -50,11 +56,19 @@ def line_exceptions(decision, demand, accuracy=None, bias_tolerance=None):
     or not enough): below min is otherwise the normal reason to replenish.
     """
     kinds = set()
-    status = stock_status(decision.on_hand, decision.position, decision.trigger_level, decision.target_level,
-                          decision.lead_time_demand)
+    status = stock_status(
+        decision.on_hand,
+        decision.position,
+        decision.trigger_level,
+        decision.target_level,
+        decision.lead_time_demand,
+    )
     if status in ("out_of_stock", "projected_stockout", "overstock"):
         kinds.add(status)
-    elif status == "below_min" and decision.position + decision.order_qty < decision.trigger_level:
+    elif (
+        status == "below_min"
+        and decision.position + decision.order_qty < decision.trigger_level
+    ):
         kinds.add("below_min")
     if "capacity_capped" in decision.flags:
         kinds.add("capacity_capped")

@@ -42,6 +42,7 @@ automatic choice at about a millisecond per line.
 ``benchmarks/bench_forecast.py`` compares the choice with statsforecast's
 AutoETS, Croston and seasonal naive forecasts.
 """
+
 from dataclasses import dataclass
 from functools import lru_cache
 from math import sqrt
@@ -63,11 +64,20 @@ INTERMITTENT_INTERVAL = 1.32
 # over, unless every candidate does.
 BIAS_TOLERANCE = 0.25
 ALPHAS = (0.05, 0.1, 0.2, 0.3, 0.5)
-HOLT_GRID = tuple((alpha, beta, phi) for alpha in (0.05, 0.1, 0.3) for beta in (0.02, 0.1) for phi in (0.9, 0.98))
+HOLT_GRID = tuple(
+    (alpha, beta, phi)
+    for alpha in (0.05, 0.1, 0.3)
+    for beta in (0.02, 0.1)
+    for phi in (0.9, 0.98)
+)
 # days the starting level and trend of Holt's method are fitted on
 TREND_START_DAYS = 28
-SEASONAL_GRID = tuple((alpha, gamma, beta, phi) for alpha in (0.05, 0.1, 0.3) for gamma in (0.02, 0.1)
-                      for beta, phi in ((0.0, 1.0), (0.05, 0.95)))
+SEASONAL_GRID = tuple(
+    (alpha, gamma, beta, phi)
+    for alpha in (0.05, 0.1, 0.3)
+    for gamma in (0.02, 0.1)
+    for beta, phi in ((0.0, 1.0), (0.05, 0.95))
+)
 # weeks the starting weekly pattern is averaged over (at most; never the last full week known)
 SEASON_WEEKS = 52
 NEGLIGIBLE = 1e-9
@@ -109,7 +119,12 @@ class Forecast:
         if self.damping == 1.0:
             trend = self.trend * (day + 1)
         else:
-            trend = self.trend * self.damping * (1 - self.damping ** (day + 1)) / (1 - self.damping)
+            trend = (
+                self.trend
+                * self.damping
+                * (1 - self.damping ** (day + 1))
+                / (1 - self.damping)
+            )
         value = self.level + trend
         if self.season:
             value *= self.season[day % len(self.season)]
@@ -122,7 +137,9 @@ class Forecast:
         if self.is_flat:
             return self.rate * days
         whole = int(days)
-        return sum(self.at(day) for day in range(whole)) + (days - whole) * self.at(whole)
+        return sum(self.at(day) for day in range(whole)) + (days - whole) * self.at(
+            whole
+        )
 
 
 def _flat(method, rate, params, holdout_error=None):
@@ -145,6 +162,7 @@ def known(demand):
 # One pass per method: the state after the history, and the one-day-ahead
 # forecast made before each day (None before the method can forecast).
 # ----------------------------------------------------------------------
+
 
 def _moving_average_pass(demand, window=DEFAULT_WINDOW):
     recent, total, fitted = [], 0.0, []
@@ -191,7 +209,11 @@ def _line_start(demand, days=TREND_START_DAYS):
     mean_day = sum(day for day, __ in points) / count
     mean = sum(value for __, value in points) / count
     spread = sum((day - mean_day) ** 2 for day, __ in points)
-    trend = sum((day - mean_day) * (value - mean) for day, value in points) / spread if spread else 0.0
+    trend = (
+        sum((day - mean_day) * (value - mean) for day, value in points) / spread
+        if spread
+        else 0.0
+    )
     return mean - trend * (mean_day + 1), trend
 
 
@@ -208,7 +230,10 @@ def _holt_pass(demand, alpha, beta, phi, start=None):
         forecast = level + phi * trend
         fitted.append(max(forecast, 0.0))
         if value is None:
-            level, trend = forecast, phi * trend      # a day not known: the state moves on as forecast
+            level, trend = (
+                forecast,
+                phi * trend,
+            )  # a day not known: the state moves on as forecast
             continue
         squared += (value - max(forecast, 0.0)) ** 2
         previous = level
@@ -225,11 +250,13 @@ def _seasonal_start(demand, period=WEEK, weeks=SEASON_WEEKS):
     change of the weekly means per day. Returns (mean, day of the mean,
     trend, factors), or None when a day of the week is never known.
     """
-    last = max((day for day, value in enumerate(demand) if value is not None), default=-1)
+    last = max(
+        (day for day, value in enumerate(demand) if value is not None), default=-1
+    )
     weeks = max(1, min(weeks, (last + 1) // period - 1))
     sums, counts, means = [0.0] * period, [0] * period, []
     for week in range(weeks):
-        values = demand[week * period:(week + 1) * period]
+        values = demand[week * period : (week + 1) * period]
         present = [value for value in values if value is not None]
         if not present:
             continue
@@ -243,14 +270,19 @@ def _seasonal_start(demand, period=WEEK, weeks=SEASON_WEEKS):
                 counts[slot] += 1
     if not all(counts):
         return None
-    factors = [total / count for total, count in zip(sums, counts)]
+    factors = [total / count for total, count in zip(sums, counts, strict=False)]
     scale = sum(factors) / period
     trend = 0.0
     if len(means) > 1:
         (first, first_mean), (last, last_mean) = means[0], means[-1]
         trend = (last_mean - first_mean) / (period * (last - first))
     middle = sum(week for week, __ in means) / len(means) * period + (period - 1) / 2
-    return sum(mean for __, mean in means) / len(means), middle, trend, tuple(factor / scale for factor in factors)
+    return (
+        sum(mean for __, mean in means) / len(means),
+        middle,
+        trend,
+        tuple(factor / scale for factor in factors),
+    )
 
 
 def _seasonal_pass(demand, alpha, gamma, beta=0.0, phi=1.0, period=WEEK, start=None):
@@ -280,7 +312,11 @@ def _seasonal_pass(demand, alpha, gamma, beta=0.0, phi=1.0, period=WEEK, start=N
         else:
             squared += (value - forecast) ** 2
             previous = level
-            level = alpha * value / factor + (1 - alpha) * base if factor > NEGLIGIBLE else base
+            level = (
+                alpha * value / factor + (1 - alpha) * base
+                if factor > NEGLIGIBLE
+                else base
+            )
             if beta:
                 trend = beta * (level - previous) + (1 - beta) * phi * trend
             if base > NEGLIGIBLE:
@@ -313,11 +349,17 @@ def _tsb_pass(demand, alpha_size, alpha_probability):
     size = probability = None
     fitted = []
     for value in demand:
-        fitted.append(size * probability if size is not None and probability is not None else None)
+        fitted.append(
+            size * probability if size is not None and probability is not None else None
+        )
         if value is None:
             continue
         occurred = 1.0 if value else 0.0
-        probability = occurred if probability is None else probability + alpha_probability * (occurred - probability)
+        probability = (
+            occurred
+            if probability is None
+            else probability + alpha_probability * (occurred - probability)
+        )
         if value:
             size = value if size is None else size + alpha_size * (value - size)
     return (size * probability if size is not None else 0.0), fitted
@@ -327,10 +369,11 @@ def _tsb_pass(demand, alpha_size, alpha_probability):
 # The methods
 # ----------------------------------------------------------------------
 
+
 def moving_average(demand, window=DEFAULT_WINDOW):
     if None in demand:
         rate = _moving_average_pass(demand, window)[0]
-    else:   # every day known: the mean of the last days, summed in C (the planning default, on every line)
+    else:  # every day known: the mean of the last days, summed in C (the planning default, on every line)
         recent = demand[-window:]
         rate = sum(recent) / len(recent) if recent else 0.0
     return _flat("moving_average", rate, (("window", window),))
@@ -338,7 +381,11 @@ def moving_average(demand, window=DEFAULT_WINDOW):
 
 def ses(demand, alpha=None):
     """Simple exponential smoothing from the first known day; ``alpha`` fitted when not given."""
-    alpha = alpha if alpha is not None else _best_setting(ALPHAS, lambda a: _ses_pass(demand, a)[2])
+    alpha = (
+        alpha
+        if alpha is not None
+        else _best_setting(ALPHAS, lambda a: _ses_pass(demand, a)[2])
+    )
     return _flat("ses", _ses_pass(demand, alpha)[0], (("alpha", alpha),))
 
 
@@ -349,13 +396,24 @@ def holt(demand, alpha=None, beta=None, phi=DEFAULT_DAMPING):
     """
     if alpha is None or beta is None:
         start = _line_start(demand)
-        alpha, beta, phi = _best_setting(HOLT_GRID, lambda setting: _holt_pass(demand, *setting, start)[3])
+        alpha, beta, phi = _best_setting(
+            HOLT_GRID, lambda setting: _holt_pass(demand, *setting, start)[3]
+        )
     level, trend, __, __ = _holt_pass(demand, alpha, beta, phi)
     params = (("alpha", alpha), ("beta", beta), ("phi", phi))
-    return Forecast("holt", max(level + phi * trend, 0.0), params, level=level, trend=trend, damping=phi)
+    return Forecast(
+        "holt",
+        max(level + phi * trend, 0.0),
+        params,
+        level=level,
+        trend=trend,
+        damping=phi,
+    )
 
 
-def holt_winters(demand, alpha=None, gamma=None, beta=0.0, phi=DEFAULT_DAMPING, period=WEEK):
+def holt_winters(
+    demand, alpha=None, gamma=None, beta=0.0, phi=DEFAULT_DAMPING, period=WEEK
+):
     """Level, optionally a damped trend, and a weekly pattern (multiplicative).
 
     A flat moving average until the history spans two weeks, or while a day
@@ -368,12 +426,34 @@ def holt_winters(demand, alpha=None, gamma=None, beta=0.0, phi=DEFAULT_DAMPING, 
         return moving_average(demand)
     if alpha is None or gamma is None:
         alpha, gamma, beta, phi = _best_setting(
-            SEASONAL_GRID, lambda setting: _seasonal_pass(demand, *setting, period, start)[4])
-    level, trend, season, __, __ = _seasonal_pass(demand, alpha, gamma, beta, phi, period, start)
-    params = (("alpha", alpha), ("gamma", gamma)) + ((("beta", beta), ("phi", phi)) if beta else ())
+            SEASONAL_GRID,
+            lambda setting: _seasonal_pass(demand, *setting, period, start)[4],
+        )
+    level, trend, season, __, __ = _seasonal_pass(
+        demand, alpha, gamma, beta, phi, period, start
+    )
+    params = (("alpha", alpha), ("gamma", gamma)) + (
+        (("beta", beta), ("phi", phi)) if beta else ()
+    )
     damping = phi if beta else 1.0
-    result = Forecast("holt_winters", 0.0, params, level=level, trend=trend, damping=damping, season=season)
-    return Forecast("holt_winters", result.at(0), params, level=level, trend=trend, damping=damping, season=season)
+    result = Forecast(
+        "holt_winters",
+        0.0,
+        params,
+        level=level,
+        trend=trend,
+        damping=damping,
+        season=season,
+    )
+    return Forecast(
+        "holt_winters",
+        result.at(0),
+        params,
+        level=level,
+        trend=trend,
+        damping=damping,
+        season=season,
+    )
 
 
 def croston(demand, alpha=INTERMITTENT_ALPHA, debiased=False):
@@ -392,8 +472,11 @@ def sba(demand, alpha=INTERMITTENT_ALPHA):
 
 
 def tsb(demand, alpha_size=INTERMITTENT_ALPHA, alpha_probability=INTERMITTENT_ALPHA):
-    return _flat("tsb", _tsb_pass(demand, alpha_size, alpha_probability)[0],
-                 (("alpha", alpha_size), ("beta", alpha_probability)))
+    return _flat(
+        "tsb",
+        _tsb_pass(demand, alpha_size, alpha_probability)[0],
+        (("alpha", alpha_size), ("beta", alpha_probability)),
+    )
 
 
 METHODS = {
@@ -416,6 +499,7 @@ def _best_setting(settings, error_of):
 # The automatic choice
 # ----------------------------------------------------------------------
 
+
 def average_demand_interval(demand):
     """Days per day with demand (ADI) over the known days; infinite when nothing was consumed."""
     values = known(demand)
@@ -430,8 +514,15 @@ def _detrended(demand):
     mean_day = sum(day for day, __ in points) / count
     mean = sum(value for __, value in points) / count
     spread = sum((day - mean_day) ** 2 for day, __ in points)
-    slope = sum((day - mean_day) * (value - mean) for day, value in points) / spread if spread else 0.0
-    return [None if value is None else value - mean - slope * (day - mean_day) for day, value in enumerate(demand)]
+    slope = (
+        sum((day - mean_day) * (value - mean) for day, value in points) / spread
+        if spread
+        else 0.0
+    )
+    return [
+        None if value is None else value - mean - slope * (day - mean_day)
+        for day, value in enumerate(demand)
+    ]
 
 
 def has_weekly_pattern(demand):
@@ -444,12 +535,23 @@ def has_weekly_pattern(demand):
     if count < 4 * WEEK:
         return False
     deviations = _detrended(demand)
-    variance = sum(deviation * deviation for deviation in deviations if deviation is not None)
+    variance = sum(
+        deviation * deviation for deviation in deviations if deviation is not None
+    )
     if not variance:
         return False
-    correlations = [sum(a * b for a, b in zip(deviations, deviations[lag:]) if a is not None and b is not None)
-                    / variance for lag in range(1, WEEK + 1)]
-    limit = SEASONALITY_Z * sqrt((1 + 2 * sum(r * r for r in correlations[:-1])) / count)
+    correlations = [
+        sum(
+            a * b
+            for a, b in zip(deviations, deviations[lag:], strict=False)
+            if a is not None and b is not None
+        )
+        / variance
+        for lag in range(1, WEEK + 1)
+    ]
+    limit = SEASONALITY_Z * sqrt(
+        (1 + 2 * sum(r * r for r in correlations[:-1])) / count
+    )
     return correlations[-1] > limit
 
 
@@ -464,7 +566,7 @@ def candidate_methods(demand):
 
 def _scale(values):
     """Mean squared day-to-day change of the known demand: what RMSSE divides by (1 when it is flat)."""
-    changes = [(b - a) ** 2 for a, b in zip(values, values[1:])]
+    changes = [(b - a) ** 2 for a, b in zip(values, values[1:], strict=False)]
     return (sum(changes) / len(changes) if changes else 0.0) or 1.0
 
 
@@ -477,7 +579,7 @@ def holdout_scores(demand, holdout=HOLDOUT_DAYS, settings=None):
     The parameters of each method go into ``settings`` when it is a dict.
     """
     split = len(demand)
-    for seen in range(holdout):
+    for _seen in range(holdout):
         split -= 1
         while split > 0 and demand[split] is None:
             split -= 1
@@ -489,14 +591,22 @@ def holdout_scores(demand, holdout=HOLDOUT_DAYS, settings=None):
         fitted, params = _fitted(name, train, demand)
         if settings is not None:
             settings[name] = params
-        pairs = [(forecast, actual) for forecast, actual in zip(fitted[-holdout:], test)
-                 if forecast is not None and actual is not None]
+        pairs = [
+            (forecast, actual)
+            for forecast, actual in zip(fitted[-holdout:], test, strict=False)
+            if forecast is not None and actual is not None
+        ]
         if not pairs:
             continue
-        squared = sum((forecast - actual) ** 2 for forecast, actual in pairs) / len(pairs)
+        squared = sum((forecast - actual) ** 2 for forecast, actual in pairs) / len(
+            pairs
+        )
         actual_total = sum(actual for __, actual in pairs)
-        relative_bias = (sum(forecast for forecast, __ in pairs) - actual_total) / actual_total \
-            if actual_total else None
+        relative_bias = (
+            (sum(forecast for forecast, __ in pairs) - actual_total) / actual_total
+            if actual_total
+            else None
+        )
         scores.append((sqrt(squared / scale), relative_bias, name))
     return scores
 
@@ -513,14 +623,22 @@ def _fitted(name, train, demand):
         return _ses_pass(demand, alpha)[1], {"alpha": alpha}
     if name == "holt":
         params = dict(holt(train).params)
-        return _holt_pass(demand, params["alpha"], params["beta"], params["phi"])[2], params
+        return _holt_pass(demand, params["alpha"], params["beta"], params["phi"])[
+            2
+        ], params
     if name == "holt_winters":
         params = dict(holt_winters(train).params)
         if "window" in params:
             return _moving_average_pass(demand)[1], None
         params = {"beta": 0.0, "phi": 1.0} | params
-        return _seasonal_pass(demand, params["alpha"], params["gamma"], params["beta"], params["phi"],
-                              start=_seasonal_start(train))[3], params
+        return _seasonal_pass(
+            demand,
+            params["alpha"],
+            params["gamma"],
+            params["beta"],
+            params["phi"],
+            start=_seasonal_start(train),
+        )[3], params
     if name == "sba":
         return _croston_pass(demand, INTERMITTENT_ALPHA, debiased=True)[1], {}
     if name == "tsb":
@@ -547,11 +665,25 @@ def auto(demand, holdout=None):
     scores = holdout_scores(demand, holdout, settings)
     if not scores:
         return moving_average(demand)
-    unbiased = [score for score in scores if score[1] is None or abs(score[1]) <= BIAS_TOLERANCE]
+    unbiased = [
+        score for score in scores if score[1] is None or abs(score[1]) <= BIAS_TOLERANCE
+    ]
     error, __, best = min(unbiased or scores)
-    chosen = METHODS[best](demand, **settings[best]) if settings[best] is not None else METHODS[best](demand)
-    return Forecast(chosen.method, chosen.rate, chosen.params, error, chosen.level, chosen.trend,
-                    chosen.damping, chosen.season)
+    chosen = (
+        METHODS[best](demand, **settings[best])
+        if settings[best] is not None
+        else METHODS[best](demand)
+    )
+    return Forecast(
+        chosen.method,
+        chosen.rate,
+        chosen.params,
+        error,
+        chosen.level,
+        chosen.trend,
+        chosen.damping,
+        chosen.season,
+    )
 
 
 def forecast(demand, method=None):
@@ -569,7 +701,9 @@ def demand_std(demand):
         return 0.0
     total = sum(values)
     # Σ(x − mean)² = Σx² − (Σx)² / n, summed in C: this runs for every line of every plan.
-    return sqrt(max((sum(map(mul, values, values)) - total * total / count) / (count - 1), 0.0))
+    return sqrt(
+        max((sum(map(mul, values, values)) - total * total / count) / (count - 1), 0.0)
+    )
 
 
 def demand_statistics(demand, method=None):

@@ -14,15 +14,16 @@ most cover gives up a pack at a time (a line that would fall below its MOQ
 gives up all of it) until it fits, or is held when ``MAX_PACKS`` packs are
 not enough. Every line that changed says so, with the figures.
 """
+
+from collections.abc import Hashable
 from dataclasses import dataclass
 from math import inf
-from typing import Hashable
 
 from .policies import _clean, round_up
 from .safety_stock import _fmt
 from .types import Step
 
-MAX_PACKS = 10_000   # packs pulled forward one by one before the delivery is held as out of reach
+MAX_PACKS = 10_000  # packs pulled forward one by one before the delivery is held as out of reach
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,14 +34,16 @@ class LoadLine:
     order_qty: float
     position: float = 0.0
     rate: float = 0.0
-    target: float = 0.0            # the line's target level, how full it is when it has no demand to judge by
+    target: float = (
+        0.0  # the line's target level, how full it is when it has no demand to judge by
+    )
     value: float = 0.0
     weight: float = 0.0
     volume: float = 0.0
-    pallets: float = 0.0           # pallet places a unit takes (1 / units per pallet)
+    pallets: float = 0.0  # pallet places a unit takes (1 / units per pallet)
     moq: float | None = None
     multiple: float | None = None
-    room: float | None = None      # most the line may order (capacity); None: no limit
+    room: float | None = None  # most the line may order (capacity); None: no limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,18 +58,27 @@ class LoadLimits:
 
 
 def _totals(lines, quantities):
-    return {measure: sum(getattr(line, measure) * quantities[line.key] for line in lines)
-            for measure in ("value", "weight", "volume", "pallets")}
+    return {
+        measure: sum(getattr(line, measure) * quantities[line.key] for line in lines)
+        for measure in ("value", "weight", "volume", "pallets")
+    }
 
 
 def _below_minimum(totals, limits):
-    return ((limits.min_value is not None and totals["value"] < limits.min_value - 1e-9)
-            or (limits.min_weight is not None and totals["weight"] < limits.min_weight - 1e-9))
+    return (
+        limits.min_value is not None and totals["value"] < limits.min_value - 1e-9
+    ) or (limits.min_weight is not None and totals["weight"] < limits.min_weight - 1e-9)
 
 
 def _over_maximum(totals, limits):
-    return any(limit is not None and totals[measure] > limit + 1e-9 for measure, limit in (
-        ("weight", limits.max_weight), ("volume", limits.max_volume), ("pallets", limits.max_pallets)))
+    return any(
+        limit is not None and totals[measure] > limit + 1e-9
+        for measure, limit in (
+            ("weight", limits.max_weight),
+            ("volume", limits.max_volume),
+            ("pallets", limits.max_pallets),
+        )
+    )
 
 
 def _cover(line, quantity):
@@ -79,10 +91,17 @@ def _cover(line, quantity):
 
 def _describe(totals, limits):
     """The delivery's figures that a limit is set on: "value 480, weight 96.5"."""
-    limited = {"value": (limits.min_value,), "weight": (limits.min_weight, limits.max_weight),
-               "volume": (limits.max_volume,), "pallets": (limits.max_pallets,)}
-    return ", ".join(f"{measure} {_fmt(round(totals[measure], 3))}"
-                     for measure, bounds in limited.items() if any(bound is not None for bound in bounds))
+    limited = {
+        "value": (limits.min_value,),
+        "weight": (limits.min_weight, limits.max_weight),
+        "volume": (limits.max_volume,),
+        "pallets": (limits.max_pallets,),
+    }
+    return ", ".join(
+        f"{measure} {_fmt(round(totals[measure], 3))}"
+        for measure, bounds in limited.items()
+        if any(bound is not None for bound in bounds)
+    )
 
 
 def build_load(lines, limits):
@@ -98,26 +117,46 @@ def build_load(lines, limits):
     if _below_minimum(_totals(lines, quantities), limits):
         _pull_forward(lines, limits, quantities, notes)
         if _below_minimum(totals := _totals(lines, quantities), limits):
-            return _held(quantities, totals, limits, "min", "with every line at its limit")
+            return _held(
+                quantities, totals, limits, "min", "with every line at its limit"
+            )
     if _over_maximum(_totals(lines, quantities), limits):
         _trim(lines, limits, quantities, notes)
         if _over_maximum(totals := _totals(lines, quantities), limits):
-            return _held(quantities, totals, limits, "max", f"after {MAX_PACKS} packs were taken off")
+            return _held(
+                quantities,
+                totals,
+                limits,
+                "max",
+                f"after {MAX_PACKS} packs were taken off",
+            )
     return quantities, notes, ""
 
 
 def _held(quantities, totals, limits, side, circumstance):
     """Nothing ordered, and why: the delivery cannot be brought within its ``side`` limit."""
     bound = {"min": "stays below its minimum", "max": "stays over its maximum"}[side]
-    return (dict.fromkeys(quantities, 0.0), {},
-            f"held: the delivery ({_describe(totals, limits)}) {bound} ({_limits_text(limits, side)}) {circumstance}")
+    return (
+        dict.fromkeys(quantities, 0.0),
+        {},
+        f"held: the delivery ({_describe(totals, limits)}) {bound} ({_limits_text(limits, side)}) {circumstance}",
+    )
 
 
 def _limits_text(limits, side):
-    names = {"min": (("min_value", "value"), ("min_weight", "weight")),
-             "max": (("max_weight", "weight"), ("max_volume", "volume"), ("max_pallets", "pallets"))}[side]
-    return ", ".join(f"{label} {_fmt(getattr(limits, name))}" for name, label in names
-                     if getattr(limits, name) is not None)
+    names = {
+        "min": (("min_value", "value"), ("min_weight", "weight")),
+        "max": (
+            ("max_weight", "weight"),
+            ("max_volume", "volume"),
+            ("max_pallets", "pallets"),
+        ),
+    }[side]
+    return ", ".join(
+        f"{label} {_fmt(getattr(limits, name))}"
+        for name, label in names
+        if getattr(limits, name) is not None
+    )
 
 
 def _pull_forward(lines, limits, quantities, notes):
@@ -126,15 +165,24 @@ def _pull_forward(lines, limits, quantities, notes):
     totals = _totals(lines, quantities)
     for __ in range(MAX_PACKS):
         # only a line that adds to a measure still short of its minimum helps
-        helps = [measure for measure, minimum in (("value", limits.min_value), ("weight", limits.min_weight))
-                 if minimum is not None and totals[measure] < minimum - 1e-9]
+        helps = [
+            measure
+            for measure, minimum in (
+                ("value", limits.min_value),
+                ("weight", limits.min_weight),
+            )
+            if minimum is not None and totals[measure] < minimum - 1e-9
+        ]
         best = None
         for line in lines:
             if not any(getattr(line, measure) > 0 for measure in helps):
                 continue
             current = quantities[line.key]
-            step = (line.multiple or 1.0) if current else round_up(max(line.moq or 0.0, line.multiple or 1.0),
-                                                                   line.multiple)
+            step = (
+                (line.multiple or 1.0)
+                if current
+                else round_up(max(line.moq or 0.0, line.multiple or 1.0), line.multiple)
+            )
             if current + step > _ceiling(line) + 1e-9:
                 continue
             if _over_maximum(_plus(totals, line, step), limits):
@@ -153,8 +201,10 @@ def _pull_forward(lines, limits, quantities, notes):
     reached = _describe(totals, limits)
     for key, quantity in added.items():
         if quantity:
-            notes[key] = (f"pulled forward {_fmt(_clean(quantity))} so the delivery reaches its minimum "
-                          f"({_limits_text(limits, 'min')}): now {reached}")
+            notes[key] = (
+                f"pulled forward {_fmt(_clean(quantity))} so the delivery reaches its minimum "
+                f"({_limits_text(limits, 'min')}): now {reached}"
+            )
 
 
 def _ceiling(line):
@@ -162,13 +212,21 @@ def _ceiling(line):
     past its room; a line without a target level only keeps its own order."""
     ceiling = line.order_qty
     if line.target > 0:
-        ceiling = max(ceiling, round_up(max(line.target - line.position, line.moq or 0.0), line.multiple))
-    return ceiling if line.room is None else min(ceiling, max(line.room, line.order_qty))
+        ceiling = max(
+            ceiling,
+            round_up(max(line.target - line.position, line.moq or 0.0), line.multiple),
+        )
+    return (
+        ceiling if line.room is None else min(ceiling, max(line.room, line.order_qty))
+    )
 
 
 def _plus(totals, line, quantity):
     """The delivery's totals with ``quantity`` more (or less) of ``line``."""
-    return {measure: total + getattr(line, measure) * quantity for measure, total in totals.items()}
+    return {
+        measure: total + getattr(line, measure) * quantity
+        for measure, total in totals.items()
+    }
 
 
 def _trim(lines, limits, quantities, notes):
@@ -181,7 +239,9 @@ def _trim(lines, limits, quantities, notes):
         ordered = [line for line in lines if quantities[line.key] > 0]
         if not ordered:
             break
-        line = max(ordered, key=lambda candidate: _cover(candidate, quantities[candidate.key]))
+        line = max(
+            ordered, key=lambda candidate: _cover(candidate, quantities[candidate.key])
+        )
         current = quantities[line.key]
         remaining = current - (line.multiple or 1.0)
         if remaining < (line.moq or 0.0) - 1e-9 or remaining < 1e-9:
@@ -192,8 +252,10 @@ def _trim(lines, limits, quantities, notes):
     fitted = _describe(totals, limits)
     for key, quantity in removed.items():
         if quantity:
-            notes[key] = (f"trimmed by {_fmt(_clean(quantity))} so the delivery fits its maximum "
-                          f"({_limits_text(limits, 'max')}): now {fitted}")
+            notes[key] = (
+                f"trimmed by {_fmt(_clean(quantity))} so the delivery fits its maximum "
+                f"({_limits_text(limits, 'max')}): now {fitted}"
+            )
 
 
 def apply_load(decision, quantity, note, held):
@@ -202,4 +264,6 @@ def apply_load(decision, quantity, note, held):
         return decision.adjusted(0.0, Step("load building", 0.0, held), ("load_held",))
     if not note:
         return decision
-    return decision.adjusted(quantity, Step("load building", quantity, note), ("load_adjusted",))
+    return decision.adjusted(
+        quantity, Step("load building", quantity, note), ("load_adjusted",)
+    )

@@ -26,6 +26,7 @@ The rules are the contract in DESIGN.md:
 
 Triggers are strict: a position at the trigger orders nothing.
 """
+
 from datetime import date
 from math import ceil, floor
 
@@ -62,23 +63,43 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
     ``line.demand`` ends the day before.
     """
     position = _clean(line.position)
-    lead_time = _clean(line.delivery_days[0] if line.delivery_days else line.effective_lead_time)
+    lead_time = _clean(
+        line.delivery_days[0] if line.delivery_days else line.effective_lead_time
+    )
     outlook, std, history, censored = demand_outlook(line)
     rate, std = _clean(outlook.at(0)), _clean(std)
     lead_time_demand = _clean(outlook.total(lead_time))
     safety, safety_note = safety_stock(
-        line.safety_stock_mode, line.safety_stock_value, line.service_level, rate, std, line.lead_time_days,
+        line.safety_stock_mode,
+        line.safety_stock_value,
+        line.service_level,
+        rate,
+        std,
+        line.lead_time_days,
         line.lead_time_std_days,
     )
     safety = _clean(safety)
     method = outlook.label
     steps = [
-        Step("position", position,
-             f"on hand {_fmt(line.on_hand)} + on order {_fmt(line.on_order)} − committed {_fmt(line.committed)}"),
+        Step(
+            "position",
+            position,
+            f"on hand {_fmt(line.on_hand)} + on order {_fmt(line.on_order)} − committed {_fmt(line.committed)}",
+        ),
         Step("demand rate", rate, _history_note(method, history, censored)),
-        Step("lead time", lead_time, f"{_fmt(line.lead_time_days)} days + buffer {_fmt(line.lead_time_buffer_days)}"
-             + (f": the next delivery day is in {_fmt(lead_time)} days" if line.delivery_days else "")),
-        Step("lead-time demand", lead_time_demand, _span_note(outlook, rate, lead_time)),
+        Step(
+            "lead time",
+            lead_time,
+            f"{_fmt(line.lead_time_days)} days + buffer {_fmt(line.lead_time_buffer_days)}"
+            + (
+                f": the next delivery day is in {_fmt(lead_time)} days"
+                if line.delivery_days
+                else ""
+            ),
+        ),
+        Step(
+            "lead-time demand", lead_time_demand, _span_note(outlook, rate, lead_time)
+        ),
         Step("safety stock", safety, safety_note),
     ]
 
@@ -97,7 +118,9 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
             target_label = f"order-up-to level (to the delivery after next, in {_fmt(horizon)} days)"
         trigger = lead_time_demand + safety
         horizon_demand = _clean(outlook.total(horizon))
-        steps.append(Step("horizon demand", horizon_demand, _span_note(outlook, rate, horizon)))
+        steps.append(
+            Step("horizon demand", horizon_demand, _span_note(outlook, rate, horizon))
+        )
         target = horizon_demand + safety
     trigger, target = _clean(trigger), _clean(target)
     steps.append(Step("trigger", trigger, trigger_label))
@@ -107,17 +130,37 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
     flags = [] if history else ["no_demand_history"]
     if triggered:
         raw, after_moq, after_multiple, final, reason = _order_quantity(
-            line, position, trigger, target, trigger_label, target_label, steps, flags)
+            line, position, trigger, target, trigger_label, target_label, steps, flags
+        )
     else:
         raw = after_moq = after_multiple = final = 0.0
-        reason = f"position {_fmt(position)} ≥ {trigger_label} {_fmt(trigger)}: no order"
+        reason = (
+            f"position {_fmt(position)} ≥ {trigger_label} {_fmt(trigger)}: no order"
+        )
     return Decision(
-        product=line.product, location=line.location, policy=line.policy,
-        on_hand=line.on_hand, on_order=line.on_order, committed=line.committed,
-        position=position, demand_rate=rate, demand_std=std, lead_time_days=lead_time,
-        lead_time_demand=lead_time_demand, safety_stock=safety, trigger_level=trigger, target_level=target,
-        raw_qty=raw, qty_after_moq=after_moq, qty_after_multiple=after_multiple, order_qty=max(final, 0.0),
-        triggered=triggered, reason=reason, steps=tuple(steps), flags=tuple(flags), forecast_method=method,
+        product=line.product,
+        location=line.location,
+        policy=line.policy,
+        on_hand=line.on_hand,
+        on_order=line.on_order,
+        committed=line.committed,
+        position=position,
+        demand_rate=rate,
+        demand_std=std,
+        lead_time_days=lead_time,
+        lead_time_demand=lead_time_demand,
+        safety_stock=safety,
+        trigger_level=trigger,
+        target_level=target,
+        raw_qty=raw,
+        qty_after_moq=after_moq,
+        qty_after_multiple=after_multiple,
+        order_qty=max(final, 0.0),
+        triggered=triggered,
+        reason=reason,
+        steps=tuple(steps),
+        flags=tuple(flags),
+        forecast_method=method,
         baseline_rate=_clean(outlook.statistical(0)),
         customer_rate=outlook.customer[0] if outlook.customer else None,
     )
@@ -138,11 +181,16 @@ def _span_note(outlook, rate, days):
     if outlook.baseline.is_flat and not outlook.customer and not outlook.events:
         return f"{_fmt(rate)}/day × {_fmt(days)} days"
     note = f"sum of the daily forecast over {_fmt(days)} days"
-    uplifts = [f"{event.name} {'+' if extra >= 0 else '−'}{_fmt(abs(extra))}" for event, extra in outlook.events_in(days)]
+    uplifts = [
+        f"{event.name} {'+' if extra >= 0 else '−'}{_fmt(abs(extra))}"
+        for event, extra in outlook.events_in(days)
+    ]
     return note + (f", including {', '.join(uplifts)}" if uplifts else "")
 
 
-def _order_quantity(line, position, trigger, target, trigger_label, target_label, steps, flags):
+def _order_quantity(
+    line, position, trigger, target, trigger_label, target_label, steps, flags
+):
     """Raw need, then MOQ, pack multiple, capacity and unit rounding, in that order.
 
     Appends the steps and flags it takes; returns the quantity after each
@@ -151,25 +199,56 @@ def _order_quantity(line, position, trigger, target, trigger_label, target_label
     if line.policy == "reorder_point":
         packs = max(ceil(round((trigger - position) / line.order_qty, _DECIMALS)), 1)
         raw = packs * line.order_qty
-        story = [f"position {_fmt(position)} < reorder point {_fmt(trigger)}: "
-                 f"{packs} × order qty {_fmt(line.order_qty)} = {_fmt(raw)}"]
-        steps.append(Step("raw need", _clean(raw), f"{packs} × fixed order quantity {_fmt(line.order_qty)}"))
+        story = [
+            f"position {_fmt(position)} < reorder point {_fmt(trigger)}: "
+            f"{packs} × order qty {_fmt(line.order_qty)} = {_fmt(raw)}"
+        ]
+        steps.append(
+            Step(
+                "raw need",
+                _clean(raw),
+                f"{packs} × fixed order quantity {_fmt(line.order_qty)}",
+            )
+        )
     else:
         raw = target - position
-        story = [f"position {_fmt(position)} < {trigger_label} {_fmt(trigger)}: "
-                 f"order up to {target_label} {_fmt(target)} = {_fmt(raw)}"]
-        steps.append(Step("raw need", _clean(raw), f"{target_label} {_fmt(target)} − position {_fmt(position)}"))
+        story = [
+            f"position {_fmt(position)} < {trigger_label} {_fmt(trigger)}: "
+            f"order up to {target_label} {_fmt(target)} = {_fmt(raw)}"
+        ]
+        steps.append(
+            Step(
+                "raw need",
+                _clean(raw),
+                f"{target_label} {_fmt(target)} − position {_fmt(position)}",
+            )
+        )
 
     after_moq = max(raw, line.moq) if line.moq else raw
     if after_moq != raw:
         story.append(f"raised to MOQ {_fmt(line.moq)}")
-    steps.append(Step("after MOQ", _clean(after_moq), f"minimum order {_fmt(line.moq)}" if line.moq else "no MOQ"))
+    steps.append(
+        Step(
+            "after MOQ",
+            _clean(after_moq),
+            f"minimum order {_fmt(line.moq)}" if line.moq else "no MOQ",
+        )
+    )
 
     after_multiple = round_up(after_moq, line.multiple)
     if round(after_multiple - after_moq, _DECIMALS):
-        story.append(f"rounded up to pack of {_fmt(line.multiple)} = {_fmt(after_multiple)}")
-    steps.append(Step("after pack multiple", _clean(after_multiple),
-                      f"multiple of {_fmt(line.multiple)}" if line.multiple else "no pack multiple"))
+        story.append(
+            f"rounded up to pack of {_fmt(line.multiple)} = {_fmt(after_multiple)}"
+        )
+    steps.append(
+        Step(
+            "after pack multiple",
+            _clean(after_multiple),
+            f"multiple of {_fmt(line.multiple)}"
+            if line.multiple
+            else "no pack multiple",
+        )
+    )
 
     final = after_multiple
     if line.capacity is not None:
@@ -182,12 +261,25 @@ def _order_quantity(line, position, trigger, target, trigger_label, target_label
             if line.moq and final < line.moq:
                 flags.append("below_moq_after_cap")
                 story.append(f"below the MOQ {_fmt(line.moq)}")
-        steps.append(Step("after capacity", _clean(final),
-                          f"room {_fmt(max(room, 0.0))}: capacity {_fmt(line.capacity)} − on hand "
-                          f"{_fmt(line.on_hand)} − on order {_fmt(line.on_order)}"))
+        steps.append(
+            Step(
+                "after capacity",
+                _clean(final),
+                f"room {_fmt(max(room, 0.0))}: capacity {_fmt(line.capacity)} − on hand "
+                f"{_fmt(line.on_hand)} − on order {_fmt(line.on_order)}",
+            )
+        )
     if line.rounding:
-        final = (round_down if "capacity_capped" in flags else round_up)(final, line.rounding)
-    return _clean(raw), _clean(after_moq), _clean(after_multiple), _clean(final), "; ".join(story)
+        final = (round_down if "capacity_capped" in flags else round_up)(
+            final, line.rounding
+        )
+    return (
+        _clean(raw),
+        _clean(after_moq),
+        _clean(after_multiple),
+        _clean(final),
+        "; ".join(story),
+    )
 
 
 def plan(lines, as_of=None):

@@ -1,4 +1,5 @@
 """Safety stock: a fixed quantity, days of cover, or sized for a target service level."""
+
 from functools import lru_cache
 from math import sqrt
 from statistics import NormalDist
@@ -10,18 +11,22 @@ def service_factor(service_level):
     return NormalDist().inv_cdf(service_level)
 
 
-def statistical_safety_stock(service_level, demand_rate, demand_std, lead_time, lead_time_std):
+def statistical_safety_stock(
+    service_level, demand_rate, demand_std, lead_time, lead_time_std
+):
     """z × sqrt(LT × σd² + d² × σLT²).
 
     Covers demand variability over the lead time and lead-time variability at
     the mean demand, both measured from history, for the target service level.
     """
     return max(service_factor(service_level), 0.0) * sqrt(
-        lead_time * demand_std ** 2 + demand_rate ** 2 * lead_time_std ** 2
+        lead_time * demand_std**2 + demand_rate**2 * lead_time_std**2
     )
 
 
-def safety_stock(mode, value, service_level, demand_rate, demand_std, lead_time, lead_time_std):
+def safety_stock(
+    mode, value, service_level, demand_rate, demand_std, lead_time, lead_time_std
+):
     """Safety stock for a line and a note saying how it was sized.
 
     :param mode: ``"fixed"`` (``value`` is a quantity), ``"days"`` (``value``
@@ -32,9 +37,14 @@ def safety_stock(mode, value, service_level, demand_rate, demand_std, lead_time,
         return float(value or 0.0), "fixed quantity"
     if mode == "days":
         days = value or 0.0
-        return days * demand_rate, f"{_fmt(days)} days of cover × {_fmt(demand_rate)}/day"
+        return (
+            days * demand_rate,
+            f"{_fmt(days)} days of cover × {_fmt(demand_rate)}/day",
+        )
     if mode == "service_level":
-        quantity = statistical_safety_stock(service_level, demand_rate, demand_std, lead_time, lead_time_std)
+        quantity = statistical_safety_stock(
+            service_level, demand_rate, demand_std, lead_time, lead_time_std
+        )
         return quantity, (
             f"z({_fmt(service_level)}) = {_fmt(service_factor(service_level))} × √(LT {_fmt(lead_time)} × "
             f"σd {_fmt(demand_std)}² + d {_fmt(demand_rate)}² × σLT {_fmt(lead_time_std)}²)"

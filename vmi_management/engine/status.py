@@ -14,12 +14,15 @@ and filtered by it:
   order reaches (max; s + Q for a reorder point line);
 - ``ok``: none of these.
 """
+
 from .kpi import days_of_supply
 
 STATUSES = ("out_of_stock", "projected_stockout", "below_min", "overstock", "ok")
 
 
-def stock_status(on_hand, position, trigger_level, target_level, lead_time_demand, tolerance=1e-9):
+def stock_status(
+    on_hand, position, trigger_level, target_level, lead_time_demand, tolerance=1e-9
+):
     """The status of one line (one of :data:`STATUSES`).
 
     :param on_hand: quantity at the site
@@ -41,6 +44,11 @@ def stock_status(on_hand, position, trigger_level, target_level, lead_time_deman
 
 def decision_status(decision):
     """``(status, days of supply or None)`` of an engine :class:`~.types.Decision`."""
-    status = stock_status(decision.on_hand, decision.position, decision.trigger_level, decision.target_level,
-                          decision.lead_time_demand)
+    status = stock_status(
+        decision.on_hand,
+        decision.position,
+        decision.trigger_level,
+        decision.target_level,
+        decision.lead_time_demand,
+    )
     return status, days_of_supply(decision.on_hand, decision.demand_rate)

@@ -3,6 +3,7 @@
 A suggestion never changes the line: it is a proposal with its reasoning,
 which the vendor reviews and accepts (or not).
 """
+
 from dataclasses import dataclass, replace
 from math import ceil
 
@@ -35,9 +36,9 @@ class Suggestion:
     steps: tuple
 
     def to_dict(self):
-        return {name: getattr(self, name) for name in self.__slots__ if name != "steps"} | {
-            "steps": [step.to_dict() for step in self.steps]
-        }
+        return {
+            name: getattr(self, name) for name in self.__slots__ if name != "steps"
+        } | {"steps": [step.to_dict() for step in self.steps]}
 
 
 def suggest_thresholds(line, review_days=1.0):
@@ -62,41 +63,85 @@ def suggest_thresholds(line, review_days=1.0):
     rate, std = chosen.rate, demand_std(history)
     service_level = line.service_level or DEFAULT_SERVICE_LEVEL
     # the buffer lengthens the demand planned over; variability is measured on the lead time itself
-    safety = statistical_safety_stock(service_level, rate, std, line.lead_time_days, line.lead_time_std_days)
+    safety = statistical_safety_stock(
+        service_level, rate, std, line.lead_time_days, line.lead_time_std_days
+    )
     reorder_point = ceil(round(rate * lead_time + safety, 9))
     pack = line.multiple or line.rounding or 1.0
     cycle = round_up(max(rate * review_days, line.moq or 0.0, pack), pack)
     steps = [
-        Step("demand rate", round(rate, 6), f"{chosen.label} over {len(known(history))} days"
-             + (f", holdout RMSSE {_fmt(chosen.holdout_error)}" if chosen.holdout_error is not None else "")),
+        Step(
+            "demand rate",
+            round(rate, 6),
+            f"{chosen.label} over {len(known(history))} days"
+            + (
+                f", holdout RMSSE {_fmt(chosen.holdout_error)}"
+                if chosen.holdout_error is not None
+                else ""
+            ),
+        ),
         Step("demand variability", round(std, 6), "standard deviation of daily demand"),
         Step("lead time", lead_time, f"± {_fmt(line.lead_time_std_days)} days"),
         Step("safety stock", round(safety, 6), f"service level {_fmt(service_level)}"),
-        Step("reorder point", reorder_point, f"{_fmt(rate)}/day × {_fmt(lead_time)} days + safety stock, rounded up"),
-        Step("cycle stock", cycle, f"{_fmt(review_days)} days of demand, at least the MOQ, in whole packs"),
+        Step(
+            "reorder point",
+            reorder_point,
+            f"{_fmt(rate)}/day × {_fmt(lead_time)} days + safety stock, rounded up",
+        ),
+        Step(
+            "cycle stock",
+            cycle,
+            f"{_fmt(review_days)} days of demand, at least the MOQ, in whole packs",
+        ),
     ]
     suggestion = dict(min_qty=None, max_qty=None, order_qty=None, target_days=None)
     if line.policy == "min_max":
-        suggestion.update(min_qty=float(reorder_point), max_qty=float(reorder_point + cycle))
-        steps.append(Step("min / max", f"{reorder_point:g} / {reorder_point + cycle:g}",
-                          "min = reorder point; max = min + cycle stock"))
+        suggestion.update(
+            min_qty=float(reorder_point), max_qty=float(reorder_point + cycle)
+        )
+        steps.append(
+            Step(
+                "min / max",
+                f"{reorder_point:g} / {reorder_point + cycle:g}",
+                "min = reorder point; max = min + cycle stock",
+            )
+        )
     elif line.policy == "reorder_point":
         suggestion.update(order_qty=float(cycle))
-        steps.append(Step("reorder point / order qty", f"{reorder_point:g} / {cycle:g}", "Q = cycle stock"))
+        steps.append(
+            Step(
+                "reorder point / order qty",
+                f"{reorder_point:g} / {cycle:g}",
+                "Q = cycle stock",
+            )
+        )
     else:
         suggestion.update(target_days=float(review_days))
-        steps.append(Step("target days", review_days, "cover the demand until the next review"))
+        steps.append(
+            Step("target days", review_days, "cover the demand until the next review")
+        )
     return Suggestion(
-        product=line.product, location=line.location, policy=line.policy, demand_rate=rate, demand_std=std,
-        safety_stock=safety, reorder_point=float(reorder_point), forecast_method=chosen.method,
-        holdout_error=chosen.holdout_error, steps=tuple(steps), **suggestion,
+        product=line.product,
+        location=line.location,
+        policy=line.policy,
+        demand_rate=rate,
+        demand_std=std,
+        safety_stock=safety,
+        reorder_point=float(reorder_point),
+        forecast_method=chosen.method,
+        holdout_error=chosen.holdout_error,
+        steps=tuple(steps),
+        **suggestion,
     )
 
 
 def apply_suggestion(line, suggestion):
     """``line`` with the suggested thresholds in place of its own (for simulation or acceptance)."""
-    changes = {name: getattr(suggestion, name) for name in ("min_qty", "max_qty", "order_qty", "target_days")
-               if getattr(suggestion, name) is not None}
+    changes = {
+        name: getattr(suggestion, name)
+        for name in ("min_qty", "max_qty", "order_qty", "target_days")
+        if getattr(suggestion, name) is not None
+    }
     if line.policy == "reorder_point":
         changes["reorder_point"] = suggestion.reorder_point
     return replace(line, **changes)

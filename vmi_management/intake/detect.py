@@ -1,4 +1,5 @@
 """Which parser a document needs, from its content (and its name for spreadsheets)."""
+
 from .edifact import message_type, parse_edifact
 from .edifact_delfor import parse_edifact_delfor
 from .tabular import parse_csv, parse_xlsx

@@ -7,6 +7,7 @@ message we take shares: the document number (BGM), dates (DTM) and product
 ids (LIN, PIA). :class:`_StockReader` reads the EANCOM-style content of
 stock and sales reports (LOC, QTY); :mod:`.edifact_delfor` reads forecasts.
 """
+
 import warnings
 from collections import namedtuple
 from dataclasses import replace
@@ -72,7 +73,14 @@ def message_type(data):
         for segment in read_segments(_decode(data)):
             if segment.tag == "UNH":
                 return component(element_at(segment, 1))
-    except (EDISyntaxError, ValidationError, ValueError, IndexError, TypeError, AttributeError):
+    except (
+        EDISyntaxError,
+        ValidationError,
+        ValueError,
+        IndexError,
+        TypeError,
+        AttributeError,
+    ):
         pass
     return ""
 
@@ -118,11 +126,15 @@ class MessageReader:
 
     def read_date(self, segment, problems):
         """A DTM as an :data:`EdiDate`, or None when its date is wrong (saying why in ``problems``)."""
-        qualifier, value, fmt_code = (component(element_at(segment, 0), index) for index in range(3))
+        qualifier, value, fmt_code = (
+            component(element_at(segment, 0), index) for index in range(3)
+        )
         try:
             start, end = _edi_date(value, fmt_code)
         except ValueError:
-            problems.append(f"{self.where('DTM')}, C507 2380: '{value}' is not a date in format {fmt_code or '102'}.")
+            problems.append(
+                f"{self.where('DTM')}, C507 2380: '{value}' is not a date in format {fmt_code or '102'}."
+            )
             return None
         try:
             for moment in (start, end):
@@ -143,23 +155,36 @@ class MessageReader:
 
     def on_unh(self, segment):
         self.flush()
-        self.message_start, self.message_ref = self.number, component(element_at(segment, 0))
+        self.message_start, self.message_ref = (
+            self.number,
+            component(element_at(segment, 0)),
+        )
         self.first_message_ref = self.first_message_ref or self.message_ref
         kind = component(element_at(segment, 1))
         if kind not in self.messages:
-            self.error(f"{self.where('UNH')}: message type '{kind}' is not accepted; send {self.expected} "
-                       "messages.")
-        elif self.report.format not in self.messages.values():  # the first message accepted names the report's
+            self.error(
+                f"{self.where('UNH')}: message type '{kind}' is not accepted; send {self.expected} "
+                "messages."
+            )
+        elif (
+            self.report.format not in self.messages.values()
+        ):  # the first message accepted names the report's
             self.report.format = self.messages[kind]
         self.has_message = True
 
     def on_bgm(self, segment):
-        self.report.reference = component(element_at(segment, 1)) or self.report.reference
+        self.report.reference = (
+            component(element_at(segment, 1)) or self.report.reference
+        )
 
     def on_lin(self, segment):
         self.flush()
         code = component(element_at(segment, 2))
-        self.item = {"ref": f"segment {self.number} (LIN)", "codes": [(2, code)] if code else [], "problems": []}
+        self.item = {
+            "ref": f"segment {self.number} (LIN)",
+            "codes": [(2, code)] if code else [],
+            "problems": [],
+        }
 
     def on_pia(self, segment):
         if not self.item:
@@ -171,7 +196,12 @@ class MessageReader:
 
     def item_codes(self):
         """The product ids of the item, most specific to the customer first, each once."""
-        return tuple(dict.fromkeys(code for __, code in sorted(self.item["codes"], key=lambda pair: pair[0])))
+        return tuple(
+            dict.fromkeys(
+                code
+                for __, code in sorted(self.item["codes"], key=lambda pair: pair[0])
+            )
+        )
 
     def item_problem(self, text):
         """``text`` about the item as a whole, which names where it starts."""
@@ -180,9 +210,11 @@ class MessageReader:
     def set_unit(self, unit):
         """Take the unit of a quantity of the item: the lines of one item carry one unit."""
         if unit and self.item.setdefault("uom", unit) != unit:
-            self.item["problems"].append(f"{self.where('QTY')}, C186 6411: unit '{unit}' differs from "
-                                         f"'{self.item['uom']}' given earlier for this product; send all its "
-                                         "quantities in one unit.")
+            self.item["problems"].append(
+                f"{self.where('QTY')}, C186 6411: unit '{unit}' differs from "
+                f"'{self.item['uom']}' given earlier for this product; send all its "
+                "quantities in one unit."
+            )
 
     def on_unt(self, segment):
         self.flush()
@@ -191,43 +223,64 @@ class MessageReader:
             return
         count = self.number - self.message_start + 1
         if component(element_at(segment, 0)) != str(count):
-            self.error(f"{self.where('UNT')}, 0074: says {component(element_at(segment, 0)) or 'nothing'} segments, "
-                       f"the message has {count}.")
+            self.error(
+                f"{self.where('UNT')}, 0074: says {component(element_at(segment, 0)) or 'nothing'} segments, "
+                f"the message has {count}."
+            )
         if component(element_at(segment, 1)) != self.message_ref:
-            self.error(f"{self.where('UNT')}, 0062: '{component(element_at(segment, 1))}' does not match UNH "
-                       f"'{self.message_ref}'.")
+            self.error(
+                f"{self.where('UNT')}, 0062: '{component(element_at(segment, 1))}' does not match UNH "
+                f"'{self.message_ref}'."
+            )
         self.message_start = None
         self.messages_read += 1
 
     def on_unz(self, segment):
         self.ended = True
         if component(element_at(segment, 1)) != self.report.interchange_ref:
-            self.error(f"{self.where('UNZ')}, 0020: '{component(element_at(segment, 1))}' does not match UNB "
-                       f"'{self.report.interchange_ref}'.")
+            self.error(
+                f"{self.where('UNZ')}, 0020: '{component(element_at(segment, 1))}' does not match UNB "
+                f"'{self.report.interchange_ref}'."
+            )
         if component(element_at(segment, 0)) != str(self.messages_read):
-            self.error(f"{self.where('UNZ')}, 0036: says {component(element_at(segment, 0))} messages, the "
-                       f"interchange has {self.messages_read}.")
+            self.error(
+                f"{self.where('UNZ')}, 0036: says {component(element_at(segment, 0))} messages, the "
+                f"interchange has {self.messages_read}."
+            )
 
     def finish(self):
         self.flush()
         if self.message_start is not None:
-            self.error(f"Segment {self.message_start} (UNH): the message has no UNT; the file looks truncated.")
+            self.error(
+                f"Segment {self.message_start} (UNH): the message has no UNT; the file looks truncated."
+            )
         elif not self.ended:
-            self.error(f"Segment {self.number}: the interchange has no UNZ; the file looks truncated.")
+            self.error(
+                f"Segment {self.number}: the interchange has no UNZ; the file looks truncated."
+            )
         self.resolve_as_of()
         if not self.report.reference and self.first_message_ref:
             # without a document number (BGM), the envelope identifies the document: sender, interchange
             # and message references together, each numbered by the sender on its own
-            self.report.reference = "/".join((self.report.sender or "", self.report.interchange_ref or "",
-                                              self.first_message_ref))
+            self.report.reference = "/".join(
+                (
+                    self.report.sender or "",
+                    self.report.interchange_ref or "",
+                    self.first_message_ref,
+                )
+            )
         if not self.has_message and not self.report.errors:
-            self.error(f"The interchange holds no message; send {self.expected} messages.")
+            self.error(
+                f"The interchange holds no message; send {self.expected} messages."
+            )
 
     def resolve_as_of(self):
         """The moment the figures describe: the inventory report date (366), else the end of the period
         reported, else the document date (137), which says when the message was written rather than what
         its figures describe. A date without a time is left as a day (``as_of_date``)."""
-        as_of = self.stated.get("366") or self.report.period_end or self.stated.get("137")
+        as_of = (
+            self.stated.get("366") or self.report.period_end or self.stated.get("137")
+        )
         if isinstance(as_of, datetime):
             self.report.as_of = as_of
         else:
@@ -237,7 +290,10 @@ class MessageReader:
 class _StockReader(MessageReader):
     """Reads stock (INVRPT) and sales (SLSRPT) reports: a line per LIN group."""
 
-    messages: ClassVar[dict[str, str]] = {"INVRPT": "edifact_invrpt", "SLSRPT": "edifact_slsrpt"}
+    messages: ClassVar[dict[str, str]] = {
+        "INVRPT": "edifact_invrpt",
+        "SLSRPT": "edifact_slsrpt",
+    }
     expected = "INVRPT (stock report) or SLSRPT (sales report)"
 
     def __init__(self, report):
@@ -260,7 +316,9 @@ class _StockReader(MessageReader):
                 if qualifier == "356":
                     self.report.period_end = end_date
             try:
-                check_period(self.report.period_start, self.report.period_end, self.where("DTM"))
+                check_period(
+                    self.report.period_start, self.report.period_end, self.where("DTM")
+                )
             except ValueProblem as problem:
                 self.error(str(problem))
 
@@ -280,11 +338,15 @@ class _StockReader(MessageReader):
         if not self.item:
             self.error(f"{self.where('QTY')}: a quantity outside a LIN group.")
             return
-        qualifier, value, unit = (component(element_at(segment, 0), index) for index in range(3))
+        qualifier, value, unit = (
+            component(element_at(segment, 0), index) for index in range(3)
+        )
         if qualifier not in (ON_HAND, SOLD):
             if qualifier not in OTHER_QUANTITIES:
-                self.item["problems"].append(f"{self.where('QTY')}, C186 6063: qualifier '{qualifier}' is not one "
-                                             "this report understands (145 on hand, 153 sold).")
+                self.item["problems"].append(
+                    f"{self.where('QTY')}, C186 6063: qualifier '{qualifier}' is not one "
+                    "this report understands (145 on hand, 153 sold)."
+                )
             return
         try:
             quantity = to_quantity(value, f"{self.where('QTY')}, C186 6060")
@@ -306,20 +368,36 @@ class _StockReader(MessageReader):
         problems = list(item["problems"])
         if not item["codes"]:
             problems.append(self.item_problem("no product id."))
-        if item.get("on_hand") is None and item.get("consumed") is None and not problems:
-            problems.append(self.item_problem("no on-hand (QTY+145) or sold (QTY+153) quantity."))
-        self.report.lines.append(ReportLine(
-            ref=item["ref"], product_codes=self.item_codes(), location_code=item["location"],
-            on_hand=item.get("on_hand"), consumed=item.get("consumed"), uom=item.get("uom", ""),
-            error=" ".join(problems) or None,
-        ))
+        if (
+            item.get("on_hand") is None
+            and item.get("consumed") is None
+            and not problems
+        ):
+            problems.append(
+                self.item_problem("no on-hand (QTY+145) or sold (QTY+153) quantity.")
+            )
+        self.report.lines.append(
+            ReportLine(
+                ref=item["ref"],
+                product_codes=self.item_codes(),
+                location_code=item["location"],
+                on_hand=item.get("on_hand"),
+                consumed=item.get("consumed"),
+                uom=item.get("uom", ""),
+                error=" ".join(problems) or None,
+            )
+        )
         self.item = None
 
     def finish(self):
         super().finish()
         if self.report.period_start or self.report.period_end:
             self.report.lines = [
-                replace(line, period_start=self.report.period_start, period_end=self.report.period_end)
+                replace(
+                    line,
+                    period_start=self.report.period_start,
+                    period_end=self.report.period_end,
+                )
                 for line in self.report.lines
             ]
 
@@ -354,13 +432,24 @@ def read_interchange(data, reader):
                 continue
             reader.number += 1
             if reader.number == 1 and segment.tag != "UNB":
-                report.errors.append(f"Segment 1 ({segment.tag}): an interchange starts with UNB.")
+                report.errors.append(
+                    f"Segment 1 ({segment.tag}): an interchange starts with UNB."
+                )
                 return report
             reader.read(segment)
-    except (EDISyntaxError, ValidationError, ValueError, IndexError, TypeError, AttributeError) as error:
+    except (
+        EDISyntaxError,
+        ValidationError,
+        ValueError,
+        IndexError,
+        TypeError,
+        AttributeError,
+    ) as error:
         report.errors.append(f"Segment {reader.number + 1}: cannot be read: {error}.")
     if not reader.number:
-        report.errors.append("The document is empty: an EDIFACT interchange starts with UNA or UNB.")
+        report.errors.append(
+            "The document is empty: an EDIFACT interchange starts with UNA or UNB."
+        )
         return report
     reader.finish()
     return report
@@ -375,8 +464,11 @@ def build_edifact_desadv(shipment):
     """The shipment as an EDIFACT D.96A DESADV, serialised by pydifact."""
     control = str(shipment.control_number)
     interchange = Interchange(
-        sender=[shipment.sender_id, "ZZZ"], recipient=[shipment.receiver_id, "ZZZ"],
-        control_reference=control, syntax_identifier=("UNOC", 3), timestamp=shipment.date_shipped,
+        sender=[shipment.sender_id, "ZZZ"],
+        recipient=[shipment.receiver_id, "ZZZ"],
+        control_reference=control,
+        syntax_identifier=("UNOC", 3),
+        timestamp=shipment.date_shipped,
     )
     message = Message("1", ["DESADV", "D", "96A", "UN", "EAN005"])
     segments = [
@@ -384,12 +476,18 @@ def build_edifact_desadv(shipment):
         Segment("DTM", ["11", f"{shipment.date_shipped:%Y%m%d%H%M}", "203"]),
     ]
     if shipment.date_expected:
-        segments.append(Segment("DTM", ["17", f"{shipment.date_expected:%Y%m%d%H%M}", "203"]))
+        segments.append(
+            Segment("DTM", ["17", f"{shipment.date_expected:%Y%m%d%H%M}", "203"])
+        )
     segments += [
         Segment("RFF", ["ON", shipment.order_ref or shipment.number]),
         Segment("NAD", "SU", [shipment.sender_id, "", "92"], "", shipment.sender_name),
-        Segment("NAD", "BY", [shipment.receiver_id, "", "92"], "", shipment.receiver_name),
-        Segment("NAD", "DP", [shipment.ship_to_code, "", "92"], "", shipment.ship_to_name),
+        Segment(
+            "NAD", "BY", [shipment.receiver_id, "", "92"], "", shipment.receiver_name
+        ),
+        Segment(
+            "NAD", "DP", [shipment.ship_to_code, "", "92"], "", shipment.ship_to_name
+        ),
         Segment("CPS", "1"),
     ]
     for position, line in enumerate(shipment.lines, 1):

@@ -19,6 +19,7 @@ one report line per LIN and discrete quantity (QTY+1):
 - In the heading, DTM 137 (document date) dates the forecast, DTM 158 and
   159 give the schedule's horizon.
 """
+
 from typing import ClassVar
 
 from .edifact import MessageReader, component, element_at, read_interchange
@@ -29,7 +30,12 @@ DISCRETE_QUANTITY = "1"  # QTY 6063
 PLAN_STATUSES = {"1": "firm", "4": "planning/forecast"}  # SCC 4017
 SHIP_TO = "ST"  # NAD 3035
 LOCATION_QUALIFIERS = {"7", "11"}  # LOC 3227: place of delivery, place of discharge
-DOCUMENT_DATE, PERIOD_START, PERIOD_END, DELIVERY_DATE = "137", "158", "159", "2"  # DTM 2005
+DOCUMENT_DATE, PERIOD_START, PERIOD_END, DELIVERY_DATE = (
+    "137",
+    "158",
+    "159",
+    "2",
+)  # DTM 2005
 
 
 class _ScheduleReader(MessageReader):
@@ -61,13 +67,21 @@ class _ScheduleReader(MessageReader):
         self.in_detail = component(element_at(segment, 0)) == "D"
 
     def on_nad(self, segment):
-        location = component(element_at(segment, 1)) if component(element_at(segment, 0)) == SHIP_TO else None
+        location = (
+            component(element_at(segment, 1))
+            if component(element_at(segment, 0)) == SHIP_TO
+            else None
+        )
         if not self.in_detail:
             if location is not None:
                 self.message_location = self.location = location
-        elif self.item and not self.by_delivery_point:  # product driven: a delivery point of this LIN
+        elif (
+            self.item and not self.by_delivery_point
+        ):  # product driven: a delivery point of this LIN
             self.item["by_point"] = True
-            self.item["location"] = self.message_location if location is None else location
+            self.item["location"] = (
+                self.message_location if location is None else location
+            )
         else:  # delivery point driven: the point of the LINs that follow
             self.by_delivery_point = True
             self.flush()
@@ -95,7 +109,11 @@ class _ScheduleReader(MessageReader):
                 date = self.read_date(segment, self.bucket["problems"])
                 if date:
                     self.bucket["dates"][qualifier] = date
-        elif not self.in_detail and not self.item and qualifier in (DOCUMENT_DATE, PERIOD_START, PERIOD_END):
+        elif (
+            not self.in_detail
+            and not self.item
+            and qualifier in (DOCUMENT_DATE, PERIOD_START, PERIOD_END)
+        ):
             date = self.read_date(segment, self.report.errors)
             if date:
                 self._read_heading_date(date)
@@ -109,7 +127,12 @@ class _ScheduleReader(MessageReader):
         else:
             self.report.horizon_end = date.end.date()
         try:
-            check_period(self.report.horizon_start, self.report.horizon_end, self.where("DTM"), "horizon")
+            check_period(
+                self.report.horizon_start,
+                self.report.horizon_end,
+                self.where("DTM"),
+                "horizon",
+            )
         except ValueProblem as problem:
             self.error(str(problem))
 
@@ -117,7 +140,9 @@ class _ScheduleReader(MessageReader):
         if not self.item:
             self.error(f"{self.where('QTY')}: a quantity outside a LIN group.")
             return
-        qualifier, value, unit = (component(element_at(segment, 0), index) for index in range(3))
+        qualifier, value, unit = (
+            component(element_at(segment, 0), index) for index in range(3)
+        )
         if qualifier != DISCRETE_QUANTITY:
             return
         problems = []
@@ -129,16 +154,22 @@ class _ScheduleReader(MessageReader):
         if quantity is None and not problems:
             problems.append(f"{self.where('QTY')}, C186 6060: no quantity.")
         self.set_unit(unit)
-        self.bucket = {"ref": f"segment {self.number} (QTY)", "quantity": quantity,
-                       "location": self.item["location"], "sums_up_points": not self.item["by_point"],
-                       "dates": {}, "problems": problems}
+        self.bucket = {
+            "ref": f"segment {self.number} (QTY)",
+            "quantity": quantity,
+            "location": self.item["location"],
+            "sums_up_points": not self.item["by_point"],
+            "dates": {},
+            "problems": problems,
+        }
 
     def on_scc(self, segment):
         status = component(element_at(segment, 0))
         if self.bucket and status not in PLAN_STATUSES:
             self.bucket["problems"].append(
                 f"{self.where('SCC')}, 4017: '{status}' is not a delivery plan status this schedule understands "
-                f"({', '.join(f'{code} {name}' for code, name in PLAN_STATUSES.items())}).")
+                f"({', '.join(f'{code} {name}' for code, name in PLAN_STATUSES.items())})."
+            )
 
     def close_bucket(self):
         """End the QTY group being read: its dates are all there."""
@@ -155,12 +186,19 @@ class _ScheduleReader(MessageReader):
         if PERIOD_START in dates or PERIOD_END in dates:
             first, last = dates.get(PERIOD_START), dates.get(PERIOD_END)
             if not (first and last):
-                given, missing = (PERIOD_START, PERIOD_END) if first else (PERIOD_END, PERIOD_START)
-                problems.append(f"{where}: DTM+{given} gives one end of the forecast period but no DTM+{missing} "
-                                "the other; send both, or DTM+2 for a single day.")
+                given, missing = (
+                    (PERIOD_START, PERIOD_END) if first else (PERIOD_END, PERIOD_START)
+                )
+                problems.append(
+                    f"{where}: DTM+{given} gives one end of the forecast period but no DTM+{missing} "
+                    "the other; send both, or DTM+2 for a single day."
+                )
             start, end = first and first.start.date(), last and last.end.date()
         elif DELIVERY_DATE in dates:
-            start, end = dates[DELIVERY_DATE].start.date(), dates[DELIVERY_DATE].end.date()
+            start, end = (
+                dates[DELIVERY_DATE].start.date(),
+                dates[DELIVERY_DATE].end.date(),
+            )
         else:
             return None, None
         try:
@@ -177,16 +215,33 @@ class _ScheduleReader(MessageReader):
         problems = list(item["problems"])
         if not codes:
             problems.append(self.item_problem("no product id."))
-        buckets = [bucket for bucket in item["buckets"] if not (item["by_point"] and bucket["sums_up_points"])]
+        buckets = [
+            bucket
+            for bucket in item["buckets"]
+            if not (item["by_point"] and bucket["sums_up_points"])
+        ]
         if not buckets:
             problems.append(self.item_problem("no forecast quantity (QTY+1) follows."))
-            self.report.lines.append(ReportLine(ref=item["ref"], product_codes=codes,
-                                                location_code=item["location"], uom=item.get("uom", ""),
-                                                error=" ".join(problems)))
+            self.report.lines.append(
+                ReportLine(
+                    ref=item["ref"],
+                    product_codes=codes,
+                    location_code=item["location"],
+                    uom=item.get("uom", ""),
+                    error=" ".join(problems),
+                )
+            )
         self.report.lines.extend(
-            ReportLine(ref=bucket["ref"], product_codes=codes, location_code=bucket["location"],
-                       forecast=bucket["quantity"], forecast_start=bucket["start"], forecast_end=bucket["end"],
-                       uom=item.get("uom", ""), error=" ".join(problems + bucket["problems"]) or None)
+            ReportLine(
+                ref=bucket["ref"],
+                product_codes=codes,
+                location_code=bucket["location"],
+                forecast=bucket["quantity"],
+                forecast_start=bucket["start"],
+                forecast_end=bucket["end"],
+                uom=item.get("uom", ""),
+                error=" ".join(problems + bucket["problems"]) or None,
+            )
             for bucket in buckets
         )
         self.item = None
@@ -194,4 +249,6 @@ class _ScheduleReader(MessageReader):
 
 def parse_edifact_delfor(data):
     """A forecast from an EDIFACT interchange holding DELFOR messages: a line per LIN and QTY+1."""
-    return read_interchange(data, _ScheduleReader(ParsedReport(format="edifact_delfor")))
+    return read_interchange(
+        data, _ScheduleReader(ParsedReport(format="edifact_delfor"))
+    )

@@ -11,6 +11,7 @@ gives at least one of on_hand, consumed and forecast. Names are case- and
 space-insensitive; other columns are ignored; an empty cell means "not
 reported".
 """
+
 import csv
 import io
 from datetime import date, datetime
@@ -25,12 +26,32 @@ from .values import (
     without_nul,
 )
 
-COLUMNS = ("product", "location", "on_hand", "consumed", "period_start", "period_end", "forecast", "forecast_start",
-           "forecast_end", "unit")
+COLUMNS = (
+    "product",
+    "location",
+    "on_hand",
+    "consumed",
+    "period_start",
+    "period_end",
+    "forecast",
+    "forecast_start",
+    "forecast_end",
+    "unit",
+)
 QUANTITIES = ("on_hand", "consumed", "forecast")
 DATES = ("period_start", "period_end", "forecast_start", "forecast_end")
-EXAMPLE = ("FURN-0001", "SITE-NORTH", 12, 5, date(2026, 11, 1), date(2026, 11, 24), 8, date(2026, 11, 25),
-           date(2026, 12, 1), "EA")
+EXAMPLE = (
+    "FURN-0001",
+    "SITE-NORTH",
+    12,
+    5,
+    date(2026, 11, 1),
+    date(2026, 11, 24),
+    8,
+    date(2026, 11, 25),
+    date(2026, 12, 1),
+    "EA",
+)
 
 
 def _column_name(name):
@@ -45,7 +66,10 @@ def _text(value):
 
 
 def _is_blank(values):
-    return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)
+    return all(
+        value is None or (isinstance(value, str) and not value.strip())
+        for value in values
+    )
 
 
 def read_line(ref, values):
@@ -64,26 +88,42 @@ def read_line(ref, values):
         except ValueProblem as problem:
             problems.append(str(problem))
             dates[name] = None
-    for start, end, what in (("period_start", "period_end", "period"),
-                             ("forecast_start", "forecast_end", "forecast period")):
+    for start, end, what in (
+        ("period_start", "period_end", "period"),
+        ("forecast_start", "forecast_end", "forecast period"),
+    ):
         try:
             check_period(dates[start], dates[end], where, what)
         except ValueProblem as problem:
             problems.append(str(problem))
-    forecast_period = [name for name in ("forecast_start", "forecast_end") if not _is_blank([values.get(name)])]
+    forecast_period = [
+        name
+        for name in ("forecast_start", "forecast_end")
+        if not _is_blank([values.get(name)])
+    ]
     if forecast_period and _is_blank([values.get("forecast")]):
-        problems.append(f"{where}: {' and '.join(forecast_period)} {'is' if len(forecast_period) == 1 else 'are'} "
-                        "given without a forecast quantity; give the forecast, or leave the forecast period empty.")
+        problems.append(
+            f"{where}: {' and '.join(forecast_period)} {'is' if len(forecast_period) == 1 else 'are'} "
+            "given without a forecast quantity; give the forecast, or leave the forecast period empty."
+        )
     product = _text(values.get("product"))
     if not product:
         problems.append(f"{where}: no product code.")
     if not problems and all(numbers[name] is None for name in QUANTITIES):
         problems.append(f"{where}: neither on_hand, consumed nor forecast is given.")
     return ReportLine(
-        ref=ref, product_codes=(product,) if product else (), location_code=_text(values.get("location")),
-        on_hand=numbers["on_hand"], consumed=numbers["consumed"], forecast=numbers["forecast"],
-        period_start=dates["period_start"], period_end=dates["period_end"], forecast_start=dates["forecast_start"],
-        forecast_end=dates["forecast_end"], uom=_text(values.get("unit")), error=" ".join(problems) or None,
+        ref=ref,
+        product_codes=(product,) if product else (),
+        location_code=_text(values.get("location")),
+        on_hand=numbers["on_hand"],
+        consumed=numbers["consumed"],
+        forecast=numbers["forecast"],
+        period_start=dates["period_start"],
+        period_end=dates["period_end"],
+        forecast_start=dates["forecast_start"],
+        forecast_end=dates["forecast_end"],
+        uom=_text(values.get("unit")),
+        error=" ".join(problems) or None,
     )
 
 
@@ -93,12 +133,16 @@ def _report_from_rows(fmt, rows):
     try:
         __, header = next(rows)
     except StopIteration:
-        report.errors.append("The file is empty: it needs a header row (product, location, on_hand, consumed).")
+        report.errors.append(
+            "The file is empty: it needs a header row (product, location, on_hand, consumed)."
+        )
         return report
     columns = [_column_name(name) for name in header]
     if "product" not in columns:
-        report.errors.append("The file has no product column in its first row; download the template for the "
-                             "expected columns.")
+        report.errors.append(
+            "The file has no product column in its first row; download the template for the "
+            "expected columns."
+        )
         return report
     if not any(name in columns for name in QUANTITIES):
         report.errors.append("The file has no on_hand, consumed or forecast column.")
@@ -108,9 +152,15 @@ def _report_from_rows(fmt, rows):
         if _is_blank(cells):
             continue
         cells = list(cells)
-        report.lines.append(read_line(f"Row {number}", {
-            name: cells[position] if position < len(cells) else None for name, position in index.items()
-        }))
+        report.lines.append(
+            read_line(
+                f"Row {number}",
+                {
+                    name: cells[position] if position < len(cells) else None
+                    for name, position in index.items()
+                },
+            )
+        )
     return report
 
 
@@ -129,7 +179,9 @@ def parse_csv(data):
     except csv.Error:
         dialect = csv.excel
     try:
-        return _report_from_rows("csv", enumerate(csv.reader(io.StringIO(text, newline=""), dialect), 1))
+        return _report_from_rows(
+            "csv", enumerate(csv.reader(io.StringIO(text, newline=""), dialect), 1)
+        )
     except csv.Error as error:
         report = ParsedReport(format="csv")
         report.errors.append(f"The file is not readable as CSV: {error}.")
@@ -142,10 +194,16 @@ def parse_xlsx(data):
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        rows = list(workbook.worksheets[0].iter_rows(values_only=True)) if workbook.worksheets else []
+        rows = (
+            list(workbook.worksheets[0].iter_rows(values_only=True))
+            if workbook.worksheets
+            else []
+        )
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on damaged files, all the same to the sender
         report = ParsedReport(format="xlsx")
-        report.errors.append(f"The file is not a readable Excel (.xlsx) workbook: {error or type(error).__name__}.")
+        report.errors.append(
+            f"The file is not a readable Excel (.xlsx) workbook: {error or type(error).__name__}."
+        )
         return report
     return _report_from_rows("xlsx", enumerate(rows, 1))
 
@@ -173,7 +231,13 @@ def parse_json_lines(payload):
     for position, line in enumerate(payload["lines"]):
         ref = f"lines[{position}]"
         if not isinstance(line, dict):
-            report.lines.append(ReportLine(ref=ref, product_codes=(), error=f"{ref}: a line must be a JSON object."))
+            report.lines.append(
+                ReportLine(
+                    ref=ref,
+                    product_codes=(),
+                    error=f"{ref}: a line must be a JSON object.",
+                )
+            )
             continue
         report.lines.append(read_line(ref, line))
     return without_nul(report)

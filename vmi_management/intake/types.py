@@ -1,4 +1,5 @@
 """The shapes parsers produce and writers consume."""
+
 from dataclasses import dataclass, field
 from datetime import date, datetime
 

@@ -3,6 +3,7 @@
 Shared by every format, so that the same mistake reads the same whether it
 came in a spreadsheet, a JSON line or an EDI segment.
 """
+
 import math
 import re
 from dataclasses import replace
@@ -12,7 +13,9 @@ from datetime import date, datetime
 # or a day to a time zone never leaves the calendar.
 EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
 NUL, NUL_SHOWN = "\x00", "\\x00"
-DIGIT_DIRECTIVES = re.compile(r"%[YmdHMS]")  # strptime directives of a date or time written in digits
+DIGIT_DIRECTIVES = re.compile(
+    r"%[YmdHMS]"
+)  # strptime directives of a date or time written in digits
 
 
 class ValueProblem(ValueError):
@@ -25,7 +28,7 @@ def to_quantity(raw, where):
         return None
     if isinstance(raw, bool):
         raise ValueProblem(f"{where}: {raw!r} is not a number.")
-    if isinstance(raw, (int, float)):
+    if isinstance(raw, int | float):
         try:
             value = float(raw)
         except OverflowError:  # an integer of hundreds of digits
@@ -38,7 +41,9 @@ def to_quantity(raw, where):
     if not math.isfinite(value):
         raise ValueProblem(f"{where}: '{raw}' is not a number.")
     if value < 0:
-        raise ValueProblem(f"{where}: {raw} is negative; report a quantity of 0 or more.")
+        raise ValueProblem(
+            f"{where}: {raw} is negative; report a quantity of 0 or more."
+        )
     return value
 
 
@@ -84,7 +89,9 @@ def to_moment(raw, where):
             try:
                 moment = datetime.fromisoformat(text.replace("Z", "+00:00"))  # noqa: FURB162 - Python 3.10 reads no Z
             except ValueError:
-                raise ValueProblem(f"{where}: '{raw}' is not a date and time (YYYY-MM-DD HH:MM:SS, UTC).") from None
+                raise ValueProblem(
+                    f"{where}: '{raw}' is not a date and time (YYYY-MM-DD HH:MM:SS, UTC)."
+                ) from None
     check_range(moment.date() if isinstance(moment, datetime) else moment, raw, where)
     if isinstance(moment, datetime) and moment.tzinfo:
         moment = (moment - moment.utcoffset()).replace(tzinfo=None)
@@ -95,13 +102,17 @@ def check_period(start, end, where, what="period"):
     """Raises :class:`ValueProblem` when the ``what`` (a period, a forecast period, a horizon) from ``start`` to
     ``end`` ends before it starts."""
     if start and end and end < start:
-        raise ValueProblem(f"{where}: the {what} ends ({end}) before it starts ({start}).")
+        raise ValueProblem(
+            f"{where}: the {what} ends ({end}) before it starts ({start})."
+        )
 
 
 def check_range(day, raw, where):
     """``day`` when it falls between :data:`EARLIEST` and :data:`LATEST`; raises :class:`ValueProblem`."""
     if not EARLIEST <= day <= LATEST:
-        raise ValueProblem(f"{where}: '{raw}' is out of range; send a date from {EARLIEST} to {LATEST}.")
+        raise ValueProblem(
+            f"{where}: '{raw}' is out of range; send a date from {EARLIEST} to {LATEST}."
+        )
     return day
 
 
@@ -117,21 +128,31 @@ def without_nul(report):
     message quotes) is only shown.
     """
     report.reference, report.interchange_ref, report.sender = (
-        _shown(report.reference), _shown(report.interchange_ref), _shown(report.sender))
+        _shown(report.reference),
+        _shown(report.interchange_ref),
+        _shown(report.sender),
+    )
     report.errors = [_shown(error) for error in report.errors]
     lines = []
     for line in report.lines:
-        texts = {"product code": " / ".join(line.product_codes), "location": line.location_code,
-                 "unit": line.uom}
+        texts = {
+            "product code": " / ".join(line.product_codes),
+            "location": line.location_code,
+            "unit": line.uom,
+        }
         problems = [
             f"{line.ref}: the {label} '{_shown(text)}' contains a NUL character "
             f"(shown as {NUL_SHOWN}); send it without."
-            for label, text in texts.items() if NUL in text
+            for label, text in texts.items()
+            if NUL in text
         ]
         if problems or NUL in (line.error or "") or NUL in line.ref:
             line = replace(
-                line, ref=_shown(line.ref), product_codes=tuple(_shown(code) for code in line.product_codes),
-                location_code=_shown(line.location_code), uom=_shown(line.uom),
+                line,
+                ref=_shown(line.ref),
+                product_codes=tuple(_shown(code) for code in line.product_codes),
+                location_code=_shown(line.location_code),
+                uom=_shown(line.uom),
                 error=" ".join(filter(None, [_shown(line.error)] + problems)) or None,
             )
         lines.append(line)

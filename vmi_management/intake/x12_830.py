@@ -12,6 +12,7 @@ discrete date, six days later for a week (X12's weekly bucket runs Monday
 through Sunday, FST04 being its first day), the end of the month for a
 month.
 """
+
 import calendar
 from dataclasses import replace
 from datetime import timedelta
@@ -25,7 +26,12 @@ SHIP_TO = "ST"
 FORECAST_QUALIFIERS = {"A": "immediate", "C": "firm", "D": "planning"}
 # FST03, how FST04 (and FST05) delimit the bucket.
 DISCRETE, WEEKLY, MONTHLY, FLEXIBLE = "D", "W", "M", "F"
-TIMING_QUALIFIERS = {DISCRETE: "discrete", WEEKLY: "weekly", MONTHLY: "monthly", FLEXIBLE: "flexible interval"}
+TIMING_QUALIFIERS = {
+    DISCRETE: "discrete",
+    WEEKLY: "weekly",
+    MONTHLY: "monthly",
+    FLEXIBLE: "flexible interval",
+}
 # BFR05: quantities that are each the requirement of its own bucket (actual discrete, replacement), unlike
 # cumulative (C) or net change (D) ones, which only add up with quantities sent before.
 DISCRETE_QUANTITIES = ("A", "R")
@@ -56,12 +62,26 @@ class _ScheduleItem(Item):
     def report_lines(self):
         """The lines of its buckets, each also saying what is wrong with the item as a whole."""
         if not self.lines:
-            problems = [*self.problems, f"Segment {self.number} (LIN): no forecast (FST) follows."]
-            return [ReportLine(ref=f"segment {self.number} (LIN)", product_codes=self.codes,
-                               location_code=self.location, uom=self.uom, error=" ".join(problems))]
+            problems = [
+                *self.problems,
+                f"Segment {self.number} (LIN): no forecast (FST) follows.",
+            ]
+            return [
+                ReportLine(
+                    ref=f"segment {self.number} (LIN)",
+                    product_codes=self.codes,
+                    location_code=self.location,
+                    uom=self.uom,
+                    error=" ".join(problems),
+                )
+            ]
         return [
-            replace(line, product_codes=self.codes, uom=self.uom,
-                    error=" ".join(filter(None, [*self.problems, line.error])) or None)
+            replace(
+                line,
+                product_codes=self.codes,
+                uom=self.uom,
+                error=" ".join(filter(None, [*self.problems, line.error])) or None,
+            )
             for line in self.lines
         ]
 
@@ -69,7 +89,10 @@ class _ScheduleItem(Item):
 class _ScheduleReader(InterchangeReader):
     """Reads the 830 transaction sets of an interchange."""
 
-    transaction_set, transaction_name = "830", "Planning Schedule with Release Capability"
+    transaction_set, transaction_name = (
+        "830",
+        "Planning Schedule with Release Capability",
+    )
 
     def __init__(self, report):
         super().__init__(report)
@@ -91,11 +114,16 @@ class _ScheduleReader(InterchangeReader):
         BFR04 (ship, delivery or consumption based dates) changes nothing here: each is a requirement to
         plan for on the days given.
         """
-        self.report_id = "/".join(filter(None, (self.value(segment, 2), self.value(segment, 3)))) or self.report_id
+        self.report_id = (
+            "/".join(filter(None, (self.value(segment, 2), self.value(segment, 3))))
+            or self.report_id
+        )
         quantities = self.value(segment, 5)
         if quantities and quantities not in DISCRETE_QUANTITIES:
-            self.error(f"{self.where('BFR', 5)}: the schedule's quantities are '{quantities}', not the quantity "
-                       "of each bucket; send actual discrete (A) or replacement (R) quantities.")
+            self.error(
+                f"{self.where('BFR', 5)}: the schedule's quantities are '{quantities}', not the quantity "
+                "of each bucket; send actual discrete (A) or replacement (R) quantities."
+            )
         start = self.date(segment, "BFR", 6, self.report.errors)
         end = self.date(segment, "BFR", 7, self.report.errors)
         try:
@@ -103,7 +131,9 @@ class _ScheduleReader(InterchangeReader):
         except ValueProblem as problem:
             self.error(str(problem))
         self.report.horizon_start, self.report.horizon_end = start, end
-        self.report.as_of_date = self.date(segment, "BFR", 8, self.report.errors) or self.report.as_of_date
+        self.report.as_of_date = (
+            self.date(segment, "BFR", 8, self.report.errors) or self.report.as_of_date
+        )
 
     def on_n1(self, segment):
         if self.value(segment, 1) != SHIP_TO:
@@ -116,18 +146,24 @@ class _ScheduleReader(InterchangeReader):
 
     def on_lin(self, segment):
         self.flush_item()
-        self.item = _ScheduleItem(self.number, self.product_codes(segment), self.ship_to)
+        self.item = _ScheduleItem(
+            self.number, self.product_codes(segment), self.ship_to
+        )
 
     def on_uit(self, segment):
         if not self.item:
             self.error(f"{self.where('UIT')}: a unit outside a LIN loop.")
             return
-        self.item.set_uom((segment.get_value("01-1") or "").strip(), self.where("UIT", 1))
+        self.item.set_uom(
+            (segment.get_value("01-1") or "").strip(), self.where("UIT", 1)
+        )
 
     def on_fst(self, segment):
         if not self.item:
-            self.error(f"{self.where('FST')}: a forecast outside a LIN loop; send each FST after the LIN of "
-                       "its product.")
+            self.error(
+                f"{self.where('FST')}: a forecast outside a LIN loop; send each FST after the LIN of "
+                "its product."
+            )
             return
         problems = []
         if not self.value(segment, 1):
@@ -135,26 +171,45 @@ class _ScheduleReader(InterchangeReader):
         quantity = self.quantity(segment, "FST", 1, problems)
         qualifier, timing = self.value(segment, 2), self.value(segment, 3)
         if qualifier not in FORECAST_QUALIFIERS:
-            problems.append(f"{self.where('FST', 2)}: '{qualifier}' is not a forecast qualifier this schedule "
-                            f"understands ({_codes(FORECAST_QUALIFIERS)}).")
+            problems.append(
+                f"{self.where('FST', 2)}: '{qualifier}' is not a forecast qualifier this schedule "
+                f"understands ({_codes(FORECAST_QUALIFIERS)})."
+            )
         if timing not in TIMING_QUALIFIERS:
-            problems.append(f"{self.where('FST', 3)}: '{timing}' is not a timing qualifier this schedule "
-                            f"understands ({_codes(TIMING_QUALIFIERS)}).")
+            problems.append(
+                f"{self.where('FST', 3)}: '{timing}' is not a timing qualifier this schedule "
+                f"understands ({_codes(TIMING_QUALIFIERS)})."
+            )
         start, end = self._bucket(segment, timing, problems)
-        self.item.lines.append(ReportLine(
-            ref=f"segment {self.number} (FST)", product_codes=(), location_code=self.item.location,
-            forecast=quantity, forecast_start=start, forecast_end=end, error=" ".join(problems) or None,
-        ))
+        self.item.lines.append(
+            ReportLine(
+                ref=f"segment {self.number} (FST)",
+                product_codes=(),
+                location_code=self.item.location,
+                forecast=quantity,
+                forecast_start=start,
+                forecast_end=end,
+                error=" ".join(problems) or None,
+            )
+        )
 
     def _bucket(self, segment, timing, problems):
         """The first and last day of an FST's bucket; None for what cannot be told (saying why)."""
         if not self.value(segment, 4):
-            problems.append(f"{self.where('FST', 4)}: no date; send the first day of the forecast.")
+            problems.append(
+                f"{self.where('FST', 4)}: no date; send the first day of the forecast."
+            )
         start = self.date(segment, "FST", 4, problems)
         end = self.date(segment, "FST", 5, problems)
         if timing == FLEXIBLE and not self.value(segment, 5):
-            problems.append(f"{self.where('FST', 5)}: a flexible interval (F) needs its last day.")
-        if start and not self.value(segment, 5) and timing in (DISCRETE, WEEKLY, MONTHLY):
+            problems.append(
+                f"{self.where('FST', 5)}: a flexible interval (F) needs its last day."
+            )
+        if (
+            start
+            and not self.value(segment, 5)
+            and timing in (DISCRETE, WEEKLY, MONTHLY)
+        ):
             try:
                 last_day = bucket_end(start, timing)
                 end = check_range(last_day, last_day, self.where("FST", 3))

@@ -8,6 +8,7 @@ control number, IEA group count and control number), names the sender and
 the document, and hands every other segment to the ``on_<tag>`` method of
 the subclass that reads one kind of transaction set (852, 830).
 """
+
 import io
 
 from pyx12.errors import X12Error
@@ -67,8 +68,10 @@ class Item:
     def set_uom(self, unit, where):
         """Take the unit of the quantities that follow: the lines of one item carry one unit."""
         if unit and self.uom and unit != self.uom:
-            self.problems.append(f"{where}: unit '{unit}' differs from '{self.uom}' given earlier for this "
-                                 "product; send all its quantities in one unit.")
+            self.problems.append(
+                f"{where}: unit '{unit}' differs from '{self.uom}' given earlier for this "
+                "product; send all its quantities in one unit."
+            )
         self.uom = self.uom or unit
 
 
@@ -91,7 +94,9 @@ class InterchangeReader:
         self.group = None  # [GS segment number, GS06, transaction sets]
         self.groups = 0
         self.transaction = None  # [ST segment number, ST02, LIN count]
-        self.first_transaction = None  # (GS06, ST02) of the first transaction set, for the envelope key
+        self.first_transaction = (
+            None  # (GS06, ST02) of the first transaction set, for the envelope key
+        )
         self.report_id = ""
         self.item = None
         self.ended = False
@@ -110,7 +115,9 @@ class InterchangeReader:
     def date(self, segment, tag, position, problems):
         """The CCYYMMDD date at ``position``, None when absent or wrong (saying why in ``problems``)."""
         try:
-            return to_date(self.value(segment, position), self.where(tag, position), "%Y%m%d")
+            return to_date(
+                self.value(segment, position), self.where(tag, position), "%Y%m%d"
+            )
         except ValueProblem as problem:
             problems.append(str(problem))
             return None
@@ -125,10 +132,17 @@ class InterchangeReader:
 
     def product_codes(self, segment):
         """The product ids of a LIN, most specific to the customer first (buyer's, vendor's, GTIN)."""
-        pairs = [(self.value(segment, position), self.value(segment, position + 1))
-                 for position in range(2, len(segment), 2)]
-        return tuple(code for __, code in sorted(
-            ((qualifier, code) for qualifier, code in pairs if code), key=lambda pair: _code_rank(pair[0])))
+        pairs = [
+            (self.value(segment, position), self.value(segment, position + 1))
+            for position in range(2, len(segment), 2)
+        ]
+        return tuple(
+            code
+            for __, code in sorted(
+                ((qualifier, code) for qualifier, code in pairs if code),
+                key=lambda pair: _code_rank(pair[0]),
+            )
+        )
 
     def flush_item(self):
         """Turn the LIN loop being read, if any, into report lines."""
@@ -153,8 +167,10 @@ class InterchangeReader:
 
     def on_gs(self, segment):
         if self.group:
-            self.error(f"Segment {self.number} (GS): the functional group started at segment {self.group[0]} "
-                       "has no GE.")
+            self.error(
+                f"Segment {self.number} (GS): the functional group started at segment {self.group[0]} "
+                "has no GE."
+            )
         self.group = [self.number, self.value(segment, 6), 0]
         self.groups += 1
         self._add_sender(self.value(segment, 2))
@@ -165,31 +181,44 @@ class InterchangeReader:
             return
         __, control, count = self.group
         if self.value(segment, 1) != str(count):
-            self.error(f"Segment {self.number} (GE): GE01 says {self.value(segment, 1) or 'nothing'} transaction "
-                       f"sets, the functional group has {count}.")
+            self.error(
+                f"Segment {self.number} (GE): GE01 says {self.value(segment, 1) or 'nothing'} transaction "
+                f"sets, the functional group has {count}."
+            )
         if self.value(segment, 2) != control:
-            self.error(f"Segment {self.number} (GE): GE02 '{self.value(segment, 2)}' does not match GS06 "
-                       f"'{control}'.")
+            self.error(
+                f"Segment {self.number} (GE): GE02 '{self.value(segment, 2)}' does not match GS06 "
+                f"'{control}'."
+            )
         self.group = None
 
     def on_st(self, segment):
         if self.transaction:
-            self.error(f"Segment {self.number} (ST): the transaction set started at segment "
-                       f"{self.transaction[0]} has no SE.")
+            self.error(
+                f"Segment {self.number} (ST): the transaction set started at segment "
+                f"{self.transaction[0]} has no SE."
+            )
         if self.value(segment, 1) != self.transaction_set:
-            self.error(f"Segment {self.number} (ST): ST01 is '{self.value(segment, 1)}'; expected "
-                       f"{self.transaction_set} ({self.transaction_name}).")
+            self.error(
+                f"Segment {self.number} (ST): ST01 is '{self.value(segment, 1)}'; expected "
+                f"{self.transaction_set} ({self.transaction_name})."
+            )
         self.transaction = [self.number, self.value(segment, 2), 0]
         if self.group:
             self.group[2] += 1
         if not self.first_transaction:
-            self.first_transaction = (self.group[1] if self.group else "", self.value(segment, 2))
+            self.first_transaction = (
+                self.group[1] if self.group else "",
+                self.value(segment, 2),
+            )
 
     def on_ctt(self, segment):
         declared = self.value(segment, 1)
         if self.transaction and declared and declared != str(self.transaction[2]):
-            self.error(f"Segment {self.number} (CTT): CTT01 says {declared} line items, the transaction set has "
-                       f"{self.transaction[2]}.")
+            self.error(
+                f"Segment {self.number} (CTT): CTT01 says {declared} line items, the transaction set has "
+                f"{self.transaction[2]}."
+            )
 
     def on_se(self, segment):
         self.flush_item()
@@ -199,34 +228,50 @@ class InterchangeReader:
         start, control, __ = self.transaction
         count = self.number - start + 1
         if self.value(segment, 1) != str(count):
-            self.error(f"Segment {self.number} (SE): SE01 says {self.value(segment, 1) or 'nothing'} segments, "
-                       f"the transaction set has {count}.")
+            self.error(
+                f"Segment {self.number} (SE): SE01 says {self.value(segment, 1) or 'nothing'} segments, "
+                f"the transaction set has {count}."
+            )
         if self.value(segment, 2) != control:
-            self.error(f"Segment {self.number} (SE): SE02 '{self.value(segment, 2)}' does not match ST02 "
-                       f"'{control}'.")
+            self.error(
+                f"Segment {self.number} (SE): SE02 '{self.value(segment, 2)}' does not match ST02 "
+                f"'{control}'."
+            )
         self.transaction = None
 
     def on_iea(self, segment):
         if self.value(segment, 1) != str(self.groups):
-            self.error(f"Segment {self.number} (IEA): IEA01 says {self.value(segment, 1) or 'nothing'} functional "
-                       f"groups, the interchange has {self.groups}.")
+            self.error(
+                f"Segment {self.number} (IEA): IEA01 says {self.value(segment, 1) or 'nothing'} functional "
+                f"groups, the interchange has {self.groups}."
+            )
         if self.value(segment, 2) != self.isa13:
-            self.error(f"Segment {self.number} (IEA): IEA02 '{self.value(segment, 2)}' does not match ISA13 "
-                       f"'{self.isa13}'.")
+            self.error(
+                f"Segment {self.number} (IEA): IEA02 '{self.value(segment, 2)}' does not match ISA13 "
+                f"'{self.isa13}'."
+            )
         self.ended = True
 
     def finish(self, leftover):
         self.flush_item()
         if leftover.strip():
-            self.error(f"Segment {self.number + 1}: the file ends inside a segment ('{leftover.strip()[:20]}'); "
-                       "it looks truncated.")
+            self.error(
+                f"Segment {self.number + 1}: the file ends inside a segment ('{leftover.strip()[:20]}'); "
+                "it looks truncated."
+            )
         if self.transaction:
-            self.error(f"Segment {self.transaction[0]} (ST): the transaction set has no SE; the file looks "
-                       "truncated.")
+            self.error(
+                f"Segment {self.transaction[0]} (ST): the transaction set has no SE; the file looks "
+                "truncated."
+            )
         elif self.group:
-            self.error(f"Segment {self.group[0]} (GS): the functional group has no GE; the file looks truncated.")
+            self.error(
+                f"Segment {self.group[0]} (GS): the functional group has no GE; the file looks truncated."
+            )
         elif not self.ended:
-            self.error(f"Segment {self.number}: the interchange has no IEA; the file looks truncated.")
+            self.error(
+                f"Segment {self.number}: the interchange has no IEA; the file looks truncated."
+            )
         self.report.reference = self.report_id or self.envelope_key()
 
     def envelope_key(self):
@@ -234,7 +279,9 @@ class InterchangeReader:
         each of them on their own (many send ST02 0001 every time), so only the four identify a document."""
         if not self.first_transaction:
             return None
-        return "/".join((self.report.sender or "", self.isa13 or "", *self.first_transaction))
+        return "/".join(
+            (self.report.sender or "", self.isa13 or "", *self.first_transaction)
+        )
 
 
 def read_interchange(data, reader):
@@ -245,7 +292,9 @@ def read_interchange(data, reader):
     try:
         raw = RawX12File(io.StringIO(_decode(data)))
     except X12Error as error:
-        reader.error(f"Segment 1 (ISA): not a readable X12 interchange header: {error}.")
+        reader.error(
+            f"Segment 1 (ISA): not a readable X12 interchange header: {error}."
+        )
         return reader.report
     try:
         for text_segment in raw:
