@@ -29,6 +29,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, replace
 from math import ceil, inf
 
+from .i18n import _
 from .policies import _clean, round_down, round_up
 from .safety_stock import _fmt
 from .types import Step
@@ -69,7 +70,7 @@ class Allotment:
     @property
     def step(self):
         """The allocation as a step of the line's explanation."""
-        return Step("after allocation", self.allotted, self.note)
+        return Step(_("after allocation"), self.allotted, self.note)
 
 
 def largest_order(
@@ -171,35 +172,58 @@ def allocate(supply, claims, mode="days_of_supply"):
 def _allotment(claim, allotted, flags, supply, demand, mode, short_tier):
     allotted = _clean(allotted)
     need = max(claim.need, 0.0)
+    values = {
+        "allotted": _fmt(allotted),
+        "need": _fmt(need),
+        "supply": _fmt(supply),
+        "demand": _fmt(demand),
+        "tier": claim.tier,
+    }
     if allotted >= need:
-        note = f"warehouse short ({_fmt(supply)} available for {_fmt(demand)} needed): tier {claim.tier} served in full"
+        note = (
+            _(
+                "warehouse short (%(supply)s available for %(demand)s needed): "
+                "tier %(tier)s served in full"
+            )
+            % values
+        )
         return Allotment(
             claim.key, claim.need, need, claim.tier, supply, demand, note, flags
         )
     if allotted:
-        share = (
-            f"fair share to {_fmt(_cover(claim, allotted))} days of supply"
-            if mode == "days_of_supply" and claim.rate > 0
-            else f"fair share {_fmt(round(allotted / need * 100, 1))} % of the need"
-        )
-        note = (
-            f"allocated {_fmt(allotted)} of {_fmt(need)}: warehouse short ({_fmt(supply)} available for "
-            f"{_fmt(demand)} needed); tier {claim.tier}, {share}"
-        )
+        if mode == "days_of_supply" and claim.rate > 0:
+            share = _("fair share to %(days)s days of supply") % {
+                "days": _fmt(_cover(claim, allotted))
+            }
+        else:
+            share = _("fair share %(percent)s %% of the need") % {
+                "percent": _fmt(round(allotted / need * 100, 1))
+            }
+        note = _(
+            "allocated %(allotted)s of %(need)s: warehouse short (%(supply)s "
+            "available for %(demand)s needed); tier %(tier)s, %(share)s"
+        ) % {**values, "share": share}
     elif flags:
-        note = (
-            f"allocated 0 of {_fmt(need)}: warehouse short ({_fmt(supply)} available for {_fmt(demand)} "
-            f"needed) and the fair share is below the MOQ {_fmt(claim.moq or claim.multiple)}"
-        )
+        note = _(
+            "allocated 0 of %(need)s: warehouse short (%(supply)s available for "
+            "%(demand)s needed) and the fair share is below the MOQ %(moq)s"
+        ) % {**values, "moq": _fmt(claim.moq or claim.multiple)}
     elif claim.tier == short_tier:
         note = (
-            f"allocated 0 of {_fmt(need)}: warehouse short ({_fmt(supply)} available for {_fmt(demand)} "
-            f"needed); tier {claim.tier}, its stock lasts longer than the others' after their share"
+            _(
+                "allocated 0 of %(need)s: warehouse short (%(supply)s available for "
+                "%(demand)s needed); tier %(tier)s, its stock lasts longer than "
+                "the others' after their share"
+            )
+            % values
         )
     else:
         note = (
-            f"allocated 0 of {_fmt(need)}: warehouse short ({_fmt(supply)} available for {_fmt(demand)} "
-            f"needed); tier {claim.tier} comes after the tiers served first"
+            _(
+                "allocated 0 of %(need)s: warehouse short (%(supply)s available for "
+                "%(demand)s needed); tier %(tier)s comes after the tiers served first"
+            )
+            % values
         )
     return Allotment(
         claim.key,

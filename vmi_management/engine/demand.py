@@ -19,6 +19,7 @@ from itertools import accumulate
 from statistics import StatisticsError, correlation
 
 from .forecast import DEFAULT_METHOD, Forecast, demand_std, forecast, known
+from .i18n import _
 
 CUSTOMER_METHODS = ("customer", "blend")
 DEFAULT_BLEND_WEIGHT = 0.5
@@ -151,20 +152,31 @@ class Outlook:
         """How the demand was forecast, in words: the method, its settings, and why it was chosen."""
         statistical = self.baseline.label
         if self.baseline.holdout_error is not None:
-            statistical += f", chosen automatically (holdout RMSSE {self.baseline.holdout_error:.2f})"
+            statistical += _(", chosen automatically (holdout RMSSE %(error)s)") % {
+                "error": f"{self.baseline.holdout_error:.2f}"
+            }
         if self.yearly:
-            statistical += (
-                f", × yearly season ({min(self.yearly):.2f}–{max(self.yearly):.2f} over the next "
-                f"{len(self.yearly)} days, from last year's demand)"
-            )
+            statistical += _(
+                ", × yearly season (%(low)s–%(high)s over the next %(days)s days, "
+                "from last year's demand)"
+            ) % {
+                "low": f"{min(self.yearly):.2f}",
+                "high": f"{max(self.yearly):.2f}",
+                "days": len(self.yearly),
+            }
         if self.method in CUSTOMER_METHODS and self.customer:
             shared = sum(1 for value in self.customer if value is not None)
-            what = (
-                "customer forecast"
-                if self.method == "customer"
-                else f"blend of {self.blend_weight:.0%} customer forecast"
-            )
-            return f"{what} ({shared} days shared), else {statistical}"
+            if self.method == "customer":
+                what = _("customer forecast")
+            else:
+                what = _("blend of %(weight)s customer forecast") % {
+                    "weight": f"{self.blend_weight:.0%}"
+                }
+            return _("%(what)s (%(shared)s days shared), else %(statistical)s") % {
+                "what": what,
+                "shared": shared,
+                "statistical": statistical,
+            }
         return statistical
 
 

@@ -16,10 +16,14 @@ WARMUP_DAYS = 28
 
 
 def _table(out, headers, rows, aligns):
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=False)]
+    widths = [
+        max(len(str(cell)) for cell in column)
+        for column in zip(headers, *rows, strict=False)
+    ]
     for row in (headers, *rows):
         cells = [
-            f"{cell:{align}{width}}" for cell, width, align in zip(row, widths, aligns, strict=False)
+            f"{cell:{align}{width}}"
+            for cell, width, align in zip(row, widths, aligns, strict=False)
         ]
         print("  ".join(cells).rstrip(), file=out)
 

@@ -48,6 +48,8 @@ from functools import lru_cache
 from math import sqrt
 from operator import mul
 
+from .i18n import _
+
 DEFAULT_METHOD = "moving_average"
 DEFAULT_WINDOW = 28
 DEFAULT_ALPHA = 0.2
@@ -106,7 +108,8 @@ class Forecast:
 
     @property
     def label(self):
-        return _label(self.method, self.params)
+        name = METHOD_NAMES.get(self.method)
+        return _label(name() if name else self.method.replace("_", " "), self.params)
 
     @property
     def is_flat(self):
@@ -147,10 +150,26 @@ def _flat(method, rate, params, holdout_error=None):
 
 
 @lru_cache(maxsize=1024)
-def _label(method, params):
-    """'moving average (window 28)': how a rate was forecast, in words (few distinct, so cached)."""
+def _label(method_name, params):
+    """'moving average (window 28)': how a rate was forecast, in words.
+
+    Few are distinct, so they are cached; ``method_name`` is the method's name
+    in the reader's language (:data:`METHOD_NAMES`).
+    """
     settings = ", ".join(f"{name} {value:g}" for name, value in params)
-    return method.replace("_", " ") + (f" ({settings})" if settings else "")
+    return method_name + (f" ({settings})" if settings else "")
+
+
+# each method's name as a planner reads it, translated when a label is written
+METHOD_NAMES = {
+    "moving_average": lambda: _("moving average"),
+    "ses": lambda: _("ses"),
+    "holt": lambda: _("holt"),
+    "holt_winters": lambda: _("holt winters"),
+    "croston": lambda: _("croston"),
+    "sba": lambda: _("sba"),
+    "tsb": lambda: _("tsb"),
+}
 
 
 def known(demand):

@@ -19,11 +19,19 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from math import inf
 
+from .i18n import _
 from .policies import _clean, round_up
 from .safety_stock import _fmt
 from .types import Step
 
 MAX_PACKS = 10_000  # packs pulled forward one by one before the delivery is held as out of reach
+# a delivery's measures as the notes name them, translated when a note is written
+MEASURES = {
+    "value": lambda: _("value"),
+    "weight": lambda: _("weight"),
+    "volume": lambda: _("volume"),
+    "pallets": lambda: _("pallets"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +106,7 @@ def _describe(totals, limits):
         "pallets": (limits.max_pallets,),
     }
     return ", ".join(
-        f"{measure} {_fmt(round(totals[measure], 3))}"
+        f"{MEASURES[measure]()} {_fmt(round(totals[measure], 3))}"
         for measure, bounds in limited.items()
         if any(bound is not None for bound in bounds)
     )
@@ -118,7 +126,7 @@ def build_load(lines, limits):
         _pull_forward(lines, limits, quantities, notes)
         if _below_minimum(totals := _totals(lines, quantities), limits):
             return _held(
-                quantities, totals, limits, "min", "with every line at its limit"
+                quantities, totals, limits, "min", _("with every line at its limit")
             )
     if _over_maximum(_totals(lines, quantities), limits):
         _trim(lines, limits, quantities, notes)
@@ -128,19 +136,27 @@ def build_load(lines, limits):
                 totals,
                 limits,
                 "max",
-                f"after {MAX_PACKS} packs were taken off",
+                _("after %(packs)s packs were taken off") % {"packs": MAX_PACKS},
             )
     return quantities, notes, ""
 
 
 def _held(quantities, totals, limits, side, circumstance):
     """Nothing ordered, and why: the delivery cannot be brought within its ``side`` limit."""
-    bound = {"min": "stays below its minimum", "max": "stays over its maximum"}[side]
-    return (
-        dict.fromkeys(quantities, 0.0),
-        {},
-        f"held: the delivery ({_describe(totals, limits)}) {bound} ({_limits_text(limits, side)}) {circumstance}",
-    )
+    if side == "min":
+        held = _(
+            "held: the delivery (%(totals)s) stays below its minimum (%(limits)s) %(why)s"
+        )
+    else:
+        held = _(
+            "held: the delivery (%(totals)s) stays over its maximum (%(limits)s) %(why)s"
+        )
+    values = {
+        "totals": _describe(totals, limits),
+        "limits": _limits_text(limits, side),
+        "why": circumstance,
+    }
+    return dict.fromkeys(quantities, 0.0), {}, held % values
 
 
 def _limits_text(limits, side):
@@ -153,7 +169,7 @@ def _limits_text(limits, side):
         ),
     }[side]
     return ", ".join(
-        f"{label} {_fmt(getattr(limits, name))}"
+        f"{MEASURES[label]()} {_fmt(getattr(limits, name))}"
         for name, label in names
         if getattr(limits, name) is not None
     )
@@ -201,10 +217,14 @@ def _pull_forward(lines, limits, quantities, notes):
     reached = _describe(totals, limits)
     for key, quantity in added.items():
         if quantity:
-            notes[key] = (
-                f"pulled forward {_fmt(_clean(quantity))} so the delivery reaches its minimum "
-                f"({_limits_text(limits, 'min')}): now {reached}"
-            )
+            notes[key] = _(
+                "pulled forward %(quantity)s so the delivery reaches its minimum "
+                "(%(limits)s): now %(reached)s"
+            ) % {
+                "quantity": _fmt(_clean(quantity)),
+                "limits": _limits_text(limits, "min"),
+                "reached": reached,
+            }
 
 
 def _ceiling(line):
@@ -252,18 +272,24 @@ def _trim(lines, limits, quantities, notes):
     fitted = _describe(totals, limits)
     for key, quantity in removed.items():
         if quantity:
-            notes[key] = (
-                f"trimmed by {_fmt(_clean(quantity))} so the delivery fits its maximum "
-                f"({_limits_text(limits, 'max')}): now {fitted}"
-            )
+            notes[key] = _(
+                "trimmed by %(quantity)s so the delivery fits its maximum "
+                "(%(limits)s): now %(fitted)s"
+            ) % {
+                "quantity": _fmt(_clean(quantity)),
+                "limits": _limits_text(limits, "max"),
+                "fitted": fitted,
+            }
 
 
 def apply_load(decision, quantity, note, held):
     """The decision with the order its delivery's load building gave it, and why; unchanged if untouched."""
     if held:
-        return decision.adjusted(0.0, Step("load building", 0.0, held), ("load_held",))
+        return decision.adjusted(
+            0.0, Step(_("load building"), 0.0, held), ("load_held",)
+        )
     if not note:
         return decision
     return decision.adjusted(
-        quantity, Step("load building", quantity, note), ("load_adjusted",)
+        quantity, Step(_("load building"), quantity, note), ("load_adjusted",)
     )

@@ -4,6 +4,8 @@ from functools import lru_cache
 from math import sqrt
 from statistics import NormalDist
 
+from .i18n import _
+
 
 @lru_cache(maxsize=256)
 def service_factor(service_level):
@@ -34,12 +36,13 @@ def safety_stock(
     :returns: ``(quantity, note)``
     """
     if mode == "fixed":
-        return float(value or 0.0), "fixed quantity"
+        return float(value or 0.0), _("fixed quantity")
     if mode == "days":
         days = value or 0.0
         return (
             days * demand_rate,
-            f"{_fmt(days)} days of cover × {_fmt(demand_rate)}/day",
+            _("%(days)s days of cover × %(rate)s/day")
+            % {"days": _fmt(days), "rate": _fmt(demand_rate)},
         )
     if mode == "service_level":
         quantity = statistical_safety_stock(
@@ -49,7 +52,7 @@ def safety_stock(
             f"z({_fmt(service_level)}) = {_fmt(service_factor(service_level))} × √(LT {_fmt(lead_time)} × "
             f"σd {_fmt(demand_std)}² + d {_fmt(demand_rate)}² × σLT {_fmt(lead_time_std)}²)"
         )
-    return 0.0, "none"
+    return 0.0, _("none")
 
 
 def _fmt(number):

@@ -9,6 +9,7 @@ from math import ceil
 
 from .demand import baseline_history
 from .forecast import auto, demand_std, known
+from .i18n import _
 from .policies import round_up
 from .safety_stock import _fmt, statistical_safety_stock
 from .types import Step
@@ -70,28 +71,33 @@ def suggest_thresholds(line, review_days=1.0):
     pack = line.multiple or line.rounding or 1.0
     cycle = round_up(max(rate * review_days, line.moq or 0.0, pack), pack)
     steps = [
+        Step(_("demand rate"), round(rate, 6), _rate_note(chosen, history)),
         Step(
-            "demand rate",
-            round(rate, 6),
-            f"{chosen.label} over {len(known(history))} days"
-            + (
-                f", holdout RMSSE {_fmt(chosen.holdout_error)}"
-                if chosen.holdout_error is not None
-                else ""
-            ),
+            _("demand variability"),
+            round(std, 6),
+            _("standard deviation of daily demand"),
         ),
-        Step("demand variability", round(std, 6), "standard deviation of daily demand"),
-        Step("lead time", lead_time, f"± {_fmt(line.lead_time_std_days)} days"),
-        Step("safety stock", round(safety, 6), f"service level {_fmt(service_level)}"),
         Step(
-            "reorder point",
+            _("lead time"),
+            lead_time,
+            _("± %(days)s days") % {"days": _fmt(line.lead_time_std_days)},
+        ),
+        Step(
+            _("safety stock"),
+            round(safety, 6),
+            _("service level %(level)s") % {"level": _fmt(service_level)},
+        ),
+        Step(
+            _("reorder point"),
             reorder_point,
-            f"{_fmt(rate)}/day × {_fmt(lead_time)} days + safety stock, rounded up",
+            _("%(rate)s/day × %(days)s days + safety stock, rounded up")
+            % {"rate": _fmt(rate), "days": _fmt(lead_time)},
         ),
         Step(
-            "cycle stock",
+            _("cycle stock"),
             cycle,
-            f"{_fmt(review_days)} days of demand, at least the MOQ, in whole packs",
+            _("%(days)s days of demand, at least the MOQ, in whole packs")
+            % {"days": _fmt(review_days)},
         ),
     ]
     suggestion = dict(min_qty=None, max_qty=None, order_qty=None, target_days=None)
@@ -101,24 +107,28 @@ def suggest_thresholds(line, review_days=1.0):
         )
         steps.append(
             Step(
-                "min / max",
+                _("min / max"),
                 f"{reorder_point:g} / {reorder_point + cycle:g}",
-                "min = reorder point; max = min + cycle stock",
+                _("min = reorder point; max = min + cycle stock"),
             )
         )
     elif line.policy == "reorder_point":
         suggestion.update(order_qty=float(cycle))
         steps.append(
             Step(
-                "reorder point / order qty",
+                _("reorder point / order qty"),
                 f"{reorder_point:g} / {cycle:g}",
-                "Q = cycle stock",
+                _("Q = cycle stock"),
             )
         )
     else:
         suggestion.update(target_days=float(review_days))
         steps.append(
-            Step("target days", review_days, "cover the demand until the next review")
+            Step(
+                _("target days"),
+                review_days,
+                _("cover the demand until the next review"),
+            )
         )
     return Suggestion(
         product=line.product,
@@ -133,6 +143,17 @@ def suggest_thresholds(line, review_days=1.0):
         steps=tuple(steps),
         **suggestion,
     )
+
+
+def _rate_note(chosen, history):
+    """The forecast the suggestion rests on, over how many days, and its holdout error."""
+    note = _("%(method)s over %(days)s days") % {
+        "method": chosen.label,
+        "days": len(known(history)),
+    }
+    if chosen.holdout_error is not None:
+        note += _(", holdout RMSSE %(error)s") % {"error": _fmt(chosen.holdout_error)}
+    return note
 
 
 def apply_suggestion(line, suggestion):
