@@ -16,6 +16,7 @@ import csv
 import io
 from datetime import date, datetime
 
+from ..engine.i18n import _
 from .types import ParsedReport, ReportLine
 from .values import (
     ValueProblem,
@@ -72,25 +73,29 @@ def _is_blank(values):
     )
 
 
+def _column(where, name):
+    return _("%(where)s, column %(column)s") % {"where": where, "column": name}
+
+
 def read_line(ref, values):
     """One :class:`ReportLine` from a mapping of column name to the value sent."""
     where = ref
     problems, numbers, dates = [], {}, {}
     for name in QUANTITIES:
         try:
-            numbers[name] = to_quantity(values.get(name), f"{where}, column {name}")
+            numbers[name] = to_quantity(values.get(name), _column(where, name))
         except ValueProblem as problem:
             problems.append(str(problem))
             numbers[name] = None
     for name in DATES:
         try:
-            dates[name] = to_date(values.get(name), f"{where}, column {name}")
+            dates[name] = to_date(values.get(name), _column(where, name))
         except ValueProblem as problem:
             problems.append(str(problem))
             dates[name] = None
     for start, end, what in (
-        ("period_start", "period_end", "period"),
-        ("forecast_start", "forecast_end", "forecast period"),
+        ("period_start", "period_end", _("period")),
+        ("forecast_start", "forecast_end", _("forecast period")),
     ):
         try:
             check_period(dates[start], dates[end], where, what)
@@ -102,15 +107,27 @@ def read_line(ref, values):
         if not _is_blank([values.get(name)])
     ]
     if forecast_period and _is_blank([values.get("forecast")]):
+        if len(forecast_period) == 1:
+            problem = _(
+                "%(where)s: %(columns)s is given without a forecast quantity; "
+                "give the forecast, or leave the forecast period empty."
+            )
+        else:
+            problem = _(
+                "%(where)s: %(columns)s are given without a forecast quantity; "
+                "give the forecast, or leave the forecast period empty."
+            )
         problems.append(
-            f"{where}: {' and '.join(forecast_period)} {'is' if len(forecast_period) == 1 else 'are'} "
-            "given without a forecast quantity; give the forecast, or leave the forecast period empty."
+            problem % {"where": where, "columns": _(" and ").join(forecast_period)}
         )
     product = _text(values.get("product"))
     if not product:
-        problems.append(f"{where}: no product code.")
+        problems.append(_("%(where)s: no product code.") % {"where": where})
     if not problems and all(numbers[name] is None for name in QUANTITIES):
-        problems.append(f"{where}: neither on_hand, consumed nor forecast is given.")
+        problems.append(
+            _("%(where)s: neither on_hand, consumed nor forecast is given.")
+            % {"where": where}
+        )
     return ReportLine(
         ref=ref,
         product_codes=(product,) if product else (),
@@ -134,18 +151,23 @@ def _report_from_rows(fmt, rows):
         __, header = next(rows)
     except StopIteration:
         report.errors.append(
-            "The file is empty: it needs a header row (product, location, on_hand, consumed)."
+            _(
+                "The file is empty: it needs a header row "
+                "(product, location, on_hand, consumed)."
+            )
         )
         return report
     columns = [_column_name(name) for name in header]
     if "product" not in columns:
         report.errors.append(
-            "The file has no product column in its first row; download the template for the "
-            "expected columns."
+            _(
+                "The file has no product column in its first row; "
+                "download the template for the expected columns."
+            )
         )
         return report
     if not any(name in columns for name in QUANTITIES):
-        report.errors.append("The file has no on_hand, consumed or forecast column.")
+        report.errors.append(_("The file has no on_hand, consumed or forecast column."))
         return report
     index = {name: columns.index(name) for name in COLUMNS if name in columns}
     for number, cells in rows:
@@ -184,7 +206,9 @@ def parse_csv(data):
         )
     except csv.Error as error:
         report = ParsedReport(format="csv")
-        report.errors.append(f"The file is not readable as CSV: {error}.")
+        report.errors.append(
+            _("The file is not readable as CSV: %(error)s.") % {"error": error}
+        )
         return report
 
 
@@ -202,7 +226,8 @@ def parse_xlsx(data):
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on damaged files, all the same to the sender
         report = ParsedReport(format="xlsx")
         report.errors.append(
-            f"The file is not a readable Excel (.xlsx) workbook: {error or type(error).__name__}."
+            _("The file is not a readable Excel (.xlsx) workbook: %(error)s.")
+            % {"error": error or type(error).__name__}
         )
         return report
     return _report_from_rows("xlsx", enumerate(rows, 1))
@@ -213,7 +238,7 @@ def parse_json_lines(payload):
     like :func:`~vmi_management.intake.parse_document`, only storable text."""
     report = ParsedReport(format="json")
     if not isinstance(payload, dict) or not isinstance(payload.get("lines"), list):
-        report.errors.append('The report must be a JSON object with a "lines" list.')
+        report.errors.append(_('The report must be a JSON object with a "lines" list.'))
         return report
     try:
         as_of = to_moment(payload.get("as_of"), "as_of")
@@ -223,7 +248,7 @@ def parse_json_lines(payload):
             report.as_of = as_of
         else:  # a day, or none given: the figures are true at the end of it, or of the period
             report.as_of_date = as_of or report.period_end
-        check_period(report.period_start, report.period_end, "The report")
+        check_period(report.period_start, report.period_end, _("The report"))
     except ValueProblem as problem:
         report.errors.append(str(problem))
     if payload.get("reference") is not None:
@@ -235,7 +260,7 @@ def parse_json_lines(payload):
                 ReportLine(
                     ref=ref,
                     product_codes=(),
-                    error=f"{ref}: a line must be a JSON object.",
+                    error=_("%(ref)s: a line must be a JSON object.") % {"ref": ref},
                 )
             )
             continue

@@ -9,6 +9,8 @@ import re
 from dataclasses import replace
 from datetime import date, datetime
 
+from ..engine.i18n import _
+
 # The days a report may speak of: any real count or period, and narrow enough that moving a moment to UTC
 # or a day to a time zone never leaves the calendar.
 EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
@@ -27,24 +29,35 @@ def to_quantity(raw, where):
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, bool):
-        raise ValueProblem(f"{where}: {raw!r} is not a number.")
+        raise ValueProblem(
+            _("%(where)s: %(value)s is not a number.")
+            % {"where": where, "value": repr(raw)}
+        )
     if isinstance(raw, int | float):
         try:
             value = float(raw)
         except OverflowError:  # an integer of hundreds of digits
-            raise ValueProblem(f"{where}: {raw} is too large a quantity.") from None
+            raise ValueProblem(
+                _("%(where)s: %(value)s is too large a quantity.")
+                % {"where": where, "value": raw}
+            ) from None
     else:
         try:
             value = float(str(raw).strip())
         except ValueError:
-            raise ValueProblem(f"{where}: '{raw}' is not a number.") from None
+            raise ValueProblem(_not_a_number(raw, where)) from None
     if not math.isfinite(value):
-        raise ValueProblem(f"{where}: '{raw}' is not a number.")
+        raise ValueProblem(_not_a_number(raw, where))
     if value < 0:
         raise ValueProblem(
-            f"{where}: {raw} is negative; report a quantity of 0 or more."
+            _("%(where)s: %(value)s is negative; report a quantity of 0 or more.")
+            % {"where": where, "value": raw}
         )
     return value
+
+
+def _not_a_number(raw, where):
+    return _("%(where)s: '%(value)s' is not a number.") % {"where": where, "value": raw}
 
 
 def to_date(raw, where, fmt="%Y-%m-%d"):
@@ -59,7 +72,10 @@ def to_date(raw, where, fmt="%Y-%m-%d"):
         day = strptime_exact(str(raw).strip(), fmt).date()
     except ValueError:
         shown = {"%Y-%m-%d": "YYYY-MM-DD", "%Y%m%d": "CCYYMMDD"}.get(fmt, fmt)
-        raise ValueProblem(f"{where}: '{raw}' is not a date ({shown}).") from None
+        raise ValueProblem(
+            _("%(where)s: '%(value)s' is not a date (%(format)s).")
+            % {"where": where, "value": raw, "format": shown}
+        ) from None
     return check_range(day, raw, where)
 
 
@@ -90,7 +106,11 @@ def to_moment(raw, where):
                 moment = datetime.fromisoformat(text.replace("Z", "+00:00"))  # noqa: FURB162 - Python 3.10 reads no Z
             except ValueError:
                 raise ValueProblem(
-                    f"{where}: '{raw}' is not a date and time (YYYY-MM-DD HH:MM:SS, UTC)."
+                    _(
+                        "%(where)s: '%(value)s' is not a date and time "
+                        "(YYYY-MM-DD HH:MM:SS, UTC)."
+                    )
+                    % {"where": where, "value": raw}
                 ) from None
     check_range(moment.date() if isinstance(moment, datetime) else moment, raw, where)
     if isinstance(moment, datetime) and moment.tzinfo:
@@ -98,12 +118,13 @@ def to_moment(raw, where):
     return moment
 
 
-def check_period(start, end, where, what="period"):
+def check_period(start, end, where, what=None):
     """Raises :class:`ValueProblem` when the ``what`` (a period, a forecast period, a horizon) from ``start`` to
     ``end`` ends before it starts."""
     if start and end and end < start:
         raise ValueProblem(
-            f"{where}: the {what} ends ({end}) before it starts ({start})."
+            _("%(where)s: the %(what)s ends (%(end)s) before it starts (%(start)s).")
+            % {"where": where, "what": what or _("period"), "end": end, "start": start}
         )
 
 
@@ -111,7 +132,11 @@ def check_range(day, raw, where):
     """``day`` when it falls between :data:`EARLIEST` and :data:`LATEST`; raises :class:`ValueProblem`."""
     if not EARLIEST <= day <= LATEST:
         raise ValueProblem(
-            f"{where}: '{raw}' is out of range; send a date from {EARLIEST} to {LATEST}."
+            _(
+                "%(where)s: '%(value)s' is out of range; "
+                "send a date from %(earliest)s to %(latest)s."
+            )
+            % {"where": where, "value": raw, "earliest": EARLIEST, "latest": LATEST}
         )
     return day
 
@@ -136,13 +161,21 @@ def without_nul(report):
     lines = []
     for line in report.lines:
         texts = {
-            "product code": " / ".join(line.product_codes),
-            "location": line.location_code,
-            "unit": line.uom,
+            _("product code"): " / ".join(line.product_codes),
+            _("location"): line.location_code,
+            _("unit"): line.uom,
         }
         problems = [
-            f"{line.ref}: the {label} '{_shown(text)}' contains a NUL character "
-            f"(shown as {NUL_SHOWN}); send it without."
+            _(
+                "%(ref)s: the %(label)s '%(text)s' contains a NUL character "
+                "(shown as %(shown)s); send it without."
+            )
+            % {
+                "ref": line.ref,
+                "label": label,
+                "text": _shown(text),
+                "shown": NUL_SHOWN,
+            }
             for label, text in texts.items()
             if NUL in text
         ]

@@ -7,9 +7,10 @@ activity.
 
 from collections import defaultdict
 
+from ..engine.i18n import _
 from .types import ParsedReport, ReportLine
 from .values import ValueProblem, check_period
-from .x12_envelope import InterchangeReader, Item, read_interchange
+from .x12_envelope import InterchangeReader, Item, read_interchange, segment_ref
 
 # ZA01 activity codes: those we read, and those recognised but not used for replenishment.
 ON_HAND, SOLD = "QA", "QS"
@@ -49,7 +50,9 @@ class _ActivityItem(Item):
         problem = " ".join(self.problems) or None
         quantities = self.quantities or ({"": {}} if problem else {})
         if not quantities:
-            problem = f"Segment {self.number} (LIN): no on-hand (QA) or sold (QS) quantity follows."
+            problem = _("%(where)s: no on-hand (QA) or sold (QS) quantity follows.") % {
+                "where": segment_ref(self.number, "LIN")
+            }
             quantities = {"": {}}
         return [
             ReportLine(
@@ -109,14 +112,17 @@ class _ActivityReader(InterchangeReader):
 
     def on_za(self, segment):
         if not self.item:
-            self.error(f"Segment {self.number} (ZA): activity outside a LIN loop.")
+            self.problem("ZA", _("%(where)s: activity outside a LIN loop."))
             return
         code = self.value(segment, 1)
         self.activity = code
         if code not in (ON_HAND, SOLD) and code not in OTHER_ACTIVITIES:
             self.item.problems.append(
-                f"Segment {self.number} (ZA), ZA01: '{code}' is not an activity code this report understands "
-                "(QA on hand, QS sold)."
+                _(
+                    "%(where)s: '%(code)s' is not an activity code this report "
+                    "understands (QA on hand, QS sold)."
+                )
+                % {"where": self.where("ZA", 1), "code": code}
             )
             return
         if self.value(segment, 2):
@@ -127,9 +133,7 @@ class _ActivityReader(InterchangeReader):
 
     def on_sdq(self, segment):
         if not self.item or not self.activity:
-            self.error(
-                f"Segment {self.number} (SDQ): quantities outside a LIN/ZA loop."
-            )
+            self.problem("SDQ", _("%(where)s: quantities outside a LIN/ZA loop."))
             return
         self.item.set_uom(self.value(segment, 1), self.where("SDQ", 1))
         values = [
@@ -139,8 +143,11 @@ class _ActivityReader(InterchangeReader):
             values.pop()
         if len(values) % 2:
             self.item.problems.append(
-                f"Segment {self.number} (SDQ): {len(values)} values after SDQ02; locations and quantities "
-                "come in pairs."
+                _(
+                    "%(where)s: %(count)s values after SDQ02; "
+                    "locations and quantities come in pairs."
+                )
+                % {"where": segment_ref(self.number, "SDQ"), "count": len(values)}
             )
             return
         for position in range(0, len(values), 2):

@@ -17,9 +17,10 @@ import calendar
 from dataclasses import replace
 from datetime import timedelta
 
+from ..engine.i18n import _
 from .types import ParsedReport, ReportLine
 from .values import ValueProblem, check_period, check_range
-from .x12_envelope import InterchangeReader, Item, read_interchange
+from .x12_envelope import InterchangeReader, Item, read_interchange, segment_ref
 
 SHIP_TO = "ST"
 # FST02, the sender's confidence in the quantity: each is a requirement to plan for.
@@ -64,7 +65,8 @@ class _ScheduleItem(Item):
         if not self.lines:
             problems = [
                 *self.problems,
-                f"Segment {self.number} (LIN): no forecast (FST) follows.",
+                _("%(where)s: no forecast (FST) follows.")
+                % {"where": segment_ref(self.number, "LIN")},
             ]
             return [
                 ReportLine(
@@ -121,13 +123,17 @@ class _ScheduleReader(InterchangeReader):
         quantities = self.value(segment, 5)
         if quantities and quantities not in DISCRETE_QUANTITIES:
             self.error(
-                f"{self.where('BFR', 5)}: the schedule's quantities are '{quantities}', not the quantity "
-                "of each bucket; send actual discrete (A) or replacement (R) quantities."
+                _(
+                    "%(where)s: the schedule's quantities are '%(quantities)s', "
+                    "not the quantity of each bucket; send actual discrete (A) or "
+                    "replacement (R) quantities."
+                )
+                % {"where": self.where("BFR", 5), "quantities": quantities}
             )
         start = self.date(segment, "BFR", 6, self.report.errors)
         end = self.date(segment, "BFR", 7, self.report.errors)
         try:
-            check_period(start, end, self.where("BFR"), "horizon")
+            check_period(start, end, self.where("BFR"), _("horizon"))
         except ValueProblem as problem:
             self.error(str(problem))
         self.report.horizon_start, self.report.horizon_end = start, end
@@ -152,7 +158,7 @@ class _ScheduleReader(InterchangeReader):
 
     def on_uit(self, segment):
         if not self.item:
-            self.error(f"{self.where('UIT')}: a unit outside a LIN loop.")
+            self.problem("UIT", _("%(where)s: a unit outside a LIN loop."))
             return
         self.item.set_uom(
             (segment.get_value("01-1") or "").strip(), self.where("UIT", 1)
@@ -160,25 +166,44 @@ class _ScheduleReader(InterchangeReader):
 
     def on_fst(self, segment):
         if not self.item:
-            self.error(
-                f"{self.where('FST')}: a forecast outside a LIN loop; send each FST after the LIN of "
-                "its product."
+            self.problem(
+                "FST",
+                _(
+                    "%(where)s: a forecast outside a LIN loop; "
+                    "send each FST after the LIN of its product."
+                ),
             )
             return
         problems = []
         if not self.value(segment, 1):
-            problems.append(f"{self.where('FST', 1)}: no quantity.")
+            problems.append(
+                _("%(where)s: no quantity.") % {"where": self.where("FST", 1)}
+            )
         quantity = self.quantity(segment, "FST", 1, problems)
         qualifier, timing = self.value(segment, 2), self.value(segment, 3)
         if qualifier not in FORECAST_QUALIFIERS:
             problems.append(
-                f"{self.where('FST', 2)}: '{qualifier}' is not a forecast qualifier this schedule "
-                f"understands ({_codes(FORECAST_QUALIFIERS)})."
+                _(
+                    "%(where)s: '%(code)s' is not a forecast qualifier "
+                    "this schedule understands (%(codes)s)."
+                )
+                % {
+                    "where": self.where("FST", 2),
+                    "code": qualifier,
+                    "codes": _codes(FORECAST_QUALIFIERS),
+                }
             )
         if timing not in TIMING_QUALIFIERS:
             problems.append(
-                f"{self.where('FST', 3)}: '{timing}' is not a timing qualifier this schedule "
-                f"understands ({_codes(TIMING_QUALIFIERS)})."
+                _(
+                    "%(where)s: '%(code)s' is not a timing qualifier "
+                    "this schedule understands (%(codes)s)."
+                )
+                % {
+                    "where": self.where("FST", 3),
+                    "code": timing,
+                    "codes": _codes(TIMING_QUALIFIERS),
+                }
             )
         start, end = self._bucket(segment, timing, problems)
         self.item.lines.append(
@@ -197,13 +222,15 @@ class _ScheduleReader(InterchangeReader):
         """The first and last day of an FST's bucket; None for what cannot be told (saying why)."""
         if not self.value(segment, 4):
             problems.append(
-                f"{self.where('FST', 4)}: no date; send the first day of the forecast."
+                _("%(where)s: no date; send the first day of the forecast.")
+                % {"where": self.where("FST", 4)}
             )
         start = self.date(segment, "FST", 4, problems)
         end = self.date(segment, "FST", 5, problems)
         if timing == FLEXIBLE and not self.value(segment, 5):
             problems.append(
-                f"{self.where('FST', 5)}: a flexible interval (F) needs its last day."
+                _("%(where)s: a flexible interval (F) needs its last day.")
+                % {"where": self.where("FST", 5)}
             )
         if (
             start
@@ -216,7 +243,7 @@ class _ScheduleReader(InterchangeReader):
             except ValueProblem as problem:
                 problems.append(str(problem))
         try:
-            check_period(start, end, self.where("FST"), "forecast period")
+            check_period(start, end, self.where("FST"), _("forecast period"))
         except ValueProblem as problem:
             problems.append(str(problem))
         return start, end

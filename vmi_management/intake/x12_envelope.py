@@ -15,6 +15,7 @@ from pyx12.errors import X12Error
 from pyx12.rawx12file import RawX12File
 from pyx12.segment import Segment
 
+from ..engine.i18n import _
 from .values import ValueProblem, to_date, to_quantity
 
 # LIN product id qualifiers, most specific to the customer first: buyer's item, vendor's item, GTIN/UPC.
@@ -63,16 +64,32 @@ class Item:
         self.number = number
         self.codes = codes
         self.uom = ""
-        self.problems = [] if codes else [f"Segment {number} (LIN): no product id."]
+        self.problems = (
+            []
+            if codes
+            else [
+                _("%(where)s: no product id.") % {"where": segment_ref(number, "LIN")}
+            ]
+        )
 
     def set_uom(self, unit, where):
         """Take the unit of the quantities that follow: the lines of one item carry one unit."""
         if unit and self.uom and unit != self.uom:
             self.problems.append(
-                f"{where}: unit '{unit}' differs from '{self.uom}' given earlier for this "
-                "product; send all its quantities in one unit."
+                _(
+                    "%(where)s: unit '%(unit)s' differs from '%(earlier)s' given "
+                    "earlier for this product; send all its quantities in one unit."
+                )
+                % {"where": where, "unit": unit, "earlier": self.uom}
             )
         self.uom = self.uom or unit
+
+
+def segment_ref(number, tag=None):
+    """A segment as messages name it: "Segment 12 (LIN)", or "Segment 12"."""
+    if tag:
+        return _("Segment %(number)s (%(tag)s)") % {"number": number, "tag": tag}
+    return _("Segment %(number)s") % {"number": number}
 
 
 class InterchangeReader:
@@ -110,7 +127,11 @@ class InterchangeReader:
     def where(self, tag, position=None):
         """Where a value is, as messages name it: the segment, and the element when there is one."""
         element = f", {tag}{position:02d}" if position else ""
-        return f"Segment {self.number} ({tag}){element}"
+        return segment_ref(self.number, tag) + element
+
+    def problem(self, tag, message, **values):
+        """Record ``message`` (translated, with its named ``values``) at this segment."""
+        self.error(message % {"where": segment_ref(self.number, tag), **values})
 
     def date(self, segment, tag, position, problems):
         """The CCYYMMDD date at ``position``, None when absent or wrong (saying why in ``problems``)."""
@@ -167,9 +188,13 @@ class InterchangeReader:
 
     def on_gs(self, segment):
         if self.group:
-            self.error(
-                f"Segment {self.number} (GS): the functional group started at segment {self.group[0]} "
-                "has no GE."
+            self.problem(
+                "GS",
+                _(
+                    "%(where)s: the functional group started at segment %(start)s "
+                    "has no GE."
+                ),
+                start=self.group[0],
             )
         self.group = [self.number, self.value(segment, 6), 0]
         self.groups += 1
@@ -177,31 +202,45 @@ class InterchangeReader:
 
     def on_ge(self, segment):
         if not self.group:
-            self.error(f"Segment {self.number} (GE): GE without GS.")
+            self.problem("GE", _("%(where)s: GE without GS."))
             return
         __, control, count = self.group
         if self.value(segment, 1) != str(count):
-            self.error(
-                f"Segment {self.number} (GE): GE01 says {self.value(segment, 1) or 'nothing'} transaction "
-                f"sets, the functional group has {count}."
+            self.problem(
+                "GE",
+                _(
+                    "%(where)s: GE01 says %(declared)s transaction sets, "
+                    "the functional group has %(count)s."
+                ),
+                declared=self.value(segment, 1) or _("nothing"),
+                count=count,
             )
         if self.value(segment, 2) != control:
-            self.error(
-                f"Segment {self.number} (GE): GE02 '{self.value(segment, 2)}' does not match GS06 "
-                f"'{control}'."
+            self.problem(
+                "GE",
+                _("%(where)s: GE02 '%(value)s' does not match GS06 '%(control)s'."),
+                value=self.value(segment, 2),
+                control=control,
             )
         self.group = None
 
     def on_st(self, segment):
         if self.transaction:
-            self.error(
-                f"Segment {self.number} (ST): the transaction set started at segment "
-                f"{self.transaction[0]} has no SE."
+            self.problem(
+                "ST",
+                _(
+                    "%(where)s: the transaction set started at segment %(start)s "
+                    "has no SE."
+                ),
+                start=self.transaction[0],
             )
         if self.value(segment, 1) != self.transaction_set:
-            self.error(
-                f"Segment {self.number} (ST): ST01 is '{self.value(segment, 1)}'; expected "
-                f"{self.transaction_set} ({self.transaction_name})."
+            self.problem(
+                "ST",
+                _("%(where)s: ST01 is '%(value)s'; expected %(expected)s (%(name)s)."),
+                value=self.value(segment, 1),
+                expected=self.transaction_set,
+                name=self.transaction_name,
             )
         self.transaction = [self.number, self.value(segment, 2), 0]
         if self.group:
@@ -215,40 +254,59 @@ class InterchangeReader:
     def on_ctt(self, segment):
         declared = self.value(segment, 1)
         if self.transaction and declared and declared != str(self.transaction[2]):
-            self.error(
-                f"Segment {self.number} (CTT): CTT01 says {declared} line items, the transaction set has "
-                f"{self.transaction[2]}."
+            self.problem(
+                "CTT",
+                _(
+                    "%(where)s: CTT01 says %(declared)s line items, "
+                    "the transaction set has %(count)s."
+                ),
+                declared=declared,
+                count=self.transaction[2],
             )
 
     def on_se(self, segment):
         self.flush_item()
         if not self.transaction:
-            self.error(f"Segment {self.number} (SE): SE without ST.")
+            self.problem("SE", _("%(where)s: SE without ST."))
             return
         start, control, __ = self.transaction
         count = self.number - start + 1
         if self.value(segment, 1) != str(count):
-            self.error(
-                f"Segment {self.number} (SE): SE01 says {self.value(segment, 1) or 'nothing'} segments, "
-                f"the transaction set has {count}."
+            self.problem(
+                "SE",
+                _(
+                    "%(where)s: SE01 says %(declared)s segments, "
+                    "the transaction set has %(count)s."
+                ),
+                declared=self.value(segment, 1) or _("nothing"),
+                count=count,
             )
         if self.value(segment, 2) != control:
-            self.error(
-                f"Segment {self.number} (SE): SE02 '{self.value(segment, 2)}' does not match ST02 "
-                f"'{control}'."
+            self.problem(
+                "SE",
+                _("%(where)s: SE02 '%(value)s' does not match ST02 '%(control)s'."),
+                value=self.value(segment, 2),
+                control=control,
             )
         self.transaction = None
 
     def on_iea(self, segment):
         if self.value(segment, 1) != str(self.groups):
-            self.error(
-                f"Segment {self.number} (IEA): IEA01 says {self.value(segment, 1) or 'nothing'} functional "
-                f"groups, the interchange has {self.groups}."
+            self.problem(
+                "IEA",
+                _(
+                    "%(where)s: IEA01 says %(declared)s functional groups, "
+                    "the interchange has %(count)s."
+                ),
+                declared=self.value(segment, 1) or _("nothing"),
+                count=self.groups,
             )
         if self.value(segment, 2) != self.isa13:
-            self.error(
-                f"Segment {self.number} (IEA): IEA02 '{self.value(segment, 2)}' does not match ISA13 "
-                f"'{self.isa13}'."
+            self.problem(
+                "IEA",
+                _("%(where)s: IEA02 '%(value)s' does not match ISA13 '%(control)s'."),
+                value=self.value(segment, 2),
+                control=self.isa13,
             )
         self.ended = True
 
@@ -256,21 +314,35 @@ class InterchangeReader:
         self.flush_item()
         if leftover.strip():
             self.error(
-                f"Segment {self.number + 1}: the file ends inside a segment ('{leftover.strip()[:20]}'); "
-                "it looks truncated."
+                _(
+                    "%(where)s: the file ends inside a segment ('%(text)s'); "
+                    "it looks truncated."
+                )
+                % {
+                    "where": segment_ref(self.number + 1),
+                    "text": leftover.strip()[:20],
+                }
             )
         if self.transaction:
             self.error(
-                f"Segment {self.transaction[0]} (ST): the transaction set has no SE; the file looks "
-                "truncated."
+                _(
+                    "%(where)s: the transaction set has no SE; "
+                    "the file looks truncated."
+                )
+                % {"where": segment_ref(self.transaction[0], "ST")}
             )
         elif self.group:
             self.error(
-                f"Segment {self.group[0]} (GS): the functional group has no GE; the file looks truncated."
+                _(
+                    "%(where)s: the functional group has no GE; "
+                    "the file looks truncated."
+                )
+                % {"where": segment_ref(self.group[0], "GS")}
             )
         elif not self.ended:
             self.error(
-                f"Segment {self.number}: the interchange has no IEA; the file looks truncated."
+                _("%(where)s: the interchange has no IEA; the file looks truncated.")
+                % {"where": segment_ref(self.number)}
             )
         self.report.reference = self.report_id or self.envelope_key()
 
@@ -293,7 +365,8 @@ def read_interchange(data, reader):
         raw = RawX12File(io.StringIO(_decode(data)))
     except X12Error as error:
         reader.error(
-            f"Segment 1 (ISA): not a readable X12 interchange header: {error}."
+            _("%(where)s: not a readable X12 interchange header: %(error)s.")
+            % {"where": segment_ref(1, "ISA"), "error": error}
         )
         return reader.report
     try:
@@ -302,6 +375,9 @@ def read_interchange(data, reader):
             segment = Segment(text_segment, *_delimiters(raw))
             reader.read((segment.get_seg_id() or "").upper(), segment)
     except (X12Error, IndexError, ValueError, TypeError) as error:
-        reader.error(f"Segment {reader.number}: cannot be read: {error}.")
+        reader.error(
+            _("%(where)s: cannot be read: %(error)s.")
+            % {"where": segment_ref(reader.number), "error": error}
+        )
     reader.finish(raw.buffer)
     return reader.report
