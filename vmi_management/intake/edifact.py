@@ -23,8 +23,16 @@ from pydifact.parser import Parser
 from pydifact.segmentcollection import Interchange, Message
 from pydifact.segments import Segment
 
+from ..engine.i18n import _
 from .types import ParsedReport, ReportLine
-from .values import ValueProblem, check_period, check_range, strptime_exact, to_quantity
+from .values import (
+    ValueProblem,
+    check_period,
+    check_range,
+    segment_ref,
+    strptime_exact,
+    to_quantity,
+)
 
 # QTY qualifiers (6063): read, or recognised and left aside.
 ON_HAND, SOLD = "145", "153"
@@ -113,7 +121,7 @@ class MessageReader:
         self.report.errors.append(message)
 
     def where(self, tag):
-        return f"Segment {self.number} ({tag})"
+        return segment_ref(self.number, tag)
 
     def read(self, segment):
         handler = getattr(self, f"on_{segment.tag.lower()}", None)
@@ -133,7 +141,14 @@ class MessageReader:
             start, end = _edi_date(value, fmt_code)
         except ValueError:
             problems.append(
-                f"{self.where('DTM')}, C507 2380: '{value}' is not a date in format {fmt_code or '102'}."
+                _(
+                    "%(where)s, C507 2380: '%(value)s' is not a date in format %(format)s."
+                )
+                % {
+                    "where": self.where("DTM"),
+                    "value": value,
+                    "format": fmt_code or "102",
+                }
             )
             return None
         try:
@@ -163,8 +178,11 @@ class MessageReader:
         kind = component(element_at(segment, 1))
         if kind not in self.messages:
             self.error(
-                f"{self.where('UNH')}: message type '{kind}' is not accepted; send {self.expected} "
-                "messages."
+                _(
+                    "%(where)s: message type '%(kind)s' is not accepted; "
+                    "send %(expected)s messages."
+                )
+                % {"where": self.where("UNH"), "kind": kind, "expected": self.expected}
             )
         elif (
             self.report.format not in self.messages.values()
@@ -211,26 +229,42 @@ class MessageReader:
         """Take the unit of a quantity of the item: the lines of one item carry one unit."""
         if unit and self.item.setdefault("uom", unit) != unit:
             self.item["problems"].append(
-                f"{self.where('QTY')}, C186 6411: unit '{unit}' differs from "
-                f"'{self.item['uom']}' given earlier for this product; send all its "
-                "quantities in one unit."
+                _(
+                    "%(where)s, C186 6411: unit '%(unit)s' differs from '%(earlier)s' "
+                    "given earlier for this product; send all its quantities in one unit."
+                )
+                % {
+                    "where": self.where("QTY"),
+                    "unit": unit,
+                    "earlier": self.item["uom"],
+                }
             )
 
     def on_unt(self, segment):
         self.flush()
         if self.message_start is None:
-            self.error(f"{self.where('UNT')}: UNT without UNH.")
+            self.error(_("%(where)s: UNT without UNH.") % {"where": self.where("UNT")})
             return
         count = self.number - self.message_start + 1
         if component(element_at(segment, 0)) != str(count):
             self.error(
-                f"{self.where('UNT')}, 0074: says {component(element_at(segment, 0)) or 'nothing'} segments, "
-                f"the message has {count}."
+                _(
+                    "%(where)s, 0074: says %(declared)s segments, the message has %(count)s."
+                )
+                % {
+                    "where": self.where("UNT"),
+                    "declared": component(element_at(segment, 0)) or _("nothing"),
+                    "count": count,
+                }
             )
         if component(element_at(segment, 1)) != self.message_ref:
             self.error(
-                f"{self.where('UNT')}, 0062: '{component(element_at(segment, 1))}' does not match UNH "
-                f"'{self.message_ref}'."
+                _("%(where)s, 0062: '%(value)s' does not match UNH '%(control)s'.")
+                % {
+                    "where": self.where("UNT"),
+                    "value": component(element_at(segment, 1)),
+                    "control": self.message_ref,
+                }
             )
         self.message_start = None
         self.messages_read += 1
@@ -239,24 +273,37 @@ class MessageReader:
         self.ended = True
         if component(element_at(segment, 1)) != self.report.interchange_ref:
             self.error(
-                f"{self.where('UNZ')}, 0020: '{component(element_at(segment, 1))}' does not match UNB "
-                f"'{self.report.interchange_ref}'."
+                _("%(where)s, 0020: '%(value)s' does not match UNB '%(control)s'.")
+                % {
+                    "where": self.where("UNZ"),
+                    "value": component(element_at(segment, 1)),
+                    "control": self.report.interchange_ref,
+                }
             )
         if component(element_at(segment, 0)) != str(self.messages_read):
             self.error(
-                f"{self.where('UNZ')}, 0036: says {component(element_at(segment, 0))} messages, the "
-                f"interchange has {self.messages_read}."
+                _(
+                    "%(where)s, 0036: says %(declared)s messages, "
+                    "the interchange has %(count)s."
+                )
+                % {
+                    "where": self.where("UNZ"),
+                    "declared": component(element_at(segment, 0)),
+                    "count": self.messages_read,
+                }
             )
 
     def finish(self):
         self.flush()
         if self.message_start is not None:
             self.error(
-                f"Segment {self.message_start} (UNH): the message has no UNT; the file looks truncated."
+                _("%(where)s: the message has no UNT; the file looks truncated.")
+                % {"where": segment_ref(self.message_start, "UNH")}
             )
         elif not self.ended:
             self.error(
-                f"Segment {self.number}: the interchange has no UNZ; the file looks truncated."
+                _("%(where)s: the interchange has no UNZ; the file looks truncated.")
+                % {"where": segment_ref(self.number)}
             )
         self.resolve_as_of()
         if not self.report.reference and self.first_message_ref:
@@ -271,7 +318,8 @@ class MessageReader:
             )
         if not self.has_message and not self.report.errors:
             self.error(
-                f"The interchange holds no message; send {self.expected} messages."
+                _("The interchange holds no message; send %(expected)s messages.")
+                % {"expected": self.expected}
             )
 
     def resolve_as_of(self):
@@ -336,7 +384,10 @@ class _StockReader(MessageReader):
 
     def on_qty(self, segment):
         if not self.item:
-            self.error(f"{self.where('QTY')}: a quantity outside a LIN group.")
+            self.error(
+                _("%(where)s: a quantity outside a LIN group.")
+                % {"where": self.where("QTY")}
+            )
             return
         qualifier, value, unit = (
             component(element_at(segment, 0), index) for index in range(3)
@@ -344,8 +395,11 @@ class _StockReader(MessageReader):
         if qualifier not in (ON_HAND, SOLD):
             if qualifier not in OTHER_QUANTITIES:
                 self.item["problems"].append(
-                    f"{self.where('QTY')}, C186 6063: qualifier '{qualifier}' is not one "
-                    "this report understands (145 on hand, 153 sold)."
+                    _(
+                        "%(where)s, C186 6063: qualifier '%(qualifier)s' is not one "
+                        "this report understands (145 on hand, 153 sold)."
+                    )
+                    % {"where": self.where("QTY"), "qualifier": qualifier}
                 )
             return
         try:
@@ -367,14 +421,14 @@ class _StockReader(MessageReader):
         item = self.item
         problems = list(item["problems"])
         if not item["codes"]:
-            problems.append(self.item_problem("no product id."))
+            problems.append(self.item_problem(_("no product id.")))
         if (
             item.get("on_hand") is None
             and item.get("consumed") is None
             and not problems
         ):
             problems.append(
-                self.item_problem("no on-hand (QTY+145) or sold (QTY+153) quantity.")
+                self.item_problem(_("no on-hand (QTY+145) or sold (QTY+153) quantity."))
             )
         self.report.lines.append(
             ReportLine(
@@ -433,7 +487,8 @@ def read_interchange(data, reader):
             reader.number += 1
             if reader.number == 1 and segment.tag != "UNB":
                 report.errors.append(
-                    f"Segment 1 ({segment.tag}): an interchange starts with UNB."
+                    _("%(where)s: an interchange starts with UNB.")
+                    % {"where": segment_ref(1, segment.tag)}
                 )
                 return report
             reader.read(segment)
@@ -445,10 +500,13 @@ def read_interchange(data, reader):
         TypeError,
         AttributeError,
     ) as error:
-        report.errors.append(f"Segment {reader.number + 1}: cannot be read: {error}.")
+        report.errors.append(
+            _("%(where)s: cannot be read: %(error)s.")
+            % {"where": segment_ref(reader.number + 1), "error": error}
+        )
     if not reader.number:
         report.errors.append(
-            "The document is empty: an EDIFACT interchange starts with UNA or UNB."
+            _("The document is empty: an EDIFACT interchange starts with UNA or UNB.")
         )
         return report
     reader.finish()

@@ -22,6 +22,7 @@ one report line per LIN and discrete quantity (QTY+1):
 
 from typing import ClassVar
 
+from ..engine.i18n import _
 from .edifact import MessageReader, component, element_at, read_interchange
 from .types import ParsedReport, ReportLine
 from .values import ValueProblem, check_period, to_quantity
@@ -131,14 +132,17 @@ class _ScheduleReader(MessageReader):
                 self.report.horizon_start,
                 self.report.horizon_end,
                 self.where("DTM"),
-                "horizon",
+                _("horizon"),
             )
         except ValueProblem as problem:
             self.error(str(problem))
 
     def on_qty(self, segment):
         if not self.item:
-            self.error(f"{self.where('QTY')}: a quantity outside a LIN group.")
+            self.error(
+                _("%(where)s: a quantity outside a LIN group.")
+                % {"where": self.where("QTY")}
+            )
             return
         qualifier, value, unit = (
             component(element_at(segment, 0), index) for index in range(3)
@@ -152,7 +156,9 @@ class _ScheduleReader(MessageReader):
             problems.append(str(problem))
             quantity = None
         if quantity is None and not problems:
-            problems.append(f"{self.where('QTY')}, C186 6060: no quantity.")
+            problems.append(
+                _("%(where)s, C186 6060: no quantity.") % {"where": self.where("QTY")}
+            )
         self.set_unit(unit)
         self.bucket = {
             "ref": f"segment {self.number} (QTY)",
@@ -167,8 +173,17 @@ class _ScheduleReader(MessageReader):
         status = component(element_at(segment, 0))
         if self.bucket and status not in PLAN_STATUSES:
             self.bucket["problems"].append(
-                f"{self.where('SCC')}, 4017: '{status}' is not a delivery plan status this schedule understands "
-                f"({', '.join(f'{code} {name}' for code, name in PLAN_STATUSES.items())})."
+                _(
+                    "%(where)s, 4017: '%(status)s' is not a delivery plan status "
+                    "this schedule understands (%(statuses)s)."
+                )
+                % {
+                    "where": self.where("SCC"),
+                    "status": status,
+                    "statuses": ", ".join(
+                        f"{code} {name}" for code, name in PLAN_STATUSES.items()
+                    ),
+                }
             )
 
     def close_bucket(self):
@@ -190,8 +205,12 @@ class _ScheduleReader(MessageReader):
                     (PERIOD_START, PERIOD_END) if first else (PERIOD_END, PERIOD_START)
                 )
                 problems.append(
-                    f"{where}: DTM+{given} gives one end of the forecast period but no DTM+{missing} "
-                    "the other; send both, or DTM+2 for a single day."
+                    _(
+                        "%(where)s: DTM+%(given)s gives one end of the forecast period "
+                        "but no DTM+%(missing)s the other; send both, or DTM+2 for "
+                        "a single day."
+                    )
+                    % {"where": where, "given": given, "missing": missing}
                 )
             start, end = first and first.start.date(), last and last.end.date()
         elif DELIVERY_DATE in dates:
@@ -202,7 +221,7 @@ class _ScheduleReader(MessageReader):
         else:
             return None, None
         try:
-            check_period(start, end, where, "forecast period")
+            check_period(start, end, where, _("forecast period"))
         except ValueProblem as problem:
             problems.append(str(problem))
         return start, end
@@ -214,14 +233,16 @@ class _ScheduleReader(MessageReader):
         item, codes = self.item, self.item_codes()
         problems = list(item["problems"])
         if not codes:
-            problems.append(self.item_problem("no product id."))
+            problems.append(self.item_problem(_("no product id.")))
         buckets = [
             bucket
             for bucket in item["buckets"]
             if not (item["by_point"] and bucket["sums_up_points"])
         ]
         if not buckets:
-            problems.append(self.item_problem("no forecast quantity (QTY+1) follows."))
+            problems.append(
+                self.item_problem(_("no forecast quantity (QTY+1) follows."))
+            )
             self.report.lines.append(
                 ReportLine(
                     ref=item["ref"],

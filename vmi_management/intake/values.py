@@ -141,6 +141,13 @@ def check_range(day, raw, where):
     return day
 
 
+def segment_ref(number, tag=None):
+    """A segment as messages name it: "Segment 12 (LIN)", or "Segment 12"."""
+    if tag:
+        return _("Segment %(number)s (%(tag)s)") % {"number": number, "tag": tag}
+    return _("Segment %(number)s") % {"number": number}
+
+
 def _shown(text):
     return text.replace(NUL, NUL_SHOWN) if isinstance(text, str) else text
 

@@ -16,7 +16,7 @@ from pyx12.rawx12file import RawX12File
 from pyx12.segment import Segment
 
 from ..engine.i18n import _
-from .values import ValueProblem, to_date, to_quantity
+from .values import ValueProblem, segment_ref, to_date, to_quantity
 
 # LIN product id qualifiers, most specific to the customer first: buyer's item, vendor's item, GTIN/UPC.
 BUYER_IDS = ("IN", "BP", "CB")
@@ -83,13 +83,6 @@ class Item:
                 % {"where": where, "unit": unit, "earlier": self.uom}
             )
         self.uom = self.uom or unit
-
-
-def segment_ref(number, tag=None):
-    """A segment as messages name it: "Segment 12 (LIN)", or "Segment 12"."""
-    if tag:
-        return _("Segment %(number)s (%(tag)s)") % {"number": number, "tag": tag}
-    return _("Segment %(number)s") % {"number": number}
 
 
 class InterchangeReader:
