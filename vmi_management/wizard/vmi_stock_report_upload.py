@@ -4,6 +4,7 @@ from odoo import fields, models
 
 from ..intake import parse_document
 from ..models.vmi_stock_report import EDI_FORMATS
+from ..tools import in_engine_language
 
 
 class VmiStockReportUpload(models.TransientModel):
@@ -24,6 +25,7 @@ class VmiStockReportUpload(models.TransientModel):
         help="When the stock in a CSV or Excel file was counted. EDI documents carry their own date.",
     )
 
+    @in_engine_language
     def action_upload(self):
         """Receive the file through the same pipeline as every other channel and show the report."""
         self.ensure_one()
