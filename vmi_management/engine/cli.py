@@ -222,10 +222,10 @@ def main(argv=None, out=None):
             columns = SIMULATE_COLUMNS
     except InputError as error:
         for problem in error.problems:
-            print(f"error: {problem}", file=sys.stderr)
+            sys.stderr.write(f"error: {problem}\n")
         return 2
     except OSError as error:
-        print(f"error: {error.filename}: {error.strerror}", file=sys.stderr)
+        sys.stderr.write(f"error: {error.filename}: {error.strerror}\n")
         return 2
     _write(rows, columns, out)
     return 0

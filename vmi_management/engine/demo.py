@@ -25,7 +25,7 @@ def _table(out, headers, rows, aligns):
             f"{cell:{align}{width}}"
             for cell, width, align in zip(row, widths, aligns, strict=False)
         ]
-        print("  ".join(cells).rstrip(), file=out)
+        out.write("  ".join(cells).rstrip() + "\n")
 
 
 def _q(value):
@@ -39,10 +39,9 @@ def run_demo(out):
         lines_path, demand_path = (stack.enter_context(path) for path in sample_paths())
         lines = read_lines(lines_path, read_demand(demand_path))
     decisions = plan(lines)
-    print(
+    out.write(
         f"VMI replenishment plan for the embedded sample: {len(lines)} lines, "
-        f"{len(lines[0].demand)} days of consumption each.\n",
-        file=out,
+        f"{len(lines[0].demand)} days of consumption each.\n\n"
     )
     _table(
         out,
@@ -62,16 +61,15 @@ def run_demo(out):
         ("<", "<", "<", ">", ">", ">", "<"),
     )
     ordering = [d for d in decisions if d.order_qty > 0]
-    print(
+    out.write(
         f"\n{len(ordering)} of {len(decisions)} lines need replenishing, "
-        f"{sum(d.order_qty for d in ordering):,.0f} units in all.\n",
-        file=out,
+        f"{sum(d.order_qty for d in ordering):,.0f} units in all.\n\n"
     )
 
-    print(
-        f"Suggested thresholds (service level, lead time and {REVIEW_DAYS}-day reviews), and what each "
-        f"setting would have achieved over the last {len(lines[0].demand) - WARMUP_DAYS} days:\n",
-        file=out,
+    out.write(
+        f"Suggested thresholds (service level, lead time and {REVIEW_DAYS}-day "
+        "reviews), and what each setting would have achieved over the last "
+        f"{len(lines[0].demand) - WARMUP_DAYS} days:\n\n"
     )
     rows = []
     for line in lines:
@@ -115,9 +113,8 @@ def run_demo(out):
         rows,
         ("<", "<", ">", "<", ">", ">", ">"),
     )
-    print(
-        "\nOn your own data: python -m vmi_management.engine plan LINES.csv --demand DEMAND.csv "
-        "(also: suggest, simulate; --help for each).",
-        file=out,
+    out.write(
+        "\nOn your own data: python -m vmi_management.engine plan LINES.csv "
+        "--demand DEMAND.csv (also: suggest, simulate; --help for each).\n"
     )
     return 0

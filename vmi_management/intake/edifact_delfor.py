@@ -53,12 +53,12 @@ class _ScheduleReader(MessageReader):
         self.by_delivery_point = False
         self.bucket = None
 
-    def read(self, segment):
+    def read(self, segment):  # pylint: disable=missing-return
         if segment.tag not in ("SCC", "DTM"):  # the end of a QTY-SCC-DTM group
             self.close_bucket()
         super().read(segment)
 
-    def on_unh(self, segment):
+    def on_unh(self, segment):  # pylint: disable=missing-return
         super().on_unh(segment)
         self.message_location = self.location = ""
         self.in_detail = self.by_delivery_point = False
@@ -99,7 +99,7 @@ class _ScheduleReader(MessageReader):
         else:
             self.message_location = self.location = location
 
-    def on_lin(self, segment):
+    def on_lin(self, segment):  # pylint: disable=missing-return
         super().on_lin(segment)
         self.item.update(location=self.location, buckets=[], by_point=False)
 

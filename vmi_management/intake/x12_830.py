@@ -105,7 +105,7 @@ class _ScheduleReader(InterchangeReader):
             self.report.lines.extend(self.item.report_lines())
             self.item = None
 
-    def on_st(self, segment):
+    def on_st(self, segment):  # pylint: disable=missing-return
         super().on_st(segment)
         self.ship_to = ""  # each transaction set names its own
 

@@ -53,7 +53,7 @@ def transaction_set_id(data):
             if (segment.get_seg_id() or "").upper() == "ST":
                 return (segment.get_value("01") or "").strip()
     except (X12Error, IndexError, ValueError, TypeError):
-        pass
+        return ""  # too damaged to tell: the parser says what is wrong with it
     return ""
 
 
@@ -162,7 +162,7 @@ class InterchangeReader:
         """Turn the LIN loop being read, if any, into report lines."""
         raise NotImplementedError
 
-    def read(self, tag, segment):
+    def read(self, tag, segment):  # pylint: disable=method-required-super
         handler = getattr(self, f"on_{tag.lower()}", None)
         if self.transaction:
             self.transaction[2] += tag == "LIN"
