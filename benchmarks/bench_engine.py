@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Plan N lines with a daily demand history each, and print the speed and memory it takes.
+"""Plan N lines with a daily demand history each, and print the speed and memory it
+takes.
 
     python3 benchmarks/bench_engine.py [--lines 100000] [--days 90] [--method auto]
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Compare the engine's automatic forecast with statsforecast's on series of known patterns.
+"""Compare the engine's automatic forecast with statsforecast's on series of known
+patterns.
 
     python3 benchmarks/bench_forecast.py [--series 300] [--quick] [--seed 2024]
 
@@ -92,7 +93,8 @@ def _profile(rng):
 
 
 def _expected_units(cdf, mean, spread, lowest):
-    """E[max(lowest, round(X))] for X of distribution function ``cdf``, from the rounding boundaries."""
+    """E[max(lowest, round(X))] for X of distribution function ``cdf``, from the
+    rounding boundaries."""
     edges = np.arange(lowest + 0.5, mean + 30 * spread + 2)
     probabilities = np.diff(cdf(edges))
     return lowest * cdf(edges[:1])[0] + float(
@@ -127,7 +129,8 @@ def _continuous(pattern, length, horizon, rng):
 
 
 def _intermittent(mix, length, horizon, rng):
-    """Demand on a day with probability 1 / ADI, of a gamma size with the CV² given, at least one unit."""
+    """Demand on a day with probability 1 / ADI, of a gamma size with the CV² given, at
+    least one unit."""
     interval, cv2 = mix
     size = rng.uniform(2, 20)
     shape, scale = 1 / cv2, size * cv2
@@ -144,7 +147,8 @@ def _intermittent(mix, length, horizon, rng):
 
 
 def generate(pattern, count, history, seed):
-    """``count`` pairs (demand of ``history`` + the horizon's days, expected demand over the horizon)."""
+    """``count`` pairs (demand of ``history`` + the horizon's days, expected demand over
+    the horizon)."""
     rng = random.Random(seed * 1009 + PATTERNS.index(pattern) * 101 + history)
     horizon = max(HORIZONS)
     length = history + horizon
@@ -157,8 +161,8 @@ def generate(pattern, count, history, seed):
     return [_continuous(pattern, length, horizon, rng) for __ in range(count)]
 
 
-# ----------------------------------------------------------------------
-# Forecasters: each takes a history and returns (28 daily forecasts, seconds of fit + predict)
+# ---------------------------------------------------------------------- Forecasters:
+# each takes a history and returns (28 daily forecasts, seconds of fit + predict)
 # ----------------------------------------------------------------------
 
 
@@ -206,7 +210,8 @@ def forecasters(horizon):
 
 
 class Score:
-    """One method on one group of series: per-series MASE and horizon totals, and the time taken."""
+    """One method on one group of series: per-series MASE and horizon totals, and the
+    time taken."""
 
     def __init__(self):
         self.mase, self.rmsse, self.totals = (
@@ -231,7 +236,8 @@ class Score:
 
     @property
     def mean_rmsse(self):
-        """RMSSE, M5's measure: squared errors, so the mean forecast (not the median) scores best."""
+        """RMSSE, M5's measure: squared errors, so the mean forecast (not the median)
+        scores best."""
         return float(np.mean(self.rmsse)) if self.rmsse else math.nan
 
     def _sums(self):
@@ -249,7 +255,8 @@ class Score:
 
     @property
     def bias_error(self):
-        """Standard error of ``bias`` over the series (a ratio of sums, the series independent)."""
+        """Standard error of ``bias`` over the series (a ratio of sums, the series
+        independent)."""
         totals = np.array(self.totals)
         actual, forecast = totals[:, 1], totals[:, 3]
         ratio = forecast.sum() / actual.sum()
@@ -266,7 +273,8 @@ class Score:
 
 
 def evaluate(count, seed):
-    """{(pattern, history, horizon, method): Score}; a series' time is counted in its first horizon's score."""
+    """{(pattern, history, horizon, method): Score}; a series' time is counted in its
+    first horizon's score."""
     horizon = max(HORIZONS)
     models = forecasters(horizon)
     warm_up = generate("weekly", 1, HISTORIES[0], seed + 1)[0][0][: HISTORIES[0]]
@@ -295,7 +303,8 @@ def evaluate(count, seed):
 
 
 def combined(scores, pattern, method):
-    """One score over both histories and horizons; a series' horizons add up to one total, so it counts once."""
+    """One score over both histories and horizons; a series' horizons add up to one
+    total, so it counts once."""
     total = Score()
     for history in HISTORIES:
         parts = [scores[(pattern, history, days, method)] for days in HORIZONS]

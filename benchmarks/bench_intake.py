@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Time the intake of a customer's X12 852 with 100,000 line items, parsing and applying it in Odoo.
+"""Time the intake of a customer's X12 852 with 100,000 line items, parsing and applying
+it in Odoo.
 
 In a fresh database with vmi_management installed (no demo data): one
 customer-owned agreement whose single site carries N products, each an
@@ -129,7 +130,8 @@ def main():
         started = time.perf_counter()
         parsed = parse_x12_852(payload)
         seconds = time.perf_counter() - started
-        tracemalloc.start()  # a second, traced parse: tracing slows it several times over
+        # a second, traced parse: tracing slows it several times over
+        tracemalloc.start()
         parse_x12_852(payload)
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()

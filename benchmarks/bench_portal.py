@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Time the customer's stock page of an agreement with 5,000 lines, rendered by a running Odoo.
+"""Time the customer's stock page of an agreement with 5,000 lines, rendered by a
+running Odoo.
 
 In a fresh database with vmi_management installed (no demo data): one
 consignment agreement whose site carries N products (stock on some of them),

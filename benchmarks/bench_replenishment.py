@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Time one scheduled VMI evaluation against Odoo's reordering rules, in a real database.
+"""Time one scheduled VMI evaluation against Odoo's reordering rules, in a real
+database.
 
 For each size N (product × site lines), in a fresh database with
 vmi_management installed (no demo data):
@@ -182,8 +183,9 @@ def generate(env, lines, history_days, seed=7):
 
 
 def short_warehouse(env):
-    """Withdraw the proposals, make every agreement due again with a minimum delivery value, and leave the
-    warehouse half of what the lines just ordered of each product."""
+    """Withdraw the proposals, make every agreement due again with a minimum delivery
+    value, and leave the warehouse half of what the lines just ordered of each
+    product."""
     from odoo.tools import SQL
 
     ordered = dict(
@@ -251,7 +253,8 @@ def run_size(registry, lines, history_days):
         cr.rollback()
 
     def full_evaluation():
-        """As cron workers run it: the run's supply plan first, then one committed batch after the other."""
+        """As cron workers run it: the run's supply plan first, then one committed batch
+        after the other."""
         batches = 0
         with registry.cursor() as cr:
             api.Environment(cr, SUPERUSER_ID, {})["vmi.supply.plan"]._current(

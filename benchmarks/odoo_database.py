@@ -1,4 +1,5 @@
-"""A throw-away database with vmi_management installed, for the benchmarks that need a real Odoo.
+"""A throw-away database with vmi_management installed, for the benchmarks that need a
+real Odoo.
 
 Needs Odoo 18 importable and a local PostgreSQL, as ./run-tests does.
 """
@@ -12,7 +13,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def addons_path():
-    """Odoo's addons and this repository, or exit with a clear message when Odoo is missing."""
+    """Odoo's addons and this repository, or exit with a clear message when Odoo is
+    missing."""
     probe = subprocess.run(
         [
             sys.executable,

@@ -1,9 +1,11 @@
-"""End-to-end tests: a real client talks to a running Odoo with vmi_management installed.
+"""End-to-end tests: a real client talks to a running Odoo with vmi_management
+installed.
 
 They run when ``VMI_E2E_URL`` names such a server (``./run-tests`` starts one
 on the demo database) and are skipped otherwise:
 
-    VMI_E2E_URL=http://localhost:8069 VMI_E2E_DB=vmi VMI_E2E_LOGIN=admin VMI_E2E_PASSWORD=admin \
+    VMI_E2E_URL=http://localhost:8069 VMI_E2E_DB=vmi VMI_E2E_LOGIN=admin
+    VMI_E2E_PASSWORD=admin \
         python3 -m pytest tests/e2e -q
 
 The login must be a VMI Manager with the right to run scheduled actions
@@ -46,5 +48,6 @@ def odoo():
 
 @pytest.fixture(scope="session")
 def tag():
-    """A suffix that keeps this run's records apart from earlier runs on the same database."""
+    """A suffix that keeps this run's records apart from earlier runs on the same
+    database."""
     return uuid.uuid4().hex[:8].upper()

@@ -1,9 +1,10 @@
-"""A customer in a real headless Chromium: log in, look at the managed stock, report a count, confirm a proposal.
+"""A customer in a real headless Chromium: log in, look at the managed stock, report a
+count, confirm a proposal.
 
-The vendor's side is set up through odoorpc as in the replenishment test: a
-customer with a portal user, a consignment agreement whose one line is below
-its min after an evaluation. The browser then does what the customer does.
-Screenshots of the stock page (laptop and phone widths) and of a line's history chart are written to
+The vendor's side is set up through odoorpc as in the replenishment test: a customer
+with a portal user, a consignment agreement whose one line is below its min after an
+evaluation. The browser then does what the customer does. Screenshots of the stock page
+(laptop and phone widths) and of a line's history chart are written to
 ``VMI_E2E_SCREENSHOTS`` when it is set.
 
 Needs Chromium and its driver (Debian: ``chromium``, ``chromium-driver``)
@@ -22,13 +23,14 @@ WAIT = 30
 
 @pytest.fixture(scope="module")
 def customer_portal(odoo, tag):
-    """A customer with a portal user and an evaluated consignment agreement; returns (login, agreement id)."""
+    """A customer with a portal user and an evaluated consignment agreement; returns
+    (login, agreement id)."""
     return consignment_customer(odoo, tag, "pat")
 
 
 def consignment_customer(odoo, tag, name, **agreement_values):
-    """A customer with a portal user and an evaluated consignment agreement (a line min 10 / max 50, 4 on the
-    shelf); returns (login, agreement id, product name)."""
+    """A customer with a portal user and an evaluated consignment agreement (a line min
+    10 / max 50, 4 on the shelf); returns (login, agreement id, product name)."""
     env = odoo.env
     customer = env["res.partner"].create(
         {"name": f"Portal Clinic {name} {tag}", "is_company": True}

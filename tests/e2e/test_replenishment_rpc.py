@@ -1,4 +1,5 @@
-"""The VMI loop driven by a real client over JSON-RPC (odoorpc), against a running server.
+"""The VMI loop driven by a real client over JSON-RPC (odoorpc), against a running
+server.
 
 A customer with one site, two agreements on it (consigned stock we own, and
 stock the customer owns and reports), min 10 / max 50 on one product; 5
@@ -20,7 +21,8 @@ CONSIGNED_ON_HAND, REPORTED_ON_HAND, WAREHOUSE_ON_HAND = 5.0, 4.0, 200.0
 
 @pytest.fixture(scope="module")
 def scenario(odoo, tag):
-    """Create, through the client, the customer, the product, both agreements and the stock facts."""
+    """Create, through the client, the customer, the product, both agreements and the
+    stock facts."""
     env = odoo.env
     customer = env["res.partner"].create(
         {"name": f"E2E Clinic {tag}", "is_company": True}
@@ -59,8 +61,8 @@ def scenario(odoo, tag):
         agreement.action_activate()
         agreements[ownership] = (agreement_id, site_id)
 
-    # our consigned stock on the customer's shelf, and ours in the warehouse that ships it, counted as a user
-    # does in Inventory > Physical Inventory
+    # our consigned stock on the customer's shelf, and ours in the warehouse that ships
+    # it, counted as a user does in Inventory > Physical Inventory
     agreement_id, consignment_site = agreements["consignment"]
     warehouse_id = env["vmi.agreement"].read([agreement_id], ["warehouse_id"])[0][
         "warehouse_id"
@@ -118,7 +120,8 @@ def run_scheduled_action(odoo):
 
 
 def proposals(odoo, scenario):
-    """Every order and transfer of both agreements, with its lines, as the client reads them."""
+    """Every order and transfer of both agreements, with its lines, as the client reads
+    them."""
     env = odoo.env
     found = {}
     for ownership, model, line_model, quantity in (
@@ -177,7 +180,8 @@ def test_running_again_changes_nothing(odoo, scenario):
     before = proposals(odoo, scenario)
     agreement_ids = [scenario["consignment"], scenario["customer_owned"]]
     last_run = odoo.env["vmi.replenishment.run"].search([], order="id desc", limit=1)
-    # due again at once, so the scheduled action takes them up again rather than waiting for tomorrow
+    # due again at once, so the scheduled action takes them up again rather than waiting
+    # for tomorrow
     past = (
         datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=1)
     ).strftime("%Y-%m-%d %H:%M:%S")

@@ -1,4 +1,5 @@
-"""Sharing a short warehouse: hand-computed cases, then invariants on generated pools (hypothesis)."""
+"""Sharing a short warehouse: hand-computed cases, then invariants on generated pools
+(hypothesis)."""
 
 from datetime import date, timedelta
 
@@ -31,8 +32,9 @@ def test_ample_supply_changes_nothing():
 
 
 def test_fair_share_brings_lines_to_the_same_days_of_supply():
-    # A: position 10 at 2/day, B: position 0 at 1/day; level T with 2T − 10 + T = 40 → T = 16.67:
-    # A 23.33, B 16.67; in whole units A 23 (16.5 days) and B 16, then the last unit to B (cover 16 < 16.5)
+    # A: position 10 at 2/day, B: position 0 at 1/day; level T with 2T − 10 + T = 40 → T
+    # = 16.67: A 23.33, B 16.67; in whole units A 23 (16.5 days) and B 16, then the last
+    # unit to B (cover 16 < 16.5)
     result = by_key(
         allocate(
             40,
@@ -87,7 +89,8 @@ def test_a_lower_tier_gets_nothing_while_a_higher_one_is_short():
 
 
 def test_a_share_below_the_moq_goes_to_the_others():
-    # three equal lines, 10 each is below the MOQ 12: one gets nothing, the two others 15
+    # three equal lines, 10 each is below the MOQ 12: one gets nothing, the two others
+    # 15
     result = allocate(30, [Claim(key, 20, rate=1, moq=12) for key in "ABC"])
     assert sorted(a.allotted for a in result) == [0, 15, 15]
     dropped = next(a for a in result if not a.allotted)
@@ -196,7 +199,9 @@ def test_fair_share_equalises_projected_days_of_supply(supply, specs):
         for index, (position, rate, need) in enumerate(specs)
     ]
     result = allocate(supply, pool)
-    covers = [(c.position + a.allotted) / c.rate for c, a in zip(pool, result, strict=False)]
+    covers = [
+        (c.position + a.allotted) / c.rate for c, a in zip(pool, result, strict=False)
+    ]
     partial = [
         cover
         for cover, c, a in zip(covers, pool, result, strict=False)
@@ -205,7 +210,8 @@ def test_fair_share_equalises_projected_days_of_supply(supply, specs):
     if partial:
         level = partial[0]
         assert all(abs(cover - level) < 1e-6 * max(1, level) for cover in partial)
-        # a line left without any allocation already had at least that cover; a full one stops below it
+        # a line left without any allocation already had at least that cover; a full one
+        # stops below it
         for cover, c, a in zip(covers, pool, result, strict=False):
             if a.allotted <= EPS:
                 assert cover >= level - 1e-6 * max(1, level)

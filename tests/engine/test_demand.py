@@ -1,4 +1,5 @@
-"""The demand a line plans for: censored days, events, the customer's forecast and the horizon sums."""
+"""The demand a line plans for: censored days, events, the customer's forecast and the
+horizon sums."""
 
 import math
 import random
@@ -66,7 +67,8 @@ def test_an_event_adds_its_uplift_once():
 
 
 def test_a_factor_event_and_its_past_days_leave_the_baseline_alone():
-    # a promotion doubled demand over the last five days: the baseline still sees 10 a day
+    # a promotion doubled demand over the last five days: the baseline still sees 10 a
+    # day
     history = (10.0,) * 55 + (20.0,) * 5
     past = Event("promotion", -5, -1, factor=2.0)
     outlook, std, days, hidden = demand_outlook(_line(demand=history, events=(past,)))
@@ -143,7 +145,8 @@ def _season(day, amplitude=0.5):
 
 
 def _seasonal(days, seed=3, amplitude=0.5):
-    """Daily demand around 20 with a yearly season (a 364-day sine) and noise; the last day is day ``days − 1``."""
+    """Daily demand around 20 with a yearly season (a 364-day sine) and noise; the last
+    day is day ``days − 1``."""
     rng = random.Random(seed)
     return tuple(
         max(0.0, _season(day, amplitude) + rng.gauss(0, 2)) for day in range(days)
@@ -163,7 +166,8 @@ def test_a_yearly_season_carries_the_forecast_through_the_year():
     flat = plan_line(_line(demand=history, forecast_method="moving_average"))
     assert abs(flat.demand_rate * 60 - truth) > abs(with_season.total(60) - truth)
     assert "yearly season" in with_season.label
-    # noise alone over two years is no season for the automatic choice; one year is too little to tell
+    # noise alone over two years is no season for the automatic choice; one year is too
+    # little to tell
     assert yearly_season(_seasonal(2 * 364 + 91, amplitude=0.0), "auto") == ()
     assert yearly_season(history[-400:], "auto") == ()
     assert yearly_season(

@@ -113,7 +113,8 @@ def test_ses_matches_statsmodels():
 
 
 def _line_start(values):
-    """The start the engine gives Holt's method: the least-squares line of the first 28 days, at day −1."""
+    """The start the engine gives Holt's method: the least-squares line of the first 28
+    days, at day −1."""
     slope, intercept = np.polyfit(np.arange(len(values[:28])), np.array(values[:28]), 1)
     return intercept - slope, slope
 
@@ -181,7 +182,8 @@ def test_holt_never_forecasts_negative_demand():
 
 
 def _weekly_start(series, weeks):
-    """The start the engine gives a weekly pattern: day-of-week factors and weekly means of the first weeks."""
+    """The start the engine gives a weekly pattern: day-of-week factors and weekly means
+    of the first weeks."""
     rows = np.array(series[: 7 * weeks]).reshape(weeks, 7)
     means = rows.mean(axis=1)
     factors = (rows / means[:, None]).mean(axis=0)
@@ -211,13 +213,15 @@ def test_holt_winters_matches_statsmodels():
     )
     result = holt_winters(series, alpha=0.2, gamma=0.1)
     assert result.level == pytest.approx(model.level[-1], rel=1e-9)
-    # the next week's factors are the last seven fitted (the history ends on slot 55 % 7 = 6)
+    # the next week's factors are the last seven fitted (the history ends on slot 55 % 7
+    # = 6)
     assert result.season == pytest.approx(list(model.season[-7:]), rel=1e-9)
     assert [result.at(day) for day in range(6)] == pytest.approx(
         list(model.forecast(6)), rel=1e-9
     )
 
-    # with a damped trend: the weekly means' slope, the level on the line through their middle at day −1
+    # with a damped trend: the weekly means' slope, the level on the line through their
+    # middle at day −1
     trend = (means[-1] - means[0]) / (7 * 6)
     model = _quiet(
         ExponentialSmoothing(
@@ -242,7 +246,8 @@ def test_holt_winters_matches_statsmodels():
         (model.level[-1], model.trend[-1]), rel=1e-9
     )
     assert result.season == pytest.approx(list(model.season[-7:]), rel=1e-9)
-    # statsmodels forecasts each seventh day with the last day's factor before its update: compared without
+    # statsmodels forecasts each seventh day with the last day's factor before its
+    # update: compared without
     expected = model.forecast(28)
     assert [result.at(day) for day in range(28) if day % 7 != 6] == pytest.approx(
         [expected[day] for day in range(28) if day % 7 != 6], rel=1e-9
@@ -331,7 +336,8 @@ def test_auto_finds_a_weekly_pattern():
 
 
 def test_auto_is_unbiased_on_intermittent_demand():
-    """On simulated intermittent series the mean automatic forecast is within 5 % of the true rate.
+    """On simulated intermittent series the mean automatic forecast is within 5 % of the
+    true rate.
 
     By mean absolute error the choice would favour forecasts near zero (the
     median of intermittent demand); by squared error it does not.
@@ -376,7 +382,8 @@ def test_censored_days_do_not_lower_the_forecast():
         "tsb",
         "auto",
     ):
-        # the state carries over the unknown days as it was forecast: day 10 ahead of the observed days
+        # the state carries over the unknown days as it was forecast: day 10 ahead of
+        # the observed days
         assert forecast(history, method).rate == pytest.approx(
             forecast(observed, method).at(10)
         ), method

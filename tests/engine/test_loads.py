@@ -1,4 +1,5 @@
-"""Load building: hand-computed deliveries, then invariants on generated ones (hypothesis)."""
+"""Load building: hand-computed deliveries, then invariants on generated ones
+(hypothesis)."""
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -19,15 +20,17 @@ def test_within_limits_nothing_changes():
 
 
 def test_the_line_closest_to_running_out_is_pulled_forward_in_packs():
-    # 500 needed, 10 × 20 = 200 ordered: B (cover 2 days) before A (10 days) before C (no demand)
+    # 500 needed, 10 × 20 = 200 ordered: B (cover 2 days) before A (10 days) before C
+    # (no demand)
     lines = [
         LoadLine("A", 10, position=100, rate=10, target=150, value=20, multiple=5),
         LoadLine("B", 0, position=4, rate=2, target=60, value=10, multiple=6, moq=12),
         LoadLine("C", 0, position=0, rate=0, value=100),
     ]
     quantities, notes, held = build_load(lines, LoadLimits(min_value=500))
-    # covers: A 11 days, B 2, C never runs out. B gets its MOQ 12 (value 320, B covers 8 days), a pack of 6
-    # (380, B 11 days), then A a pack of 5 (480, A 11.5 days), then B another 6: 540 ≥ 500
+    # covers: A 11 days, B 2, C never runs out. B gets its MOQ 12 (value 320, B covers 8
+    # days), a pack of 6 (380, B 11 days), then A a pack of 5 (480, A 11.5 days), then B
+    # another 6: 540 ≥ 500
     assert (quantities, held) == (
         {"A": 15, "B": 24, "C": 0},
         "",
@@ -132,7 +135,8 @@ def test_pallet_places_limit_a_delivery_too():
 
 
 def test_no_line_is_pulled_forward_past_its_target_level():
-    # A may go from 10 up to its target 30 (position 0): 20 more, value 400 + 200 = 600 < 1000: held
+    # A may go from 10 up to its target 30 (position 0): 20 more, value 400 + 200 = 600
+    # < 1000: held
     lines = [LoadLine("A", 10, rate=1, target=30, value=20)]
     quantities, __, held = build_load(lines, LoadLimits(min_value=1000))
     assert quantities == {"A": 0} and "value 600" in held

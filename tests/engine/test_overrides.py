@@ -1,4 +1,5 @@
-"""A planner's quantity on a proposal stands while the need stays within the tolerance."""
+"""A planner's quantity on a proposal stands while the need stays within the
+tolerance."""
 
 from vmi_management.engine import plan_line
 from vmi_management.engine.overrides import keep_override

@@ -214,7 +214,8 @@ def test_the_lead_time_buffer_adds_demand_once(line):
 
 
 def test_the_rate_is_measured_over_the_days_with_data_only(line):
-    """14 days of reports at 6 a day: the rate is 6, not 6 × 14 / 28, and the explanation says 14 days."""
+    """14 days of reports at 6 a day: the rate is 6, not 6 × 14 / 28, and the
+    explanation says 14 days."""
     decision = plan_line(
         line(
             policy="days_of_supply",

@@ -59,7 +59,8 @@ def test_never_orders_at_or_above_the_trigger(line):
 def test_order_restores_the_position_unless_capped(line):
     decision = plan_line(line)
     if decision.triggered and "capacity_capped" not in decision.flags:
-        # (s, Q) restores the position to at least s; the other policies fill up to their target
+        # (s, Q) restores the position to at least s; the other policies fill up to
+        # their target
         restored = (
             decision.trigger_level
             if line.policy == "reorder_point"
@@ -91,7 +92,8 @@ def test_capacity_is_never_exceeded(line):
     decision = plan_line(line)
     assert decision.order_qty >= 0
     if line.capacity is not None:
-        # capacity is physical: what is on the shelf (committed stock included) and on its way
+        # capacity is physical: what is on the shelf (committed stock included) and on
+        # its way
         physical = line.on_hand + line.on_order
         if physical <= line.capacity:
             assert physical + decision.order_qty <= line.capacity + EPS * max(

@@ -48,7 +48,8 @@ def test_days_of_supply_undefined_without_demand(line):
 
 
 def test_reorder_point_status_against_s_plus_q(line):
-    """(s, Q): a normal delivery brings the position up to s + Q, which is not overstock."""
+    """(s, Q): a normal delivery brings the position up to s + Q, which is not
+    overstock."""
     decision = plan_line(
         line(policy="reorder_point", reorder_point=20, order_qty=30, on_hand=45)
     )

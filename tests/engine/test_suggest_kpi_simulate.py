@@ -154,7 +154,8 @@ def test_warmup_days_feed_the_forecast_only():
 
 
 def test_scorecard_matches_hand_computed_figures():
-    # line A: 2 a day for 10 days, never out; line B: 1 a day on 7 days, out of stock 3 days at 1/day
+    # line A: 2 a day for 10 days, never out; line B: 1 a day on 7 days, out of stock 3
+    # days at 1/day
     line_a = summarize(
         (2.0,) * 10, (20.0, 18.0, 16.0, 14.0, 12.0, 10.0, 8.0, 26.0, 24.0, 22.0), 2.0
     )

@@ -1,4 +1,5 @@
-"""Values a database or the calendar cannot hold: each named where it was sent, nothing raised."""
+"""Values a database or the calendar cannot hold: each named where it was sent, nothing
+raised."""
 
 from datetime import date, datetime
 
@@ -44,8 +45,8 @@ def test_dates_beyond_the_calendar_are_named():
 
 
 def test_dates_in_digits_take_exactly_their_digits(sample):
-    """``strptime`` alone reads '2026111' as a day of January or of November: a date sent in digits alone is
-    refused unless it has all of them."""
+    """``strptime`` alone reads '2026111' as a day of January or of November: a date
+    sent in digits alone is refused unless it has all of them."""
     with pytest.raises(
         ValueProblem, match=r"^XQ02: '2026111' is not a date \(CCYYMMDD\)\.$"
     ):

@@ -24,7 +24,8 @@ ISA = (
 
 
 def x12(*body, se=None, ctt=None, iea="000000852"):
-    """An 852 interchange around ``body`` (the segments after ST), counts right unless told."""
+    """An 852 interchange around ``body`` (the segments after ST), counts right unless
+    told."""
     transaction = ["ST*852*0001", *body]
     lines = sum(segment.startswith("LIN*") for segment in body)
     transaction.append(f"CTT*{lines if ctt is None else ctt}")
@@ -86,7 +87,8 @@ def test_852_envelope_counts_are_checked(sample):
 
 
 def test_852_group_and_interchange_counts_are_checked():
-    """GE01 counts the transaction sets of its group, IEA01 the groups of the interchange."""
+    """GE01 counts the transaction sets of its group, IEA01 the groups of the
+    interchange."""
     body = (XQ, "LIN*1*VN*A", "ZA*QA*1")
     good = x12(*body).decode()
     assert parse_x12_852(good.replace("GE*1*852", "GE*2*852").encode()).errors == [
@@ -115,8 +117,8 @@ def test_852_group_and_interchange_counts_are_checked():
 
 
 def test_852_reference_is_the_report_id_or_the_whole_envelope_key():
-    """Translators number ST02 0001 every time: without XQ04, sender, ISA13, GS06 and ST02 together identify
-    the document; with XQ04, the sender's report id does."""
+    """Translators number ST02 0001 every time: without XQ04, sender, ISA13, GS06 and
+    ST02 together identify the document; with XQ04, the sender's report id does."""
     assert parse_x12_852(x12(XQ, "LIN*1*VN*A", "ZA*QA*1")).reference == "RPT-1"
     without_id = parse_x12_852(x12("XQ*H*20261117*20261123", "LIN*1*VN*A", "ZA*QA*1"))
     assert (without_id.errors, without_id.reference) == (
@@ -273,7 +275,8 @@ def test_edifact_samples(sample):
 
 
 def test_edifact_as_of_is_the_moment_the_figures_describe(sample):
-    """366 (inventory date) first, then the period end, then the document date (137); a day stays a day."""
+    """366 (inventory date) first, then the period end, then the document date (137); a
+    day stays a day."""
     stock, sales = (
         sample("stock_invrpt.edi").decode(),
         sample("sales_slsrpt.edi").decode(),

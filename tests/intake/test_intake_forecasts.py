@@ -41,7 +41,8 @@ def x830(*body, transaction_set="830"):
 
 
 def delfor(*detail, heading=("DTM+137:20261124:102",)):
-    """A DELFOR interchange: ``heading`` after BGM, then UNS+D, ``detail`` and UNS+S, counts right."""
+    """A DELFOR interchange: ``heading`` after BGM, then UNS+D, ``detail`` and UNS+S,
+    counts right."""
     message = [
         "UNH+1+DELFOR:D:96A:UN",
         "BGM+241+DF-1+9",
@@ -334,7 +335,8 @@ def test_830_reference_and_envelope():
 
 
 def test_830_ship_to_is_each_transaction_sets_own():
-    """A second transaction set without an N1 ST does not deliver to the first one's site."""
+    """A second transaction set without an N1 ST does not deliver to the first one's
+    site."""
     segments = [
         ISA,
         "GS*PS*ACMECLINICS*VENDORCO*20261124*0700*830*X*004010",
@@ -411,8 +413,8 @@ def test_delfor_sample():
 
 
 def test_delfor_product_driven_delivery_points():
-    """A NAD inside a LIN group names one of its delivery points; the LIN's own quantities then sum theirs up
-    and are not read again."""
+    """A NAD inside a LIN group names one of its delivery points; the LIN's own
+    quantities then sum theirs up and are not read again."""
     report = parse_edifact_delfor(
         delfor(
             "LIN+1++A:SA",
@@ -574,7 +576,8 @@ def test_forecasts_are_detected_whatever_the_delimiters(name, expected):
     assert detect_format(document.encode()) == expected
     if (
         expected == "x12_830"
-    ):  # element | and component ^ instead of * and >; segments end with a newline alone
+        # element | and component ^ instead of * and >; segments end with a newline alone
+    ):
         other = document.replace("*", "|").replace("|>~", "|^~").replace("~\n", "\n")
     else:  # elements separated by *, components by /, segments ending with !
         other = (

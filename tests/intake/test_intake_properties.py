@@ -1,4 +1,5 @@
-"""Whatever arrives, the parsers answer with a report and reasons, never an exception."""
+"""Whatever arrives, the parsers answer with a report and reasons, never an
+exception."""
 
 from pathlib import Path
 

@@ -196,7 +196,8 @@ def test_json_lines():
 
 
 def test_forecast_only_rows():
-    """A customer may send its forecast alone: no on_hand and no consumed column, or empty cells."""
+    """A customer may send its forecast alone: no on_hand and no consumed column, or
+    empty cells."""
     report = parse_csv(
         b"product,location,forecast,forecast_start,forecast_end,unit\n"
         b"A,S,30,2026-11-30,2026-12-06,EA\n"

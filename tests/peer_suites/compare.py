@@ -1,4 +1,5 @@
-"""Compare two runs of Odoo's own test suites: with vmi_management installed and without it.
+"""Compare two runs of Odoo's own test suites: with vmi_management installed and without
+it.
 
 Each run is a mapping ``{test id: "passed" | "failed" | "skipped"}``, as
 ``runner.py`` writes it. A test the addon breaks is one that fails with the
@@ -16,7 +17,8 @@ _ADDON_PATH = re.compile(r"^odoo\.addons\.(?P<module>\w+)\.tests\.(?P<rest>[\w.]
 
 
 def counts(outcomes):
-    """``(tests, failed, skipped)`` of one run; set-up failures count as failed tests."""
+    """``(tests, failed, skipped)`` of one run; set-up failures count as failed
+    tests."""
     values = list(outcomes.values())
     return len(values), values.count("failed"), values.count("skipped")
 
@@ -31,7 +33,8 @@ def failing_only_with(with_addon, without_addon):
 
 
 def tag_for(test_id):
-    """Odoo's ``--test-tags`` spec selecting just this test (or the class or module that failed to set up).
+    """Odoo's ``--test-tags`` spec selecting just this test (or the class or module that
+    failed to set up).
 
     >>> tag_for("odoo.addons.stock.tests.test_move.StockMove.test_in_1")
     '/stock:StockMove.test_in_1'

@@ -53,7 +53,8 @@ make_suite = loader.make_suite
 
 
 def make_peer_suite(module_names, position="at_install"):
-    """The post-install suite of the loaded registry: every test of the target modules."""
+    """The post-install suite of the loaded registry: every test of the target
+    modules."""
     if position != "post_install":
         return make_suite(module_names, position)
     suite = make_suite(targets, "at_install")

@@ -39,7 +39,8 @@ FAIR_SHARE_MODES = ("days_of_supply", "fraction")
 
 @dataclass(frozen=True, slots=True)
 class Claim:
-    """What one line asks of a supply pool: its decided order quantity and what makes it urgent."""
+    """What one line asks of a supply pool: its decided order quantity and what makes it
+    urgent."""
 
     key: Hashable
     need: float
@@ -76,8 +77,8 @@ class Allotment:
 def largest_order(
     policy, max_qty=None, reorder_point=None, order_qty=None, moq=None, multiple=None
 ):
-    """The most a line can order while its inventory position is not negative; None where no threshold bounds it
-    (days of supply follows demand).
+    """The most a line can order while its inventory position is not negative; None
+    where no threshold bounds it (days of supply follows demand).
 
     Lets a run find, before deciding anything, the pools no line can make short.
     """
@@ -95,7 +96,8 @@ def largest_order(
 
 
 def apply_allotment(decision, allotment):
-    """The decision with its order cut to the allotment, the allocation as its last step and in its reason.
+    """The decision with its order cut to the allotment, the allocation as its last step
+    and in its reason.
 
     A decision whose pool was not short comes back as it is.
     """
@@ -108,7 +110,8 @@ def apply_allotment(decision, allotment):
 
 
 def available_to_promise(on_hand, moves, ship_date):
-    """What can be promised for shipment on ``ship_date`` without starving a later commitment.
+    """What can be promised for shipment on ``ship_date`` without starving a later
+    commitment.
 
     :param on_hand: the free stock now
     :param moves: ``[(date, signed quantity)]``: receipts positive, other
@@ -126,7 +129,8 @@ def available_to_promise(on_hand, moves, ship_date):
 
 
 def allocate(supply, claims, mode="days_of_supply"):
-    """Share ``supply`` among ``claims``; one :class:`Allotment` per claim, in their order."""
+    """Share ``supply`` among ``claims``; one :class:`Allotment` per claim, in their
+    order."""
     if mode not in FAIR_SHARE_MODES:
         raise ValueError(
             f"unknown fair share mode {mode!r}: expected one of {', '.join(FAIR_SHARE_MODES)}"
@@ -238,12 +242,14 @@ def _allotment(claim, allotted, flags, supply, demand, mode, short_tier):
 
 
 def _cover(claim, allotted):
-    """Projected days of supply of a claim given ``allotted``; a claim without demand never runs out."""
+    """Projected days of supply of a claim given ``allotted``; a claim without demand
+    never runs out."""
     return round((claim.position + allotted) / claim.rate, 2) if claim.rate > 0 else inf
 
 
 def _urgency(claim, allotted, mode):
-    """What fair share equalises: projected days of supply, or the fraction of the need served."""
+    """What fair share equalises: projected days of supply, or the fraction of the need
+    served."""
     if mode == "fraction":
         return allotted / claim.need
     return (
@@ -254,7 +260,8 @@ def _urgency(claim, allotted, mode):
 
 
 def _minimum(claim):
-    """The least a claim can receive: its MOQ or one pack, in pack multiples, never more than its need; 0: any."""
+    """The least a claim can receive: its MOQ or one pack, in pack multiples, never more
+    than its need; 0: any."""
     return min(
         round_up(max(claim.moq or 0.0, claim.multiple or 0.0), claim.multiple),
         claim.need,
@@ -262,9 +269,11 @@ def _minimum(claim):
 
 
 def _fair_shares(supply, claims, mode):
-    """Continuous fair shares, rounded to packs and MOQs, then the leftover a pack at a time.
+    """Continuous fair shares, rounded to packs and MOQs, then the leftover a pack at a
+    time.
 
-    :returns: ``({key: allotted}, {keys left without an allotment because of their MOQ})``
+    :returns: ``({key: allotted}, {keys left without an allotment because of their
+              MOQ})``
     """
     active = list(claims)
     dropped = set()
@@ -307,7 +316,8 @@ def _fair_shares(supply, claims, mode):
 
 
 def _level(supply, claims, mode):
-    """Continuous shares: the same fraction of need, or water-filling to one projected cover.
+    """Continuous shares: the same fraction of need, or water-filling to one projected
+    cover.
 
     Claims without demand share, by fraction of need, what the claims with
     demand leave once they are all full.
@@ -325,7 +335,8 @@ def _level(supply, claims, mode):
 
 
 def _water_fill(supply, claims):
-    """Shares that bring every claim to one level T of days of supply, each within [0, need]."""
+    """Shares that bring every claim to one level T of days of supply, each within [0,
+    need]."""
     if not claims:
         return {}
     total = sum(claim.need for claim in claims)
@@ -338,8 +349,8 @@ def _water_fill(supply, claims):
             for claim in claims
         )
 
-    # the filled quantity grows piecewise linearly with the level, bending where a claim starts or is full:
-    # find the two bends around the supply, then interpolate
+    # the filled quantity grows piecewise linearly with the level, bending where a claim
+    # starts or is full: find the two bends around the supply, then interpolate
     bends = sorted(
         {claim.position / claim.rate for claim in claims}
         | {(claim.position + claim.need) / claim.rate for claim in claims}

@@ -1,9 +1,10 @@
 """Command line of the engine: plan, suggest and simulate on CSV files, or a demo.
 
     python -m vmi_management.engine                       # demo on the embedded sample
-    python -m vmi_management.engine plan LINES.csv [--demand DEMAND.csv] [--as-of YYYY-MM-DD]
-    python -m vmi_management.engine suggest LINES.csv --demand DEMAND.csv [--review-days N]
-    python -m vmi_management.engine simulate LINES.csv --demand DEMAND.csv [--compare-with OTHER.csv]
+    python -m vmi_management.engine plan LINES.csv [--demand DEMAND.csv] [--as-of
+    YYYY-MM-DD] python -m vmi_management.engine suggest LINES.csv --demand DEMAND.csv
+    [--review-days N] python -m vmi_management.engine simulate LINES.csv --demand
+    DEMAND.csv [--compare-with OTHER.csv]
 
 Results go to standard output as CSV. Bad input is reported on standard
 error with file, line and column, the exit status is 2, and nothing is
@@ -178,7 +179,8 @@ def _parser():
 
 
 def _scenarios(args, lines):
-    """Which variants of each line to simulate: the line itself, plus what it is compared with."""
+    """Which variants of each line to simulate: the line itself, plus what it is
+    compared with."""
     others = {}
     if args.compare_with:
         others = {
@@ -232,6 +234,7 @@ def main(argv=None, out=None):
 
 
 def sample_paths():
-    """Context managers giving the embedded sample's LINES.csv and DEMAND.csv as files."""
+    """Context managers giving the embedded sample's LINES.csv and DEMAND.csv as
+    files."""
     sample = files(__package__) / "sample"
     return as_file(sample / "lines.csv"), as_file(sample / "demand.csv")

@@ -1,4 +1,5 @@
-"""The demand a line plans for, day by day: a statistical baseline, the customer's forecast and planned events.
+"""The demand a line plans for, day by day: a statistical baseline, the customer's
+forecast and planned events.
 
 Three streams, kept apart so each can be explained and measured:
 
@@ -29,12 +30,14 @@ YEAR_BASE_DAYS = (
 )
 YEAR_WINDOW = 7  # days either side of a day a year ago, averaged
 YEARLY_DAYS = 180  # how far ahead the yearly season is applied
-YEARLY_CORRELATION = 0.5  # two years' four-week means must correlate this well for "auto" to see a season
+# two years' four-week means must correlate this well for "auto" to see a season
+YEARLY_CORRELATION = 0.5
 
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """A planned event on a line: days counted from the decision day (0), negative in the past; ends included.
+    """A planned event on a line: days counted from the decision day (0), negative in
+    the past; ends included.
 
     ``quantity`` is the extra demand over the whole event, spread evenly
     over its days; ``factor`` multiplies the day's demand (1: unchanged,
@@ -94,15 +97,18 @@ class Outlook:
     customer: tuple = ()
     blend_weight: float = DEFAULT_BLEND_WEIGHT
     events: tuple = ()
-    yearly: tuple = ()  # the yearly season's factor of each day ahead (empty: none applies)
+    # the yearly season's factor of each day ahead (empty: none applies)
+    yearly: tuple = ()
 
     def statistical(self, day):
-        """The statistical forecast of ``day``: the baseline, times the yearly season where one applies."""
+        """The statistical forecast of ``day``: the baseline, times the yearly season
+        where one applies."""
         value = self.baseline.at(day)
         return value * self.yearly[day] if day < len(self.yearly) else value
 
     def base(self, day):
-        """Demand of ``day`` before events: the customer's figure where the method uses it, else the baseline."""
+        """Demand of ``day`` before events: the customer's figure where the method uses
+        it, else the baseline."""
         statistical = self.statistical(day)
         shared = self.customer[day] if day < len(self.customer) else None
         if shared is None or self.method not in CUSTOMER_METHODS:
@@ -118,7 +124,8 @@ class Outlook:
         return max(demand, 0.0)
 
     def total(self, days, start=0):
-        """Expected demand from day ``start`` over ``days`` days (a fraction of a day counts in proportion)."""
+        """Expected demand from day ``start`` over ``days`` days (a fraction of a day
+        counts in proportion)."""
         if days <= 0:
             return 0.0
         if (
@@ -134,7 +141,8 @@ class Outlook:
         ) * self.at(start + whole)
 
     def events_in(self, days):
-        """The events that change demand within the next ``days`` days, with what each adds: ``[(event, qty)]``."""
+        """The events that change demand within the next ``days`` days, with what each
+        adds: ``[(event, qty)]``."""
         found = []
         for event in self.events:
             if event.start < days and event.end >= 0:
@@ -149,7 +157,8 @@ class Outlook:
 
     @property
     def label(self):
-        """How the demand was forecast, in words: the method, its settings, and why it was chosen."""
+        """How the demand was forecast, in words: the method, its settings, and why it
+        was chosen."""
         statistical = self.baseline.label
         if self.baseline.holdout_error is not None:
             statistical += _(", chosen automatically (holdout RMSSE %(error)s)") % {
@@ -181,7 +190,8 @@ class Outlook:
 
 
 def yearly_season(history, method, days=YEARLY_DAYS):
-    """The yearly season's factor for each of the next ``days`` days, from the same days a year (or two) ago.
+    """The yearly season's factor for each of the next ``days`` days, from the same days
+    a year (or two) ago.
 
     A day's factor is the demand around it a year earlier (± a week) over
     the demand of the four weeks before "a year ago today": how much busier
@@ -247,7 +257,8 @@ def _season_comes_back(history):
 
 
 def demand_outlook(line):
-    """The :class:`Outlook` of a :class:`~.types.LineInput`, and what its baseline learnt from.
+    """The :class:`Outlook` of a :class:`~.types.LineInput`, and what its baseline
+    learnt from.
 
     ``customer`` and ``blend`` forecast the baseline automatically beyond
     the customer's days.

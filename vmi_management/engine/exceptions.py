@@ -25,7 +25,8 @@ LINE_EXCEPTIONS = {
 
 
 def demand_spike(demand, rate, std, sigmas=SPIKE_SIGMAS):
-    """Whether the last day's demand is an outlier against the forecast: above rate + ``sigmas`` × std.
+    """Whether the last day's demand is an outlier against the forecast: above rate +
+    ``sigmas`` × std.
 
     :param demand: daily history, oldest first (the last day is the one judged)
     """
@@ -35,9 +36,11 @@ def demand_spike(demand, rate, std, sigmas=SPIKE_SIGMAS):
 
 
 def forecast_bias(accuracy, tolerance):
-    """Whether the forecasts used ran high or low by more than ``tolerance`` (a share of demand) lately.
+    """Whether the forecasts used ran high or low by more than ``tolerance`` (a share of
+    demand) lately.
 
-    :param accuracy: the line's ``accuracy.forecast_scores``, or None when nothing was judged
+    :param accuracy: the line's ``accuracy.forecast_scores``, or None when nothing was
+                     judged
     """
     return bool(
         accuracy
@@ -49,7 +52,8 @@ def forecast_bias(accuracy, tolerance):
 
 
 def line_exceptions(decision, demand, accuracy=None, bias_tolerance=None):
-    """The exception kinds (keys of :data:`LINE_EXCEPTIONS`) that hold for a line after its decision.
+    """The exception kinds (keys of :data:`LINE_EXCEPTIONS`) that hold for a line after
+    its decision.
 
     A line below its min gets a low-severity exception only when the decision
     does not bring it back to the trigger level (nothing could be ordered,

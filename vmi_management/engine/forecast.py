@@ -62,8 +62,8 @@ HOLDOUT_DAYS = 14
 # Syntetos–Boylan: demand is intermittent when, on average, more than 1.32
 # days pass between two days with demand.
 INTERMITTENT_INTERVAL = 1.32
-# A candidate whose holdout forecasts run high or low by more than this share of the actual demand is passed
-# over, unless every candidate does.
+# A candidate whose holdout forecasts run high or low by more than this share of the
+# actual demand is passed over, unless every candidate does.
 BIAS_TOLERANCE = 0.25
 ALPHAS = (0.05, 0.1, 0.2, 0.3, 0.5)
 HOLT_GRID = tuple(
@@ -80,10 +80,12 @@ SEASONAL_GRID = tuple(
     for gamma in (0.02, 0.1)
     for beta, phi in ((0.0, 1.0), (0.05, 0.95))
 )
-# weeks the starting weekly pattern is averaged over (at most; never the last full week known)
+# weeks the starting weekly pattern is averaged over (at most; never the last full week
+# known)
 SEASON_WEEKS = 52
 NEGLIGIBLE = 1e-9
-# one-sided 90 % quantile of the normal distribution: a weekly pattern must be this many standard errors clear
+# one-sided 90 % quantile of the normal distribution: a weekly pattern must be this many
+# standard errors clear
 SEASONALITY_Z = 1.2816
 
 
@@ -116,7 +118,8 @@ class Forecast:
         return not self.trend and not self.season
 
     def at(self, day):
-        """Expected demand of ``day`` (0: the day after the history), never below zero."""
+        """Expected demand of ``day`` (0: the day after the history), never below
+        zero."""
         if self.is_flat:
             return self.rate
         if self.damping == 1.0:
@@ -134,7 +137,8 @@ class Forecast:
         return max(value, 0.0)
 
     def total(self, days):
-        """Expected demand over the next ``days`` days (a fraction of a day counts in proportion)."""
+        """Expected demand over the next ``days`` days (a fraction of a day counts in
+        proportion)."""
         if days <= 0:
             return 0.0
         if self.is_flat:
@@ -211,7 +215,8 @@ def _ses_pass(demand, alpha):
 
 
 def _line_start(demand, days=TREND_START_DAYS):
-    """Level and trend where a straight line fitted to the first ``days`` days puts the day before the history.
+    """Level and trend where a straight line fitted to the first ``days`` days puts the
+    day before the history.
 
     Least squares over the known days among the first ``days`` (more when
     fewer than two are known there); (None, 0) without a known day.
@@ -262,7 +267,8 @@ def _holt_pass(demand, alpha, beta, phi, start=None):
 
 
 def _seasonal_start(demand, period=WEEK, weeks=SEASON_WEEKS):
-    """Where a weekly pattern starts, from the known days of the first ``weeks`` full weeks.
+    """Where a weekly pattern starts, from the known days of the first ``weeks`` full
+    weeks.
 
     A day-of-week factor is the average over those weeks of the day's
     demand ÷ its week's mean (the factors average 1); the trend is the
@@ -305,7 +311,8 @@ def _seasonal_start(demand, period=WEEK, weeks=SEASON_WEEKS):
 
 
 def _seasonal_pass(demand, alpha, gamma, beta=0.0, phi=1.0, period=WEEK, start=None):
-    """Level, damped trend (none when ``beta`` is 0) and multiplicative day-of-week factors.
+    """Level, damped trend (none when ``beta`` is 0) and multiplicative day-of-week
+    factors.
 
     Starts from ``start`` (:func:`_seasonal_start` of ``demand`` when not
     given). Returns (level, trend, factors of the next ``period`` days
@@ -364,7 +371,8 @@ def _croston_pass(demand, alpha, debiased=False):
 
 
 def _tsb_pass(demand, alpha_size, alpha_probability):
-    """Teunter–Syntetos–Babai: smoothed size of demands × smoothed probability of a demand on any day."""
+    """Teunter–Syntetos–Babai: smoothed size of demands × smoothed probability of a
+    demand on any day."""
     size = probability = None
     fitted = []
     for value in demand:
@@ -392,14 +400,17 @@ def _tsb_pass(demand, alpha_size, alpha_probability):
 def moving_average(demand, window=DEFAULT_WINDOW):
     if None in demand:
         rate = _moving_average_pass(demand, window)[0]
-    else:  # every day known: the mean of the last days, summed in C (the planning default, on every line)
+    # every day known: the mean of the last days, summed in C (the planning default, on
+    # every line)
+    else:
         recent = demand[-window:]
         rate = sum(recent) / len(recent) if recent else 0.0
     return _flat("moving_average", rate, (("window", window),))
 
 
 def ses(demand, alpha=None):
-    """Simple exponential smoothing from the first known day; ``alpha`` fitted when not given."""
+    """Simple exponential smoothing from the first known day; ``alpha`` fitted when not
+    given."""
     alpha = (
         alpha
         if alpha is not None
@@ -409,9 +420,11 @@ def ses(demand, alpha=None):
 
 
 def holt(demand, alpha=None, beta=None, phi=DEFAULT_DAMPING):
-    """Damped Holt from the first two known days; forecasts fade from the level along the damped trend.
+    """Damped Holt from the first two known days; forecasts fade from the level along
+    the damped trend.
 
-    Parameters not given are fitted together (``phi=1`` is Holt's undamped linear trend).
+    Parameters not given are fitted together (``phi=1`` is Holt's undamped linear
+    trend).
     """
     if alpha is None or beta is None:
         start = _line_start(demand)
@@ -476,7 +489,8 @@ def holt_winters(
 
 
 def croston(demand, alpha=INTERMITTENT_ALPHA, debiased=False):
-    """Croston's method: smoothed size of the non-zero demands over their smoothed interval.
+    """Croston's method: smoothed size of the non-zero demands over their smoothed
+    interval.
 
     Sizes and intervals are initialised on the first non-zero day; with
     ``debiased`` the result is the Syntetos–Boylan approximation (SBA),
@@ -510,7 +524,8 @@ METHODS = {
 
 
 def _best_setting(settings, error_of):
-    """The setting of least ``error_of`` (the in-sample squared one-day-ahead error its pass returns)."""
+    """The setting of least ``error_of`` (the in-sample squared one-day-ahead error its
+    pass returns)."""
     return min(settings, key=error_of)
 
 
@@ -520,14 +535,16 @@ def _best_setting(settings, error_of):
 
 
 def average_demand_interval(demand):
-    """Days per day with demand (ADI) over the known days; infinite when nothing was consumed."""
+    """Days per day with demand (ADI) over the known days; infinite when nothing was
+    consumed."""
     values = known(demand)
     nonzero = sum(1 for value in values if value)
     return len(values) / nonzero if nonzero else float("inf")
 
 
 def _detrended(demand):
-    """``demand`` less its least-squares line over the known days (unknown days stay None)."""
+    """``demand`` less its least-squares line over the known days (unknown days stay
+    None)."""
     points = [(day, value) for day, value in enumerate(demand) if value is not None]
     count = len(points)
     mean_day = sum(day for day, __ in points) / count
@@ -545,7 +562,8 @@ def _detrended(demand):
 
 
 def has_weekly_pattern(demand):
-    """Whether demand, less its trend, is correlated with demand a week before beyond chance (90 %, Bartlett).
+    """Whether demand, less its trend, is correlated with demand a week before beyond
+    chance (90 %, Bartlett).
 
     The test classical decomposition methods run before they fit a seasonal
     model: noise alone fits a weekly pattern too, and forecasts worse for it.
@@ -584,13 +602,15 @@ def candidate_methods(demand):
 
 
 def _scale(values):
-    """Mean squared day-to-day change of the known demand: what RMSSE divides by (1 when it is flat)."""
+    """Mean squared day-to-day change of the known demand: what RMSSE divides by (1 when
+    it is flat)."""
     changes = [(b - a) ** 2 for a, b in zip(values, values[1:], strict=False)]
     return (sum(changes) / len(changes) if changes else 0.0) or 1.0
 
 
 def holdout_scores(demand, holdout=HOLDOUT_DAYS, settings=None):
-    """RMSSE and relative bias of each suited method's one-day-ahead forecasts over the last ``holdout`` known days.
+    """RMSSE and relative bias of each suited method's one-day-ahead forecasts over the
+    last ``holdout`` known days.
 
     Parameters are fitted on the days before the holdout only, so the holdout
     is not seen in fitting. Returns ``[(rmsse, bias, method)]``; bias is
@@ -631,9 +651,11 @@ def holdout_scores(demand, holdout=HOLDOUT_DAYS, settings=None):
 
 
 def _fitted(name, train, demand):
-    """One-day-ahead forecasts over all of ``demand`` with the method's parameters fitted on ``train``.
+    """One-day-ahead forecasts over all of ``demand`` with the method's parameters
+    fitted on ``train``.
 
-    Returns (fitted, the parameters as keywords of the method, or None when it falls back to another).
+    Returns (fitted, the parameters as keywords of the method, or None when it falls
+    back to another).
     """
     if name == "moving_average":
         return _moving_average_pass(demand)[1], {}
@@ -666,7 +688,8 @@ def _fitted(name, train, demand):
 
 
 def auto(demand, holdout=None):
-    """The suited method with the lowest holdout RMSSE among those without a large bias, run over all days.
+    """The suited method with the lowest holdout RMSSE among those without a large bias,
+    run over all days.
 
     The chosen method keeps the parameters it was fitted with before the
     holdout (fitting it again on all days would cost more than it changes).
@@ -706,7 +729,8 @@ def auto(demand, holdout=None):
 
 
 def forecast(demand, method=None):
-    """Forecast by ``method`` (None: the planning default, ``"auto"``: chosen on a holdout)."""
+    """Forecast by ``method`` (None: the planning default, ``"auto"``: chosen on a
+    holdout)."""
     if method == "auto":
         return auto(demand)
     return METHODS[method or DEFAULT_METHOD](demand)
@@ -719,14 +743,16 @@ def demand_std(demand):
     if count < 2:
         return 0.0
     total = sum(values)
-    # Σ(x − mean)² = Σx² − (Σx)² / n, summed in C: this runs for every line of every plan.
+    # Σ(x − mean)² = Σx² − (Σx)² / n, summed in C: this runs for every line of every
+    # plan.
     return sqrt(
         max((sum(map(mul, values, values)) - total * total / count) / (count - 1), 0.0)
     )
 
 
 def demand_statistics(demand, method=None):
-    """Daily rate, its variability and how the rate was forecast: what the policies need."""
+    """Daily rate, its variability and how the rate was forecast: what the policies
+    need."""
     if not known(demand):
         return 0.0, 0.0, "no history"
     result = forecast(demand, method)

@@ -44,7 +44,8 @@ def average_days_of_supply(on_hand, demand):
 
 
 def stockout_days(on_hand, demanded=None, served=None):
-    """Days out of stock: on hand at or below zero, or demand not fully served that day."""
+    """Days out of stock: on hand at or below zero, or demand not fully served that
+    day."""
     unmet = (
         [d - s > 1e-9 for d, s in zip(demanded, served, strict=False)]
         if demanded is not None and served is not None
@@ -62,7 +63,8 @@ def forecast_accuracy(actual, forecast):
 
 
 def bullwhip_ratio(orders, demand):
-    """Variance of orders ÷ variance of demand: above 1, ordering amplifies demand swings."""
+    """Variance of orders ÷ variance of demand: above 1, ordering amplifies demand
+    swings."""
     if len(orders) < 2 or len(demand) < 2:
         return None
     demand_variance = pvariance(demand)
@@ -71,7 +73,8 @@ def bullwhip_ratio(orders, demand):
 
 @dataclass(frozen=True)
 class LinePeriod:
-    """One line over a review period, summed up: what the agreement's scorecard adds together."""
+    """One line over a review period, summed up: what the agreement's scorecard adds
+    together."""
 
     consumed: float  # consumption over the period
     average_on_hand: (
@@ -83,7 +86,8 @@ class LinePeriod:
 
 
 def summarize(consumed, on_hand, demand_rate):
-    """A :class:`LinePeriod` from daily series: consumption and observed on-hand levels, oldest first."""
+    """A :class:`LinePeriod` from daily series: consumption and observed on-hand levels,
+    oldest first."""
     return LinePeriod(
         consumed=sum(consumed),
         average_on_hand=sum(on_hand) / len(on_hand) if on_hand else None,
@@ -136,7 +140,8 @@ def scorecard(lines, period_days, annualize=True):
 
 
 def on_time_rate(cycle_days, target_days):
-    """Share of replenishments delivered within the agreed order cycle time (None without any)."""
+    """Share of replenishments delivered within the agreed order cycle time (None
+    without any)."""
     cycle_days = list(cycle_days)
     if not cycle_days:
         return None

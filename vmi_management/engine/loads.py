@@ -1,18 +1,18 @@
-"""Building one site's delivery to the agreed load limits: a minimum worth sending, a maximum a truck takes.
+"""Building one site's delivery to the agreed load limits: a minimum worth sending, a
+maximum a truck takes.
 
-A delivery below the minimum (order value or weight) is topped up: the
-site's lines closest to running out (the smallest projected days of supply
-after their own order; lines without demand after those, the least full
-against their target first) are pulled forward a pack at a time, each pack
-going to the line with the least cover then, until the minimum is reached.
-Lines with no order of their own start at their MOQ; no line goes past its
-target level (the order it would place at its trigger) or its room. When even that cannot
-reach the minimum (every line at its capacity or the maximum in the way, or
-more than ``MAX_PACKS`` packs away), the delivery is held and says why. A
-delivery over the maximum (weight, volume or pallet places) is trimmed: the line with the
-most cover gives up a pack at a time (a line that would fall below its MOQ
-gives up all of it) until it fits, or is held when ``MAX_PACKS`` packs are
-not enough. Every line that changed says so, with the figures.
+A delivery below the minimum (order value or weight) is topped up: the site's lines
+closest to running out (the smallest projected days of supply after their own order;
+lines without demand after those, the least full against their target first) are pulled
+forward a pack at a time, each pack going to the line with the least cover then, until
+the minimum is reached. Lines with no order of their own start at their MOQ; no line
+goes past its target level (the order it would place at its trigger) or its room. When
+even that cannot reach the minimum (every line at its capacity or the maximum in the
+way, or more than ``MAX_PACKS`` packs away), the delivery is held and says why. A
+delivery over the maximum (weight, volume or pallet places) is trimmed: the line with
+the most cover gives up a pack at a time (a line that would fall below its MOQ gives up
+all of it) until it fits, or is held when ``MAX_PACKS`` packs are not enough. Every line
+that changed says so, with the figures.
 """
 
 from collections.abc import Hashable
@@ -24,7 +24,8 @@ from .policies import _clean, round_up
 from .safety_stock import _fmt
 from .types import Step
 
-MAX_PACKS = 10_000  # packs pulled forward one by one before the delivery is held as out of reach
+# packs pulled forward one by one before the delivery is held as out of reach
+MAX_PACKS = 10_000
 # a delivery's measures as the notes name them, translated when a note is written
 MEASURES = {
     "value": lambda: _("value"),
@@ -36,7 +37,8 @@ MEASURES = {
 
 @dataclass(frozen=True, slots=True)
 class LoadLine:
-    """One line of a site's delivery: its order, its urgency, and what a unit weighs, takes and is worth."""
+    """One line of a site's delivery: its order, its urgency, and what a unit weighs,
+    takes and is worth."""
 
     key: Hashable
     order_qty: float
@@ -90,8 +92,8 @@ def _over_maximum(totals, limits):
 
 
 def _cover(line, quantity):
-    """How long the line lasts with ``quantity`` more: projected days of supply; without demand, after all
-    lines with demand, by how full it is against its target level."""
+    """How long the line lasts with ``quantity`` more: projected days of supply; without
+    demand, after all lines with demand, by how full it is against its target level."""
     if line.rate > 0:
         return (line.position + quantity) / line.rate, 0.0
     return inf, (line.position + quantity) / line.target if line.target > 0 else inf
@@ -142,7 +144,8 @@ def build_load(lines, limits):
 
 
 def _held(quantities, totals, limits, side, circumstance):
-    """Nothing ordered, and why: the delivery cannot be brought within its ``side`` limit."""
+    """Nothing ordered, and why: the delivery cannot be brought within its ``side``
+    limit."""
     if side == "min":
         held = _(
             "held: the delivery (%(totals)s) stays below its minimum (%(limits)s) %(why)s"
@@ -176,7 +179,8 @@ def _limits_text(limits, side):
 
 
 def _pull_forward(lines, limits, quantities, notes):
-    """Add a pack at a time to the line with the least cover until the minimum is reached."""
+    """Add a pack at a time to the line with the least cover until the minimum is
+    reached."""
     added = dict.fromkeys(quantities, 0.0)
     totals = _totals(lines, quantities)
     for __ in range(MAX_PACKS):
@@ -228,8 +232,9 @@ def _pull_forward(lines, limits, quantities, notes):
 
 
 def _ceiling(line):
-    """The most a line may be pulled forward to: up to its target level (in whole packs, at least its MOQ), never
-    past its room; a line without a target level only keeps its own order."""
+    """The most a line may be pulled forward to: up to its target level (in whole packs,
+    at least its MOQ), never past its room; a line without a target level only keeps its
+    own order."""
     ceiling = line.order_qty
     if line.target > 0:
         ceiling = max(
@@ -250,7 +255,8 @@ def _plus(totals, line, quantity):
 
 
 def _trim(lines, limits, quantities, notes):
-    """Take a pack at a time from the line with the most cover until the delivery fits its maximum."""
+    """Take a pack at a time from the line with the most cover until the delivery fits
+    its maximum."""
     removed = dict.fromkeys(quantities, 0.0)
     totals = _totals(lines, quantities)
     for __ in range(MAX_PACKS):
@@ -283,7 +289,8 @@ def _trim(lines, limits, quantities, notes):
 
 
 def apply_load(decision, quantity, note, held):
-    """The decision with the order its delivery's load building gave it, and why; unchanged if untouched."""
+    """The decision with the order its delivery's load building gave it, and why;
+    unchanged if untouched."""
     if held:
         return decision.adjusted(
             0.0, Step(_("load building"), 0.0, held), ("load_held",)

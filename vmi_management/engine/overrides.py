@@ -15,11 +15,13 @@ from .types import Step
 
 
 def keep_override(decision, planner_qty, proposed_qty, tolerance):
-    """The decision, with the planner's quantity kept while the need is within ``tolerance`` of the proposal.
+    """The decision, with the planner's quantity kept while the need is within
+    ``tolerance`` of the proposal.
 
     :param planner_qty: the quantity the planner put on the proposal line
     :param proposed_qty: the engine's quantity the planner changed
-    :param tolerance: the share (0.2 = 20 %) by which the need may move before the override lapses
+    :param tolerance: the share (0.2 = 20 %) by which the need may move before the
+                      override lapses
     """
     moved = (
         abs(decision.order_qty - proposed_qty) / proposed_qty if proposed_qty else 1.0

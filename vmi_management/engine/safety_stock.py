@@ -1,4 +1,5 @@
-"""Safety stock: a fixed quantity, days of cover, or sized for a target service level."""
+"""Safety stock: a fixed quantity, days of cover, or sized for a target service
+level."""
 
 from functools import lru_cache
 from math import sqrt

@@ -115,5 +115,6 @@ def simulate(line, demand, initial_on_hand=None, review_days=1, warmup_days=0):
 
 
 def compare(line_a, line_b, demand, **options):
-    """Simulate two policies on the same demand: ``(result_a, result_b)``, side by side."""
+    """Simulate two policies on the same demand: ``(result_a, result_b)``, side by
+    side."""
     return simulate(line_a, demand, **options), simulate(line_b, demand, **options)

@@ -1,4 +1,5 @@
-"""How a line's stock stands against its thresholds, as both parties see it on their screens.
+"""How a line's stock stands against its thresholds, as both parties see it on their
+screens.
 
 One status per line, the most urgent that applies, so a list can be sorted
 and filtered by it:
@@ -28,7 +29,8 @@ def stock_status(
     :param on_hand: quantity at the site
     :param position: on hand + on order − committed
     :param trigger_level: level below which the line is replenished
-    :param target_level: level replenishments fill up to; 0 or less when the policy has none
+    :param target_level: level replenishments fill up to; 0 or less when the policy has
+                         none
     :param lead_time_demand: demand expected over the replenishment lead time
     """
     if on_hand <= tolerance:

@@ -63,7 +63,8 @@ def suggest_thresholds(line, review_days=1.0):
     chosen = auto(history)
     rate, std = chosen.rate, demand_std(history)
     service_level = line.service_level or DEFAULT_SERVICE_LEVEL
-    # the buffer lengthens the demand planned over; variability is measured on the lead time itself
+    # the buffer lengthens the demand planned over; variability is measured on the lead
+    # time itself
     safety = statistical_safety_stock(
         service_level, rate, std, line.lead_time_days, line.lead_time_std_days
     )
@@ -146,7 +147,8 @@ def suggest_thresholds(line, review_days=1.0):
 
 
 def _rate_note(chosen, history):
-    """The forecast the suggestion rests on, over how many days, and its holdout error."""
+    """The forecast the suggestion rests on, over how many days, and its holdout
+    error."""
     note = _("%(method)s over %(days)s days") % {
         "method": chosen.label,
         "days": len(known(history)),
@@ -157,7 +159,8 @@ def _rate_note(chosen, history):
 
 
 def apply_suggestion(line, suggestion):
-    """``line`` with the suggested thresholds in place of its own (for simulation or acceptance)."""
+    """``line`` with the suggested thresholds in place of its own (for simulation or
+    acceptance)."""
     changes = {
         name: getattr(suggestion, name)
         for name in ("min_qty", "max_qty", "order_qty", "target_days")

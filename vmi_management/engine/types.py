@@ -119,8 +119,9 @@ class Decision:
     )
 
     def adjusted(self, order_qty, step, flags=()):
-        """This decision with its order changed by a later stage (supply allocation, a planner's quantity,
-        load building): the stage is its last step, its note ends the reason, its flags are added."""
+        """This decision with its order changed by a later stage (supply allocation, a
+        planner's quantity, load building): the stage is its last step, its note ends
+        the reason, its flags are added."""
         return replace(
             self,
             order_qty=order_qty,

@@ -25,7 +25,8 @@ QUANTITY_FIELDS = (
 
 
 def validate_line(line):
-    """Every problem with ``line``'s parameters, as ``(field, message)`` pairs; empty when usable.
+    """Every problem with ``line``'s parameters, as ``(field, message)`` pairs; empty
+    when usable.
 
     ``on_hand`` may not be negative either: a negative count is a data error,
     not a backlog.

@@ -1,4 +1,5 @@
-"""UN/EDIFACT: INVRPT (inventory) and SLSRPT (sales) in, DESADV (despatch advice) out, with pydifact.
+"""UN/EDIFACT: INVRPT (inventory) and SLSRPT (sales) in, DESADV (despatch advice) out,
+with pydifact.
 
 pydifact tokenises and serialises (it honours the UNA service characters
 and the release character). :class:`MessageReader` checks the envelope
@@ -43,7 +44,8 @@ PIA_RANK = {"IN": 0, "BP": 0, "SA": 1, "VN": 1}
 
 
 def component(element, index=0):
-    """Component ``index`` of an element as pydifact gives it (a string, or a list of components)."""
+    """Component ``index`` of an element as pydifact gives it (a string, or a list of
+    components)."""
     if isinstance(element, list):
         return (element[index] if index < len(element) else "") or ""
     return (element or "") if index == 0 else ""
@@ -54,15 +56,16 @@ def element_at(segment, index):
     return segment.elements[index] if index < len(segment.elements) else ""
 
 
-# A DTM read: its qualifier (2005), its first and last moment (the same one unless it gives a period, format
-# 718), and whether the sender gave a time of day.
+# A DTM read: its qualifier (2005), its first and last moment (the same one unless it
+# gives a period, format 718), and whether the sender gave a time of day.
 EdiDate = namedtuple("EdiDate", "qualifier start end timed")
 # Date formats (2379) that carry a time of day; the others (102, 718) give days only.
 TIMED_FORMATS = {"203": "%Y%m%d%H%M", "204": "%Y%m%d%H%M%S"}
 
 
 def _edi_date(value, fmt_code):
-    """An EDIFACT date (formats 102 CCYYMMDD, 203 CCYYMMDDHHMM, 718 CCYYMMDD-CCYYMMDD) as (start, end)."""
+    """An EDIFACT date (formats 102 CCYYMMDD, 203 CCYYMMDDHHMM, 718 CCYYMMDD-CCYYMMDD)
+    as (start, end)."""
     formats = {"102": "%Y%m%d", **TIMED_FORMATS}
     if fmt_code == "718":
         start, __, end = value.partition("-")
@@ -72,10 +75,12 @@ def _edi_date(value, fmt_code):
 
 
 def message_type(data):
-    """The message type (UNH S009 0065) of the first message in ``data``, or ``""`` when none can be read.
+    """The message type (UNH S009 0065) of the first message in ``data``, or ``""`` when
+    none can be read.
 
-    The service characters are the ones the UNA declares, so any the sender chose are understood; a
-    document too damaged to tell is left to a parser, which says what is wrong with it.
+    The service characters are the ones the UNA declares, so any the sender chose are
+    understood; a document too damaged to tell is left to a parser, which says what is
+    wrong with it.
     """
     try:
         for segment in read_segments(_decode(data)):
@@ -96,10 +101,11 @@ def message_type(data):
 class MessageReader:
     """Walks the segments of one interchange and fills a :class:`~.types.ParsedReport`.
 
-    A subclass names the messages it reads (``messages``: message type to report format, the first one
-    accepted naming the report's; ``expected`` says them to a sender), reads their content in ``on_<tag>``
-    methods and keeps the LIN group being read in ``item``, a dict with at least ``ref`` and ``codes``
-    (rank, code), which :meth:`flush` turns into report lines whenever a group ends.
+    A subclass names the messages it reads (``messages``: message type to report format,
+    the first one accepted naming the report's; ``expected`` says them to a sender),
+    reads their content in ``on_<tag>`` methods and keeps the LIN group being read in
+    ``item``, a dict with at least ``ref`` and ``codes`` (rank, code), which
+    :meth:`flush` turns into report lines whenever a group ends.
     """
 
     messages: ClassVar[dict[str, str]] = {}
@@ -133,7 +139,8 @@ class MessageReader:
         raise NotImplementedError
 
     def read_date(self, segment, problems):
-        """A DTM as an :data:`EdiDate`, or None when its date is wrong (saying why in ``problems``)."""
+        """A DTM as an :data:`EdiDate`, or None when its date is wrong (saying why in
+        ``problems``)."""
         qualifier, value, fmt_code = (
             component(element_at(segment, 0), index) for index in range(3)
         )
@@ -160,7 +167,8 @@ class MessageReader:
         return EdiDate(qualifier, start, end, fmt_code in TIMED_FORMATS)
 
     def state_date(self, date):
-        """Keep an :data:`EdiDate` that may say when the figures are true (see :meth:`resolve_as_of`)."""
+        """Keep an :data:`EdiDate` that may say when the figures are true (see
+        :meth:`resolve_as_of`)."""
         self.stated[date.qualifier] = date.end if date.timed else date.end.date()
 
     def on_unb(self, segment):
@@ -213,7 +221,8 @@ class MessageReader:
                 self.item["codes"].append((PIA_RANK.get(kind, 2), code))
 
     def item_codes(self):
-        """The product ids of the item, most specific to the customer first, each once."""
+        """The product ids of the item, most specific to the customer first, each
+        once."""
         return tuple(
             dict.fromkeys(
                 code
@@ -226,7 +235,8 @@ class MessageReader:
         return f"{self.item['ref'][:1].upper()}{self.item['ref'][1:]}: {text}"
 
     def set_unit(self, unit):
-        """Take the unit of a quantity of the item: the lines of one item carry one unit."""
+        """Take the unit of a quantity of the item: the lines of one item carry one
+        unit."""
         if unit and self.item.setdefault("uom", unit) != unit:
             self.item["problems"].append(
                 _(
@@ -307,8 +317,9 @@ class MessageReader:
             )
         self.resolve_as_of()
         if not self.report.reference and self.first_message_ref:
-            # without a document number (BGM), the envelope identifies the document: sender, interchange
-            # and message references together, each numbered by the sender on its own
+            # without a document number (BGM), the envelope identifies the document:
+            # sender, interchange and message references together, each numbered by the
+            # sender on its own
             self.report.reference = "/".join(
                 (
                     self.report.sender or "",
@@ -323,9 +334,10 @@ class MessageReader:
             )
 
     def resolve_as_of(self):
-        """The moment the figures describe: the inventory report date (366), else the end of the period
-        reported, else the document date (137), which says when the message was written rather than what
-        its figures describe. A date without a time is left as a day (``as_of_date``)."""
+        """The moment the figures describe: the inventory report date (366), else the
+        end of the period reported, else the document date (137), which says when the
+        message was written rather than what its figures describe. A date without a time
+        is left as a day (``as_of_date``)."""
         as_of = (
             self.stated.get("366") or self.report.period_end or self.stated.get("137")
         )
@@ -457,9 +469,9 @@ class _StockReader(MessageReader):
 
 
 def read_segments(text):
-    """pydifact's segments; it ships no segment directories, so its own validation only warns that it
-    cannot run, and the checks the readers make stand in for it (they also say what an empty segment,
-    which pydifact warns about, lacks)."""
+    """pydifact's segments; it ships no segment directories, so its own validation only
+    warns that it cannot run, and the checks the readers make stand in for it (they also
+    say what an empty segment, which pydifact warns about, lacks)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MissingImplementationWarning)
         warnings.filterwarnings("ignore", category=SyntaxWarning, module="pydifact")
@@ -477,7 +489,8 @@ def _decode(data):
 def read_interchange(data, reader):
     """``reader``'s report of the EDIFACT interchange ``data``.
 
-    Never raises: what cannot be read is an error of the report, and the lines read until then are kept.
+    Never raises: what cannot be read is an error of the report, and the lines read
+    until then are kept.
     """
     report = reader.report
     try:

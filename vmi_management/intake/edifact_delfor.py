@@ -40,7 +40,8 @@ DOCUMENT_DATE, PERIOD_START, PERIOD_END, DELIVERY_DATE = (
 
 
 class _ScheduleReader(MessageReader):
-    """Reads the DELFOR messages of an interchange; ``bucket`` is the QTY group being read."""
+    """Reads the DELFOR messages of an interchange; ``bucket`` is the QTY group being
+    read."""
 
     messages: ClassVar[dict[str, str]] = {"DELFOR": "edifact_delfor"}
     expected = "DELFOR (delivery schedule)"
@@ -195,7 +196,8 @@ class _ScheduleReader(MessageReader):
         self.item["buckets"].append(bucket)
 
     def _period(self, bucket):
-        """The first and last day of a quantity's period; None for what cannot be told (saying why)."""
+        """The first and last day of a quantity's period; None for what cannot be told
+        (saying why)."""
         dates, problems = bucket["dates"], bucket["problems"]
         where = f"{bucket['ref'][:1].upper()}{bucket['ref'][1:]}"
         if PERIOD_START in dates or PERIOD_END in dates:
@@ -269,7 +271,8 @@ class _ScheduleReader(MessageReader):
 
 
 def parse_edifact_delfor(data):
-    """A forecast from an EDIFACT interchange holding DELFOR messages: a line per LIN and QTY+1."""
+    """A forecast from an EDIFACT interchange holding DELFOR messages: a line per LIN
+    and QTY+1."""
     return read_interchange(
         data, _ScheduleReader(ParsedReport(format="edifact_delfor"))
     )

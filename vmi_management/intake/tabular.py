@@ -145,7 +145,8 @@ def read_line(ref, values):
 
 
 def _report_from_rows(fmt, rows):
-    """A report from ``rows``, an iterator of ``(row number, cells)`` whose first item is the header."""
+    """A report from ``rows``, an iterator of ``(row number, cells)`` whose first item
+    is the header."""
     report = ParsedReport(format=fmt)
     try:
         __, header = next(rows)
@@ -194,7 +195,8 @@ def _decode(data):
 
 
 def parse_csv(data):
-    """A report from CSV bytes (UTF-8 or Windows-1252; comma, semicolon or tab separated)."""
+    """A report from CSV bytes (UTF-8 or Windows-1252; comma, semicolon or tab
+    separated)."""
     text = _decode(data)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
@@ -234,8 +236,9 @@ def parse_xlsx(data):
 
 
 def parse_json_lines(payload):
-    """A report from the HTTP API's JSON object: ``{"as_of", "reference", "period_start", "period_end", "lines"}``;
-    like :func:`~vmi_management.intake.parse_document`, only storable text."""
+    """A report from the HTTP API's JSON object: ``{"as_of", "reference",
+    "period_start", "period_end", "lines"}``; like
+    :func:`~vmi_management.intake.parse_document`, only storable text."""
     report = ParsedReport(format="json")
     if not isinstance(payload, dict) or not isinstance(payload.get("lines"), list):
         report.errors.append(_('The report must be a JSON object with a "lines" list.'))
@@ -246,7 +249,8 @@ def parse_json_lines(payload):
         report.period_end = to_date(payload.get("period_end"), "period_end")
         if isinstance(as_of, datetime):
             report.as_of = as_of
-        else:  # a day, or none given: the figures are true at the end of it, or of the period
+        # a day, or none given: the figures are true at the end of it, or of the period
+        else:
             report.as_of_date = as_of or report.period_end
         check_period(report.period_start, report.period_end, _("The report"))
     except ValueProblem as problem:

@@ -1,4 +1,5 @@
-"""Reading one quantity or date as sent, with a message a customer can act on when it is wrong.
+"""Reading one quantity or date as sent, with a message a customer can act on when it is
+wrong.
 
 Shared by every format, so that the same mistake reads the same whether it
 came in a spreadsheet, a JSON line or an EDI segment.
@@ -11,8 +12,8 @@ from datetime import date, datetime
 
 from ..engine.i18n import _
 
-# The days a report may speak of: any real count or period, and narrow enough that moving a moment to UTC
-# or a day to a time zone never leaves the calendar.
+# The days a report may speak of: any real count or period, and narrow enough that
+# moving a moment to UTC or a day to a time zone never leaves the calendar.
 EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
 NUL, NUL_SHOWN = "\x00", "\\x00"
 DIGIT_DIRECTIVES = re.compile(
@@ -21,11 +22,13 @@ DIGIT_DIRECTIVES = re.compile(
 
 
 class ValueProblem(ValueError):
-    """A value that cannot be accepted; its message names the value and what to send instead."""
+    """A value that cannot be accepted; its message names the value and what to send
+    instead."""
 
 
 def to_quantity(raw, where):
-    """A non-negative quantity, ``None`` when nothing was sent; raises :class:`ValueProblem`."""
+    """A non-negative quantity, ``None`` when nothing was sent; raises
+    :class:`ValueProblem`."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, bool):
@@ -61,7 +64,8 @@ def _not_a_number(raw, where):
 
 
 def to_date(raw, where, fmt="%Y-%m-%d"):
-    """A date (ISO by default), ``None`` when nothing was sent; raises :class:`ValueProblem`."""
+    """A date (ISO by default), ``None`` when nothing was sent; raises
+    :class:`ValueProblem`."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, datetime):
@@ -80,9 +84,9 @@ def to_date(raw, where, fmt="%Y-%m-%d"):
 
 
 def strptime_exact(text, fmt):
-    """``datetime.strptime``, refusing what it would guess at: a format of digits alone (CCYYMMDD,
-    CCYYMMDDHHMM) takes exactly its number of digits, where ``strptime`` reads '2026111' as some day of
-    January or November; raises ``ValueError``."""
+    """``datetime.strptime``, refusing what it would guess at: a format of digits alone
+    (CCYYMMDD, CCYYMMDDHHMM) takes exactly its number of digits, where ``strptime``
+    reads '2026111' as some day of January or November; raises ``ValueError``."""
     if not DIGIT_DIRECTIVES.sub("", fmt):
         width = len(datetime(2000, 1, 1).strftime(fmt))
         if not (text.isascii() and text.isdigit() and len(text) == width):
@@ -91,8 +95,9 @@ def strptime_exact(text, fmt):
 
 
 def to_moment(raw, where):
-    """An ISO date and time as naive UTC (an offset, if sent, is applied), or a :class:`date` when only a day
-    was sent (the receiver knows in which time zone that day ends); ``None`` when nothing was sent."""
+    """An ISO date and time as naive UTC (an offset, if sent, is applied), or a
+    :class:`date` when only a day was sent (the receiver knows in which time zone that
+    day ends); ``None`` when nothing was sent."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if isinstance(raw, date):
@@ -119,8 +124,8 @@ def to_moment(raw, where):
 
 
 def check_period(start, end, where, what=None):
-    """Raises :class:`ValueProblem` when the ``what`` (a period, a forecast period, a horizon) from ``start`` to
-    ``end`` ends before it starts."""
+    """Raises :class:`ValueProblem` when the ``what`` (a period, a forecast period, a
+    horizon) from ``start`` to ``end`` ends before it starts."""
     if start and end and end < start:
         raise ValueProblem(
             _("%(where)s: the %(what)s ends (%(end)s) before it starts (%(start)s).")
@@ -129,7 +134,8 @@ def check_period(start, end, where, what=None):
 
 
 def check_range(day, raw, where):
-    """``day`` when it falls between :data:`EARLIEST` and :data:`LATEST`; raises :class:`ValueProblem`."""
+    """``day`` when it falls between :data:`EARLIEST` and :data:`LATEST`; raises
+    :class:`ValueProblem`."""
     if not EARLIEST <= day <= LATEST:
         raise ValueProblem(
             _(
@@ -153,11 +159,12 @@ def _shown(text):
 
 
 def without_nul(report):
-    """``report`` with no NUL character left in its texts, which a database cannot store.
+    """``report`` with no NUL character left in its texts, which a database cannot
+    store.
 
-    Each NUL is shown as ``\\x00``; a line whose product, location or unit held one is rejected, saying
-    where, so that the rest of the report still applies. A NUL elsewhere (in a reference, or in a value a
-    message quotes) is only shown.
+    Each NUL is shown as ``\\x00``; a line whose product, location or unit held one is
+    rejected, saying where, so that the rest of the report still applies. A NUL
+    elsewhere (in a reference, or in a value a message quotes) is only shown.
     """
     report.reference, report.interchange_ref, report.sender = (
         _shown(report.reference),

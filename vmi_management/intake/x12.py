@@ -1,4 +1,5 @@
-"""ANSI X12: the 852 Product Activity Data a customer sends, the 856 Ship Notice we send back.
+"""ANSI X12: the 852 Product Activity Data a customer sends, the 856 Ship Notice we send
+back.
 
 The envelope is read and checked by :mod:`.x12_envelope`; this module reads
 the 852's XQ period and report id, N1 default location and LIN/ZA/SDQ
@@ -12,7 +13,8 @@ from .types import ParsedReport, ReportLine
 from .values import ValueProblem, check_period
 from .x12_envelope import InterchangeReader, Item, read_interchange, segment_ref
 
-# ZA01 activity codes: those we read, and those recognised but not used for replenishment.
+# ZA01 activity codes: those we read, and those recognised but not used for
+# replenishment.
 ON_HAND, SOLD = "QA", "QS"
 OTHER_ACTIVITIES = {
     "QP",
@@ -181,7 +183,8 @@ def _number(quantity):
 
 
 def build_x12_856(shipment):
-    """The shipment as an X12 004010 856: shipment, order and item levels, envelope counts right."""
+    """The shipment as an X12 004010 856: shipment, order and item levels, envelope
+    counts right."""
     control = f"{shipment.control_number:09d}"
     shipped = shipment.date_shipped
     body = [

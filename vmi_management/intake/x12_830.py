@@ -1,4 +1,5 @@
-"""ANSI X12 830 Planning Schedule with Release Capability: the forecast a customer sends.
+"""ANSI X12 830 Planning Schedule with Release Capability: the forecast a customer
+sends.
 
 The envelope is read and checked by :mod:`.x12_envelope`; this module reads
 the BFR (schedule number, horizon, issue date), the ship-to (N1 ST, in the
@@ -33,8 +34,9 @@ TIMING_QUALIFIERS = {
     MONTHLY: "monthly",
     FLEXIBLE: "flexible interval",
 }
-# BFR05: quantities that are each the requirement of its own bucket (actual discrete, replacement), unlike
-# cumulative (C) or net change (D) ones, which only add up with quantities sent before.
+# BFR05: quantities that are each the requirement of its own bucket (actual discrete,
+# replacement), unlike cumulative (C) or net change (D) ones, which only add up with
+# quantities sent before.
 DISCRETE_QUANTITIES = ("A", "R")
 
 
@@ -43,7 +45,8 @@ def _codes(qualifiers):
 
 
 def bucket_end(start, timing):
-    """The last day of the discrete, weekly or monthly bucket (FST03 ``timing``) that starts on ``start``."""
+    """The last day of the discrete, weekly or monthly bucket (FST03 ``timing``) that
+    starts on ``start``."""
     if timing == WEEKLY:
         return start + timedelta(days=6)
     if timing == MONTHLY:
@@ -52,8 +55,9 @@ def bucket_end(start, timing):
 
 
 class _ScheduleItem(Item):
-    """One LIN loop of an 830: its ship-to and a line per bucket, completed with the item's product ids, unit
-    and problems once the loop ends (its unit, or a second one, may come after some of its FSTs)."""
+    """One LIN loop of an 830: its ship-to and a line per bucket, completed with the
+    item's product ids, unit and problems once the loop ends (its unit, or a second one,
+    may come after some of its FSTs)."""
 
     def __init__(self, number, codes, location):
         super().__init__(number, codes)
@@ -61,7 +65,8 @@ class _ScheduleItem(Item):
         self.lines = []
 
     def report_lines(self):
-        """The lines of its buckets, each also saying what is wrong with the item as a whole."""
+        """The lines of its buckets, each also saying what is wrong with the item as a
+        whole."""
         if not self.lines:
             problems = [
                 *self.problems,
@@ -112,9 +117,9 @@ class _ScheduleReader(InterchangeReader):
     def on_bfr(self, segment):
         """The schedule's number, horizon and issue date.
 
-        BFR02 (the schedule's number) and BFR03 (the release number) together identify the document;
-        BFR04 (ship, delivery or consumption based dates) changes nothing here: each is a requirement to
-        plan for on the days given.
+        BFR02 (the schedule's number) and BFR03 (the release number) together identify
+        the document; BFR04 (ship, delivery or consumption based dates) changes nothing
+        here: each is a requirement to plan for on the days given.
         """
         self.report_id = (
             "/".join(filter(None, (self.value(segment, 2), self.value(segment, 3))))
@@ -219,7 +224,8 @@ class _ScheduleReader(InterchangeReader):
         )
 
     def _bucket(self, segment, timing, problems):
-        """The first and last day of an FST's bucket; None for what cannot be told (saying why)."""
+        """The first and last day of an FST's bucket; None for what cannot be told
+        (saying why)."""
         if not self.value(segment, 4):
             problems.append(
                 _("%(where)s: no date; send the first day of the forecast.")
@@ -250,5 +256,6 @@ class _ScheduleReader(InterchangeReader):
 
 
 def parse_x12_830(data):
-    """A forecast from an X12 830 interchange (any number of transaction sets): a line per LIN and FST."""
+    """A forecast from an X12 830 interchange (any number of transaction sets): a line
+    per LIN and FST."""
     return read_interchange(data, _ScheduleReader(ParsedReport(format="x12_830")))

@@ -18,7 +18,8 @@ from pyx12.segment import Segment
 from ..engine.i18n import _
 from .values import ValueProblem, segment_ref, to_date, to_quantity
 
-# LIN product id qualifiers, most specific to the customer first: buyer's item, vendor's item, GTIN/UPC.
+# LIN product id qualifiers, most specific to the customer first: buyer's item, vendor's
+# item, GTIN/UPC.
 BUYER_IDS = ("IN", "BP", "CB")
 VENDOR_IDS = ("VN", "VP", "VA", "SK")
 GTIN_IDS = ("UP", "UK", "EN", "UA", "EO", "UI")
@@ -36,15 +37,18 @@ def _decode(data):
 
 
 def _delimiters(raw):
-    """Segment, element and component delimiters, as the ISA of ``raw`` declares them."""
+    """Segment, element and component delimiters, as the ISA of ``raw`` declares
+    them."""
     return raw.get_term()[:3]
 
 
 def transaction_set_id(data):
-    """ST01 of the first transaction set in ``data`` (``"852"``, ``"830"``), or ``""`` when none can be read.
+    """ST01 of the first transaction set in ``data`` (``"852"``, ``"830"``), or ``""``
+    when none can be read.
 
-    The delimiters are the ones the ISA declares, so any the sender chose are understood; a document too
-    damaged to tell is left to a parser, which says what is wrong with it.
+    The delimiters are the ones the ISA declares, so any the sender chose are
+    understood; a document too damaged to tell is left to a parser, which says what is
+    wrong with it.
     """
     try:
         raw = RawX12File(io.StringIO(_decode(data)))
@@ -73,7 +77,8 @@ class Item:
         )
 
     def set_uom(self, unit, where):
-        """Take the unit of the quantities that follow: the lines of one item carry one unit."""
+        """Take the unit of the quantities that follow: the lines of one item carry one
+        unit."""
         if unit and self.uom and unit != self.uom:
             self.problems.append(
                 _(
@@ -88,10 +93,11 @@ class Item:
 class InterchangeReader:
     """Walks the segments of one interchange and fills a :class:`~.types.ParsedReport`.
 
-    A subclass names the transaction set it reads (``transaction_set``, ``transaction_name``), reads its
-    segments in ``on_<tag>`` methods, keeps the LIN loop being read in ``item`` and turns it into report
-    lines in :meth:`flush_item`, which the envelope calls whenever a loop ends. ``report_id`` is the
-    sender's own number for the document, when the transaction set gives one.
+    A subclass names the transaction set it reads (``transaction_set``,
+    ``transaction_name``), reads its segments in ``on_<tag>`` methods, keeps the LIN
+    loop being read in ``item`` and turns it into report lines in :meth:`flush_item`,
+    which the envelope calls whenever a loop ends. ``report_id`` is the sender's own
+    number for the document, when the transaction set gives one.
     """
 
     transaction_set = ""
@@ -118,16 +124,19 @@ class InterchangeReader:
         return (segment.get_value(f"{position:02d}") or "").strip()
 
     def where(self, tag, position=None):
-        """Where a value is, as messages name it: the segment, and the element when there is one."""
+        """Where a value is, as messages name it: the segment, and the element when
+        there is one."""
         element = f", {tag}{position:02d}" if position else ""
         return segment_ref(self.number, tag) + element
 
     def problem(self, tag, message, **values):
-        """Record ``message`` (translated, with its named ``values``) at this segment."""
+        """Record ``message`` (translated, with its named ``values``) at this
+        segment."""
         self.error(message % {"where": segment_ref(self.number, tag), **values})
 
     def date(self, segment, tag, position, problems):
-        """The CCYYMMDD date at ``position``, None when absent or wrong (saying why in ``problems``)."""
+        """The CCYYMMDD date at ``position``, None when absent or wrong (saying why in
+        ``problems``)."""
         try:
             return to_date(
                 self.value(segment, position), self.where(tag, position), "%Y%m%d"
@@ -137,7 +146,8 @@ class InterchangeReader:
             return None
 
     def quantity(self, segment, tag, position, problems):
-        """The quantity at ``position``, None when absent or wrong (saying why in ``problems``)."""
+        """The quantity at ``position``, None when absent or wrong (saying why in
+        ``problems``)."""
         try:
             return to_quantity(self.value(segment, position), self.where(tag, position))
         except ValueProblem as problem:
@@ -145,7 +155,8 @@ class InterchangeReader:
             return None
 
     def product_codes(self, segment):
-        """The product ids of a LIN, most specific to the customer first (buyer's, vendor's, GTIN)."""
+        """The product ids of a LIN, most specific to the customer first (buyer's,
+        vendor's, GTIN)."""
         pairs = [
             (self.value(segment, position), self.value(segment, position + 1))
             for position in range(2, len(segment), 2)
@@ -340,8 +351,9 @@ class InterchangeReader:
         self.report.reference = self.report_id or self.envelope_key()
 
     def envelope_key(self):
-        """Sender, interchange, group and transaction set control numbers together: translators number
-        each of them on their own (many send ST02 0001 every time), so only the four identify a document."""
+        """Sender, interchange, group and transaction set control numbers together:
+        translators number each of them on their own (many send ST02 0001 every time),
+        so only the four identify a document."""
         if not self.first_transaction:
             return None
         return "/".join(
@@ -350,9 +362,11 @@ class InterchangeReader:
 
 
 def read_interchange(data, reader):
-    """``reader``'s report of the X12 interchange ``data`` (any number of groups and transaction sets).
+    """``reader``'s report of the X12 interchange ``data`` (any number of groups and
+    transaction sets).
 
-    Never raises: what cannot be read is an error of the report, and the lines read until then are kept.
+    Never raises: what cannot be read is an error of the report, and the lines read
+    until then are kept.
     """
     try:
         raw = RawX12File(io.StringIO(_decode(data)))

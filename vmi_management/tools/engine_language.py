@@ -29,7 +29,8 @@ def engine_language(env, lang=None):
 
 
 def in_engine_language(method):
-    """Decorate a model method so the engine messages it makes are in its user's language."""
+    """Decorate a model method so the engine messages it makes are in its user's
+    language."""
 
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
