@@ -207,7 +207,10 @@ def short_warehouse(env):
     for product, quantity in ordered.items():
         env.cr.execute(
             SQL(
-                "UPDATE stock_quant SET quantity = %s WHERE product_id = %s AND location_id = %s",
+                (
+                    "UPDATE stock_quant SET quantity = %s WHERE product_id = %s AND "
+                    "location_id = %s"
+                ),
                 quantity // 2,
                 product.id,
                 stock.id,
@@ -232,7 +235,10 @@ def run_size(registry, lines, history_days):
         env = api.Environment(cr, SUPERUSER_ID, {})
         __, count, history_rows = generate(env, lines, history_days)
     print(
-        f"\n## {count} lines ({history_rows} consumption records over {history_days} days)",
+        (
+            f"\n## {count} lines ({history_rows} consumption records over "
+            f"{history_days} days)"
+        ),
         flush=True,
     )
 

@@ -26,7 +26,8 @@ def addons_path():
     )
     if probe.returncode:
         sys.exit(
-            "Odoo 18 is not importable: this benchmark needs a real Odoo and PostgreSQL."
+            "Odoo 18 is not importable: this benchmark needs a real Odoo and "
+            "PostgreSQL."
         )
     odoo_root = Path(probe.stdout.strip())
     return ",".join(

@@ -27,7 +27,8 @@ def odoo():
     url = os.environ.get("VMI_E2E_URL")
     if not url:
         pytest.skip(
-            "no running Odoo server: set VMI_E2E_URL (and VMI_E2E_DB, VMI_E2E_LOGIN, VMI_E2E_PASSWORD)"
+            "no running Odoo server: set VMI_E2E_URL (and VMI_E2E_DB, "
+            "VMI_E2E_LOGIN, VMI_E2E_PASSWORD)"
         )
     odoorpc = pytest.importorskip("odoorpc")
     address = urlsplit(url)

@@ -124,7 +124,8 @@ def browser():
     driver_path = shutil.which("chromedriver")
     if not (chromium and driver_path):
         pytest.skip(
-            "Chromium and chromedriver are not installed (Debian: chromium, chromium-driver)"
+            "Chromium and chromedriver are not installed (Debian: chromium, "
+            "chromium-driver)"
         )
     options = webdriver.ChromeOptions()
     options.binary_location = chromium

@@ -36,8 +36,14 @@ def test_the_line_closest_to_running_out_is_pulled_forward_in_packs():
         "",
     ), "C has no target level: never pulled forward"
     assert notes == {
-        "A": "pulled forward 5 so the delivery reaches its minimum (value 500): now value 540",
-        "B": "pulled forward 24 so the delivery reaches its minimum (value 500): now value 540",
+        "A": (
+            "pulled forward 5 so the delivery reaches its minimum (value 500): now "
+            "value 540"
+        ),
+        "B": (
+            "pulled forward 24 so the delivery reaches its minimum (value 500): now "
+            "value 540"
+        ),
     }
 
 
@@ -45,9 +51,9 @@ def test_a_minimum_out_of_reach_holds_the_delivery():
     lines = [LoadLine("A", 10, rate=1, target=40, value=20, room=12)]
     quantities, notes, held = build_load(lines, LoadLimits(min_value=500))
     assert quantities == {"A": 0}
-    assert (
-        held
-        == "held: the delivery (value 240) stays below its minimum (value 500) with every line at its limit"
+    assert held == (
+        "held: the delivery (value 240) stays below its minimum (value 500) with "
+        "every line at its limit"
     )
 
 
@@ -59,7 +65,10 @@ def test_an_overweight_delivery_loses_packs_from_the_line_with_most_cover():
     quantities, notes, held = build_load(lines, LoadLimits(max_weight=600))
     assert quantities == {"A": 40, "B": 20}
     assert notes == {
-        "B": "trimmed by 20 so the delivery fits its maximum (weight 600): now weight 600"
+        "B": (
+            "trimmed by 20 so the delivery fits its maximum (weight 600): now weight "
+            "600"
+        )
     }
 
 
@@ -128,9 +137,9 @@ def test_pallet_places_limit_a_delivery_too():
     lines = [LoadLine("A", 40, rate=1, pallets=1 / 12, multiple=12)]
     quantities, notes, held = build_load(lines, LoadLimits(max_pallets=3))
     assert quantities == {"A": 28}
-    assert (
-        notes["A"]
-        == "trimmed by 12 so the delivery fits its maximum (pallets 3): now pallets 2.333"
+    assert notes["A"] == (
+        "trimmed by 12 so the delivery fits its maximum (pallets 3): now pallets "
+        "2.333"
     )
 
 

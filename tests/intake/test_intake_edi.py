@@ -52,9 +52,14 @@ def test_852_sample(sample):
         "ACMECLINICS",
     )
     assert (
-        (report.period_start, report.period_end, report.as_of, report.as_of_date)
-        == (date(2026, 11, 17), date(2026, 11, 23), None, date(2026, 11, 23))
-    ), "XQ dates the figures by the period-end day alone: its end, in the receiver's time zone, is the as-of"
+        report.period_start,
+        report.period_end,
+        report.as_of,
+        report.as_of_date,
+    ) == (date(2026, 11, 17), date(2026, 11, 23), None, date(2026, 11, 23)), (
+        "XQ dates the figures by the period-end day alone: its end, in the receiver's "
+        "time zone, is the as-of"
+    )
     summary = [
         (line.product_codes[0], line.location_code, line.on_hand, line.consumed)
         for line in report.lines
@@ -178,8 +183,14 @@ def test_852_line_problems():
     )
     assert report.errors == []
     assert [line.error for line in report.lines] == [
-        "Segment 7 (SDQ): 3 values after SDQ02; locations and quantities come in pairs.",
-        "Segment 9 (ZA), ZA01: 'ZZ' is not an activity code this report understands (QA on hand, QS sold).",
+        (
+            "Segment 7 (SDQ): 3 values after SDQ02; locations and quantities come in "
+            "pairs."
+        ),
+        (
+            "Segment 9 (ZA), ZA01: 'ZZ' is not an activity code this report "
+            "understands (QA on hand, QS sold)."
+        ),
         "Segment 12 (SDQ), SDQ04: -2 is negative; report a quantity of 0 or more.",
         "Segment 15 (SDQ), SDQ04: 'lots' is not a number.",
         "Segment 16 (LIN): no on-hand (QA) or sold (QS) quantity follows.",
@@ -265,10 +276,14 @@ def test_edifact_samples(sample):
         date(2026, 11, 17),
         date(2026, 11, 23),
     )
-    assert (
-        (stock.as_of_date, sales.as_of, sales.as_of_date)
-        == (None, None, date(2026, 11, 23))
-    ), "a 366 with a time is kept as sent; sales figures describe their period, not the document date (137)"
+    assert (stock.as_of_date, sales.as_of, sales.as_of_date) == (
+        None,
+        None,
+        date(2026, 11, 23),
+    ), (
+        "a 366 with a time is kept as sent; sales figures describe their period, not "
+        "the document date (137)"
+    )
     assert [
         (line.location_code, line.on_hand, line.consumed) for line in sales.lines
     ] == [("SITE-NORTH", None, 9.0), ("SITE-NORTH", None, 3.0)]
@@ -324,9 +339,9 @@ def test_edifact_envelope_and_message_checks(sample):
         orders.format == "edifact"
     ), "neither a stock nor a sales report: kept as EDIFACT of no known message"
     negative = parse_edifact(text.replace("QTY+145:14", "QTY+145:-14").encode())
-    assert (
-        negative.lines[0].error
-        == "Segment 11 (QTY), C186 6060: -14 is negative; report a quantity of 0 or more."
+    assert negative.lines[0].error == (
+        "Segment 11 (QTY), C186 6060: -14 is negative; report a quantity of 0 or "
+        "more."
     )
     cut = parse_edifact(text[: text.index("UNT")].encode())
     assert cut.errors == [
@@ -362,7 +377,10 @@ def test_detection():
     assert detect_format(b"anything", "count.XLSX") == "xlsx"
     assert detect_format(b"product,on_hand") == "csv"
     assert parse_document(b"UNB+UNOC:3+A+B+261124:0615+1'UNZ+0+1'").errors == [
-        "The interchange holds no message; send INVRPT (stock report) or SLSRPT (sales report) messages."
+        (
+            "The interchange holds no message; send INVRPT (stock report) or SLSRPT "
+            "(sales report) messages."
+        )
     ]
 
 

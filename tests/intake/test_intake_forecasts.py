@@ -104,99 +104,99 @@ def test_830_sample():
         None,
         None,
     ), "the horizon is not a period of consumption"
-    assert (
-        buckets(report)
-        == [
-            (
-                "CUST-7781",
-                "SITE-NORTH",
-                4.0,
-                date(2026, 11, 25),
-                date(2026, 11, 25),
-                "EA",
-            ),
-            (
-                "CUST-7781",
-                "SITE-NORTH",
-                5.0,
-                date(2026, 11, 26),
-                date(2026, 11, 26),
-                "EA",
-            ),
-            (
-                "CUST-7781",
-                "SITE-NORTH",
-                3.0,
-                date(2026, 11, 27),
-                date(2026, 11, 27),
-                "EA",
-            ),
-            (
-                "CUST-7781",
-                "SITE-NORTH",
-                18.0,
-                date(2026, 11, 30),
-                date(2026, 12, 6),
-                "EA",
-            ),
-            (
-                "CUST-7781",
-                "SITE-NORTH",
-                21.0,
-                date(2026, 12, 7),
-                date(2026, 12, 13),
-                "EA",
-            ),
-            (
-                "CUST-7781",
-                "SITE-NORTH",
-                40.0,
-                date(2026, 12, 14),
-                date(2026, 12, 31),
-                "EA",
-            ),
-            (
-                "CUST-7781",
-                "SITE-NORTH",
-                90.0,
-                date(2027, 1, 1),
-                date(2027, 1, 31),
-                "EA",
-            ),
-            (
-                "FURN-0002",
-                "SITE-SOUTH",
-                2.0,
-                date(2026, 11, 30),
-                date(2026, 12, 6),
-                "CA",
-            ),
-            (
-                "FURN-0002",
-                "SITE-SOUTH",
-                3.0,
-                date(2026, 12, 7),
-                date(2026, 12, 13),
-                "CA",
-            ),
-            (
-                "00012345600036",
-                "SITE-NORTH",
-                1.5,
-                date(2026, 12, 1),
-                date(2026, 12, 31),
-                "KGM",
-            ),
-            (
-                "00012345600036",
-                "SITE-NORTH",
-                2.25,
-                date(2027, 1, 1),
-                date(2027, 1, 31),
-                "KGM",
-            ),
-        ]
-    ), "days, Monday-to-Sunday weeks, a flexible interval and calendar months; an N1 ST in a LIN loop wins"
+    assert buckets(report) == [
+        (
+            "CUST-7781",
+            "SITE-NORTH",
+            4.0,
+            date(2026, 11, 25),
+            date(2026, 11, 25),
+            "EA",
+        ),
+        (
+            "CUST-7781",
+            "SITE-NORTH",
+            5.0,
+            date(2026, 11, 26),
+            date(2026, 11, 26),
+            "EA",
+        ),
+        (
+            "CUST-7781",
+            "SITE-NORTH",
+            3.0,
+            date(2026, 11, 27),
+            date(2026, 11, 27),
+            "EA",
+        ),
+        (
+            "CUST-7781",
+            "SITE-NORTH",
+            18.0,
+            date(2026, 11, 30),
+            date(2026, 12, 6),
+            "EA",
+        ),
+        (
+            "CUST-7781",
+            "SITE-NORTH",
+            21.0,
+            date(2026, 12, 7),
+            date(2026, 12, 13),
+            "EA",
+        ),
+        (
+            "CUST-7781",
+            "SITE-NORTH",
+            40.0,
+            date(2026, 12, 14),
+            date(2026, 12, 31),
+            "EA",
+        ),
+        (
+            "CUST-7781",
+            "SITE-NORTH",
+            90.0,
+            date(2027, 1, 1),
+            date(2027, 1, 31),
+            "EA",
+        ),
+        (
+            "FURN-0002",
+            "SITE-SOUTH",
+            2.0,
+            date(2026, 11, 30),
+            date(2026, 12, 6),
+            "CA",
+        ),
+        (
+            "FURN-0002",
+            "SITE-SOUTH",
+            3.0,
+            date(2026, 12, 7),
+            date(2026, 12, 13),
+            "CA",
+        ),
+        (
+            "00012345600036",
+            "SITE-NORTH",
+            1.5,
+            date(2026, 12, 1),
+            date(2026, 12, 31),
+            "KGM",
+        ),
+        (
+            "00012345600036",
+            "SITE-NORTH",
+            2.25,
+            date(2027, 1, 1),
+            date(2027, 1, 31),
+            "KGM",
+        ),
+    ], (
+        "days, Monday-to-Sunday weeks, a flexible interval and calendar months; an N1 "
+        "ST in a LIN loop wins"
+    )
     first = report.lines[0]
     assert first.product_codes == (
         "CUST-7781",
@@ -241,28 +241,31 @@ def test_830_line_problems():
             "product."
         )
     ]
-    assert (
-        errors(report)
-        == [
-            "Segment 8 (FST), FST04: '20261131' is not a date (CCYYMMDD).",
-            "Segment 9 (FST), FST01: no quantity.",
-            "Segment 10 (FST), FST01: -2 is negative; report a quantity of 0 or more.",
-            "Segment 11 (FST), FST01: 'lots' is not a number.",
-            (
-                "Segment 13 (FST), FST02: 'Z' is not a forecast qualifier this schedule understands (A immediate, C firm, "
-                "D planning). Segment 13 (FST), FST03: 'Q' is not a timing qualifier this schedule understands (D discrete, "
-                "W weekly, M monthly, F flexible interval)."
-            ),
-            "Segment 14 (FST), FST05: a flexible interval (F) needs its last day.",
-            "Segment 15 (FST): the forecast period ends (2026-12-01) before it starts (2026-12-10).",
-            "Segment 16 (FST), FST04: no date; send the first day of the forecast.",
-            "Segment 17 (LIN): no forecast (FST) follows.",
-            (
-                "Segment 18 (LIN): no product id. Segment 20 (UIT), UIT01: unit 'CA' differs from 'EA' given earlier for "
-                "this product; send all its quantities in one unit."
-            ),
-        ]
-    ), "each bucket says what is wrong with it, and carries what is wrong with its product"
+    assert errors(report) == [
+        "Segment 8 (FST), FST04: '20261131' is not a date (CCYYMMDD).",
+        "Segment 9 (FST), FST01: no quantity.",
+        "Segment 10 (FST), FST01: -2 is negative; report a quantity of 0 or more.",
+        "Segment 11 (FST), FST01: 'lots' is not a number.",
+        (
+            "Segment 13 (FST), FST02: 'Z' is not a forecast qualifier this schedule understands (A immediate, C firm, "
+            "D planning). Segment 13 (FST), FST03: 'Q' is not a timing qualifier this schedule understands (D discrete, "
+            "W weekly, M monthly, F flexible interval)."
+        ),
+        "Segment 14 (FST), FST05: a flexible interval (F) needs its last day.",
+        (
+            "Segment 15 (FST): the forecast period ends (2026-12-01) before it "
+            "starts (2026-12-10)."
+        ),
+        "Segment 16 (FST), FST04: no date; send the first day of the forecast.",
+        "Segment 17 (LIN): no forecast (FST) follows.",
+        (
+            "Segment 18 (LIN): no product id. Segment 20 (UIT), UIT01: unit 'CA' differs from 'EA' given earlier for "
+            "this product; send all its quantities in one unit."
+        ),
+    ], (
+        "each bucket says what is wrong with it, and carries what is wrong with its "
+        "product"
+    )
     assert [line.location_code for line in report.lines] == [
         "SITE-NORTH"
     ] * 10, "the heading N1 ST, after a stray FST"
@@ -281,17 +284,17 @@ def test_830_heading_problems():
             "FST*1*C*D*20261125",
         )
     )
-    assert (
-        report.errors
-        == [
-            (
-                "Segment 4 (BFR), BFR05: the schedule's quantities are 'C', not the quantity of each bucket; send actual "
-                "discrete (A) or replacement (R) quantities."
-            ),
-            "Segment 4 (BFR), BFR06: '20261325' is not a date (CCYYMMDD).",
-            "Segment 4 (BFR), BFR08: '2026112' is not a date (CCYYMMDD).",
-        ]
-    ), "cumulative quantities would be read as far more than is needed: the whole schedule is refused"
+    assert report.errors == [
+        (
+            "Segment 4 (BFR), BFR05: the schedule's quantities are 'C', not the quantity of each bucket; send actual "
+            "discrete (A) or replacement (R) quantities."
+        ),
+        "Segment 4 (BFR), BFR06: '20261325' is not a date (CCYYMMDD).",
+        "Segment 4 (BFR), BFR08: '2026112' is not a date (CCYYMMDD).",
+    ], (
+        "cumulative quantities would be read as far more than is needed: the whole "
+        "schedule is refused"
+    )
     reversed_horizon = parse_x12_830(
         x830("BFR*05*FC-1**DL*A*20261231*20261125", "LIN**VN*A", "FST*1*C*D*20261125")
     )
@@ -325,7 +328,10 @@ def test_830_reference_and_envelope():
     assert parse_x12_830(
         x830(BFR, "LIN**VN*A", "FST*1*C*D*20261125", transaction_set="852")
     ).errors == [
-        "Segment 3 (ST): ST01 is '852'; expected 830 (Planning Schedule with Release Capability)."
+        (
+            "Segment 3 (ST): ST01 is '852'; expected 830 (Planning Schedule with "
+            "Release Capability)."
+        )
     ]
     cut = forecast("forecast_830.x12")[:-40]
     assert (
@@ -375,15 +381,15 @@ def test_delfor_sample():
         ["ACMECLINICS"],
     )
     assert (
-        (
-            report.as_of,
-            report.as_of_date,
-            report.horizon_start,
-            report.horizon_end,
-            report.period_end,
-        )
-        == (None, date(2026, 11, 24), date(2026, 11, 25), date(2026, 12, 31), None)
-    ), "the document date (137) dates the forecast; DTM 158/159 in the heading are its horizon"
+        report.as_of,
+        report.as_of_date,
+        report.horizon_start,
+        report.horizon_end,
+        report.period_end,
+    ) == (None, date(2026, 11, 24), date(2026, 11, 25), date(2026, 12, 31), None), (
+        "the document date (137) dates the forecast; DTM 158/159 in the heading are "
+        "its horizon"
+    )
     assert buckets(report) == [
         ("CUST-7781", "SITE-NORTH", 4.0, date(2026, 11, 25), date(2026, 11, 25), "PCE"),
         ("CUST-7781", "SITE-NORTH", 5.0, date(2026, 11, 26), date(2026, 11, 26), "PCE"),
@@ -482,38 +488,49 @@ def test_delfor_line_problems():
         )
     )
     assert report.errors == []
-    assert (
-        errors(report)
-        == [
-            (
-                "Segment 10 (DTM), C507 2380: '20261131' is not a date in format 102. Segment 8 (QTY): DTM+159 gives one end "
-                "of the forecast period but no DTM+158 the other; send both, or DTM+2 for a single day."
-            ),
-            "Segment 12 (QTY), C186 6060: no quantity.",
-            "Segment 15 (QTY), C186 6060: -3 is negative; report a quantity of 0 or more.",
-            (
-                "Segment 19 (SCC), 4017: '9' is not a delivery plan status this schedule understands (1 firm, 4 "
-                "planning/forecast). Segment 18 (QTY): DTM+158 gives one end of the forecast period but no DTM+159 the "
-                "other; send both, or DTM+2 for a single day."
-            ),
-            "Segment 21 (QTY): the forecast period ends (2026-12-07) before it starts (2026-12-13).",
-            None,
-            "Segment 29 (LIN): no forecast quantity (QTY+1) follows.",
-            (
-                "Segment 34 (QTY), C186 6411: unit 'CT' differs from 'PCE' given earlier for this product; send all its "
-                "quantities in one unit. Segment 31 (LIN): no product id."
-            ),
-            (
-                "Segment 34 (QTY), C186 6411: unit 'CT' differs from 'PCE' given earlier for this product; send all its "
-                "quantities in one unit. Segment 31 (LIN): no product id."
-            ),
-        ]
-    ), "each quantity says what is wrong with it, and carries what is wrong with its product"
+    assert errors(report) == [
+        (
+            "Segment 10 (DTM), C507 2380: '20261131' is not a date in format 102. Segment 8 (QTY): DTM+159 gives one end "
+            "of the forecast period but no DTM+158 the other; send both, or DTM+2 for a single day."
+        ),
+        "Segment 12 (QTY), C186 6060: no quantity.",
+        (
+            "Segment 15 (QTY), C186 6060: -3 is negative; report a quantity of 0 "
+            "or more."
+        ),
+        (
+            "Segment 19 (SCC), 4017: '9' is not a delivery plan status this schedule understands (1 firm, 4 "
+            "planning/forecast). Segment 18 (QTY): DTM+158 gives one end of the forecast period but no DTM+159 the "
+            "other; send both, or DTM+2 for a single day."
+        ),
+        (
+            "Segment 21 (QTY): the forecast period ends (2026-12-07) before it "
+            "starts (2026-12-13)."
+        ),
+        None,
+        "Segment 29 (LIN): no forecast quantity (QTY+1) follows.",
+        (
+            "Segment 34 (QTY), C186 6411: unit 'CT' differs from 'PCE' given earlier for this product; send all its "
+            "quantities in one unit. Segment 31 (LIN): no product id."
+        ),
+        (
+            "Segment 34 (QTY), C186 6411: unit 'CT' differs from 'PCE' given earlier for this product; send all its "
+            "quantities in one unit. Segment 31 (LIN): no product id."
+        ),
+    ], (
+        "each quantity says what is wrong with it, and carries what is wrong with its "
+        "product"
+    )
     undated = report.lines[5]
     assert (
-        (undated.forecast, undated.forecast_start, undated.forecast_end, undated.uom)
-        == (6.0, None, None, "PCE")
-    ), "a DTM after a reference (RFF) dates the reference, not the quantity; the product's unit applies to it"
+        undated.forecast,
+        undated.forecast_start,
+        undated.forecast_end,
+        undated.uom,
+    ) == (6.0, None, None, "PCE"), (
+        "a DTM after a reference (RFF) dates the reference, not the quantity; the "
+        "product's unit applies to it"
+    )
     assert report.lines[1].forecast is None and report.lines[1].forecast_start == date(
         2026, 12, 1
     )
@@ -547,7 +564,10 @@ def test_delfor_heading_and_envelope_problems():
         / "stock_invrpt.edi"
     )
     assert parse_edifact_delfor(stock.read_bytes()).errors == [
-        "Segment 2 (UNH): message type 'INVRPT' is not accepted; send DELFOR (delivery schedule) messages."
+        (
+            "Segment 2 (UNH): message type 'INVRPT' is not accepted; send DELFOR "
+            "(delivery schedule) messages."
+        )
     ]
     assert parse_edifact(forecast("forecast_delfor.edi")).errors[0] == (
         "Segment 2 (UNH): message type 'DELFOR' is not accepted; send INVRPT (stock report) or SLSRPT (sales report) "

@@ -47,21 +47,24 @@ def test_each_line_problem_is_named():
         b";;;;;\n"
     )
     assert report.errors == []
-    assert (
-        [line.error for line in report.lines]
-        == [
-            "Row 2, column on_hand: 'nan' is not a number.",
-            "Row 3, column period_start: '2026-13-01' is not a date (YYYY-MM-DD).",
-            "Row 4: the period ends (2026-11-01) before it starts (2026-11-10).",
-            "Row 5: no product code.",
-            "Row 6: neither on_hand, consumed nor forecast is given.",
-        ]
-    ), "semicolons and spaced, capitalised headers are understood; the blank row is skipped"
+    assert [line.error for line in report.lines] == [
+        "Row 2, column on_hand: 'nan' is not a number.",
+        "Row 3, column period_start: '2026-13-01' is not a date (YYYY-MM-DD).",
+        "Row 4: the period ends (2026-11-01) before it starts (2026-11-10).",
+        "Row 5: no product code.",
+        "Row 6: neither on_hand, consumed nor forecast is given.",
+    ], (
+        "semicolons and spaced, capitalised headers are understood; the blank row is "
+        "skipped"
+    )
 
 
 def test_document_level_problems():
     assert parse_csv(b"").errors == [
-        "The file is empty: it needs a header row (product, location, on_hand, consumed)."
+        (
+            "The file is empty: it needs a header row (product, location, on_hand, "
+            "consumed)."
+        )
     ]
     assert "no product column" in parse_csv(b"sku,on_hand\nA,1\n").errors[0]
     assert parse_csv(b"product,location\nA,B\n").errors == [
@@ -205,33 +208,33 @@ def test_forecast_only_rows():
         b"C,S,,,,\n"
     )
     assert report.errors == []
-    assert (
-        [
-            (
-                line.product_codes,
-                line.on_hand,
-                line.consumed,
-                line.forecast,
-                line.forecast_start,
-                line.forecast_end,
-                line.error,
-            )
-            for line in report.lines
-        ]
-        == [
-            (("A",), None, None, 30.0, date(2026, 11, 30), date(2026, 12, 6), None),
-            (("B",), None, None, 12.0, None, None, None),
-            (
-                ("C",),
-                None,
-                None,
-                None,
-                None,
-                None,
-                "Row 4: neither on_hand, consumed nor forecast is given.",
-            ),
-        ]
-    ), "a forecast without its period is kept without one: the Odoo layer gives it the days after the report"
+    assert [
+        (
+            line.product_codes,
+            line.on_hand,
+            line.consumed,
+            line.forecast,
+            line.forecast_start,
+            line.forecast_end,
+            line.error,
+        )
+        for line in report.lines
+    ] == [
+        (("A",), None, None, 30.0, date(2026, 11, 30), date(2026, 12, 6), None),
+        (("B",), None, None, 12.0, None, None, None),
+        (
+            ("C",),
+            None,
+            None,
+            None,
+            None,
+            None,
+            "Row 4: neither on_hand, consumed nor forecast is given.",
+        ),
+    ], (
+        "a forecast without its period is kept without one: the Odoo layer gives it "
+        "the days after the report"
+    )
     mixed = parse_csv(b"product,on_hand,forecast\nA,3,\nB,,4\n")
     assert [(line.on_hand, line.forecast, line.error) for line in mixed.lines] == [
         (3.0, None, None),

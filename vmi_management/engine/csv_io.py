@@ -128,7 +128,8 @@ def read_lines(path, demand=None):
                 problems.append(f"{path}:{number}: column '{column}' is empty")
         if key in seen:
             problems.append(
-                f"{path}:{number}: product '{key[0]}' at location '{key[1]}' is already on line {seen[key]}"
+                f"{path}:{number}: product '{key[0]}' at location '{key[1]}' is "
+                f"already on line {seen[key]}"
             )
         seen.setdefault(key, number)
         method = row.get("forecast_method") or None
@@ -206,7 +207,8 @@ def read_demand(path, as_of=None):
             day = date.fromisoformat(row["date"])
         except ValueError:
             problems.append(
-                f"{path}:{number}: column 'date': '{row['date']}' is not a date (YYYY-MM-DD)"
+                f"{path}:{number}: column 'date': '{row['date']}' is not a date "
+                "(YYYY-MM-DD)"
             )
             continue
         quantity = _number(row["quantity"], path, number, "quantity", problems)

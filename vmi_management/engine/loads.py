@@ -148,11 +148,13 @@ def _held(quantities, totals, limits, side, circumstance):
     limit."""
     if side == "min":
         held = _(
-            "held: the delivery (%(totals)s) stays below its minimum (%(limits)s) %(why)s"
+            "held: the delivery (%(totals)s) stays below its minimum (%(limits)s) "
+            "%(why)s"
         )
     else:
         held = _(
-            "held: the delivery (%(totals)s) stays over its maximum (%(limits)s) %(why)s"
+            "held: the delivery (%(totals)s) stays over its maximum (%(limits)s) "
+            "%(why)s"
         )
     values = {
         "totals": _describe(totals, limits),

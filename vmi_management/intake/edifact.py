@@ -149,7 +149,8 @@ class MessageReader:
         except ValueError:
             problems.append(
                 _(
-                    "%(where)s, C507 2380: '%(value)s' is not a date in format %(format)s."
+                    "%(where)s, C507 2380: '%(value)s' is not a date in format "
+                    "%(format)s."
                 )
                 % {
                     "where": self.where("DTM"),
@@ -259,7 +260,8 @@ class MessageReader:
         if component(element_at(segment, 0)) != str(count):
             self.error(
                 _(
-                    "%(where)s, 0074: says %(declared)s segments, the message has %(count)s."
+                    "%(where)s, 0074: says %(declared)s segments, the message has "
+                    "%(count)s."
                 )
                 % {
                     "where": self.where("UNT"),
