@@ -99,16 +99,20 @@ def main():
 
     to_order = sum(1 for decision in decisions if decision.order_qty > 0)
     print(
-        f"planned {len(lines):,} lines × {args.days} days of history, forecast {args.method}: {untraced:.2f} s "
+        f"planned {len(lines):,} lines × {args.days} days of history, forecast "
+        f"{args.method}: {untraced:.2f} s "
         f"({len(lines) / untraced:,.0f} lines/s, one core)"
     )
     print(
-        f"  with memory tracing: {seconds:.2f} s; peak traced memory of the plan: {peak / 2**20:.0f} MiB; "
-        f"process max RSS {rss_after / 1024:.0f} MiB (inputs alone {rss_before / 1024:.0f} MiB)"
+        f"  with memory tracing: {seconds:.2f} s; peak traced memory of the plan: "
+        f"{peak / 2**20:.0f} MiB; "
+        f"process max RSS {rss_after / 1024:.0f} MiB (inputs alone "
+        f"{rss_before / 1024:.0f} MiB)"
     )
     print(
         f"  {to_order:,} lines to order, "
-        f"{sum(1 for decision in decisions if 'capacity_capped' in decision.flags):,} capped by capacity"
+        f"{sum(1 for decision in decisions if 'capacity_capped' in decision.flags):,} "
+        f"capped by capacity"
     )
 
 

@@ -327,16 +327,18 @@ def combined(scores, pattern, method):
 
 def print_tables(scores, count):
     print(
-        f"{count} series per pattern and history length ({', '.join(map(str, HISTORIES))} days), "
+        f"{count} series per pattern and history length "
+        f"({', '.join(map(str, HISTORIES))} days), "
         f"scored over the next {' and '.join(map(str, HORIZONS))} days; "
         f"MASE, RMSSE and WAPE over both horizons and histories"
     )
     print(
-        "bias: against the actual demand; bias vs E: against the expected demand of the generating process"
+        "bias: against the actual demand; bias vs E: against the expected demand of "
+        "the generating process"
     )
     print(
-        f"{'pattern':<14}{'method':<18}{'MASE':>7}{'RMSSE':>7}{'WAPE':>8}{'bias':>9}{'bias vs E':>11}"
-        f"{'ms/series':>11}"
+        f"{'pattern':<14}{'method':<18}{'MASE':>7}{'RMSSE':>7}{'WAPE':>8}"
+        f"{'bias':>9}{'bias vs E':>11}{'ms/series':>11}"
     )
     for pattern in PATTERNS:
         for method in METHODS:
@@ -382,7 +384,8 @@ def print_goals(scores):
             score[(pattern, ets)].mean_mase,
         )
         print(
-            f"{_mark(mine / theirs <= 1.05)} {pattern}: MASE {mine:.3f} vs AutoETS {theirs:.3f} "
+            f"{_mark(mine / theirs <= 1.05)} {pattern}: MASE {mine:.3f} vs AutoETS "
+            f"{theirs:.3f} "
             f"({mine / theirs - 1:+.1%}; goal within +5 %)"
         )
     for pattern in PATTERNS:
@@ -395,14 +398,18 @@ def print_goals(scores):
             for method in (ets, "CrostonOptimized")
         )
         print(
-            f"{_mark(mine / theirs <= 0.8)} {pattern}: MASE {mine:.3f} vs SeasonalNaive {theirs:.3f} "
-            f"({mine / theirs - 1:+.1%}; goal −20 % or better; {best[1]} {best[0]:+.1%})"
+            f"{_mark(mine / theirs <= 0.8)} {pattern}: MASE {mine:.3f} vs "
+            f"SeasonalNaive {theirs:.3f} "
+            f"({mine / theirs - 1:+.1%}; goal −20 % or better; {best[1]} "
+            f"{best[0]:+.1%})"
         )
     for pattern in PATTERNS:
         mine = score[(pattern, engine)]
         print(
-            f"{_mark(abs(mine.bias) <= 0.05)} {pattern}: bias {mine.bias:+.1%} ± {mine.bias_error:.1%} "
-            f"(standard error over the series; against the expected demand {mine.expected_bias:+.1%}; "
+            f"{_mark(abs(mine.bias) <= 0.05)} {pattern}: bias {mine.bias:+.1%} ± "
+            f"{mine.bias_error:.1%} "
+            f"(standard error over the series; against the expected demand "
+            f"{mine.expected_bias:+.1%}; "
             f"goal within ±5 %)"
         )
     mine, theirs = (
@@ -411,12 +418,15 @@ def print_goals(scores):
         for method in (engine, ets)
     )
     print(
-        f"{_mark(theirs / mine >= 10)} speed: {1000 * mine:.2f} ms/series vs AutoETS {1000 * theirs:.2f} ms/series "
+        f"{_mark(theirs / mine >= 10)} speed: {1000 * mine:.2f} ms/series vs AutoETS "
+        f"{1000 * theirs:.2f} ms/series "
         f"({theirs / mine:.0f}×; goal 10× or more)"
     )
     print(
-        "On intermittent and lumpy demand MASE rewards forecasting the median, which is zero on most days: an "
-        "unbiased forecast (the mean) gains little on seasonal naive by it, whichever method makes it. By RMSSE "
+        "On intermittent and lumpy demand MASE rewards forecasting the median, which "
+        "is zero on most days: an "
+        "unbiased forecast (the mean) gains little on seasonal naive by it, whichever "
+        "method makes it. By RMSSE "
         "(M5's measure, which the mean minimises):"
     )
     for pattern in PATTERNS:
@@ -427,7 +437,8 @@ def print_goals(scores):
             score[(pattern, naive)].mean_rmsse,
         )
         print(
-            f"     {pattern}: RMSSE {mine:.3f} vs SeasonalNaive {theirs:.3f} ({mine / theirs - 1:+.1%})"
+            f"     {pattern}: RMSSE {mine:.3f} vs SeasonalNaive {theirs:.3f} "
+            f"({mine / theirs - 1:+.1%})"
         )
 
 
@@ -448,11 +459,13 @@ def main():
     import statsforecast
 
     print(
-        f"Python {platform.python_version()}, numpy {np.__version__}, statsforecast {statsforecast.__version__}; "
+        f"Python {platform.python_version()}, numpy {np.__version__}, statsforecast "
+        f"{statsforecast.__version__}; "
         f"one series at a time, one core"
     )
     print(
-        "statsforecast times exclude numba JIT compilation (each model ran once on a warm-up series first); "
+        "statsforecast times exclude numba JIT compilation (each model ran once on a "
+        "warm-up series first); "
         "the engine is plain Python"
     )
     started = time.perf_counter()

@@ -32,7 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from vmi_management.intake import parse_x12_852  # noqa: E402
 
 ISA = (
-    "ISA*00*          *00*          *ZZ*BENCHCUSTOMER  *ZZ*VENDORCO       *261124*0615*U*00401*000000001"
+    "ISA*00*          *00*          *ZZ*BENCHCUSTOMER  *ZZ*VENDORCO       "
+    "*261124*0615*U*00401*000000001"
     "*0*P*>"
 )
 
@@ -122,7 +123,8 @@ def main():
             )
             agreement_id = agreement.id
         print(
-            f"setup: {args.items:,} products and agreement lines in {time.perf_counter() - started:.1f} s"
+            f"setup: {args.items:,} products and agreement lines in "
+            f"{time.perf_counter() - started:.1f} s"
         )
         payload = build_852(codes, "BENCH-SITE")
         print(f"document: {len(payload) / 1e6:.1f} MB")
@@ -136,7 +138,8 @@ def main():
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         print(
-            f"(1) parse: {seconds:.2f} s, {len(parsed.lines):,} lines, traced peak {peak / 2**20:.0f} MiB, "
+            f"(1) parse: {seconds:.2f} s, {len(parsed.lines):,} lines, traced peak "
+            f"{peak / 2**20:.0f} MiB, "
             f"{len(parsed.errors)} document errors"
         )
 
@@ -155,8 +158,10 @@ def main():
                 seconds = time.perf_counter() - started
                 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
                 print(
-                    f"{label}: {seconds:.2f} s, {cr.sql_log_count - queries} queries, state {report.state}, "
-                    f"{report.line_count:,} lines ({report.rejected_line_count} rejected), repeat {repeated}, "
+                    f"{label}: {seconds:.2f} s, {cr.sql_log_count - queries} queries, "
+                    f"state {report.state}, "
+                    f"{report.line_count:,} lines ({report.rejected_line_count} "
+                    f"rejected), repeat {repeated}, "
                     f"peak RSS {rss:.0f} MiB",
                     flush=True,
                 )

@@ -151,7 +151,8 @@ def main():
         with registry.cursor() as cr:
             agreement_id = generate(api.Environment(cr, SUPERUSER_ID, {}), args.lines)
         print(
-            f"setup: {args.lines:,} lines, stock and one evaluation in {time.perf_counter() - started:.1f} s"
+            f"setup: {args.lines:,} lines, stock and one evaluation in "
+            f"{time.perf_counter() - started:.1f} s"
         )
         port = free_port()
         server = serve(args.database, path, port)
@@ -176,7 +177,8 @@ def main():
                     timings.append((time.perf_counter() - started) * 1000)
                     response.raise_for_status()
                 print(
-                    f"{label}: median {statistics.median(timings):.0f} ms, worst {max(timings):.0f} ms, "
+                    f"{label}: median {statistics.median(timings):.0f} ms, worst "
+                    f"{max(timings):.0f} ms, "
                     f"{len(response.content) / 1024:.0f} KiB",
                     flush=True,
                 )

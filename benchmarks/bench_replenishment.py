@@ -125,7 +125,8 @@ def generate(env, lines, history_days, seed=7):
     for start in range(0, len(stocked), 5000):
         env.cr.execute(
             SQL(
-                "INSERT INTO stock_quant (product_id, location_id, company_id, quantity, reserved_quantity, in_date) "
+                "INSERT INTO stock_quant (product_id, location_id, company_id, "
+                "quantity, reserved_quantity, in_date) "
                 "VALUES %s",
                 SQL(", ").join(
                     SQL(
@@ -150,7 +151,8 @@ def generate(env, lines, history_days, seed=7):
     for start in range(0, len(history), 20000):
         env.cr.execute(
             SQL(
-                "INSERT INTO stock_move_line (product_id, location_id, location_dest_id, company_id, product_uom_id, "
+                "INSERT INTO stock_move_line (product_id, location_id, "
+                "location_dest_id, company_id, product_uom_id, "
                 "quantity, quantity_product_uom, state, date, picked) VALUES %s",
                 SQL(", ").join(
                     SQL(
@@ -331,13 +333,18 @@ def run_size(registry, lines, history_days):
 
     per_k = 1000 / count
     print(
-        f"(a) VMI scheduled evaluation, {batches} batches, proposals included: {seconds_full:.2f} s, "
-        f"{queries_full * per_k:.0f} queries / 1,000 lines; {to_order} lines to order, {transfers} transfers"
+        f"(a) VMI scheduled evaluation, {batches} batches, proposals included: "
+        f"{seconds_full:.2f} s, "
+        f"{queries_full * per_k:.0f} queries / 1,000 lines; {to_order} lines to order, "
+        f"{transfers} transfers"
     )
     print(
-        f"(c) the same with the warehouse short by half and a minimum delivery value: {seconds_short:.2f} s, "
-        f"{queries_short * per_k:.0f} queries / 1,000 lines; {short_lines} lines allocated short, "
-        f"{pulled} pulled forward, {short_to_order} lines to order, {short_transfers} transfers"
+        f"(c) the same with the warehouse short by half and a minimum delivery value: "
+        f"{seconds_short:.2f} s, "
+        f"{queries_short * per_k:.0f} queries / 1,000 lines; {short_lines} lines "
+        f"allocated short, "
+        f"{pulled} pulled forward, {short_to_order} lines to order, {short_transfers} "
+        f"transfers"
     )
     print(
         f"    VMI decisions only (inputs + engine): {seconds_decide:.2f} s, "
@@ -346,7 +353,8 @@ def run_size(registry, lines, history_days):
     )
     print(
         f"(b) Odoo reordering rules, quantities to order: {seconds_native:.2f} s, "
-        f"{queries_native * per_k:.0f} queries / 1,000 lines; {native_to_order} rules to order"
+        f"{queries_native * per_k:.0f} queries / 1,000 lines; {native_to_order} rules "
+        f"to order"
     )
     print(
         f"ratio (b) / decisions only: {seconds_native / seconds_decide:.1f}x; "

@@ -169,7 +169,8 @@ def test_engine_and_intake_never_import_odoo():
             "-c",
             "import sys, vmi_management.engine, vmi_management.engine.cli, "
             "vmi_management.intake; "
-            "print(sorted(name for name in sys.modules if name == 'odoo' or name.startswith('odoo.')))",
+            "print(sorted(name for name in sys.modules "
+            "if name == 'odoo' or name.startswith('odoo.')))",
         ],
         cwd=REPO,
         capture_output=True,

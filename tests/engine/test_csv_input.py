@@ -2,7 +2,10 @@ import pytest
 
 from vmi_management.engine.csv_io import InputError, read_demand, read_lines
 
-HEADER = "product,location,on_hand,policy,min_qty,max_qty,safety_stock,safety_stock_days,service_level\n"
+HEADER = (
+    "product,location,on_hand,policy,min_qty,max_qty,"
+    "safety_stock,safety_stock_days,service_level\n"
+)
 
 
 def write(tmp_path, name, text):

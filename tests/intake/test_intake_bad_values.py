@@ -73,7 +73,8 @@ def test_json_as_of_beyond_the_calendar_is_a_document_problem():
     report = parse_json_lines({"as_of": "0001-01-01T00:00:00+05:00", "lines": []})
     assert report.errors == [
         (
-            "as_of: '0001-01-01T00:00:00+05:00' is out of range; send a date from 1900-01-01 "
+            "as_of: '0001-01-01T00:00:00+05:00' is out of range; send a date from "
+            "1900-01-01 "
             "to 2999-12-31."
         )
     ]
@@ -89,7 +90,8 @@ def test_edifact_date_beyond_the_calendar(sample):
     report = parse_edifact(text.encode())
     assert report.errors == [
         (
-            "Segment 5 (DTM), C507 2380: '000101010600' is out of range; send a date from "
+            "Segment 5 (DTM), C507 2380: '000101010600' is out of range; send a date "
+            "from "
             "1900-01-01 to 2999-12-31."
         )
     ]
@@ -110,7 +112,8 @@ def test_nul_rejects_the_line_that_holds_it_and_is_shown_everywhere():
             ("FURN\\x000002",),
             "EA",
             (
-                "Row 3: the product code 'FURN\\x000002' contains a NUL character (shown as "
+                "Row 3: the product code 'FURN\\x000002' contains a NUL character "
+                "(shown as "
                 "\\x00); send it without."
             ),
         ),
@@ -118,7 +121,8 @@ def test_nul_rejects_the_line_that_holds_it_and_is_shown_everywhere():
             ("FURN-0003",),
             "E\\x00A",
             (
-                "Row 4, column on_hand: '3\\x00' is not a number. Row 4: the unit 'E\\x00A' "
+                "Row 4, column on_hand: '3\\x00' is not a number. Row 4: the unit "
+                "'E\\x00A' "
                 "contains a NUL character (shown as \\x00); send it without."
             ),
         ),

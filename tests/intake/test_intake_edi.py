@@ -18,8 +18,8 @@ from vmi_management.intake import (
 from vmi_management.intake.edifact import read_segments
 
 ISA = (
-    "ISA*00*          *00*          *ZZ*ACMECLINICS    *ZZ*VENDORCO       *261124*0615*U*00401*000000852"
-    "*0*P*>~"
+    "ISA*00*          *00*          *ZZ*ACMECLINICS    *ZZ*VENDORCO       "
+    "*261124*0615*U*00401*000000852*0*P*>~"
 )
 
 
@@ -230,7 +230,8 @@ def test_852_unit_of_each_product():
         None,
         None,
         (
-            "Segment 17 (SDQ), SDQ01: unit 'CA' differs from 'EA' given earlier for this product; send all its "
+            "Segment 17 (SDQ), SDQ01: unit 'CA' differs from 'EA' given earlier for "
+            "this product; send all its "
             "quantities in one unit."
         ),
     ], "ZA03 or SDQ01 is the unit; two units for one product are not mixed silently"

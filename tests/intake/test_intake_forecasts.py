@@ -15,7 +15,8 @@ from vmi_management.intake import (
 
 FORECASTS = Path(__file__).resolve().parent / "samples"
 ISA = (
-    "ISA*00*          *00*          *ZZ*ACMECLINICS    *ZZ*VENDORCO       *261124*0700*U*00401*000000830"
+    "ISA*00*          *00*          *ZZ*ACMECLINICS    *ZZ*VENDORCO       "
+    "*261124*0700*U*00401*000000830"
     "*0*P*>"
 )
 BFR = "BFR*05*FC-1**BB*A*20261125*20270131*20261124"
@@ -237,7 +238,8 @@ def test_830_line_problems():
     )
     assert report.errors == [
         (
-            "Segment 5 (FST): a forecast outside a LIN loop; send each FST after the LIN of its "
+            "Segment 5 (FST): a forecast outside a LIN loop; send each FST after the "
+            "LIN of its "
             "product."
         )
     ]
@@ -247,8 +249,10 @@ def test_830_line_problems():
         "Segment 10 (FST), FST01: -2 is negative; report a quantity of 0 or more.",
         "Segment 11 (FST), FST01: 'lots' is not a number.",
         (
-            "Segment 13 (FST), FST02: 'Z' is not a forecast qualifier this schedule understands (A immediate, C firm, "
-            "D planning). Segment 13 (FST), FST03: 'Q' is not a timing qualifier this schedule understands (D discrete, "
+            "Segment 13 (FST), FST02: 'Z' is not a forecast qualifier this schedule "
+            "understands (A immediate, C firm, "
+            "D planning). Segment 13 (FST), FST03: 'Q' is not a timing qualifier this "
+            "schedule understands (D discrete, "
             "W weekly, M monthly, F flexible interval)."
         ),
         "Segment 14 (FST), FST05: a flexible interval (F) needs its last day.",
@@ -259,7 +263,8 @@ def test_830_line_problems():
         "Segment 16 (FST), FST04: no date; send the first day of the forecast.",
         "Segment 17 (LIN): no forecast (FST) follows.",
         (
-            "Segment 18 (LIN): no product id. Segment 20 (UIT), UIT01: unit 'CA' differs from 'EA' given earlier for "
+            "Segment 18 (LIN): no product id. Segment 20 (UIT), UIT01: unit 'CA' "
+            "differs from 'EA' given earlier for "
             "this product; send all its quantities in one unit."
         ),
     ], (
@@ -286,7 +291,8 @@ def test_830_heading_problems():
     )
     assert report.errors == [
         (
-            "Segment 4 (BFR), BFR05: the schedule's quantities are 'C', not the quantity of each bucket; send actual "
+            "Segment 4 (BFR), BFR05: the schedule's quantities are 'C', not the "
+            "quantity of each bucket; send actual "
             "discrete (A) or replacement (R) quantities."
         ),
         "Segment 4 (BFR), BFR06: '20261325' is not a date (CCYYMMDD).",
@@ -406,7 +412,8 @@ def test_delfor_sample():
         ),
         ("FURN-0002", "SITE-SOUTH", 3.0, date(2026, 12, 7), date(2026, 12, 13), "CT"),
     ], (
-        "delivery dates (DTM 2) and periods (DTM 158/159); each NAD ST delivers the LINs after it; the "
+        "delivery dates (DTM 2) and periods (DTM 158/159); each NAD ST delivers the "
+        "LINs after it; the "
         "cumulative quantity (QTY+3) is not a forecast"
     )
     assert report.lines[0].product_codes == ("CUST-7781", "FURN-0001", "00012345600012")
@@ -490,8 +497,10 @@ def test_delfor_line_problems():
     assert report.errors == []
     assert errors(report) == [
         (
-            "Segment 10 (DTM), C507 2380: '20261131' is not a date in format 102. Segment 8 (QTY): DTM+159 gives one end "
-            "of the forecast period but no DTM+158 the other; send both, or DTM+2 for a single day."
+            "Segment 10 (DTM), C507 2380: '20261131' is not a date in format 102. "
+            "Segment 8 (QTY): DTM+159 gives one end "
+            "of the forecast period but no DTM+158 the other; send both, or DTM+2 for "
+            "a single day."
         ),
         "Segment 12 (QTY), C186 6060: no quantity.",
         (
@@ -499,8 +508,10 @@ def test_delfor_line_problems():
             "or more."
         ),
         (
-            "Segment 19 (SCC), 4017: '9' is not a delivery plan status this schedule understands (1 firm, 4 "
-            "planning/forecast). Segment 18 (QTY): DTM+158 gives one end of the forecast period but no DTM+159 the "
+            "Segment 19 (SCC), 4017: '9' is not a delivery plan status this schedule "
+            "understands (1 firm, 4 "
+            "planning/forecast). Segment 18 (QTY): DTM+158 gives one end of the "
+            "forecast period but no DTM+159 the "
             "other; send both, or DTM+2 for a single day."
         ),
         (
@@ -510,11 +521,13 @@ def test_delfor_line_problems():
         None,
         "Segment 29 (LIN): no forecast quantity (QTY+1) follows.",
         (
-            "Segment 34 (QTY), C186 6411: unit 'CT' differs from 'PCE' given earlier for this product; send all its "
+            "Segment 34 (QTY), C186 6411: unit 'CT' differs from 'PCE' given earlier "
+            "for this product; send all its "
             "quantities in one unit. Segment 31 (LIN): no product id."
         ),
         (
-            "Segment 34 (QTY), C186 6411: unit 'CT' differs from 'PCE' given earlier for this product; send all its "
+            "Segment 34 (QTY), C186 6411: unit 'CT' differs from 'PCE' given earlier "
+            "for this product; send all its "
             "quantities in one unit. Segment 31 (LIN): no product id."
         ),
     ], (
@@ -570,7 +583,8 @@ def test_delfor_heading_and_envelope_problems():
         )
     ]
     assert parse_edifact(forecast("forecast_delfor.edi")).errors[0] == (
-        "Segment 2 (UNH): message type 'DELFOR' is not accepted; send INVRPT (stock report) or SLSRPT (sales report) "
+        "Segment 2 (UNH): message type 'DELFOR' is not accepted; send INVRPT (stock "
+        "report) or SLSRPT (sales report) "
         "messages."
     )
     text = forecast("forecast_delfor.edi").decode()
@@ -596,7 +610,8 @@ def test_forecasts_are_detected_whatever_the_delimiters(name, expected):
     assert detect_format(document.encode()) == expected
     if (
         expected == "x12_830"
-        # element | and component ^ instead of * and >; segments end with a newline alone
+        # element | and component ^ instead of * and >;
+        # segments end with a newline alone
     ):
         other = document.replace("*", "|").replace("|>~", "|^~").replace("~\n", "\n")
     else:  # elements separated by *, components by /, segments ending with !

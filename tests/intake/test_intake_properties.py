@@ -45,8 +45,8 @@ PARSERS = (
     parse_edifact_delfor,
 )
 HEADER = (
-    "ISA*00*          *00*          *ZZ*ACMECLINICS    *ZZ*VENDORCO       *261124*0615*U*00401*000000852"
-    "*0*P*>~"
+    "ISA*00*          *00*          *ZZ*ACMECLINICS    *ZZ*VENDORCO       "
+    "*261124*0615*U*00401*000000852*0*P*>~"
 )
 
 

@@ -31,7 +31,8 @@ def test_sample_csv_keeps_every_row(sample):
     )
     errors = {line.ref: line.error for line in report.lines if line.error}
     assert errors == {
-        "Row 5": "Row 5, column on_hand: -3 is negative; report a quantity of 0 or more.",
+        "Row 5": "Row 5, column on_hand: -3 is negative; report a quantity of 0 or "
+        "more.",
         "Row 6": "Row 6, column on_hand: 'twelve' is not a number.",
     }
 
@@ -259,11 +260,13 @@ def test_forecast_period_problems_are_named():
         "Row 2, column forecast_start: '2026-11-31' is not a date (YYYY-MM-DD).",
         "Row 3: the forecast period ends (2026-11-30) before it starts (2026-12-06).",
         (
-            "Row 4: forecast_start and forecast_end are given without a forecast quantity; give the forecast, or leave "
+            "Row 4: forecast_start and forecast_end are given without a forecast "
+            "quantity; give the forecast, or leave "
             "the forecast period empty."
         ),
         (
-            "Row 5: forecast_end is given without a forecast quantity; give the forecast, or leave the forecast period "
+            "Row 5: forecast_end is given without a forecast quantity; give the "
+            "forecast, or leave the forecast period "
             "empty."
         ),
         None,

@@ -133,7 +133,8 @@ def allocate(supply, claims, mode="days_of_supply"):
     order."""
     if mode not in FAIR_SHARE_MODES:
         raise ValueError(
-            f"unknown fair share mode {mode!r}: expected one of {', '.join(FAIR_SHARE_MODES)}"
+            f"unknown fair share mode {mode!r}: "
+            f"expected one of {', '.join(FAIR_SHARE_MODES)}"
         )
     supply = max(supply, 0.0)
     demand = _clean(sum(claim.need for claim in claims if claim.need > 0))

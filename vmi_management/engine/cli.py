@@ -129,8 +129,8 @@ def _load(args):
 def _parser():
     parser = argparse.ArgumentParser(
         prog="python -m vmi_management.engine",
-        description="VMI replenishment engine: plan, suggest thresholds and simulate policies on CSV files. "
-        "Without a command, runs a demo on an embedded sample.",
+        description="VMI replenishment engine: plan, suggest thresholds and simulate "
+        "policies on CSV files. Without a command, runs a demo on an embedded sample.",
     )
     commands = parser.add_subparsers(dest="command")
     plan_cmd = commands.add_parser("plan", help="decide what to order for each line")

@@ -49,10 +49,17 @@ def safety_stock(
         quantity = statistical_safety_stock(
             service_level, demand_rate, demand_std, lead_time, lead_time_std
         )
-        return quantity, (
-            f"z({_fmt(service_level)}) = {_fmt(service_factor(service_level))} × √(LT {_fmt(lead_time)} × "
-            f"σd {_fmt(demand_std)}² + d {_fmt(demand_rate)}² × σLT {_fmt(lead_time_std)}²)"
-        )
+        return quantity, _(
+            "z(%(level)s) = %(z)s × √(LT %(lead_time)s × σd %(demand_std)s² "
+            "+ d %(rate)s² × σLT %(lead_time_std)s²)"
+        ) % {
+            "level": _fmt(service_level),
+            "z": _fmt(service_factor(service_level)),
+            "lead_time": _fmt(lead_time),
+            "demand_std": _fmt(demand_std),
+            "rate": _fmt(demand_rate),
+            "lead_time_std": _fmt(lead_time_std),
+        }
     return 0.0, _("none")
 
 

@@ -242,7 +242,8 @@ class MessageReader:
             self.item["problems"].append(
                 _(
                     "%(where)s, C186 6411: unit '%(unit)s' differs from '%(earlier)s' "
-                    "given earlier for this product; send all its quantities in one unit."
+                    "given earlier for this product; "
+                    "send all its quantities in one unit."
                 )
                 % {
                     "where": self.where("QTY"),
