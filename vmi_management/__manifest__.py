@@ -1,7 +1,7 @@
 {
     "name": "Vendor Managed Inventory",
     "summary": "VMI agreements, customer-site and consigned stock, scheduled "
-               "replenishment and customer visibility, in the Inventory app",
+    "replenishment and customer visibility, in the Inventory app",
     "version": "18.0.1.1.0",
     "category": "Inventory/Inventory",
     "license": "LGPL-3",
