@@ -1,13 +1,18 @@
 {
     "name": "Vendor Managed Inventory",
     "summary": "VMI agreements, customer-site and consigned stock, scheduled "
-               "replenishment and customer visibility, in the Inventory app",
+    "replenishment and customer visibility, in the Inventory app",
     "version": "18.0.1.1.0",
     "category": "Inventory/Inventory",
     "license": "LGPL-3",
     "author": "vmi_management contributors",
+    "website": "https://github.com/vmi-management/vmi_management",
+    "maintainers": ["vmi-management"],
+    "development_status": "Beta",
     "depends": ["sale_stock", "purchase_stock", "portal"],
-    "external_dependencies": {"python": ["pydifact", "pyx12", "openpyxl"]},
+    "external_dependencies": {
+        "python": ["pydifact>=0.2.3,<0.3", "pyx12>=4.0,<5", "openpyxl"]
+    },
     "data": [
         "security/vmi_security.xml",
         "security/ir.model.access.csv",

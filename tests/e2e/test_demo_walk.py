@@ -50,7 +50,9 @@ def sign_in(browser, wait, login, password, landing):
     field = wait.until(EC.visibility_of_element_located((By.NAME, "login")))
     field.send_keys(login)
     browser.find_element(By.NAME, "password").send_keys(password)
-    browser.find_element(By.CSS_SELECTOR, "form.oe_login_form button[type=submit]").click()
+    browser.find_element(
+        By.CSS_SELECTOR, "form.oe_login_form button[type=submit]"
+    ).click()
     wait.until(EC.url_contains(landing))
     return url
 
@@ -61,8 +63,10 @@ def backend(browser, wait, url, name, ready):
     from selenium.webdriver.support import expected_conditions as EC
 
     try:
-        for label, width, height, mobile in (("laptop", 1440, 900, False),
-                                             ("phone", 390, 844, True)):
+        for label, width, height, mobile in (
+            ("laptop", 1440, 900, False),
+            ("phone", 390, 844, True),
+        ):
             at_width(browser, width, height, mobile)
             browser.get(url)
             wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, ready)))
@@ -96,41 +100,73 @@ def test_planner_evaluates_reads_the_reason_and_acknowledges(browser, odoo, demo
 
     # the agreement, evaluated now
     form = f"{url}/odoo/action-vmi_management.vmi_agreement_action/{agreement_id}"
-    backend(browser, wait, form, "agreement", ".o_form_view button[name=action_evaluate_now]")
+    backend(
+        browser,
+        wait,
+        form,
+        "agreement",
+        ".o_form_view button[name=action_evaluate_now]",
+    )
     runs_before = env["vmi.replenishment.run.event"].search_count(
-        [("agreement_id", "=", agreement_id)])
+        [("agreement_id", "=", agreement_id)]
+    )
     click(browser, wait, "button[name=action_evaluate_now]")
-    wait.until(lambda _driver: env["vmi.replenishment.run.event"].search_count(
-        [("agreement_id", "=", agreement_id)]) > runs_before)
+    wait.until(
+        lambda _driver: env["vmi.replenishment.run.event"].search_count(
+            [("agreement_id", "=", agreement_id)]
+        )
+        > runs_before
+    )
 
     # its proposal: each line says why, and opens the decision's steps
     [transfer] = env["stock.picking"].search(
-        [("vmi_agreement_id", "=", agreement_id), ("state", "not in", ("done", "cancel"))],
-        limit=1)
+        [
+            ("vmi_agreement_id", "=", agreement_id),
+            ("state", "not in", ("done", "cancel")),
+        ],
+        limit=1,
+    )
     proposal = f"{url}/odoo/action-stock.action_picking_tree_all/{transfer}"
     backend(browser, wait, proposal, "proposal-reason", "td[name=vmi_reason]")
-    reasons = [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "td[name=vmi_reason]")]
+    reasons = [
+        cell.text
+        for cell in browser.find_elements(By.CSS_SELECTOR, "td[name=vmi_reason]")
+    ]
     assert all(reasons), f"every line of the proposal gives its reason: {reasons}"
     click(browser, wait, "button[name=action_vmi_open_decision]")
-    dialog = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, ".modal-dialog")))
-    assert "Why this quantity?" in dialog.find_element(By.CSS_SELECTOR, ".modal-title").text
+    dialog = wait.until(
+        EC.visibility_of_element_located((By.CSS_SELECTOR, ".modal-dialog"))
+    )
+    assert (
+        "Why this quantity?"
+        in dialog.find_element(By.CSS_SELECTOR, ".modal-title").text
+    )
     screenshot(browser, "planner-why-this-quantity.png")
     click(browser, wait, ".modal-header .btn-close")
 
     # an exception, acknowledged with a note
     [exception] = env["vmi.exception"].search_read(
-        [("state", "=", "open"), ("date_acknowledged", "=", False)], ["id", "kind"], limit=1)
+        [("state", "=", "open"), ("date_acknowledged", "=", False)],
+        ["id", "kind"],
+        limit=1,
+    )
     page = f"{url}/odoo/action-vmi_management.vmi_exception_action/{exception['id']}"
-    backend(browser, wait, page, "exception", ".o_form_view button[name=action_acknowledge]")
+    backend(
+        browser, wait, page, "exception", ".o_form_view button[name=action_acknowledge]"
+    )
     click(browser, wait, ".o_form_view button[name=action_acknowledge]")
-    note = wait.until(EC.visibility_of_element_located(
-        (By.CSS_SELECTOR, ".modal div[name=note] textarea")))
+    note = wait.until(
+        EC.visibility_of_element_located(
+            (By.CSS_SELECTOR, ".modal div[name=note] textarea")
+        )
+    )
     note.send_keys("Called the site: a count is on its way.")
     screenshot(browser, "planner-exception-acknowledge.png")
     click(browser, wait, ".modal-footer button[name=action_apply]")
     wait.until(EC.invisibility_of_element_located((By.CSS_SELECTOR, ".modal")))
     [acknowledged] = env["vmi.exception"].read(
-        [exception["id"]], ["acknowledged_by_id", "acknowledge_note"])
+        [exception["id"]], ["acknowledged_by_id", "acknowledge_note"]
+    )
     assert acknowledged["acknowledge_note"] == "Called the site: a count is on its way."
     assert acknowledged["acknowledged_by_id"], acknowledged
 
@@ -148,37 +184,70 @@ def walk_portal(browser, odoo, demo, user):
     url = sign_in(browser, wait, login, password, "/my")
     base = f"{url}/my/vmi/{agreement_id}"
     [line] = odoo.env["vmi.agreement.line"].search_read(
-        [("agreement_id", "=", agreement_id)], ["product_id"], limit=1, order="id")
+        [("agreement_id", "=", agreement_id)], ["product_id"], limit=1, order="id"
+    )
     product = line["product_id"][1]
 
-    check_page(browser, wait, base, f"{user}-stock",
-               ["tbody.o_vmi_stock_lines tr", ".o_vmi_scorecard"], [product])
-    check_page(browser, wait, f"{base}/lines/{line['id']}", f"{user}-line",
-               ["canvas.o_vmi_stock_chart", "canvas.o_vmi_projection_chart"], [product])
+    check_page(
+        browser,
+        wait,
+        base,
+        f"{user}-stock",
+        ["tbody.o_vmi_stock_lines tr", ".o_vmi_scorecard"],
+        [product],
+    )
+    check_page(
+        browser,
+        wait,
+        f"{base}/lines/{line['id']}",
+        f"{user}-line",
+        ["canvas.o_vmi_stock_chart", "canvas.o_vmi_projection_chart"],
+        [product],
+    )
     for selector in ("canvas.o_vmi_stock_chart", "canvas.o_vmi_projection_chart"):
         canvas = browser.find_element(By.CSS_SELECTOR, selector)
-        wait.until(lambda driver, canvas=canvas: driver.execute_script(
-            "return !!(window.Chart && Chart.getChart(arguments[0]))", canvas))
+        wait.until(
+            lambda driver, canvas=canvas: driver.execute_script(
+                "return !!(window.Chart && Chart.getChart(arguments[0]))", canvas
+            )
+        )
     history = browser.execute_script(
         "return Chart.getChart(arguments[0]).data.datasets[0].data.length",
-        browser.find_element(By.CSS_SELECTOR, "canvas.o_vmi_stock_chart"))
-    assert history >= 60, f"the history chart draws the demo's days, not a dot: {history}"
+        browser.find_element(By.CSS_SELECTOR, "canvas.o_vmi_stock_chart"),
+    )
+    assert (
+        history >= 60
+    ), f"the history chart draws the demo's days, not a dot: {history}"
     projected = browser.execute_script(
         "return Chart.getChart(arguments[0]).data.datasets[0].data.length",
-        browser.find_element(By.CSS_SELECTOR, "canvas.o_vmi_projection_chart"))
+        browser.find_element(By.CSS_SELECTOR, "canvas.o_vmi_projection_chart"),
+    )
     assert projected >= 7, f"the projection runs over the planning horizon: {projected}"
 
-    check_page(browser, wait, f"{base}/count", f"{user}-count",
-               ["input[name^='on_hand_']", ".o_vmi_last_known"])
+    check_page(
+        browser,
+        wait,
+        f"{base}/count",
+        f"{user}-count",
+        ["input[name^='on_hand_']", ".o_vmi_last_known"],
+    )
     browser.find_element(By.CSS_SELECTOR, "input[name^='on_hand_']").send_keys("12")
     click(browser, wait, "button.o_vmi_count_submit")
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".o_vmi_report_state")))
-    check_page(browser, wait, browser.current_url, f"{user}-count-result",
-               [".o_vmi_report_line"], [product])
+    check_page(
+        browser,
+        wait,
+        browser.current_url,
+        f"{user}-count-result",
+        [".o_vmi_report_line"],
+        [product],
+    )
     return base, wait
 
 
-def test_clinic_walks_its_consigned_stock_and_acknowledges_a_delivery(browser, odoo, demo):
+def test_clinic_walks_its_consigned_stock_and_acknowledges_a_delivery(
+    browser, odoo, demo
+):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
 
@@ -189,28 +258,48 @@ def test_clinic_walks_its_consigned_stock_and_acknowledges_a_delivery(browser, o
     env = odoo.env
     agreement_id = demo["agreement_northwind_demo"]
     [transfer] = env["stock.picking"].search(
-        [("vmi_agreement_id", "=", agreement_id), ("state", "not in", ("done", "cancel"))],
-        limit=1)
+        [
+            ("vmi_agreement_id", "=", agreement_id),
+            ("state", "not in", ("done", "cancel")),
+        ],
+        limit=1,
+    )
     picking = env["stock.picking"].browse(transfer)
     if picking.state == "draft":
         picking.action_confirm()
     for move in picking.move_ids:
         move.quantity = move.product_uom_qty
     picking.with_context(skip_backorder=True).button_validate()
-    check_page(browser, wait, f"{base}#shipments", "clinic-shipments",
-               [".o_vmi_shipment button.o_vmi_acknowledge"])
+    check_page(
+        browser,
+        wait,
+        f"{base}#shipments",
+        "clinic-shipments",
+        [".o_vmi_shipment button.o_vmi_acknowledge"],
+    )
     click(browser, wait, "button.o_vmi_acknowledge")
-    confirmation = wait.until(EC.visibility_of_element_located(
-        (By.CSS_SELECTOR, ".o_vmi_acknowledged")))
+    confirmation = wait.until(
+        EC.visibility_of_element_located((By.CSS_SELECTOR, ".o_vmi_acknowledged"))
+    )
     assert "acknowledged" in confirmation.text, confirmation.text
-    assert "Clara Whitfield" in browser.find_element(By.CSS_SELECTOR, ".o_vmi_received").text
+    assert (
+        "Clara Whitfield"
+        in browser.find_element(By.CSS_SELECTOR, ".o_vmi_received").text
+    )
     screenshot(browser, "portal-clinic-received.png")
 
 
-def test_hardware_store_walks_its_own_stock_and_the_proposal_waiting(browser, odoo, demo):
+def test_hardware_store_walks_its_own_stock_and_the_proposal_waiting(
+    browser, odoo, demo
+):
     base, wait = walk_portal(browser, odoo, demo, "hardware")
-    check_page(browser, wait, f"{base}/proposals", "hardware-proposals",
-               ["form.o_vmi_proposal_form"])
+    check_page(
+        browser,
+        wait,
+        f"{base}/proposals",
+        "hardware-proposals",
+        ["form.o_vmi_proposal_form"],
+    )
 
 
 def test_packaging_vendor_walks_the_stock_it_manages_for_us(browser, odoo, demo):

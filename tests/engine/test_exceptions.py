@@ -1,17 +1,27 @@
 from vmi_management.engine import plan_line
-from vmi_management.engine.exceptions import LINE_EXCEPTIONS, demand_spike, line_exceptions
+from vmi_management.engine.exceptions import (
+    LINE_EXCEPTIONS,
+    demand_spike,
+    line_exceptions,
+)
 
 
 def test_out_of_stock_and_projected_stockout(line):
     assert "out_of_stock" in line_exceptions(plan_line(line(on_hand=0.0)), ())
     steady = (4.0,) * 30
-    decision = plan_line(line(on_hand=6.0, demand=steady, lead_time_days=3.0, min_qty=2.0, max_qty=50.0))
-    assert line_exceptions(decision, steady) == {"projected_stockout"}, "6 on hand, 12 needed over the lead time"
+    decision = plan_line(
+        line(on_hand=6.0, demand=steady, lead_time_days=3.0, min_qty=2.0, max_qty=50.0)
+    )
+    assert line_exceptions(decision, steady) == {
+        "projected_stockout"
+    }, "6 on hand, 12 needed over the lead time"
 
 
 def test_below_min_only_when_the_order_does_not_fix_it(line):
     fixed = plan_line(line(on_hand=5.0))
-    assert "below_min" not in line_exceptions(fixed, ()), "the order brings it back up: the normal case"
+    assert "below_min" not in line_exceptions(
+        fixed, ()
+    ), "the order brings it back up: the normal case"
     capped = plan_line(line(on_hand=5.0, capacity=7.0))
     assert {"below_min", "capacity_capped"} <= line_exceptions(capped, ())
 

@@ -2,7 +2,12 @@ from math import sqrt
 
 import pytest
 
-from vmi_management.engine import plan_line, safety_stock, service_factor, statistical_safety_stock
+from vmi_management.engine import (
+    plan_line,
+    safety_stock,
+    service_factor,
+    statistical_safety_stock,
+)
 
 
 def test_service_factor():
@@ -13,8 +18,12 @@ def test_service_factor():
 
 def test_statistical_formula_by_hand():
     # z(0.95) × sqrt(LT 4 × σd 2² + d 10² × σLT 1²) = 1.6449 × sqrt(16 + 100)
-    assert statistical_safety_stock(0.95, 10, 2, 4, 1) == pytest.approx(1.6448536 * sqrt(116), rel=1e-6)
-    assert statistical_safety_stock(0.95, 10, 2, 4, 0) == pytest.approx(1.6448536 * 4, rel=1e-6)
+    assert statistical_safety_stock(0.95, 10, 2, 4, 1) == pytest.approx(
+        1.6448536 * sqrt(116), rel=1e-6
+    )
+    assert statistical_safety_stock(0.95, 10, 2, 4, 0) == pytest.approx(
+        1.6448536 * 4, rel=1e-6
+    )
 
 
 def test_modes():
@@ -32,8 +41,19 @@ def test_below_fifty_percent_service_never_gives_negative_safety_stock():
 
 def test_statistical_safety_stock_uses_measured_variability(line):
     demand = (2.0, 4.0) * 15
-    decision = plan_line(line(policy="days_of_supply", target_days=5, lead_time_days=4, lead_time_std_days=1,
-                              safety_stock_mode="service_level", service_level=0.95, demand=demand))
+    decision = plan_line(
+        line(
+            policy="days_of_supply",
+            target_days=5,
+            lead_time_days=4,
+            lead_time_std_days=1,
+            safety_stock_mode="service_level",
+            service_level=0.95,
+            demand=demand,
+        )
+    )
     assert decision.demand_std == pytest.approx(1.0171, rel=1e-3)
-    expected = 1.6448536 * sqrt(4 * decision.demand_std ** 2 + decision.demand_rate ** 2 * 1)
+    expected = 1.6448536 * sqrt(
+        4 * decision.demand_std**2 + decision.demand_rate**2 * 1
+    )
     assert decision.safety_stock == pytest.approx(expected, rel=1e-6)

@@ -4,8 +4,16 @@ import pytest
 
 from vmi_management.engine import LineInput, statistical_safety_stock
 from vmi_management.engine.kpi import (
-    average_days_of_supply, bullwhip_ratio, days_of_supply, fill_rate, forecast_accuracy, inventory_turnover,
-    on_time_rate, scorecard, stockout_days, summarize,
+    average_days_of_supply,
+    bullwhip_ratio,
+    days_of_supply,
+    fill_rate,
+    forecast_accuracy,
+    inventory_turnover,
+    on_time_rate,
+    scorecard,
+    stockout_days,
+    summarize,
 )
 from vmi_management.engine.simulate import compare, simulate
 from vmi_management.engine.suggest import apply_suggestion, suggest_thresholds
@@ -14,25 +22,36 @@ STEADY = (4.0, 6.0) * 25  # 50 days, mean 5
 
 
 def test_suggested_min_max_from_history(line):
-    suggestion = suggest_thresholds(line(demand=STEADY, lead_time_days=3, service_level=0.95, multiple=5),
-                                    review_days=7)
+    suggestion = suggest_thresholds(
+        line(demand=STEADY, lead_time_days=3, service_level=0.95, multiple=5),
+        review_days=7,
+    )
     rate = suggestion.demand_rate
     assert rate == pytest.approx(5.0, rel=0.05)
     safety = statistical_safety_stock(0.95, rate, suggestion.demand_std, 3, 0)
     assert suggestion.safety_stock == pytest.approx(safety)
     assert suggestion.reorder_point == ceil(3 * rate + safety)
     assert suggestion.min_qty == suggestion.reorder_point
-    assert suggestion.max_qty == suggestion.min_qty + 35, "a week of demand (about 34.5), in packs of 5"
+    assert (
+        suggestion.max_qty == suggestion.min_qty + 35
+    ), "a week of demand (about 34.5), in packs of 5"
     assert [step.name for step in suggestion.steps][-1] == "min / max"
     assert "holdout RMSSE" in suggestion.steps[0].note
 
 
 def test_suggestion_for_reorder_point_and_days_of_supply(line):
-    rop = suggest_thresholds(line(policy="reorder_point", demand=STEADY, lead_time_days=2, moq=50), review_days=7)
+    rop = suggest_thresholds(
+        line(policy="reorder_point", demand=STEADY, lead_time_days=2, moq=50),
+        review_days=7,
+    )
     assert rop.order_qty == 50, "one week of demand is 35, below the MOQ"
-    dos = suggest_thresholds(line(policy="days_of_supply", demand=STEADY, lead_time_days=2), review_days=3)
+    dos = suggest_thresholds(
+        line(policy="days_of_supply", demand=STEADY, lead_time_days=2), review_days=3
+    )
     assert dos.target_days == 3
-    applied = apply_suggestion(line(policy="reorder_point", reorder_point=1, order_qty=1), rop)
+    applied = apply_suggestion(
+        line(policy="reorder_point", reorder_point=1, order_qty=1), rop
+    )
     assert (applied.reorder_point, applied.order_qty) == (rop.reorder_point, 50)
 
 
@@ -61,8 +80,15 @@ def test_simulation_traced_by_hand():
     day 3: 4 − 3 = 1 < 4 → order 9 (arrives day 4)
     day 4: 1 + 9 = 10 − 3 = 7
     """
-    line = LineInput(product="P", location="L", on_hand=6, policy="min_max", min_qty=4, max_qty=10,
-                     lead_time_days=1)
+    line = LineInput(
+        product="P",
+        location="L",
+        on_hand=6,
+        policy="min_max",
+        min_qty=4,
+        max_qty=10,
+        lead_time_days=1,
+    )
     result = simulate(line, (3.0,) * 5)
     assert result.on_hand == (3, 7, 4, 1, 7)
     assert result.order_quantities == (7, 0, 0, 9, 0)
@@ -73,8 +99,15 @@ def test_simulation_traced_by_hand():
 
 
 def test_lost_sales_and_stockouts():
-    line = LineInput(product="P", location="L", on_hand=2, policy="min_max", min_qty=1, max_qty=4,
-                     lead_time_days=2)
+    line = LineInput(
+        product="P",
+        location="L",
+        on_hand=2,
+        policy="min_max",
+        min_qty=1,
+        max_qty=4,
+        lead_time_days=2,
+    )
     result = simulate(line, (3.0, 3.0, 3.0))
     assert result.served == 2 + 0 + 3
     assert result.fill_rate == pytest.approx(5 / 9)
@@ -82,10 +115,24 @@ def test_lost_sales_and_stockouts():
 
 
 def test_compare_two_policies_on_the_same_demand():
-    lean = LineInput(product="P", location="L", on_hand=10, policy="min_max", min_qty=2, max_qty=10,
-                     lead_time_days=2)
-    safe = LineInput(product="P", location="L", on_hand=10, policy="min_max", min_qty=10, max_qty=30,
-                     lead_time_days=2)
+    lean = LineInput(
+        product="P",
+        location="L",
+        on_hand=10,
+        policy="min_max",
+        min_qty=2,
+        max_qty=10,
+        lead_time_days=2,
+    )
+    safe = LineInput(
+        product="P",
+        location="L",
+        on_hand=10,
+        policy="min_max",
+        min_qty=10,
+        max_qty=30,
+        lead_time_days=2,
+    )
     first, second = compare(lean, safe, (4.0, 5.0, 3.0, 6.0) * 10)
     assert first.fill_rate < second.fill_rate
     assert first.average_on_hand < second.average_on_hand
@@ -93,20 +140,37 @@ def test_compare_two_policies_on_the_same_demand():
 
 
 def test_warmup_days_feed_the_forecast_only():
-    line = LineInput(product="P", location="L", on_hand=20, policy="days_of_supply", target_days=3,
-                     lead_time_days=1)
+    line = LineInput(
+        product="P",
+        location="L",
+        on_hand=20,
+        policy="days_of_supply",
+        target_days=3,
+        lead_time_days=1,
+    )
     result = simulate(line, (5.0,) * 30, warmup_days=10)
     assert result.days == 20
     assert result.demanded == 100
 
 
 def test_scorecard_matches_hand_computed_figures():
-    # line A: 2 a day for 10 days, never out; line B: 1 a day on 7 days, out of stock 3 days at 1/day
-    line_a = summarize((2.0,) * 10, (20.0, 18.0, 16.0, 14.0, 12.0, 10.0, 8.0, 26.0, 24.0, 22.0), 2.0)
-    line_b = summarize((1.0,) * 7 + (0.0,) * 3, (3.0, 2.0, 1.0, 0.0, 0.0, 0.0, 10.0, 9.0, 8.0, 7.0), 1.0)
+    # line A: 2 a day for 10 days, never out; line B: 1 a day on 7 days, out of stock 3
+    # days at 1/day
+    line_a = summarize(
+        (2.0,) * 10, (20.0, 18.0, 16.0, 14.0, 12.0, 10.0, 8.0, 26.0, 24.0, 22.0), 2.0
+    )
+    line_b = summarize(
+        (1.0,) * 7 + (0.0,) * 3,
+        (3.0, 2.0, 1.0, 0.0, 0.0, 0.0, 10.0, 9.0, 8.0, 7.0),
+        1.0,
+    )
     card = scorecard([line_a, line_b], period_days=10, annualize=False)
-    assert card["fill_rate"] == pytest.approx(27.0 / 30.0), "27 served of 27 + 3 demanded"
-    assert card["inventory_turns"] == pytest.approx(27.0 / (17.0 + 4.0)), "average on hand 17 and 4"
+    assert card["fill_rate"] == pytest.approx(
+        27.0 / 30.0
+    ), "27 served of 27 + 3 demanded"
+    assert card["inventory_turns"] == pytest.approx(
+        27.0 / (17.0 + 4.0)
+    ), "average on hand 17 and 4"
     assert card["days_of_supply"] == pytest.approx((22.0 + 7.0) / 3.0)
     assert card["stockout_days"] == 3
     yearly = scorecard([line_a, line_b], period_days=10)
@@ -115,7 +179,11 @@ def test_scorecard_matches_hand_computed_figures():
 
 def test_scorecard_without_history_is_undefined_not_zero():
     assert scorecard([summarize((), (), 0.0)], period_days=30) == {
-        "fill_rate": None, "inventory_turns": None, "days_of_supply": None, "stockout_days": None}
+        "fill_rate": None,
+        "inventory_turns": None,
+        "days_of_supply": None,
+        "stockout_days": None,
+    }
 
 
 def test_on_time_rate_against_the_order_cycle_time():

@@ -1,4 +1,5 @@
-"""Compare two runs of Odoo's own test suites: with vmi_management installed and without it.
+"""Compare two runs of Odoo's own test suites: with vmi_management installed and without
+it.
 
 Each run is a mapping ``{test id: "passed" | "failed" | "skipped"}``, as
 ``runner.py`` writes it. A test the addon breaks is one that fails with the
@@ -6,26 +7,34 @@ addon and did not fail without it; a class or module that fails to set up
 only with the addon counts too (its id names it). Framework-free, so the rules
 are tested everywhere.
 """
+
 import re
 
-_SET_UP = re.compile(r"^(?:setUpClass|tearDownClass|setUpModule|tearDownModule) \((?P<path>[\w.]+)\)$")
+_SET_UP = re.compile(
+    r"^(?:setUpClass|tearDownClass|setUpModule|tearDownModule) \((?P<path>[\w.]+)\)$"
+)
 _ADDON_PATH = re.compile(r"^odoo\.addons\.(?P<module>\w+)\.tests\.(?P<rest>[\w.]+)$")
 
 
 def counts(outcomes):
-    """``(tests, failed, skipped)`` of one run; set-up failures count as failed tests."""
+    """``(tests, failed, skipped)`` of one run; set-up failures count as failed
+    tests."""
     values = list(outcomes.values())
     return len(values), values.count("failed"), values.count("skipped")
 
 
 def failing_only_with(with_addon, without_addon):
     """Ids of the tests that fail with the addon and did not fail without it, sorted."""
-    return sorted(test for test, outcome in with_addon.items()
-                  if outcome == "failed" and without_addon.get(test) != "failed")
+    return sorted(
+        test
+        for test, outcome in with_addon.items()
+        if outcome == "failed" and without_addon.get(test) != "failed"
+    )
 
 
 def tag_for(test_id):
-    """Odoo's ``--test-tags`` spec selecting just this test (or the class or module that failed to set up).
+    """Odoo's ``--test-tags`` spec selecting just this test (or the class or module that
+    failed to set up).
 
     >>> tag_for("odoo.addons.stock.tests.test_move.StockMove.test_in_1")
     '/stock:StockMove.test_in_1'
@@ -52,5 +61,9 @@ def confirmed_breakage(suspects, retry_with, retry_without):
     without it, is flaky or depends on the order tests run in: it is reported
     but not held against the addon.
     """
-    return [test for test in suspects
-            if retry_with.get(test, "failed") == "failed" and retry_without.get(test) != "failed"]
+    return [
+        test
+        for test in suspects
+        if retry_with.get(test, "failed") == "failed"
+        and retry_without.get(test) != "failed"
+    ]

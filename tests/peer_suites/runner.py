@@ -12,6 +12,7 @@ where a test id is a method's dotted path, or ``setUpClass (<class path>)`` /
 ``setUpModule (<module path>)`` when a class or module failed to set up.
 Run by ``run-tests --peer-suites``, which compares two such runs.
 """
+
 import atexit
 import json
 import sys
@@ -19,7 +20,12 @@ import sys
 import odoo
 from odoo.tests import case, loader, result
 
-database, targets, outcomes_path, extra = sys.argv[1], sys.argv[2].split(","), sys.argv[3], sys.argv[4:]
+database, targets, outcomes_path, extra = (
+    sys.argv[1],
+    sys.argv[2].split(","),
+    sys.argv[3],
+    sys.argv[4:],
+)
 outcomes = {}
 
 
@@ -34,6 +40,7 @@ def recording(method, outcome):
     def wrapper(self, test, *args):
         record(test, outcome)
         return method(self, test, *args)
+
     return wrapper
 
 
@@ -46,7 +53,8 @@ make_suite = loader.make_suite
 
 
 def make_peer_suite(module_names, position="at_install"):
-    """The post-install suite of the loaded registry: every test of the target modules."""
+    """The post-install suite of the loaded registry: every test of the target
+    modules."""
     if position != "post_install":
         return make_suite(module_names, position)
     suite = make_suite(targets, "at_install")
@@ -63,5 +71,13 @@ loader.make_suite = make_peer_suite
 atexit.register(write_outcomes)
 if not any(arg.startswith("--test-tags") for arg in extra):
     extra.append("--test-tags=" + ",".join(f"/{module}" for module in targets))
-sys.argv = ["odoo-bin", "server", "-d", database, "--test-enable", "--stop-after-init", *extra]
+sys.argv = [
+    "odoo-bin",
+    "server",
+    "-d",
+    database,
+    "--test-enable",
+    "--stop-after-init",
+    *extra,
+]
 odoo.cli.main()

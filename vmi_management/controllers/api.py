@@ -9,7 +9,7 @@ from odoo.http import request
 
 from ..intake import parse_json_lines
 from ..intake.values import EARLIEST, LATEST, to_moment
-from ..tools import company_tz, day_start
+from ..tools import company_tz, day_start, engine_language
 
 MAX_SHIPMENTS = 1000
 DEFAULT_SHIPMENTS = 100
@@ -138,7 +138,8 @@ class VmiApi(http.Controller):
             if "document" in payload:
                 body, filename = (wrapper["document"] or "").encode(), wrapper["filename"] or filename
             else:
-                parsed = parse_json_lines(payload)
+                with engine_language(request.env):
+                    parsed = parse_json_lines(payload)
         if not body:
             return self._error(400, "The request has no report in its body.")
         found = self._customer_agreements(agreement)

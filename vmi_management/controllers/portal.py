@@ -11,7 +11,7 @@ from odoo.http import request
 from odoo.addons.portal.controllers.portal import CustomerPortal, pager as portal_pager
 
 from ..intake import parse_json_lines
-from ..tools import format_quantity
+from ..tools import engine_language, format_quantity
 from . import portal_incoming
 
 LINES_PER_PAGE = 80
@@ -348,8 +348,9 @@ class VmiPortal(CustomerPortal):
         document = {"agreement": agreement.name, "as_of": fields.Datetime.to_string(fields.Datetime.now()),
                     "submitted_by": request.env.user.name, "lines": report_lines}
         payload = json.dumps(document, indent=1).encode()
-        report, __ = request.env["vmi.stock.report"].sudo()._receive(
-            agreement, payload, source="portal", filename="portal-count.json", parsed=parse_json_lines(document))
+        with engine_language(request.env):
+            report, __ = request.env["vmi.stock.report"].sudo()._receive(
+                agreement, payload, source="portal", filename="portal-count.json", parsed=parse_json_lines(document))
         return request.redirect(f"/my/vmi/{agreement.id}/reports/{report.id}")
 
     @http.route("/my/vmi/<int:agreement_id>/upload", type="http", auth="user", methods=["POST"], website=True)

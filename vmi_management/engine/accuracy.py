@@ -3,43 +3,48 @@
 
 def mae(actual, forecast):
     """Mean absolute error (None when there is nothing to compare)."""
-    pairs = list(zip(actual, forecast))
+    pairs = list(zip(actual, forecast, strict=False))
     return sum(abs(a - f) for a, f in pairs) / len(pairs) if pairs else None
 
 
 def mape(actual, forecast):
-    """Mean absolute percentage error over the days with non-zero actuals, as a fraction.
+    """Mean absolute percentage error over the days with non-zero actuals, as a
+    fraction.
 
     Undefined (None) when every actual is zero: a percentage of nothing is
     not an error measure, which is why WAPE is preferred for intermittent
     demand.
     """
-    pairs = [(a, f) for a, f in zip(actual, forecast) if a]
+    pairs = [(a, f) for a, f in zip(actual, forecast, strict=False) if a]
     return sum(abs(a - f) / abs(a) for a, f in pairs) / len(pairs) if pairs else None
 
 
 def wape(actual, forecast):
-    """Weighted absolute percentage error: Σ|a − f| ÷ Σ|a|, as a fraction (None without demand)."""
-    pairs = list(zip(actual, forecast))
+    """Weighted absolute percentage error: Σ|a − f| ÷ Σ|a|, as a fraction (None without
+    demand)."""
+    pairs = list(zip(actual, forecast, strict=False))
     total = sum(abs(a) for a, __ in pairs)
     return sum(abs(a - f) for a, f in pairs) / total if total else None
 
 
 def bias(actual, forecast):
-    """Mean of forecast − actual: positive when the forecast runs high (None when empty)."""
-    pairs = list(zip(actual, forecast))
+    """Mean of forecast − actual: positive when the forecast runs high (None when
+    empty)."""
+    pairs = list(zip(actual, forecast, strict=False))
     return sum(f - a for a, f in pairs) / len(pairs) if pairs else None
 
 
 def naive_mae(history):
-    """Mean absolute day-to-day change of ``history`` (unknown days skipped): the naive forecast's error."""
+    """Mean absolute day-to-day change of ``history`` (unknown days skipped): the naive
+    forecast's error."""
     values = [value for value in history if value is not None]
-    changes = [abs(b - a) for a, b in zip(values, values[1:])]
+    changes = [abs(b - a) for a, b in zip(values, values[1:], strict=False)]
     return sum(changes) / len(changes) if changes else None
 
 
 def mase(actual, forecast, history):
-    """Mean absolute scaled error: MAE ÷ the naive forecast's in-sample MAE on ``history``.
+    """Mean absolute scaled error: MAE ÷ the naive forecast's in-sample MAE on
+    ``history``.
 
     Below 1, the forecast beat "tomorrow as today"; scale-free, so lines
     and agreements compare. None when either is undefined or the history
@@ -50,27 +55,34 @@ def mase(actual, forecast, history):
 
 
 def relative_bias(actual, forecast):
-    """(Σ forecast − Σ actual) ÷ Σ actual, as a fraction: positive when the forecast runs high (None without demand)."""
-    pairs = list(zip(actual, forecast))
+    """(Σ forecast − Σ actual) ÷ Σ actual, as a fraction: positive when the forecast
+    runs high (None without demand)."""
+    pairs = list(zip(actual, forecast, strict=False))
     total = sum(a for a, __ in pairs)
     return (sum(f for __, f in pairs) - total) / total if total else None
 
 
 def forecast_scores(actual, used, baseline=(), customer=(), history=()):
-    """How the forecasts used did over some days, and how the statistical and the customer's did on the same days.
+    """How the forecasts used did over some days, and how the statistical and the
+    customer's did on the same days.
 
     :param actual: each day's demand
     :param used: the forecast each day was planned with
     :param baseline: the statistical forecast of each day (None where unknown)
     :param customer: the customer's forecast of each day (None where it sent none)
     :param history: the demand history MASE is scaled by
-    :returns: dict with ``days``, ``wape``, ``bias`` (relative), ``mase`` of the forecast used; and, on
-              the days the customer spoke for, ``customer_days``, the demand (``shared_demand``) and the
-              absolute errors of the customer's and of the statistical forecast (``customer_error``,
-              ``baseline_error``), with their WAPEs: the statistical WAPE less the customer's is the value
+    :returns: dict with ``days``, ``wape``, ``bias`` (relative), ``mase`` of the
+              forecast used; and, on the days the customer spoke for, ``customer_days``,
+              the demand (``shared_demand``) and the absolute errors of the customer's
+              and of the statistical forecast (``customer_error``, ``baseline_error``),
+              with their WAPEs: the statistical WAPE less the customer's is the value
               the customer's forecast adds
     """
-    shared = [(a, c, b) for a, c, b in zip(actual, customer, baseline) if c is not None and b is not None]
+    shared = [
+        (a, c, b)
+        for a, c, b in zip(actual, customer, baseline, strict=False)
+        if c is not None and b is not None
+    ]
     demand = sum(a for a, __, __ in shared)
     customer_error = sum(abs(a - c) for a, c, __ in shared)
     baseline_error = sum(abs(a - b) for a, __, b in shared)
@@ -89,7 +101,8 @@ def forecast_scores(actual, used, baseline=(), customer=(), history=()):
 
 
 def value_added(scores):
-    """Forecast value added of the customer's forecasts over several lines' scores, in share of demand.
+    """Forecast value added of the customer's forecasts over several lines' scores, in
+    share of demand.
 
     (Σ statistical error − Σ customer error) ÷ Σ demand, on the days the
     customer sent a forecast for; None when it sent none (or no demand).
@@ -97,4 +110,11 @@ def value_added(scores):
     demand = sum(score["shared_demand"] for score in scores if score)
     if not demand:
         return None
-    return sum(score["baseline_error"] - score["customer_error"] for score in scores if score) / demand
+    return (
+        sum(
+            score["baseline_error"] - score["customer_error"]
+            for score in scores
+            if score
+        )
+        / demand
+    )

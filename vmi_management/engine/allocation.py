@@ -22,12 +22,14 @@ is allocated:
 When the supply covers every need, every line gets its need and nothing else
 changes. Every allotment says, in a planner's words, what happened.
 """
+
 import heapq
 from bisect import bisect_left
+from collections.abc import Hashable
 from dataclasses import dataclass, replace
 from math import ceil, inf
-from typing import Hashable
 
+from .i18n import _
 from .policies import _clean, round_down, round_up
 from .safety_stock import _fmt
 from .types import Step
@@ -37,7 +39,8 @@ FAIR_SHARE_MODES = ("days_of_supply", "fraction")
 
 @dataclass(frozen=True, slots=True)
 class Claim:
-    """What one line asks of a supply pool: its decided order quantity and what makes it urgent."""
+    """What one line asks of a supply pool: its decided order quantity and what makes it
+    urgent."""
 
     key: Hashable
     need: float
@@ -68,37 +71,47 @@ class Allotment:
     @property
     def step(self):
         """The allocation as a step of the line's explanation."""
-        return Step("after allocation", self.allotted, self.note)
+        return Step(_("after allocation"), self.allotted, self.note)
 
 
-def largest_order(policy, max_qty=None, reorder_point=None, order_qty=None, moq=None, multiple=None):
-    """The most a line can order while its inventory position is not negative; None where no threshold bounds it
-    (days of supply follows demand).
+def largest_order(
+    policy, max_qty=None, reorder_point=None, order_qty=None, moq=None, multiple=None
+):
+    """The most a line can order while its inventory position is not negative; None
+    where no threshold bounds it (days of supply follows demand).
 
     Lets a run find, before deciding anything, the pools no line can make short.
     """
     if policy == "min_max":
         largest = max_qty or 0.0
     elif policy == "reorder_point":
-        largest = max(ceil(round((reorder_point or 0.0) / order_qty, 9)), 1) * order_qty if order_qty else 0.0
+        largest = (
+            max(ceil(round((reorder_point or 0.0) / order_qty, 9)), 1) * order_qty
+            if order_qty
+            else 0.0
+        )
     else:
         return None
     return round_up(max(largest, moq or 0.0), multiple)
 
 
 def apply_allotment(decision, allotment):
-    """The decision with its order cut to the allotment, the allocation as its last step and in its reason.
+    """The decision with its order cut to the allotment, the allocation as its last step
+    and in its reason.
 
     A decision whose pool was not short comes back as it is.
     """
     if not allotment.note:
         return decision
-    return replace(decision.adjusted(allotment.allotted, allotment.step, allotment.flags),
-                   unallocated_qty=allotment.short)
+    return replace(
+        decision.adjusted(allotment.allotted, allotment.step, allotment.flags),
+        unallocated_qty=allotment.short,
+    )
 
 
 def available_to_promise(on_hand, moves, ship_date):
-    """What can be promised for shipment on ``ship_date`` without starving a later commitment.
+    """What can be promised for shipment on ``ship_date`` without starving a later
+    commitment.
 
     :param on_hand: the free stock now
     :param moves: ``[(date, signed quantity)]``: receipts positive, other
@@ -116,14 +129,22 @@ def available_to_promise(on_hand, moves, ship_date):
 
 
 def allocate(supply, claims, mode="days_of_supply"):
-    """Share ``supply`` among ``claims``; one :class:`Allotment` per claim, in their order."""
+    """Share ``supply`` among ``claims``; one :class:`Allotment` per claim, in their
+    order."""
     if mode not in FAIR_SHARE_MODES:
-        raise ValueError(f"unknown fair share mode {mode!r}: expected one of {', '.join(FAIR_SHARE_MODES)}")
+        raise ValueError(
+            f"unknown fair share mode {mode!r}: "
+            f"expected one of {', '.join(FAIR_SHARE_MODES)}"
+        )
     supply = max(supply, 0.0)
     demand = _clean(sum(claim.need for claim in claims if claim.need > 0))
     if demand <= supply:
-        return [Allotment(claim.key, claim.need, max(claim.need, 0.0), claim.tier, supply, demand)
-                for claim in claims]
+        return [
+            Allotment(
+                claim.key, claim.need, max(claim.need, 0.0), claim.tier, supply, demand
+            )
+            for claim in claims
+        ]
     allotted, flags = {}, {}
     left = supply
     short_tier = None
@@ -139,62 +160,131 @@ def allocate(supply, claims, mode="days_of_supply"):
         flags.update((key, ("below_moq_after_allocation",)) for key in dropped)
         short_tier = tier
         break
-    return [_allotment(claim, allotted.get(claim.key, 0.0), flags.get(claim.key, ()), supply, demand, mode,
-                       short_tier) for claim in claims]
+    return [
+        _allotment(
+            claim,
+            allotted.get(claim.key, 0.0),
+            flags.get(claim.key, ()),
+            supply,
+            demand,
+            mode,
+            short_tier,
+        )
+        for claim in claims
+    ]
 
 
 def _allotment(claim, allotted, flags, supply, demand, mode, short_tier):
     allotted = _clean(allotted)
     need = max(claim.need, 0.0)
+    values = {
+        "allotted": _fmt(allotted),
+        "need": _fmt(need),
+        "supply": _fmt(supply),
+        "demand": _fmt(demand),
+        "tier": claim.tier,
+    }
     if allotted >= need:
-        note = f"warehouse short ({_fmt(supply)} available for {_fmt(demand)} needed): tier {claim.tier} served in full"
-        return Allotment(claim.key, claim.need, need, claim.tier, supply, demand, note, flags)
+        note = (
+            _(
+                "warehouse short (%(supply)s available for %(demand)s needed): "
+                "tier %(tier)s served in full"
+            )
+            % values
+        )
+        return Allotment(
+            claim.key, claim.need, need, claim.tier, supply, demand, note, flags
+        )
     if allotted:
-        share = (f"fair share to {_fmt(_cover(claim, allotted))} days of supply"
-                 if mode == "days_of_supply" and claim.rate > 0 else
-                 f"fair share {_fmt(round(allotted / need * 100, 1))} % of the need")
-        note = f"allocated {_fmt(allotted)} of {_fmt(need)}: warehouse short ({_fmt(supply)} available for " \
-               f"{_fmt(demand)} needed); tier {claim.tier}, {share}"
+        if mode == "days_of_supply" and claim.rate > 0:
+            share = _("fair share to %(days)s days of supply") % {
+                "days": _fmt(_cover(claim, allotted))
+            }
+        else:
+            share = _("fair share %(percent)s %% of the need") % {
+                "percent": _fmt(round(allotted / need * 100, 1))
+            }
+        note = _(
+            "allocated %(allotted)s of %(need)s: warehouse short (%(supply)s "
+            "available for %(demand)s needed); tier %(tier)s, %(share)s"
+        ) % {**values, "share": share}
     elif flags:
-        note = f"allocated 0 of {_fmt(need)}: warehouse short ({_fmt(supply)} available for {_fmt(demand)} " \
-               f"needed) and the fair share is below the MOQ {_fmt(claim.moq or claim.multiple)}"
+        note = _(
+            "allocated 0 of %(need)s: warehouse short (%(supply)s available for "
+            "%(demand)s needed) and the fair share is below the MOQ %(moq)s"
+        ) % {**values, "moq": _fmt(claim.moq or claim.multiple)}
     elif claim.tier == short_tier:
-        note = f"allocated 0 of {_fmt(need)}: warehouse short ({_fmt(supply)} available for {_fmt(demand)} " \
-               f"needed); tier {claim.tier}, its stock lasts longer than the others' after their share"
+        note = (
+            _(
+                "allocated 0 of %(need)s: warehouse short (%(supply)s available for "
+                "%(demand)s needed); tier %(tier)s, its stock lasts longer than "
+                "the others' after their share"
+            )
+            % values
+        )
     else:
-        note = f"allocated 0 of {_fmt(need)}: warehouse short ({_fmt(supply)} available for {_fmt(demand)} " \
-               f"needed); tier {claim.tier} comes after the tiers served first"
-    return Allotment(claim.key, claim.need, allotted, claim.tier, supply, demand, note,
-                     ("supply_short", *flags))
+        note = (
+            _(
+                "allocated 0 of %(need)s: warehouse short (%(supply)s available for "
+                "%(demand)s needed); tier %(tier)s comes after the tiers served first"
+            )
+            % values
+        )
+    return Allotment(
+        claim.key,
+        claim.need,
+        allotted,
+        claim.tier,
+        supply,
+        demand,
+        note,
+        ("supply_short", *flags),
+    )
 
 
 def _cover(claim, allotted):
-    """Projected days of supply of a claim given ``allotted``; a claim without demand never runs out."""
+    """Projected days of supply of a claim given ``allotted``; a claim without demand
+    never runs out."""
     return round((claim.position + allotted) / claim.rate, 2) if claim.rate > 0 else inf
 
 
 def _urgency(claim, allotted, mode):
-    """What fair share equalises: projected days of supply, or the fraction of the need served."""
+    """What fair share equalises: projected days of supply, or the fraction of the need
+    served."""
     if mode == "fraction":
         return allotted / claim.need
-    return ((claim.position + allotted) / claim.rate, 0.0) if claim.rate > 0 else (inf, allotted / claim.need)
+    return (
+        ((claim.position + allotted) / claim.rate, 0.0)
+        if claim.rate > 0
+        else (inf, allotted / claim.need)
+    )
 
 
 def _minimum(claim):
-    """The least a claim can receive: its MOQ or one pack, in pack multiples, never more than its need; 0: any."""
-    return min(round_up(max(claim.moq or 0.0, claim.multiple or 0.0), claim.multiple), claim.need)
+    """The least a claim can receive: its MOQ or one pack, in pack multiples, never more
+    than its need; 0: any."""
+    return min(
+        round_up(max(claim.moq or 0.0, claim.multiple or 0.0), claim.multiple),
+        claim.need,
+    )
 
 
 def _fair_shares(supply, claims, mode):
-    """Continuous fair shares, rounded to packs and MOQs, then the leftover a pack at a time.
+    """Continuous fair shares, rounded to packs and MOQs, then the leftover a pack at a
+    time.
 
-    :returns: ``({key: allotted}, {keys left without an allotment because of their MOQ})``
+    :returns: ``({key: allotted}, {keys left without an allotment because of their
+              MOQ})``
     """
     active = list(claims)
     dropped = set()
     while True:
         shares = _level(supply, active, mode)
-        below = [claim for claim in active if round_down(shares[claim.key], claim.multiple) < _minimum(claim)]
+        below = [
+            claim
+            for claim in active
+            if round_down(shares[claim.key], claim.multiple) < _minimum(claim)
+        ]
         if not below:
             break
         # the claim furthest below its minimum leaves first; the others' shares grow
@@ -203,9 +293,14 @@ def _fair_shares(supply, claims, mode):
         dropped.add(worst.key)
     allotted = {claim.key: 0.0 for claim in claims}
     for claim in active:
-        allotted[claim.key] = min(round_down(shares[claim.key], claim.multiple), claim.need)
+        allotted[claim.key] = min(
+            round_down(shares[claim.key], claim.multiple), claim.need
+        )
     left = supply - sum(allotted.values())
-    heap = [(_urgency(claim, allotted[claim.key], mode), index, claim) for index, claim in enumerate(claims)]
+    heap = [
+        (_urgency(claim, allotted[claim.key], mode), index, claim)
+        for index, claim in enumerate(claims)
+    ]
     heapq.heapify(heap)
     while heap and left > 1e-9:
         __, index, claim = heapq.heappop(heap)
@@ -222,7 +317,8 @@ def _fair_shares(supply, claims, mode):
 
 
 def _level(supply, claims, mode):
-    """Continuous shares: the same fraction of need, or water-filling to one projected cover.
+    """Continuous shares: the same fraction of need, or water-filling to one projected
+    cover.
 
     Claims without demand share, by fraction of need, what the claims with
     demand leave once they are all full.
@@ -240,7 +336,8 @@ def _level(supply, claims, mode):
 
 
 def _water_fill(supply, claims):
-    """Shares that bring every claim to one level T of days of supply, each within [0, need]."""
+    """Shares that bring every claim to one level T of days of supply, each within [0,
+    need]."""
     if not claims:
         return {}
     total = sum(claim.need for claim in claims)
@@ -248,15 +345,27 @@ def _water_fill(supply, claims):
         return {claim.key: claim.need for claim in claims}
 
     def filled(level):
-        return sum(min(max(level * claim.rate - claim.position, 0.0), claim.need) for claim in claims)
+        return sum(
+            min(max(level * claim.rate - claim.position, 0.0), claim.need)
+            for claim in claims
+        )
 
-    # the filled quantity grows piecewise linearly with the level, bending where a claim starts or is full:
-    # find the two bends around the supply, then interpolate
-    bends = sorted({claim.position / claim.rate for claim in claims}
-                   | {(claim.position + claim.need) / claim.rate for claim in claims})
+    # the filled quantity grows piecewise linearly with the level, bending where a claim
+    # starts or is full: find the two bends around the supply, then interpolate
+    bends = sorted(
+        {claim.position / claim.rate for claim in claims}
+        | {(claim.position + claim.need) / claim.rate for claim in claims}
+    )
     index = bisect_left(bends, supply, key=filled)
     high = bends[min(index, len(bends) - 1)]
     low = bends[max(index - 1, 0)]
     at_low, at_high = filled(low), filled(high)
-    level = low if at_high <= at_low else low + (supply - at_low) * (high - low) / (at_high - at_low)
-    return {claim.key: min(max(level * claim.rate - claim.position, 0.0), claim.need) for claim in claims}
+    level = (
+        low
+        if at_high <= at_low
+        else low + (supply - at_low) * (high - low) / (at_high - at_low)
+    )
+    return {
+        claim.key: min(max(level * claim.rate - claim.position, 0.0), claim.need)
+        for claim in claims
+    }

@@ -4,6 +4,7 @@ Every problem names the file, the line number (the header is line 1) and
 the column. All problems of a file are collected before anything is
 returned, so a caller can refuse the whole input and write nothing.
 """
+
 import csv
 from collections import defaultdict
 from datetime import date, timedelta
@@ -13,14 +14,37 @@ from .types import LineInput
 from .validation import validate_line
 
 LINE_COLUMNS = (
-    "product", "location", "on_hand", "on_order", "committed", "policy", "min_qty", "max_qty", "reorder_point",
-    "order_qty", "target_days", "lead_time_days", "lead_time_std_days", "safety_stock", "service_level", "moq",
-    "multiple", "capacity",
+    "product",
+    "location",
+    "on_hand",
+    "on_order",
+    "committed",
+    "policy",
+    "min_qty",
+    "max_qty",
+    "reorder_point",
+    "order_qty",
+    "target_days",
+    "lead_time_days",
+    "lead_time_std_days",
+    "safety_stock",
+    "service_level",
+    "moq",
+    "multiple",
+    "capacity",
 )
-OPTIONAL_LINE_COLUMNS = ("lead_time_buffer_days", "safety_stock_days", "forecast_method", "rounding")
+OPTIONAL_LINE_COLUMNS = (
+    "lead_time_buffer_days",
+    "safety_stock_days",
+    "forecast_method",
+    "rounding",
+)
 REQUIRED_LINE_COLUMNS = ("product", "location", "on_hand", "policy")
-NUMBER_COLUMNS = tuple(name for name in LINE_COLUMNS + OPTIONAL_LINE_COLUMNS
-                       if name not in ("product", "location", "policy", "forecast_method"))
+NUMBER_COLUMNS = tuple(
+    name
+    for name in LINE_COLUMNS + OPTIONAL_LINE_COLUMNS
+    if name not in ("product", "location", "policy", "forecast_method")
+)
 DEMAND_COLUMNS = ("product", "location", "date", "quantity")
 FORECAST_METHODS = (*METHODS, "auto")
 
@@ -39,13 +63,20 @@ def _rows(path):
         reader = csv.DictReader(handle)
         header = [name.strip() for name in (reader.fieldnames or [])]
         reader.fieldnames = header
-        rows = [(reader.line_num, {key: (value or "").strip() for key, value in row.items() if key})
-                for row in reader]
+        rows = [
+            (
+                reader.line_num,
+                {key: (value or "").strip() for key, value in row.items() if key},
+            )
+            for row in reader
+        ]
     return header, rows
 
 
 def _missing_columns(path, header, required):
-    return [f"{path}:1: missing column '{name}'" for name in required if name not in header]
+    return [
+        f"{path}:1: missing column '{name}'" for name in required if name not in header
+    ]
 
 
 def _number(value, path, number, column, problems):
@@ -54,10 +85,14 @@ def _number(value, path, number, column, problems):
     try:
         result = float(value)
     except ValueError:
-        problems.append(f"{path}:{number}: column '{column}': '{value}' is not a number")
+        problems.append(
+            f"{path}:{number}: column '{column}': '{value}' is not a number"
+        )
         return None
     if result != result or result in (float("inf"), float("-inf")):
-        problems.append(f"{path}:{number}: column '{column}': '{value}' is not a finite number")
+        problems.append(
+            f"{path}:{number}: column '{column}': '{value}' is not a finite number"
+        )
         return None
     if result < 0:
         problems.append(f"{path}:{number}: column '{column}': {value} is negative")
@@ -83,18 +118,26 @@ def read_lines(path, demand=None):
     lines, seen = [], {}
     for number, row in rows:
         before = len(problems)
-        values = {column: _number(row.get(column, ""), path, number, column, problems) for column in NUMBER_COLUMNS}
+        values = {
+            column: _number(row.get(column, ""), path, number, column, problems)
+            for column in NUMBER_COLUMNS
+        }
         key = (row["product"], row["location"])
         for column in ("product", "location"):
             if not row[column]:
                 problems.append(f"{path}:{number}: column '{column}' is empty")
         if key in seen:
-            problems.append(f"{path}:{number}: product '{key[0]}' at location '{key[1]}' is already on line {seen[key]}")
+            problems.append(
+                f"{path}:{number}: product '{key[0]}' at location '{key[1]}' is "
+                f"already on line {seen[key]}"
+            )
         seen.setdefault(key, number)
         method = row.get("forecast_method") or None
         if method and method not in FORECAST_METHODS:
-            problems.append(f"{path}:{number}: column 'forecast_method': unknown method '{method}' "
-                            f"(expected {', '.join(FORECAST_METHODS)})")
+            problems.append(
+                f"{path}:{number}: column 'forecast_method': unknown method '{method}' "
+                f"(expected {', '.join(FORECAST_METHODS)})"
+            )
         if values["on_hand"] is None and row.get("on_hand", "") == "":
             problems.append(f"{path}:{number}: column 'on_hand' is empty")
         if len(problems) > before:
@@ -109,18 +152,34 @@ def read_lines(path, demand=None):
         else:
             mode, value = ("service_level" if service_level is not None else None), None
         line = LineInput(
-            product=key[0], location=key[1], on_hand=values["on_hand"], policy=row["policy"],
-            on_order=values["on_order"] or 0.0, committed=values["committed"] or 0.0,
-            min_qty=values["min_qty"], max_qty=values["max_qty"], reorder_point=values["reorder_point"],
-            order_qty=values["order_qty"], target_days=values["target_days"],
+            product=key[0],
+            location=key[1],
+            on_hand=values["on_hand"],
+            policy=row["policy"],
+            on_order=values["on_order"] or 0.0,
+            committed=values["committed"] or 0.0,
+            min_qty=values["min_qty"],
+            max_qty=values["max_qty"],
+            reorder_point=values["reorder_point"],
+            order_qty=values["order_qty"],
+            target_days=values["target_days"],
             lead_time_days=values["lead_time_days"] or 0.0,
             lead_time_buffer_days=values["lead_time_buffer_days"] or 0.0,
             lead_time_std_days=values["lead_time_std_days"] or 0.0,
-            safety_stock_mode=mode, safety_stock_value=value, service_level=service_level,
-            moq=values["moq"], multiple=values["multiple"], capacity=values["capacity"],
-            rounding=values["rounding"], demand=(demand or {}).get(key, ()), forecast_method=method,
+            safety_stock_mode=mode,
+            safety_stock_value=value,
+            service_level=service_level,
+            moq=values["moq"],
+            multiple=values["multiple"],
+            capacity=values["capacity"],
+            rounding=values["rounding"],
+            demand=(demand or {}).get(key, ()),
+            forecast_method=method,
         )
-        problems += [f"{path}:{number}: column '{field}': {message}" for field, message in validate_line(line)]
+        problems += [
+            f"{path}:{number}: column '{field}': {message}"
+            for field, message in validate_line(line)
+        ]
         lines.append(line)
     if problems:
         raise InputError(problems)
@@ -147,15 +206,20 @@ def read_demand(path, as_of=None):
         try:
             day = date.fromisoformat(row["date"])
         except ValueError:
-            problems.append(f"{path}:{number}: column 'date': '{row['date']}' is not a date (YYYY-MM-DD)")
+            problems.append(
+                f"{path}:{number}: column 'date': '{row['date']}' is not a date "
+                "(YYYY-MM-DD)"
+            )
             continue
         quantity = _number(row["quantity"], path, number, "quantity", problems)
         if row["quantity"] == "":
             problems.append(f"{path}:{number}: column 'quantity' is empty")
         key = (row["product"], row["location"], day)
         if key in seen:
-            problems.append(f"{path}:{number}: {row['product']} at {row['location']} on {day} "
-                            f"is already on line {seen[key]}")
+            problems.append(
+                f"{path}:{number}: {row['product']} at {row['location']} on {day} "
+                f"is already on line {seen[key]}"
+            )
         seen.setdefault(key, number)
         if quantity is not None:
             quantities[row["product"], row["location"]][day] = quantity
@@ -163,10 +227,16 @@ def read_demand(path, as_of=None):
         raise InputError(problems)
     if not quantities:
         return {}
-    end = (as_of - timedelta(days=1)) if as_of else max(max(days) for days in quantities.values())
+    end = (
+        (as_of - timedelta(days=1))
+        if as_of
+        else max(max(days) for days in quantities.values())
+    )
     start = min(min(days) for days in quantities.values())
     span = (end - start).days + 1
     return {
-        key: tuple(days.get(start + timedelta(days=offset), 0.0) for offset in range(span))
+        key: tuple(
+            days.get(start + timedelta(days=offset), 0.0) for offset in range(span)
+        )
         for key, days in quantities.items()
     }

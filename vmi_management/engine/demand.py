@@ -1,4 +1,5 @@
-"""The demand a line plans for, day by day: a statistical baseline, the customer's forecast and planned events.
+"""The demand a line plans for, day by day: a statistical baseline, the customer's
+forecast and planned events.
 
 Three streams, kept apart so each can be explained and measured:
 
@@ -13,24 +14,30 @@ Three streams, kept apart so each can be explained and measured:
   event is planned once: its days are out of the baseline's history, so
   the uplift is never counted again through the forecast afterwards.
 """
+
 from dataclasses import dataclass
 from itertools import accumulate
 from statistics import StatisticsError, correlation
 
 from .forecast import DEFAULT_METHOD, Forecast, demand_std, forecast, known
+from .i18n import _
 
 CUSTOMER_METHODS = ("customer", "blend")
 DEFAULT_BLEND_WEIGHT = 0.5
-YEAR = 364                 # 52 weeks: a year ago falls on the same day of the week
-YEAR_BASE_DAYS = 28        # the weeks before "a year ago today" the season ahead is measured against
-YEAR_WINDOW = 7            # days either side of a day a year ago, averaged
-YEARLY_DAYS = 180          # how far ahead the yearly season is applied
-YEARLY_CORRELATION = 0.5   # two years' four-week means must correlate this well for "auto" to see a season
+YEAR = 364  # 52 weeks: a year ago falls on the same day of the week
+YEAR_BASE_DAYS = (
+    28  # the weeks before "a year ago today" the season ahead is measured against
+)
+YEAR_WINDOW = 7  # days either side of a day a year ago, averaged
+YEARLY_DAYS = 180  # how far ahead the yearly season is applied
+# two years' four-week means must correlate this well for "auto" to see a season
+YEARLY_CORRELATION = 0.5
 
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """A planned event on a line: days counted from the decision day (0), negative in the past; ends included.
+    """A planned event on a line: days counted from the decision day (0), negative in
+    the past; ends included.
 
     ``quantity`` is the extra demand over the whole event, spread evenly
     over its days; ``factor`` multiplies the day's demand (1: unchanged,
@@ -52,7 +59,11 @@ class Event:
 
     def apply(self, day, demand):
         """Demand of ``day`` with the event's uplift."""
-        return demand * self.factor + self.quantity / self.days if self.covers(day) else demand
+        return (
+            demand * self.factor + self.quantity / self.days
+            if self.covers(day)
+            else demand
+        )
 
 
 def baseline_history(demand, censored=(), events=()):
@@ -67,8 +78,14 @@ def baseline_history(demand, censored=(), events=()):
     size = len(demand)
     hidden = {index for index in censored if 0 <= index < size}
     for event in events:
-        hidden.update(size + day for day in range(event.start, min(event.end, -1) + 1) if 0 <= size + day)
-    return tuple(None if index in hidden else value for index, value in enumerate(demand))
+        hidden.update(
+            size + day
+            for day in range(event.start, min(event.end, -1) + 1)
+            if 0 <= size + day
+        )
+    return tuple(
+        None if index in hidden else value for index, value in enumerate(demand)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,15 +97,18 @@ class Outlook:
     customer: tuple = ()
     blend_weight: float = DEFAULT_BLEND_WEIGHT
     events: tuple = ()
-    yearly: tuple = ()      # the yearly season's factor of each day ahead (empty: none applies)
+    # the yearly season's factor of each day ahead (empty: none applies)
+    yearly: tuple = ()
 
     def statistical(self, day):
-        """The statistical forecast of ``day``: the baseline, times the yearly season where one applies."""
+        """The statistical forecast of ``day``: the baseline, times the yearly season
+        where one applies."""
         value = self.baseline.at(day)
         return value * self.yearly[day] if day < len(self.yearly) else value
 
     def base(self, day):
-        """Demand of ``day`` before events: the customer's figure where the method uses it, else the baseline."""
+        """Demand of ``day`` before events: the customer's figure where the method uses
+        it, else the baseline."""
         statistical = self.statistical(day)
         shared = self.customer[day] if day < len(self.customer) else None
         if shared is None or self.method not in CUSTOMER_METHODS:
@@ -104,43 +124,74 @@ class Outlook:
         return max(demand, 0.0)
 
     def total(self, days, start=0):
-        """Expected demand from day ``start`` over ``days`` days (a fraction of a day counts in proportion)."""
+        """Expected demand from day ``start`` over ``days`` days (a fraction of a day
+        counts in proportion)."""
         if days <= 0:
             return 0.0
-        if self.baseline.is_flat and not self.events and not self.customer and not self.yearly:
+        if (
+            self.baseline.is_flat
+            and not self.events
+            and not self.customer
+            and not self.yearly
+        ):
             return self.baseline.rate * days
         whole = int(days)
-        return sum(self.at(start + day) for day in range(whole)) + (days - whole) * self.at(start + whole)
+        return sum(self.at(start + day) for day in range(whole)) + (
+            days - whole
+        ) * self.at(start + whole)
 
     def events_in(self, days):
-        """The events that change demand within the next ``days`` days, with what each adds: ``[(event, qty)]``."""
+        """The events that change demand within the next ``days`` days, with what each
+        adds: ``[(event, qty)]``."""
         found = []
         for event in self.events:
             if event.start < days and event.end >= 0:
-                covered = range(max(event.start, 0), min(event.end + 1, int(days) + (days % 1 > 0)))
-                extra = sum(event.apply(day, self.base(day)) - self.base(day) for day in covered)
+                covered = range(
+                    max(event.start, 0), min(event.end + 1, int(days) + (days % 1 > 0))
+                )
+                extra = sum(
+                    event.apply(day, self.base(day)) - self.base(day) for day in covered
+                )
                 found.append((event, extra))
         return found
 
     @property
     def label(self):
-        """How the demand was forecast, in words: the method, its settings, and why it was chosen."""
+        """How the demand was forecast, in words: the method, its settings, and why it
+        was chosen."""
         statistical = self.baseline.label
         if self.baseline.holdout_error is not None:
-            statistical += f", chosen automatically (holdout RMSSE {self.baseline.holdout_error:.2f})"
+            statistical += _(", chosen automatically (holdout RMSSE %(error)s)") % {
+                "error": f"{self.baseline.holdout_error:.2f}"
+            }
         if self.yearly:
-            statistical += (f", × yearly season ({min(self.yearly):.2f}–{max(self.yearly):.2f} over the next "
-                            f"{len(self.yearly)} days, from last year's demand)")
+            statistical += _(
+                ", × yearly season (%(low)s–%(high)s over the next %(days)s days, "
+                "from last year's demand)"
+            ) % {
+                "low": f"{min(self.yearly):.2f}",
+                "high": f"{max(self.yearly):.2f}",
+                "days": len(self.yearly),
+            }
         if self.method in CUSTOMER_METHODS and self.customer:
             shared = sum(1 for value in self.customer if value is not None)
-            what = "customer forecast" if self.method == "customer" else \
-                f"blend of {self.blend_weight:.0%} customer forecast"
-            return f"{what} ({shared} days shared), else {statistical}"
+            if self.method == "customer":
+                what = _("customer forecast")
+            else:
+                what = _("blend of %(weight)s customer forecast") % {
+                    "weight": f"{self.blend_weight:.0%}"
+                }
+            return _("%(what)s (%(shared)s days shared), else %(statistical)s") % {
+                "what": what,
+                "shared": shared,
+                "statistical": statistical,
+            }
         return statistical
 
 
 def yearly_season(history, method, days=YEARLY_DAYS):
-    """The yearly season's factor for each of the next ``days`` days, from the same days a year (or two) ago.
+    """The yearly season's factor for each of the next ``days`` days, from the same days
+    a year (or two) ago.
 
     A day's factor is the demand around it a year earlier (± a week) over
     the demand of the four weeks before "a year ago today": how much busier
@@ -173,8 +224,17 @@ def yearly_season(history, method, days=YEARLY_DAYS):
     bases = {back: mean(size - back - YEAR_BASE_DAYS, size - back) for back in years}
     factors = []
     for day in range(days):
-        ratios = [around / bases[back] for back in years if bases[back]
-                  and (around := mean(size - back + day - YEAR_WINDOW, size - back + day + YEAR_WINDOW + 1)) is not None]
+        ratios = [
+            around / bases[back]
+            for back in years
+            if bases[back]
+            and (
+                around := mean(
+                    size - back + day - YEAR_WINDOW, size - back + day + YEAR_WINDOW + 1
+                )
+            )
+            is not None
+        ]
         factors.append(sum(ratios) / len(ratios) if ratios else 1.0)
     return tuple(factors) if any(abs(factor - 1.0) > 1e-9 for factor in factors) else ()
 
@@ -184,17 +244,21 @@ def _season_comes_back(history):
     if len(history) < 2 * YEAR:
         return False
     size = len(history)
-    blocks = [known(history[size - end:size - end + YEAR_BASE_DAYS]) for end in range(2 * YEAR, 0, -YEAR_BASE_DAYS)]
+    blocks = [
+        known(history[size - end : size - end + YEAR_BASE_DAYS])
+        for end in range(2 * YEAR, 0, -YEAR_BASE_DAYS)
+    ]
     means = [sum(block) / len(block) if block else 0.0 for block in blocks]
     half = len(means) // 2
     try:
         return correlation(means[:half], means[half:]) >= YEARLY_CORRELATION
-    except StatisticsError:   # a flat year: no season
+    except StatisticsError:  # a flat year: no season
         return False
 
 
 def demand_outlook(line):
-    """The :class:`Outlook` of a :class:`~.types.LineInput`, and what its baseline learnt from.
+    """The :class:`Outlook` of a :class:`~.types.LineInput`, and what its baseline
+    learnt from.
 
     ``customer`` and ``blend`` forecast the baseline automatically beyond
     the customer's days.
@@ -209,6 +273,12 @@ def demand_outlook(line):
     method = line.forecast_method or DEFAULT_METHOD
     statistical = "auto" if method in CUSTOMER_METHODS else method
     baseline = forecast(history, statistical) if days else Forecast("no history", 0.0)
-    outlook = Outlook(baseline, method, tuple(line.customer_forecast), line.blend_weight, tuple(line.events),
-                      yearly_season(history, statistical))
+    outlook = Outlook(
+        baseline,
+        method,
+        tuple(line.customer_forecast),
+        line.blend_weight,
+        tuple(line.events),
+        yearly_season(history, statistical),
+    )
     return outlook, demand_std(history), days, observed - days

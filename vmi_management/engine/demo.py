@@ -3,6 +3,7 @@
 Twelve product × site lines of three customers (a clinic, a hardware store,
 a kitchen), 90 days of daily consumption each.
 """
+
 from contextlib import ExitStack
 
 from .csv_io import read_demand, read_lines
@@ -15,10 +16,16 @@ WARMUP_DAYS = 28
 
 
 def _table(out, headers, rows, aligns):
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
+    widths = [
+        max(len(str(cell)) for cell in column)
+        for column in zip(headers, *rows, strict=False)
+    ]
     for row in (headers, *rows):
-        cells = [f"{cell:{align}{width}}" for cell, width, align in zip(row, widths, aligns)]
-        print("  ".join(cells).rstrip(), file=out)
+        cells = [
+            f"{cell:{align}{width}}"
+            for cell, width, align in zip(row, widths, aligns, strict=False)
+        ]
+        out.write("  ".join(cells).rstrip() + "\n")
 
 
 def _q(value):
@@ -32,32 +39,82 @@ def run_demo(out):
         lines_path, demand_path = (stack.enter_context(path) for path in sample_paths())
         lines = read_lines(lines_path, read_demand(demand_path))
     decisions = plan(lines)
-    print(f"VMI replenishment plan for the embedded sample: {len(lines)} lines, "
-          f"{len(lines[0].demand)} days of consumption each.\n", file=out)
-    _table(out, ("product", "site", "policy", "position", "trigger", "order", "why"), [
-        (d.product, d.location, d.policy, _q(d.position), _q(d.trigger_level), _q(d.order_qty), d.reason)
-        for d in decisions
-    ], ("<", "<", "<", ">", ">", ">", "<"))
+    out.write(
+        f"VMI replenishment plan for the embedded sample: {len(lines)} lines, "
+        f"{len(lines[0].demand)} days of consumption each.\n\n"
+    )
+    _table(
+        out,
+        ("product", "site", "policy", "position", "trigger", "order", "why"),
+        [
+            (
+                d.product,
+                d.location,
+                d.policy,
+                _q(d.position),
+                _q(d.trigger_level),
+                _q(d.order_qty),
+                d.reason,
+            )
+            for d in decisions
+        ],
+        ("<", "<", "<", ">", ">", ">", "<"),
+    )
     ordering = [d for d in decisions if d.order_qty > 0]
-    print(f"\n{len(ordering)} of {len(decisions)} lines need replenishing, "
-          f"{sum(d.order_qty for d in ordering):,.0f} units in all.\n", file=out)
+    out.write(
+        f"\n{len(ordering)} of {len(decisions)} lines need replenishing, "
+        f"{sum(d.order_qty for d in ordering):,.0f} units in all.\n\n"
+    )
 
-    print(f"Suggested thresholds (service level, lead time and {REVIEW_DAYS}-day reviews), and what each "
-          f"setting would have achieved over the last {len(lines[0].demand) - WARMUP_DAYS} days:\n", file=out)
+    out.write(
+        f"Suggested thresholds (service level, lead time and {REVIEW_DAYS}-day "
+        "reviews), and what each setting would have achieved over the last "
+        f"{len(lines[0].demand) - WARMUP_DAYS} days:\n\n"
+    )
     rows = []
     for line in lines:
         suggestion = suggest_thresholds(line, REVIEW_DAYS)
         current = simulate(line, line.demand, review_days=1, warmup_days=WARMUP_DAYS)
-        suggested = simulate(apply_suggestion(line, suggestion), line.demand, review_days=1, warmup_days=WARMUP_DAYS)
-        thresholds = (f"{_q(suggestion.min_qty)}/{_q(suggestion.max_qty)}" if line.policy == "min_max" else
-                      f"{_q(suggestion.reorder_point)}/{_q(suggestion.order_qty)}" if line.policy == "reorder_point" else
-                      f"{_q(suggestion.target_days)} days")
-        rows.append((line.product, line.location, thresholds, suggestion.forecast_method,
-                     f"{current.fill_rate:.0%} → {suggested.fill_rate:.0%}",
-                     f"{_q(current.average_on_hand)} → {_q(suggested.average_on_hand)}",
-                     f"{current.orders} → {suggested.orders}"))
-    _table(out, ("product", "site", "suggested", "forecast", "fill rate", "avg on hand", "orders"), rows,
-           ("<", "<", ">", "<", ">", ">", ">"))
-    print("\nOn your own data: python -m vmi_management.engine plan LINES.csv --demand DEMAND.csv "
-          "(also: suggest, simulate; --help for each).", file=out)
+        suggested = simulate(
+            apply_suggestion(line, suggestion),
+            line.demand,
+            review_days=1,
+            warmup_days=WARMUP_DAYS,
+        )
+        thresholds = (
+            f"{_q(suggestion.min_qty)}/{_q(suggestion.max_qty)}"
+            if line.policy == "min_max"
+            else f"{_q(suggestion.reorder_point)}/{_q(suggestion.order_qty)}"
+            if line.policy == "reorder_point"
+            else f"{_q(suggestion.target_days)} days"
+        )
+        rows.append(
+            (
+                line.product,
+                line.location,
+                thresholds,
+                suggestion.forecast_method,
+                f"{current.fill_rate:.0%} → {suggested.fill_rate:.0%}",
+                f"{_q(current.average_on_hand)} → {_q(suggested.average_on_hand)}",
+                f"{current.orders} → {suggested.orders}",
+            )
+        )
+    _table(
+        out,
+        (
+            "product",
+            "site",
+            "suggested",
+            "forecast",
+            "fill rate",
+            "avg on hand",
+            "orders",
+        ),
+        rows,
+        ("<", "<", ">", "<", ">", ">", ">"),
+    )
+    out.write(
+        "\nOn your own data: python -m vmi_management.engine plan LINES.csv "
+        "--demand DEMAND.csv (also: suggest, simulate; --help for each).\n"
+    )
     return 0

@@ -42,10 +42,13 @@ automatic choice at about a millisecond per line.
 ``benchmarks/bench_forecast.py`` compares the choice with statsforecast's
 AutoETS, Croston and seasonal naive forecasts.
 """
+
 from dataclasses import dataclass
 from functools import lru_cache
 from math import sqrt
 from operator import mul
+
+from .i18n import _
 
 DEFAULT_METHOD = "moving_average"
 DEFAULT_WINDOW = 28
@@ -59,19 +62,30 @@ HOLDOUT_DAYS = 14
 # Syntetos–Boylan: demand is intermittent when, on average, more than 1.32
 # days pass between two days with demand.
 INTERMITTENT_INTERVAL = 1.32
-# A candidate whose holdout forecasts run high or low by more than this share of the actual demand is passed
-# over, unless every candidate does.
+# A candidate whose holdout forecasts run high or low by more than this share of the
+# actual demand is passed over, unless every candidate does.
 BIAS_TOLERANCE = 0.25
 ALPHAS = (0.05, 0.1, 0.2, 0.3, 0.5)
-HOLT_GRID = tuple((alpha, beta, phi) for alpha in (0.05, 0.1, 0.3) for beta in (0.02, 0.1) for phi in (0.9, 0.98))
+HOLT_GRID = tuple(
+    (alpha, beta, phi)
+    for alpha in (0.05, 0.1, 0.3)
+    for beta in (0.02, 0.1)
+    for phi in (0.9, 0.98)
+)
 # days the starting level and trend of Holt's method are fitted on
 TREND_START_DAYS = 28
-SEASONAL_GRID = tuple((alpha, gamma, beta, phi) for alpha in (0.05, 0.1, 0.3) for gamma in (0.02, 0.1)
-                      for beta, phi in ((0.0, 1.0), (0.05, 0.95)))
-# weeks the starting weekly pattern is averaged over (at most; never the last full week known)
+SEASONAL_GRID = tuple(
+    (alpha, gamma, beta, phi)
+    for alpha in (0.05, 0.1, 0.3)
+    for gamma in (0.02, 0.1)
+    for beta, phi in ((0.0, 1.0), (0.05, 0.95))
+)
+# weeks the starting weekly pattern is averaged over (at most; never the last full week
+# known)
 SEASON_WEEKS = 52
 NEGLIGIBLE = 1e-9
-# one-sided 90 % quantile of the normal distribution: a weekly pattern must be this many standard errors clear
+# one-sided 90 % quantile of the normal distribution: a weekly pattern must be this many
+# standard errors clear
 SEASONALITY_Z = 1.2816
 
 
@@ -96,33 +110,43 @@ class Forecast:
 
     @property
     def label(self):
-        return _label(self.method, self.params)
+        name = METHOD_NAMES.get(self.method)
+        return _label(name() if name else self.method.replace("_", " "), self.params)
 
     @property
     def is_flat(self):
         return not self.trend and not self.season
 
     def at(self, day):
-        """Expected demand of ``day`` (0: the day after the history), never below zero."""
+        """Expected demand of ``day`` (0: the day after the history), never below
+        zero."""
         if self.is_flat:
             return self.rate
         if self.damping == 1.0:
             trend = self.trend * (day + 1)
         else:
-            trend = self.trend * self.damping * (1 - self.damping ** (day + 1)) / (1 - self.damping)
+            trend = (
+                self.trend
+                * self.damping
+                * (1 - self.damping ** (day + 1))
+                / (1 - self.damping)
+            )
         value = self.level + trend
         if self.season:
             value *= self.season[day % len(self.season)]
         return max(value, 0.0)
 
     def total(self, days):
-        """Expected demand over the next ``days`` days (a fraction of a day counts in proportion)."""
+        """Expected demand over the next ``days`` days (a fraction of a day counts in
+        proportion)."""
         if days <= 0:
             return 0.0
         if self.is_flat:
             return self.rate * days
         whole = int(days)
-        return sum(self.at(day) for day in range(whole)) + (days - whole) * self.at(whole)
+        return sum(self.at(day) for day in range(whole)) + (days - whole) * self.at(
+            whole
+        )
 
 
 def _flat(method, rate, params, holdout_error=None):
@@ -130,10 +154,26 @@ def _flat(method, rate, params, holdout_error=None):
 
 
 @lru_cache(maxsize=1024)
-def _label(method, params):
-    """'moving average (window 28)': how a rate was forecast, in words (few distinct, so cached)."""
+def _label(method_name, params):
+    """'moving average (window 28)': how a rate was forecast, in words.
+
+    Few are distinct, so they are cached; ``method_name`` is the method's name
+    in the reader's language (:data:`METHOD_NAMES`).
+    """
     settings = ", ".join(f"{name} {value:g}" for name, value in params)
-    return method.replace("_", " ") + (f" ({settings})" if settings else "")
+    return method_name + (f" ({settings})" if settings else "")
+
+
+# each method's name as a planner reads it, translated when a label is written
+METHOD_NAMES = {
+    "moving_average": lambda: _("moving average"),
+    "ses": lambda: _("ses"),
+    "holt": lambda: _("holt"),
+    "holt_winters": lambda: _("holt winters"),
+    "croston": lambda: _("croston"),
+    "sba": lambda: _("sba"),
+    "tsb": lambda: _("tsb"),
+}
 
 
 def known(demand):
@@ -145,6 +185,7 @@ def known(demand):
 # One pass per method: the state after the history, and the one-day-ahead
 # forecast made before each day (None before the method can forecast).
 # ----------------------------------------------------------------------
+
 
 def _moving_average_pass(demand, window=DEFAULT_WINDOW):
     recent, total, fitted = [], 0.0, []
@@ -174,7 +215,8 @@ def _ses_pass(demand, alpha):
 
 
 def _line_start(demand, days=TREND_START_DAYS):
-    """Level and trend where a straight line fitted to the first ``days`` days puts the day before the history.
+    """Level and trend where a straight line fitted to the first ``days`` days puts the
+    day before the history.
 
     Least squares over the known days among the first ``days`` (more when
     fewer than two are known there); (None, 0) without a known day.
@@ -191,7 +233,11 @@ def _line_start(demand, days=TREND_START_DAYS):
     mean_day = sum(day for day, __ in points) / count
     mean = sum(value for __, value in points) / count
     spread = sum((day - mean_day) ** 2 for day, __ in points)
-    trend = sum((day - mean_day) * (value - mean) for day, value in points) / spread if spread else 0.0
+    trend = (
+        sum((day - mean_day) * (value - mean) for day, value in points) / spread
+        if spread
+        else 0.0
+    )
     return mean - trend * (mean_day + 1), trend
 
 
@@ -208,7 +254,10 @@ def _holt_pass(demand, alpha, beta, phi, start=None):
         forecast = level + phi * trend
         fitted.append(max(forecast, 0.0))
         if value is None:
-            level, trend = forecast, phi * trend      # a day not known: the state moves on as forecast
+            level, trend = (
+                forecast,
+                phi * trend,
+            )  # a day not known: the state moves on as forecast
             continue
         squared += (value - max(forecast, 0.0)) ** 2
         previous = level
@@ -218,18 +267,21 @@ def _holt_pass(demand, alpha, beta, phi, start=None):
 
 
 def _seasonal_start(demand, period=WEEK, weeks=SEASON_WEEKS):
-    """Where a weekly pattern starts, from the known days of the first ``weeks`` full weeks.
+    """Where a weekly pattern starts, from the known days of the first ``weeks`` full
+    weeks.
 
     A day-of-week factor is the average over those weeks of the day's
     demand ÷ its week's mean (the factors average 1); the trend is the
     change of the weekly means per day. Returns (mean, day of the mean,
     trend, factors), or None when a day of the week is never known.
     """
-    last = max((day for day, value in enumerate(demand) if value is not None), default=-1)
+    last = max(
+        (day for day, value in enumerate(demand) if value is not None), default=-1
+    )
     weeks = max(1, min(weeks, (last + 1) // period - 1))
     sums, counts, means = [0.0] * period, [0] * period, []
     for week in range(weeks):
-        values = demand[week * period:(week + 1) * period]
+        values = demand[week * period : (week + 1) * period]
         present = [value for value in values if value is not None]
         if not present:
             continue
@@ -243,18 +295,24 @@ def _seasonal_start(demand, period=WEEK, weeks=SEASON_WEEKS):
                 counts[slot] += 1
     if not all(counts):
         return None
-    factors = [total / count for total, count in zip(sums, counts)]
+    factors = [total / count for total, count in zip(sums, counts, strict=False)]
     scale = sum(factors) / period
     trend = 0.0
     if len(means) > 1:
         (first, first_mean), (last, last_mean) = means[0], means[-1]
         trend = (last_mean - first_mean) / (period * (last - first))
     middle = sum(week for week, __ in means) / len(means) * period + (period - 1) / 2
-    return sum(mean for __, mean in means) / len(means), middle, trend, tuple(factor / scale for factor in factors)
+    return (
+        sum(mean for __, mean in means) / len(means),
+        middle,
+        trend,
+        tuple(factor / scale for factor in factors),
+    )
 
 
 def _seasonal_pass(demand, alpha, gamma, beta=0.0, phi=1.0, period=WEEK, start=None):
-    """Level, damped trend (none when ``beta`` is 0) and multiplicative day-of-week factors.
+    """Level, damped trend (none when ``beta`` is 0) and multiplicative day-of-week
+    factors.
 
     Starts from ``start`` (:func:`_seasonal_start` of ``demand`` when not
     given). Returns (level, trend, factors of the next ``period`` days
@@ -280,7 +338,11 @@ def _seasonal_pass(demand, alpha, gamma, beta=0.0, phi=1.0, period=WEEK, start=N
         else:
             squared += (value - forecast) ** 2
             previous = level
-            level = alpha * value / factor + (1 - alpha) * base if factor > NEGLIGIBLE else base
+            level = (
+                alpha * value / factor + (1 - alpha) * base
+                if factor > NEGLIGIBLE
+                else base
+            )
             if beta:
                 trend = beta * (level - previous) + (1 - beta) * phi * trend
             if base > NEGLIGIBLE:
@@ -309,15 +371,22 @@ def _croston_pass(demand, alpha, debiased=False):
 
 
 def _tsb_pass(demand, alpha_size, alpha_probability):
-    """Teunter–Syntetos–Babai: smoothed size of demands × smoothed probability of a demand on any day."""
+    """Teunter–Syntetos–Babai: smoothed size of demands × smoothed probability of a
+    demand on any day."""
     size = probability = None
     fitted = []
     for value in demand:
-        fitted.append(size * probability if size is not None and probability is not None else None)
+        fitted.append(
+            size * probability if size is not None and probability is not None else None
+        )
         if value is None:
             continue
         occurred = 1.0 if value else 0.0
-        probability = occurred if probability is None else probability + alpha_probability * (occurred - probability)
+        probability = (
+            occurred
+            if probability is None
+            else probability + alpha_probability * (occurred - probability)
+        )
         if value:
             size = value if size is None else size + alpha_size * (value - size)
     return (size * probability if size is not None else 0.0), fitted
@@ -327,35 +396,56 @@ def _tsb_pass(demand, alpha_size, alpha_probability):
 # The methods
 # ----------------------------------------------------------------------
 
+
 def moving_average(demand, window=DEFAULT_WINDOW):
     if None in demand:
         rate = _moving_average_pass(demand, window)[0]
-    else:   # every day known: the mean of the last days, summed in C (the planning default, on every line)
+    # every day known: the mean of the last days, summed in C (the planning default, on
+    # every line)
+    else:
         recent = demand[-window:]
         rate = sum(recent) / len(recent) if recent else 0.0
     return _flat("moving_average", rate, (("window", window),))
 
 
 def ses(demand, alpha=None):
-    """Simple exponential smoothing from the first known day; ``alpha`` fitted when not given."""
-    alpha = alpha if alpha is not None else _best_setting(ALPHAS, lambda a: _ses_pass(demand, a)[2])
+    """Simple exponential smoothing from the first known day; ``alpha`` fitted when not
+    given."""
+    alpha = (
+        alpha
+        if alpha is not None
+        else _best_setting(ALPHAS, lambda a: _ses_pass(demand, a)[2])
+    )
     return _flat("ses", _ses_pass(demand, alpha)[0], (("alpha", alpha),))
 
 
 def holt(demand, alpha=None, beta=None, phi=DEFAULT_DAMPING):
-    """Damped Holt from the first two known days; forecasts fade from the level along the damped trend.
+    """Damped Holt from the first two known days; forecasts fade from the level along
+    the damped trend.
 
-    Parameters not given are fitted together (``phi=1`` is Holt's undamped linear trend).
+    Parameters not given are fitted together (``phi=1`` is Holt's undamped linear
+    trend).
     """
     if alpha is None or beta is None:
         start = _line_start(demand)
-        alpha, beta, phi = _best_setting(HOLT_GRID, lambda setting: _holt_pass(demand, *setting, start)[3])
+        alpha, beta, phi = _best_setting(
+            HOLT_GRID, lambda setting: _holt_pass(demand, *setting, start)[3]
+        )
     level, trend, __, __ = _holt_pass(demand, alpha, beta, phi)
     params = (("alpha", alpha), ("beta", beta), ("phi", phi))
-    return Forecast("holt", max(level + phi * trend, 0.0), params, level=level, trend=trend, damping=phi)
+    return Forecast(
+        "holt",
+        max(level + phi * trend, 0.0),
+        params,
+        level=level,
+        trend=trend,
+        damping=phi,
+    )
 
 
-def holt_winters(demand, alpha=None, gamma=None, beta=0.0, phi=DEFAULT_DAMPING, period=WEEK):
+def holt_winters(
+    demand, alpha=None, gamma=None, beta=0.0, phi=DEFAULT_DAMPING, period=WEEK
+):
     """Level, optionally a damped trend, and a weekly pattern (multiplicative).
 
     A flat moving average until the history spans two weeks, or while a day
@@ -368,16 +458,39 @@ def holt_winters(demand, alpha=None, gamma=None, beta=0.0, phi=DEFAULT_DAMPING, 
         return moving_average(demand)
     if alpha is None or gamma is None:
         alpha, gamma, beta, phi = _best_setting(
-            SEASONAL_GRID, lambda setting: _seasonal_pass(demand, *setting, period, start)[4])
-    level, trend, season, __, __ = _seasonal_pass(demand, alpha, gamma, beta, phi, period, start)
-    params = (("alpha", alpha), ("gamma", gamma)) + ((("beta", beta), ("phi", phi)) if beta else ())
+            SEASONAL_GRID,
+            lambda setting: _seasonal_pass(demand, *setting, period, start)[4],
+        )
+    level, trend, season, __, __ = _seasonal_pass(
+        demand, alpha, gamma, beta, phi, period, start
+    )
+    params = (("alpha", alpha), ("gamma", gamma)) + (
+        (("beta", beta), ("phi", phi)) if beta else ()
+    )
     damping = phi if beta else 1.0
-    result = Forecast("holt_winters", 0.0, params, level=level, trend=trend, damping=damping, season=season)
-    return Forecast("holt_winters", result.at(0), params, level=level, trend=trend, damping=damping, season=season)
+    result = Forecast(
+        "holt_winters",
+        0.0,
+        params,
+        level=level,
+        trend=trend,
+        damping=damping,
+        season=season,
+    )
+    return Forecast(
+        "holt_winters",
+        result.at(0),
+        params,
+        level=level,
+        trend=trend,
+        damping=damping,
+        season=season,
+    )
 
 
 def croston(demand, alpha=INTERMITTENT_ALPHA, debiased=False):
-    """Croston's method: smoothed size of the non-zero demands over their smoothed interval.
+    """Croston's method: smoothed size of the non-zero demands over their smoothed
+    interval.
 
     Sizes and intervals are initialised on the first non-zero day; with
     ``debiased`` the result is the Syntetos–Boylan approximation (SBA),
@@ -392,8 +505,11 @@ def sba(demand, alpha=INTERMITTENT_ALPHA):
 
 
 def tsb(demand, alpha_size=INTERMITTENT_ALPHA, alpha_probability=INTERMITTENT_ALPHA):
-    return _flat("tsb", _tsb_pass(demand, alpha_size, alpha_probability)[0],
-                 (("alpha", alpha_size), ("beta", alpha_probability)))
+    return _flat(
+        "tsb",
+        _tsb_pass(demand, alpha_size, alpha_probability)[0],
+        (("alpha", alpha_size), ("beta", alpha_probability)),
+    )
 
 
 METHODS = {
@@ -408,7 +524,8 @@ METHODS = {
 
 
 def _best_setting(settings, error_of):
-    """The setting of least ``error_of`` (the in-sample squared one-day-ahead error its pass returns)."""
+    """The setting of least ``error_of`` (the in-sample squared one-day-ahead error its
+    pass returns)."""
     return min(settings, key=error_of)
 
 
@@ -416,26 +533,37 @@ def _best_setting(settings, error_of):
 # The automatic choice
 # ----------------------------------------------------------------------
 
+
 def average_demand_interval(demand):
-    """Days per day with demand (ADI) over the known days; infinite when nothing was consumed."""
+    """Days per day with demand (ADI) over the known days; infinite when nothing was
+    consumed."""
     values = known(demand)
     nonzero = sum(1 for value in values if value)
     return len(values) / nonzero if nonzero else float("inf")
 
 
 def _detrended(demand):
-    """``demand`` less its least-squares line over the known days (unknown days stay None)."""
+    """``demand`` less its least-squares line over the known days (unknown days stay
+    None)."""
     points = [(day, value) for day, value in enumerate(demand) if value is not None]
     count = len(points)
     mean_day = sum(day for day, __ in points) / count
     mean = sum(value for __, value in points) / count
     spread = sum((day - mean_day) ** 2 for day, __ in points)
-    slope = sum((day - mean_day) * (value - mean) for day, value in points) / spread if spread else 0.0
-    return [None if value is None else value - mean - slope * (day - mean_day) for day, value in enumerate(demand)]
+    slope = (
+        sum((day - mean_day) * (value - mean) for day, value in points) / spread
+        if spread
+        else 0.0
+    )
+    return [
+        None if value is None else value - mean - slope * (day - mean_day)
+        for day, value in enumerate(demand)
+    ]
 
 
 def has_weekly_pattern(demand):
-    """Whether demand, less its trend, is correlated with demand a week before beyond chance (90 %, Bartlett).
+    """Whether demand, less its trend, is correlated with demand a week before beyond
+    chance (90 %, Bartlett).
 
     The test classical decomposition methods run before they fit a seasonal
     model: noise alone fits a weekly pattern too, and forecasts worse for it.
@@ -444,12 +572,23 @@ def has_weekly_pattern(demand):
     if count < 4 * WEEK:
         return False
     deviations = _detrended(demand)
-    variance = sum(deviation * deviation for deviation in deviations if deviation is not None)
+    variance = sum(
+        deviation * deviation for deviation in deviations if deviation is not None
+    )
     if not variance:
         return False
-    correlations = [sum(a * b for a, b in zip(deviations, deviations[lag:]) if a is not None and b is not None)
-                    / variance for lag in range(1, WEEK + 1)]
-    limit = SEASONALITY_Z * sqrt((1 + 2 * sum(r * r for r in correlations[:-1])) / count)
+    correlations = [
+        sum(
+            a * b
+            for a, b in zip(deviations, deviations[lag:], strict=False)
+            if a is not None and b is not None
+        )
+        / variance
+        for lag in range(1, WEEK + 1)
+    ]
+    limit = SEASONALITY_Z * sqrt(
+        (1 + 2 * sum(r * r for r in correlations[:-1])) / count
+    )
     return correlations[-1] > limit
 
 
@@ -463,13 +602,15 @@ def candidate_methods(demand):
 
 
 def _scale(values):
-    """Mean squared day-to-day change of the known demand: what RMSSE divides by (1 when it is flat)."""
-    changes = [(b - a) ** 2 for a, b in zip(values, values[1:])]
+    """Mean squared day-to-day change of the known demand: what RMSSE divides by (1 when
+    it is flat)."""
+    changes = [(b - a) ** 2 for a, b in zip(values, values[1:], strict=False)]
     return (sum(changes) / len(changes) if changes else 0.0) or 1.0
 
 
 def holdout_scores(demand, holdout=HOLDOUT_DAYS, settings=None):
-    """RMSSE and relative bias of each suited method's one-day-ahead forecasts over the last ``holdout`` known days.
+    """RMSSE and relative bias of each suited method's one-day-ahead forecasts over the
+    last ``holdout`` known days.
 
     Parameters are fitted on the days before the holdout only, so the holdout
     is not seen in fitting. Returns ``[(rmsse, bias, method)]``; bias is
@@ -477,7 +618,7 @@ def holdout_scores(demand, holdout=HOLDOUT_DAYS, settings=None):
     The parameters of each method go into ``settings`` when it is a dict.
     """
     split = len(demand)
-    for seen in range(holdout):
+    for _seen in range(holdout):
         split -= 1
         while split > 0 and demand[split] is None:
             split -= 1
@@ -489,22 +630,32 @@ def holdout_scores(demand, holdout=HOLDOUT_DAYS, settings=None):
         fitted, params = _fitted(name, train, demand)
         if settings is not None:
             settings[name] = params
-        pairs = [(forecast, actual) for forecast, actual in zip(fitted[-holdout:], test)
-                 if forecast is not None and actual is not None]
+        pairs = [
+            (forecast, actual)
+            for forecast, actual in zip(fitted[-holdout:], test, strict=False)
+            if forecast is not None and actual is not None
+        ]
         if not pairs:
             continue
-        squared = sum((forecast - actual) ** 2 for forecast, actual in pairs) / len(pairs)
+        squared = sum((forecast - actual) ** 2 for forecast, actual in pairs) / len(
+            pairs
+        )
         actual_total = sum(actual for __, actual in pairs)
-        relative_bias = (sum(forecast for forecast, __ in pairs) - actual_total) / actual_total \
-            if actual_total else None
+        relative_bias = (
+            (sum(forecast for forecast, __ in pairs) - actual_total) / actual_total
+            if actual_total
+            else None
+        )
         scores.append((sqrt(squared / scale), relative_bias, name))
     return scores
 
 
 def _fitted(name, train, demand):
-    """One-day-ahead forecasts over all of ``demand`` with the method's parameters fitted on ``train``.
+    """One-day-ahead forecasts over all of ``demand`` with the method's parameters
+    fitted on ``train``.
 
-    Returns (fitted, the parameters as keywords of the method, or None when it falls back to another).
+    Returns (fitted, the parameters as keywords of the method, or None when it falls
+    back to another).
     """
     if name == "moving_average":
         return _moving_average_pass(demand)[1], {}
@@ -513,14 +664,22 @@ def _fitted(name, train, demand):
         return _ses_pass(demand, alpha)[1], {"alpha": alpha}
     if name == "holt":
         params = dict(holt(train).params)
-        return _holt_pass(demand, params["alpha"], params["beta"], params["phi"])[2], params
+        return _holt_pass(demand, params["alpha"], params["beta"], params["phi"])[
+            2
+        ], params
     if name == "holt_winters":
         params = dict(holt_winters(train).params)
         if "window" in params:
             return _moving_average_pass(demand)[1], None
         params = {"beta": 0.0, "phi": 1.0} | params
-        return _seasonal_pass(demand, params["alpha"], params["gamma"], params["beta"], params["phi"],
-                              start=_seasonal_start(train))[3], params
+        return _seasonal_pass(
+            demand,
+            params["alpha"],
+            params["gamma"],
+            params["beta"],
+            params["phi"],
+            start=_seasonal_start(train),
+        )[3], params
     if name == "sba":
         return _croston_pass(demand, INTERMITTENT_ALPHA, debiased=True)[1], {}
     if name == "tsb":
@@ -529,7 +688,8 @@ def _fitted(name, train, demand):
 
 
 def auto(demand, holdout=None):
-    """The suited method with the lowest holdout RMSSE among those without a large bias, run over all days.
+    """The suited method with the lowest holdout RMSSE among those without a large bias,
+    run over all days.
 
     The chosen method keeps the parameters it was fitted with before the
     holdout (fitting it again on all days would cost more than it changes).
@@ -547,15 +707,30 @@ def auto(demand, holdout=None):
     scores = holdout_scores(demand, holdout, settings)
     if not scores:
         return moving_average(demand)
-    unbiased = [score for score in scores if score[1] is None or abs(score[1]) <= BIAS_TOLERANCE]
+    unbiased = [
+        score for score in scores if score[1] is None or abs(score[1]) <= BIAS_TOLERANCE
+    ]
     error, __, best = min(unbiased or scores)
-    chosen = METHODS[best](demand, **settings[best]) if settings[best] is not None else METHODS[best](demand)
-    return Forecast(chosen.method, chosen.rate, chosen.params, error, chosen.level, chosen.trend,
-                    chosen.damping, chosen.season)
+    chosen = (
+        METHODS[best](demand, **settings[best])
+        if settings[best] is not None
+        else METHODS[best](demand)
+    )
+    return Forecast(
+        chosen.method,
+        chosen.rate,
+        chosen.params,
+        error,
+        chosen.level,
+        chosen.trend,
+        chosen.damping,
+        chosen.season,
+    )
 
 
 def forecast(demand, method=None):
-    """Forecast by ``method`` (None: the planning default, ``"auto"``: chosen on a holdout)."""
+    """Forecast by ``method`` (None: the planning default, ``"auto"``: chosen on a
+    holdout)."""
     if method == "auto":
         return auto(demand)
     return METHODS[method or DEFAULT_METHOD](demand)
@@ -568,12 +743,16 @@ def demand_std(demand):
     if count < 2:
         return 0.0
     total = sum(values)
-    # Σ(x − mean)² = Σx² − (Σx)² / n, summed in C: this runs for every line of every plan.
-    return sqrt(max((sum(map(mul, values, values)) - total * total / count) / (count - 1), 0.0))
+    # Σ(x − mean)² = Σx² − (Σx)² / n, summed in C: this runs for every line of every
+    # plan.
+    return sqrt(
+        max((sum(map(mul, values, values)) - total * total / count) / (count - 1), 0.0)
+    )
 
 
 def demand_statistics(demand, method=None):
-    """Daily rate, its variability and how the rate was forecast: what the policies need."""
+    """Daily rate, its variability and how the rate was forecast: what the policies
+    need."""
     if not known(demand):
         return 0.0, 0.0, "no history"
     result = forecast(demand, method)

@@ -3,6 +3,7 @@
 All take plain sequences (one value per day unless said otherwise) and
 return None where the measure is undefined rather than a misleading zero.
 """
+
 from dataclasses import dataclass
 from statistics import pvariance
 
@@ -43,9 +44,16 @@ def average_days_of_supply(on_hand, demand):
 
 
 def stockout_days(on_hand, demanded=None, served=None):
-    """Days out of stock: on hand at or below zero, or demand not fully served that day."""
-    unmet = [d - s > 1e-9 for d, s in zip(demanded, served)] if demanded is not None and served is not None else []
-    return sum(1 for day, level in enumerate(on_hand) if level <= 0 or (unmet and unmet[day]))
+    """Days out of stock: on hand at or below zero, or demand not fully served that
+    day."""
+    unmet = (
+        [d - s > 1e-9 for d, s in zip(demanded, served, strict=False)]
+        if demanded is not None and served is not None
+        else []
+    )
+    return sum(
+        1 for day, level in enumerate(on_hand) if level <= 0 or (unmet and unmet[day])
+    )
 
 
 def forecast_accuracy(actual, forecast):
@@ -55,27 +63,31 @@ def forecast_accuracy(actual, forecast):
 
 
 def bullwhip_ratio(orders, demand):
-    """Variance of orders ÷ variance of demand: above 1, ordering amplifies demand swings."""
+    """Variance of orders ÷ variance of demand: above 1, ordering amplifies demand
+    swings."""
     if len(orders) < 2 or len(demand) < 2:
         return None
     demand_variance = pvariance(demand)
     return pvariance(orders) / demand_variance if demand_variance else None
 
 
-
 @dataclass(frozen=True)
 class LinePeriod:
-    """One line over a review period, summed up: what the agreement's scorecard adds together."""
+    """One line over a review period, summed up: what the agreement's scorecard adds
+    together."""
 
-    consumed: float          # consumption over the period
-    average_on_hand: float   # average of the daily on-hand levels observed (None: none observed)
-    on_hand: float           # the current level
-    stockout_days: int       # observed days with nothing on hand
-    demand_rate: float       # current daily demand
+    consumed: float  # consumption over the period
+    average_on_hand: (
+        float  # average of the daily on-hand levels observed (None: none observed)
+    )
+    on_hand: float  # the current level
+    stockout_days: int  # observed days with nothing on hand
+    demand_rate: float  # current daily demand
 
 
 def summarize(consumed, on_hand, demand_rate):
-    """A :class:`LinePeriod` from daily series: consumption and observed on-hand levels, oldest first."""
+    """A :class:`LinePeriod` from daily series: consumption and observed on-hand levels,
+    oldest first."""
     return LinePeriod(
         consumed=sum(consumed),
         average_on_hand=sum(on_hand) / len(on_hand) if on_hand else None,
@@ -107,18 +119,29 @@ def scorecard(lines, period_days, annualize=True):
     average_on_hand = sum(line.average_on_hand for line in observed)
     turns = None
     if average_on_hand > 0 and period_days:
-        turns = consumed / average_on_hand * (DAYS_PER_YEAR / period_days if annualize else 1.0)
+        turns = (
+            consumed
+            / average_on_hand
+            * (DAYS_PER_YEAR / period_days if annualize else 1.0)
+        )
     return {
         "fill_rate": fill_rate([consumed + unmet], [consumed]),
         "inventory_turns": turns,
-        "days_of_supply": days_of_supply(sum(line.on_hand for line in observed),
-                                         sum(line.demand_rate for line in lines)) if observed else None,
-        "stockout_days": sum(line.stockout_days for line in observed) if observed else None,
+        "days_of_supply": days_of_supply(
+            sum(line.on_hand for line in observed),
+            sum(line.demand_rate for line in lines),
+        )
+        if observed
+        else None,
+        "stockout_days": sum(line.stockout_days for line in observed)
+        if observed
+        else None,
     }
 
 
 def on_time_rate(cycle_days, target_days):
-    """Share of replenishments delivered within the agreed order cycle time (None without any)."""
+    """Share of replenishments delivered within the agreed order cycle time (None
+    without any)."""
     cycle_days = list(cycle_days)
     if not cycle_days:
         return None

@@ -1,46 +1,59 @@
-"""Building one site's delivery to the agreed load limits: a minimum worth sending, a maximum a truck takes.
+"""Building one site's delivery to the agreed load limits: a minimum worth sending, a
+maximum a truck takes.
 
-A delivery below the minimum (order value or weight) is topped up: the
-site's lines closest to running out (the smallest projected days of supply
-after their own order; lines without demand after those, the least full
-against their target first) are pulled forward a pack at a time, each pack
-going to the line with the least cover then, until the minimum is reached.
-Lines with no order of their own start at their MOQ; no line goes past its
-target level (the order it would place at its trigger) or its room. When even that cannot
-reach the minimum (every line at its capacity or the maximum in the way, or
-more than ``MAX_PACKS`` packs away), the delivery is held and says why. A
-delivery over the maximum (weight, volume or pallet places) is trimmed: the line with the
-most cover gives up a pack at a time (a line that would fall below its MOQ
-gives up all of it) until it fits, or is held when ``MAX_PACKS`` packs are
-not enough. Every line that changed says so, with the figures.
+A delivery below the minimum (order value or weight) is topped up: the site's lines
+closest to running out (the smallest projected days of supply after their own order;
+lines without demand after those, the least full against their target first) are pulled
+forward a pack at a time, each pack going to the line with the least cover then, until
+the minimum is reached. Lines with no order of their own start at their MOQ; no line
+goes past its target level (the order it would place at its trigger) or its room. When
+even that cannot reach the minimum (every line at its capacity or the maximum in the
+way, or more than ``MAX_PACKS`` packs away), the delivery is held and says why. A
+delivery over the maximum (weight, volume or pallet places) is trimmed: the line with
+the most cover gives up a pack at a time (a line that would fall below its MOQ gives up
+all of it) until it fits, or is held when ``MAX_PACKS`` packs are not enough. Every line
+that changed says so, with the figures.
 """
+
+from collections.abc import Hashable
 from dataclasses import dataclass
 from math import inf
-from typing import Hashable
 
+from .i18n import _
 from .policies import _clean, round_up
 from .safety_stock import _fmt
 from .types import Step
 
-MAX_PACKS = 10_000   # packs pulled forward one by one before the delivery is held as out of reach
+# packs pulled forward one by one before the delivery is held as out of reach
+MAX_PACKS = 10_000
+# a delivery's measures as the notes name them, translated when a note is written
+MEASURES = {
+    "value": lambda: _("value"),
+    "weight": lambda: _("weight"),
+    "volume": lambda: _("volume"),
+    "pallets": lambda: _("pallets"),
+}
 
 
 @dataclass(frozen=True, slots=True)
 class LoadLine:
-    """One line of a site's delivery: its order, its urgency, and what a unit weighs, takes and is worth."""
+    """One line of a site's delivery: its order, its urgency, and what a unit weighs,
+    takes and is worth."""
 
     key: Hashable
     order_qty: float
     position: float = 0.0
     rate: float = 0.0
-    target: float = 0.0            # the line's target level, how full it is when it has no demand to judge by
+    target: float = (
+        0.0  # the line's target level, how full it is when it has no demand to judge by
+    )
     value: float = 0.0
     weight: float = 0.0
     volume: float = 0.0
-    pallets: float = 0.0           # pallet places a unit takes (1 / units per pallet)
+    pallets: float = 0.0  # pallet places a unit takes (1 / units per pallet)
     moq: float | None = None
     multiple: float | None = None
-    room: float | None = None      # most the line may order (capacity); None: no limit
+    room: float | None = None  # most the line may order (capacity); None: no limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,23 +68,32 @@ class LoadLimits:
 
 
 def _totals(lines, quantities):
-    return {measure: sum(getattr(line, measure) * quantities[line.key] for line in lines)
-            for measure in ("value", "weight", "volume", "pallets")}
+    return {
+        measure: sum(getattr(line, measure) * quantities[line.key] for line in lines)
+        for measure in ("value", "weight", "volume", "pallets")
+    }
 
 
 def _below_minimum(totals, limits):
-    return ((limits.min_value is not None and totals["value"] < limits.min_value - 1e-9)
-            or (limits.min_weight is not None and totals["weight"] < limits.min_weight - 1e-9))
+    return (
+        limits.min_value is not None and totals["value"] < limits.min_value - 1e-9
+    ) or (limits.min_weight is not None and totals["weight"] < limits.min_weight - 1e-9)
 
 
 def _over_maximum(totals, limits):
-    return any(limit is not None and totals[measure] > limit + 1e-9 for measure, limit in (
-        ("weight", limits.max_weight), ("volume", limits.max_volume), ("pallets", limits.max_pallets)))
+    return any(
+        limit is not None and totals[measure] > limit + 1e-9
+        for measure, limit in (
+            ("weight", limits.max_weight),
+            ("volume", limits.max_volume),
+            ("pallets", limits.max_pallets),
+        )
+    )
 
 
 def _cover(line, quantity):
-    """How long the line lasts with ``quantity`` more: projected days of supply; without demand, after all
-    lines with demand, by how full it is against its target level."""
+    """How long the line lasts with ``quantity`` more: projected days of supply; without
+    demand, after all lines with demand, by how full it is against its target level."""
     if line.rate > 0:
         return (line.position + quantity) / line.rate, 0.0
     return inf, (line.position + quantity) / line.target if line.target > 0 else inf
@@ -79,10 +101,17 @@ def _cover(line, quantity):
 
 def _describe(totals, limits):
     """The delivery's figures that a limit is set on: "value 480, weight 96.5"."""
-    limited = {"value": (limits.min_value,), "weight": (limits.min_weight, limits.max_weight),
-               "volume": (limits.max_volume,), "pallets": (limits.max_pallets,)}
-    return ", ".join(f"{measure} {_fmt(round(totals[measure], 3))}"
-                     for measure, bounds in limited.items() if any(bound is not None for bound in bounds))
+    limited = {
+        "value": (limits.min_value,),
+        "weight": (limits.min_weight, limits.max_weight),
+        "volume": (limits.max_volume,),
+        "pallets": (limits.max_pallets,),
+    }
+    return ", ".join(
+        f"{MEASURES[measure]()} {_fmt(round(totals[measure], 3))}"
+        for measure, bounds in limited.items()
+        if any(bound is not None for bound in bounds)
+    )
 
 
 def build_load(lines, limits):
@@ -98,43 +127,84 @@ def build_load(lines, limits):
     if _below_minimum(_totals(lines, quantities), limits):
         _pull_forward(lines, limits, quantities, notes)
         if _below_minimum(totals := _totals(lines, quantities), limits):
-            return _held(quantities, totals, limits, "min", "with every line at its limit")
+            return _held(
+                quantities, totals, limits, "min", _("with every line at its limit")
+            )
     if _over_maximum(_totals(lines, quantities), limits):
         _trim(lines, limits, quantities, notes)
         if _over_maximum(totals := _totals(lines, quantities), limits):
-            return _held(quantities, totals, limits, "max", f"after {MAX_PACKS} packs were taken off")
+            return _held(
+                quantities,
+                totals,
+                limits,
+                "max",
+                _("after %(packs)s packs were taken off") % {"packs": MAX_PACKS},
+            )
     return quantities, notes, ""
 
 
 def _held(quantities, totals, limits, side, circumstance):
-    """Nothing ordered, and why: the delivery cannot be brought within its ``side`` limit."""
-    bound = {"min": "stays below its minimum", "max": "stays over its maximum"}[side]
-    return (dict.fromkeys(quantities, 0.0), {},
-            f"held: the delivery ({_describe(totals, limits)}) {bound} ({_limits_text(limits, side)}) {circumstance}")
+    """Nothing ordered, and why: the delivery cannot be brought within its ``side``
+    limit."""
+    if side == "min":
+        held = _(
+            "held: the delivery (%(totals)s) stays below its minimum (%(limits)s) "
+            "%(why)s"
+        )
+    else:
+        held = _(
+            "held: the delivery (%(totals)s) stays over its maximum (%(limits)s) "
+            "%(why)s"
+        )
+    values = {
+        "totals": _describe(totals, limits),
+        "limits": _limits_text(limits, side),
+        "why": circumstance,
+    }
+    return dict.fromkeys(quantities, 0.0), {}, held % values
 
 
 def _limits_text(limits, side):
-    names = {"min": (("min_value", "value"), ("min_weight", "weight")),
-             "max": (("max_weight", "weight"), ("max_volume", "volume"), ("max_pallets", "pallets"))}[side]
-    return ", ".join(f"{label} {_fmt(getattr(limits, name))}" for name, label in names
-                     if getattr(limits, name) is not None)
+    names = {
+        "min": (("min_value", "value"), ("min_weight", "weight")),
+        "max": (
+            ("max_weight", "weight"),
+            ("max_volume", "volume"),
+            ("max_pallets", "pallets"),
+        ),
+    }[side]
+    return ", ".join(
+        f"{MEASURES[label]()} {_fmt(getattr(limits, name))}"
+        for name, label in names
+        if getattr(limits, name) is not None
+    )
 
 
 def _pull_forward(lines, limits, quantities, notes):
-    """Add a pack at a time to the line with the least cover until the minimum is reached."""
+    """Add a pack at a time to the line with the least cover until the minimum is
+    reached."""
     added = dict.fromkeys(quantities, 0.0)
     totals = _totals(lines, quantities)
     for __ in range(MAX_PACKS):
         # only a line that adds to a measure still short of its minimum helps
-        helps = [measure for measure, minimum in (("value", limits.min_value), ("weight", limits.min_weight))
-                 if minimum is not None and totals[measure] < minimum - 1e-9]
+        helps = [
+            measure
+            for measure, minimum in (
+                ("value", limits.min_value),
+                ("weight", limits.min_weight),
+            )
+            if minimum is not None and totals[measure] < minimum - 1e-9
+        ]
         best = None
         for line in lines:
             if not any(getattr(line, measure) > 0 for measure in helps):
                 continue
             current = quantities[line.key]
-            step = (line.multiple or 1.0) if current else round_up(max(line.moq or 0.0, line.multiple or 1.0),
-                                                                   line.multiple)
+            step = (
+                (line.multiple or 1.0)
+                if current
+                else round_up(max(line.moq or 0.0, line.multiple or 1.0), line.multiple)
+            )
             if current + step > _ceiling(line) + 1e-9:
                 continue
             if _over_maximum(_plus(totals, line, step), limits):
@@ -153,26 +223,42 @@ def _pull_forward(lines, limits, quantities, notes):
     reached = _describe(totals, limits)
     for key, quantity in added.items():
         if quantity:
-            notes[key] = (f"pulled forward {_fmt(_clean(quantity))} so the delivery reaches its minimum "
-                          f"({_limits_text(limits, 'min')}): now {reached}")
+            notes[key] = _(
+                "pulled forward %(quantity)s so the delivery reaches its minimum "
+                "(%(limits)s): now %(reached)s"
+            ) % {
+                "quantity": _fmt(_clean(quantity)),
+                "limits": _limits_text(limits, "min"),
+                "reached": reached,
+            }
 
 
 def _ceiling(line):
-    """The most a line may be pulled forward to: up to its target level (in whole packs, at least its MOQ), never
-    past its room; a line without a target level only keeps its own order."""
+    """The most a line may be pulled forward to: up to its target level (in whole packs,
+    at least its MOQ), never past its room; a line without a target level only keeps its
+    own order."""
     ceiling = line.order_qty
     if line.target > 0:
-        ceiling = max(ceiling, round_up(max(line.target - line.position, line.moq or 0.0), line.multiple))
-    return ceiling if line.room is None else min(ceiling, max(line.room, line.order_qty))
+        ceiling = max(
+            ceiling,
+            round_up(max(line.target - line.position, line.moq or 0.0), line.multiple),
+        )
+    return (
+        ceiling if line.room is None else min(ceiling, max(line.room, line.order_qty))
+    )
 
 
 def _plus(totals, line, quantity):
     """The delivery's totals with ``quantity`` more (or less) of ``line``."""
-    return {measure: total + getattr(line, measure) * quantity for measure, total in totals.items()}
+    return {
+        measure: total + getattr(line, measure) * quantity
+        for measure, total in totals.items()
+    }
 
 
 def _trim(lines, limits, quantities, notes):
-    """Take a pack at a time from the line with the most cover until the delivery fits its maximum."""
+    """Take a pack at a time from the line with the most cover until the delivery fits
+    its maximum."""
     removed = dict.fromkeys(quantities, 0.0)
     totals = _totals(lines, quantities)
     for __ in range(MAX_PACKS):
@@ -181,7 +267,9 @@ def _trim(lines, limits, quantities, notes):
         ordered = [line for line in lines if quantities[line.key] > 0]
         if not ordered:
             break
-        line = max(ordered, key=lambda candidate: _cover(candidate, quantities[candidate.key]))
+        line = max(
+            ordered, key=lambda candidate: _cover(candidate, quantities[candidate.key])
+        )
         current = quantities[line.key]
         remaining = current - (line.multiple or 1.0)
         if remaining < (line.moq or 0.0) - 1e-9 or remaining < 1e-9:
@@ -192,14 +280,25 @@ def _trim(lines, limits, quantities, notes):
     fitted = _describe(totals, limits)
     for key, quantity in removed.items():
         if quantity:
-            notes[key] = (f"trimmed by {_fmt(_clean(quantity))} so the delivery fits its maximum "
-                          f"({_limits_text(limits, 'max')}): now {fitted}")
+            notes[key] = _(
+                "trimmed by %(quantity)s so the delivery fits its maximum "
+                "(%(limits)s): now %(fitted)s"
+            ) % {
+                "quantity": _fmt(_clean(quantity)),
+                "limits": _limits_text(limits, "max"),
+                "fitted": fitted,
+            }
 
 
 def apply_load(decision, quantity, note, held):
-    """The decision with the order its delivery's load building gave it, and why; unchanged if untouched."""
+    """The decision with the order its delivery's load building gave it, and why;
+    unchanged if untouched."""
     if held:
-        return decision.adjusted(0.0, Step("load building", 0.0, held), ("load_held",))
+        return decision.adjusted(
+            0.0, Step(_("load building"), 0.0, held), ("load_held",)
+        )
     if not note:
         return decision
-    return decision.adjusted(quantity, Step("load building", quantity, note), ("load_adjusted",))
+    return decision.adjusted(
+        quantity, Step(_("load building"), quantity, note), ("load_adjusted",)
+    )

@@ -26,10 +26,12 @@ The rules are the contract in DESIGN.md:
 
 Triggers are strict: a position at the trigger orders nothing.
 """
+
 from datetime import date
 from math import ceil, floor
 
 from .demand import demand_outlook
+from .i18n import _
 from .safety_stock import _fmt, safety_stock
 from .types import Decision, LineInput, Step
 
@@ -62,87 +64,172 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
     ``line.demand`` ends the day before.
     """
     position = _clean(line.position)
-    lead_time = _clean(line.delivery_days[0] if line.delivery_days else line.effective_lead_time)
+    lead_time = _clean(
+        line.delivery_days[0] if line.delivery_days else line.effective_lead_time
+    )
     outlook, std, history, censored = demand_outlook(line)
     rate, std = _clean(outlook.at(0)), _clean(std)
     lead_time_demand = _clean(outlook.total(lead_time))
     safety, safety_note = safety_stock(
-        line.safety_stock_mode, line.safety_stock_value, line.service_level, rate, std, line.lead_time_days,
+        line.safety_stock_mode,
+        line.safety_stock_value,
+        line.service_level,
+        rate,
+        std,
+        line.lead_time_days,
         line.lead_time_std_days,
     )
     safety = _clean(safety)
     method = outlook.label
     steps = [
-        Step("position", position,
-             f"on hand {_fmt(line.on_hand)} + on order {_fmt(line.on_order)} − committed {_fmt(line.committed)}"),
-        Step("demand rate", rate, _history_note(method, history, censored)),
-        Step("lead time", lead_time, f"{_fmt(line.lead_time_days)} days + buffer {_fmt(line.lead_time_buffer_days)}"
-             + (f": the next delivery day is in {_fmt(lead_time)} days" if line.delivery_days else "")),
-        Step("lead-time demand", lead_time_demand, _span_note(outlook, rate, lead_time)),
-        Step("safety stock", safety, safety_note),
+        Step(
+            _("position"),
+            position,
+            _("on hand %(on_hand)s + on order %(on_order)s − committed %(committed)s")
+            % {
+                "on_hand": _fmt(line.on_hand),
+                "on_order": _fmt(line.on_order),
+                "committed": _fmt(line.committed),
+            },
+        ),
+        Step(_("demand rate"), rate, _history_note(method, history, censored)),
+        Step(_("lead time"), lead_time, _lead_time_note(line, lead_time)),
+        Step(
+            _("lead-time demand"),
+            lead_time_demand,
+            _span_note(outlook, rate, lead_time),
+        ),
+        Step(_("safety stock"), safety, safety_note),
     ]
 
     if line.policy == "min_max":
         trigger, target = line.min_qty or 0.0, line.max_qty or 0.0
-        trigger_label, target_label = "min", "max"
+        trigger_label, target_label = _("min"), _("max")
     elif line.policy == "reorder_point":
         trigger = line.reorder_point or 0.0
         target = trigger + (line.order_qty or 0.0)
-        trigger_label, target_label = "reorder point", "reorder point + order qty"
+        trigger_label = _("reorder point")
+        target_label = _("reorder point + order qty")
     else:
         horizon = lead_time + (line.target_days or 0.0)
-        trigger_label, target_label = "reorder point", "order-up-to level"
+        trigger_label, target_label = _("reorder point"), _("order-up-to level")
         if len(line.delivery_days) > 1 and line.delivery_days[1] > horizon:
             horizon = line.delivery_days[1]
-            target_label = f"order-up-to level (to the delivery after next, in {_fmt(horizon)} days)"
+            target_label = _(
+                "order-up-to level (to the delivery after next, in %(days)s days)"
+            ) % {"days": _fmt(horizon)}
         trigger = lead_time_demand + safety
         horizon_demand = _clean(outlook.total(horizon))
-        steps.append(Step("horizon demand", horizon_demand, _span_note(outlook, rate, horizon)))
+        steps.append(
+            Step(
+                _("horizon demand"), horizon_demand, _span_note(outlook, rate, horizon)
+            )
+        )
         target = horizon_demand + safety
     trigger, target = _clean(trigger), _clean(target)
-    steps.append(Step("trigger", trigger, trigger_label))
-    steps.append(Step("target", target, target_label))
+    steps.append(Step(_("trigger"), trigger, trigger_label))
+    steps.append(Step(_("target"), target, target_label))
 
     triggered = position < trigger
     flags = [] if history else ["no_demand_history"]
     if triggered:
         raw, after_moq, after_multiple, final, reason = _order_quantity(
-            line, position, trigger, target, trigger_label, target_label, steps, flags)
+            line, position, trigger, target, trigger_label, target_label, steps, flags
+        )
     else:
         raw = after_moq = after_multiple = final = 0.0
-        reason = f"position {_fmt(position)} ≥ {trigger_label} {_fmt(trigger)}: no order"
+        reason = _(
+            "position %(position)s ≥ %(trigger_label)s %(trigger)s: no order"
+        ) % {
+            "position": _fmt(position),
+            "trigger_label": trigger_label,
+            "trigger": _fmt(trigger),
+        }
     return Decision(
-        product=line.product, location=line.location, policy=line.policy,
-        on_hand=line.on_hand, on_order=line.on_order, committed=line.committed,
-        position=position, demand_rate=rate, demand_std=std, lead_time_days=lead_time,
-        lead_time_demand=lead_time_demand, safety_stock=safety, trigger_level=trigger, target_level=target,
-        raw_qty=raw, qty_after_moq=after_moq, qty_after_multiple=after_multiple, order_qty=max(final, 0.0),
-        triggered=triggered, reason=reason, steps=tuple(steps), flags=tuple(flags), forecast_method=method,
+        product=line.product,
+        location=line.location,
+        policy=line.policy,
+        on_hand=line.on_hand,
+        on_order=line.on_order,
+        committed=line.committed,
+        position=position,
+        demand_rate=rate,
+        demand_std=std,
+        lead_time_days=lead_time,
+        lead_time_demand=lead_time_demand,
+        safety_stock=safety,
+        trigger_level=trigger,
+        target_level=target,
+        raw_qty=raw,
+        qty_after_moq=after_moq,
+        qty_after_multiple=after_multiple,
+        order_qty=max(final, 0.0),
+        triggered=triggered,
+        reason=reason,
+        steps=tuple(steps),
+        flags=tuple(flags),
+        forecast_method=method,
         baseline_rate=_clean(outlook.statistical(0)),
         customer_rate=outlook.customer[0] if outlook.customer else None,
     )
 
 
+def _lead_time_note(line, lead_time):
+    """The lead time planned on: the line's own and its buffer, or the next delivery."""
+    note = _("%(days)s days + buffer %(buffer)s") % {
+        "days": _fmt(line.lead_time_days),
+        "buffer": _fmt(line.lead_time_buffer_days),
+    }
+    if line.delivery_days:
+        note += _(": the next delivery day is in %(days)s days") % {
+            "days": _fmt(lead_time)
+        }
+    return note
+
+
 def _history_note(method, history, censored):
-    """How the rate was forecast, and from how many days, as the "demand rate" step says it."""
+    """How the rate was forecast, and from how many days (the "demand rate" step)."""
     if not history:
-        return "no history: no day with data yet"
-    note = f"{method} over {history} day{'s' if history != 1 else ''} of history"
-    if censored:
-        note += f" ({censored} day{'s' if censored != 1 else ''} left out: out of stock, outlier or event)"
+        return _("no history: no day with data yet")
+    if history == 1:
+        note = _("%(method)s over 1 day of history") % {"method": method}
+    else:
+        note = _("%(method)s over %(days)s days of history") % {
+            "method": method,
+            "days": history,
+        }
+    if censored == 1:
+        note += _(" (1 day left out: out of stock, outlier or event)")
+    elif censored:
+        note += _(" (%(days)s days left out: out of stock, outlier or event)") % {
+            "days": censored
+        }
     return note
 
 
 def _span_note(outlook, rate, days):
-    """How the demand over ``days`` was summed: rate × days when flat, else the sum, with any event's uplift."""
+    """How the demand over ``days`` was summed.
+
+    Rate × days when the forecast is flat, else the sum, with any event's uplift.
+    """
     if outlook.baseline.is_flat and not outlook.customer and not outlook.events:
-        return f"{_fmt(rate)}/day × {_fmt(days)} days"
-    note = f"sum of the daily forecast over {_fmt(days)} days"
-    uplifts = [f"{event.name} {'+' if extra >= 0 else '−'}{_fmt(abs(extra))}" for event, extra in outlook.events_in(days)]
-    return note + (f", including {', '.join(uplifts)}" if uplifts else "")
+        return _("%(rate)s/day × %(days)s days") % {
+            "rate": _fmt(rate),
+            "days": _fmt(days),
+        }
+    note = _("sum of the daily forecast over %(days)s days") % {"days": _fmt(days)}
+    uplifts = [
+        f"{event.name} {'+' if extra >= 0 else '−'}{_fmt(abs(extra))}"
+        for event, extra in outlook.events_in(days)
+    ]
+    if uplifts:
+        note += _(", including %(events)s") % {"events": ", ".join(uplifts)}
+    return note
 
 
-def _order_quantity(line, position, trigger, target, trigger_label, target_label, steps, flags):
+def _order_quantity(
+    line, position, trigger, target, trigger_label, target_label, steps, flags
+):
     """Raw need, then MOQ, pack multiple, capacity and unit rounding, in that order.
 
     Appends the steps and flags it takes; returns the quantity after each
@@ -151,25 +238,80 @@ def _order_quantity(line, position, trigger, target, trigger_label, target_label
     if line.policy == "reorder_point":
         packs = max(ceil(round((trigger - position) / line.order_qty, _DECIMALS)), 1)
         raw = packs * line.order_qty
-        story = [f"position {_fmt(position)} < reorder point {_fmt(trigger)}: "
-                 f"{packs} × order qty {_fmt(line.order_qty)} = {_fmt(raw)}"]
-        steps.append(Step("raw need", _clean(raw), f"{packs} × fixed order quantity {_fmt(line.order_qty)}"))
+        story = [
+            _(
+                "position %(position)s < reorder point %(trigger)s: "
+                "%(packs)s × order qty %(order_qty)s = %(raw)s"
+            )
+            % {
+                "position": _fmt(position),
+                "trigger": _fmt(trigger),
+                "packs": packs,
+                "order_qty": _fmt(line.order_qty),
+                "raw": _fmt(raw),
+            }
+        ]
+        steps.append(
+            Step(
+                _("raw need"),
+                _clean(raw),
+                _("%(packs)s × fixed order quantity %(order_qty)s")
+                % {"packs": packs, "order_qty": _fmt(line.order_qty)},
+            )
+        )
     else:
         raw = target - position
-        story = [f"position {_fmt(position)} < {trigger_label} {_fmt(trigger)}: "
-                 f"order up to {target_label} {_fmt(target)} = {_fmt(raw)}"]
-        steps.append(Step("raw need", _clean(raw), f"{target_label} {_fmt(target)} − position {_fmt(position)}"))
+        values = {
+            "position": _fmt(position),
+            "trigger_label": trigger_label,
+            "trigger": _fmt(trigger),
+            "target_label": target_label,
+            "target": _fmt(target),
+            "raw": _fmt(raw),
+        }
+        story = [
+            _(
+                "position %(position)s < %(trigger_label)s %(trigger)s: "
+                "order up to %(target_label)s %(target)s = %(raw)s"
+            )
+            % values
+        ]
+        steps.append(
+            Step(
+                _("raw need"),
+                _clean(raw),
+                _("%(target_label)s %(target)s − position %(position)s") % values,
+            )
+        )
 
     after_moq = max(raw, line.moq) if line.moq else raw
     if after_moq != raw:
-        story.append(f"raised to MOQ {_fmt(line.moq)}")
-    steps.append(Step("after MOQ", _clean(after_moq), f"minimum order {_fmt(line.moq)}" if line.moq else "no MOQ"))
+        story.append(_("raised to MOQ %(moq)s") % {"moq": _fmt(line.moq)})
+    steps.append(
+        Step(
+            _("after MOQ"),
+            _clean(after_moq),
+            _("minimum order %(moq)s") % {"moq": _fmt(line.moq)}
+            if line.moq
+            else _("no MOQ"),
+        )
+    )
 
     after_multiple = round_up(after_moq, line.multiple)
     if round(after_multiple - after_moq, _DECIMALS):
-        story.append(f"rounded up to pack of {_fmt(line.multiple)} = {_fmt(after_multiple)}")
-    steps.append(Step("after pack multiple", _clean(after_multiple),
-                      f"multiple of {_fmt(line.multiple)}" if line.multiple else "no pack multiple"))
+        story.append(
+            _("rounded up to pack of %(multiple)s = %(quantity)s")
+            % {"multiple": _fmt(line.multiple), "quantity": _fmt(after_multiple)}
+        )
+    steps.append(
+        Step(
+            _("after pack multiple"),
+            _clean(after_multiple),
+            _("multiple of %(multiple)s") % {"multiple": _fmt(line.multiple)}
+            if line.multiple
+            else _("no pack multiple"),
+        )
+    )
 
     final = after_multiple
     if line.capacity is not None:
@@ -178,16 +320,40 @@ def _order_quantity(line, position, trigger, target, trigger_label, target_label
         if round(final - room, _DECIMALS) > 0:
             final = round_down(room, line.multiple)
             flags.append("capacity_capped")
-            story.append(f"capped by capacity {_fmt(line.capacity)} to {_fmt(final)}")
+            story.append(
+                _("capped by capacity %(capacity)s to %(quantity)s")
+                % {"capacity": _fmt(line.capacity), "quantity": _fmt(final)}
+            )
             if line.moq and final < line.moq:
                 flags.append("below_moq_after_cap")
-                story.append(f"below the MOQ {_fmt(line.moq)}")
-        steps.append(Step("after capacity", _clean(final),
-                          f"room {_fmt(max(room, 0.0))}: capacity {_fmt(line.capacity)} − on hand "
-                          f"{_fmt(line.on_hand)} − on order {_fmt(line.on_order)}"))
+                story.append(_("below the MOQ %(moq)s") % {"moq": _fmt(line.moq)})
+        steps.append(
+            Step(
+                _("after capacity"),
+                _clean(final),
+                _(
+                    "room %(room)s: capacity %(capacity)s − on hand %(on_hand)s "
+                    "− on order %(on_order)s"
+                )
+                % {
+                    "room": _fmt(max(room, 0.0)),
+                    "capacity": _fmt(line.capacity),
+                    "on_hand": _fmt(line.on_hand),
+                    "on_order": _fmt(line.on_order),
+                },
+            )
+        )
     if line.rounding:
-        final = (round_down if "capacity_capped" in flags else round_up)(final, line.rounding)
-    return _clean(raw), _clean(after_moq), _clean(after_multiple), _clean(final), "; ".join(story)
+        final = (round_down if "capacity_capped" in flags else round_up)(
+            final, line.rounding
+        )
+    return (
+        _clean(raw),
+        _clean(after_moq),
+        _clean(after_multiple),
+        _clean(final),
+        "; ".join(story),
+    )
 
 
 def plan(lines, as_of=None):

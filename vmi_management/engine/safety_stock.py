@@ -1,7 +1,11 @@
-"""Safety stock: a fixed quantity, days of cover, or sized for a target service level."""
+"""Safety stock: a fixed quantity, days of cover, or sized for a target service
+level."""
+
 from functools import lru_cache
 from math import sqrt
 from statistics import NormalDist
+
+from .i18n import _
 
 
 @lru_cache(maxsize=256)
@@ -10,18 +14,22 @@ def service_factor(service_level):
     return NormalDist().inv_cdf(service_level)
 
 
-def statistical_safety_stock(service_level, demand_rate, demand_std, lead_time, lead_time_std):
+def statistical_safety_stock(
+    service_level, demand_rate, demand_std, lead_time, lead_time_std
+):
     """z × sqrt(LT × σd² + d² × σLT²).
 
     Covers demand variability over the lead time and lead-time variability at
     the mean demand, both measured from history, for the target service level.
     """
     return max(service_factor(service_level), 0.0) * sqrt(
-        lead_time * demand_std ** 2 + demand_rate ** 2 * lead_time_std ** 2
+        lead_time * demand_std**2 + demand_rate**2 * lead_time_std**2
     )
 
 
-def safety_stock(mode, value, service_level, demand_rate, demand_std, lead_time, lead_time_std):
+def safety_stock(
+    mode, value, service_level, demand_rate, demand_std, lead_time, lead_time_std
+):
     """Safety stock for a line and a note saying how it was sized.
 
     :param mode: ``"fixed"`` (``value`` is a quantity), ``"days"`` (``value``
@@ -29,17 +37,30 @@ def safety_stock(mode, value, service_level, demand_rate, demand_std, lead_time,
     :returns: ``(quantity, note)``
     """
     if mode == "fixed":
-        return float(value or 0.0), "fixed quantity"
+        return float(value or 0.0), _("fixed quantity")
     if mode == "days":
         days = value or 0.0
-        return days * demand_rate, f"{_fmt(days)} days of cover × {_fmt(demand_rate)}/day"
-    if mode == "service_level":
-        quantity = statistical_safety_stock(service_level, demand_rate, demand_std, lead_time, lead_time_std)
-        return quantity, (
-            f"z({_fmt(service_level)}) = {_fmt(service_factor(service_level))} × √(LT {_fmt(lead_time)} × "
-            f"σd {_fmt(demand_std)}² + d {_fmt(demand_rate)}² × σLT {_fmt(lead_time_std)}²)"
+        return (
+            days * demand_rate,
+            _("%(days)s days of cover × %(rate)s/day")
+            % {"days": _fmt(days), "rate": _fmt(demand_rate)},
         )
-    return 0.0, "none"
+    if mode == "service_level":
+        quantity = statistical_safety_stock(
+            service_level, demand_rate, demand_std, lead_time, lead_time_std
+        )
+        return quantity, _(
+            "z(%(level)s) = %(z)s × √(LT %(lead_time)s × σd %(demand_std)s² "
+            "+ d %(rate)s² × σLT %(lead_time_std)s²)"
+        ) % {
+            "level": _fmt(service_level),
+            "z": _fmt(service_factor(service_level)),
+            "lead_time": _fmt(lead_time),
+            "demand_std": _fmt(demand_std),
+            "rate": _fmt(demand_rate),
+            "lead_time_std": _fmt(lead_time_std),
+        }
+    return 0.0, _("none")
 
 
 def _fmt(number):

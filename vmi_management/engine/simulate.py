@@ -12,6 +12,7 @@ Each simulated day:
    order) and the demand seen so far, and an order placed today arrives
    after the lead time (rounded up to whole days).
 """
+
 from dataclasses import dataclass, replace
 from math import ceil
 
@@ -36,9 +37,21 @@ class SimulationResult:
 
     def summary(self):
         """The figures a planner compares, without the daily series."""
-        return {name: getattr(self, name) for name in (
-            "days", "demanded", "served", "fill_rate", "average_on_hand", "turns", "average_days_of_supply",
-            "stockout_days", "orders", "units_ordered")}
+        return {
+            name: getattr(self, name)
+            for name in (
+                "days",
+                "demanded",
+                "served",
+                "fill_rate",
+                "average_on_hand",
+                "turns",
+                "average_days_of_supply",
+                "stockout_days",
+                "orders",
+                "units_ordered",
+            )
+        }
 
 
 def simulate(line, demand, initial_on_hand=None, review_days=1, warmup_days=0):
@@ -68,8 +81,15 @@ def simulate(line, demand, initial_on_hand=None, review_days=1, warmup_days=0):
         ordered = 0.0
         if (day - warmup_days) % max(review_days, 1) == 0:
             pipeline = sum(arrivals.values())
-            decision = plan_line(replace(line, on_hand=on_hand, on_order=pipeline, committed=0.0,
-                                         demand=tuple(demand[:day + 1])))
+            decision = plan_line(
+                replace(
+                    line,
+                    on_hand=on_hand,
+                    on_order=pipeline,
+                    committed=0.0,
+                    demand=tuple(demand[: day + 1]),
+                )
+            )
             ordered = decision.order_qty
             if ordered > 0:
                 arrivals[day + lead] = arrivals.get(day + lead, 0.0) + ordered
@@ -95,5 +115,6 @@ def simulate(line, demand, initial_on_hand=None, review_days=1, warmup_days=0):
 
 
 def compare(line_a, line_b, demand, **options):
-    """Simulate two policies on the same demand: ``(result_a, result_b)``, side by side."""
+    """Simulate two policies on the same demand: ``(result_a, result_b)``, side by
+    side."""
     return simulate(line_a, demand, **options), simulate(line_b, demand, **options)

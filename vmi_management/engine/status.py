@@ -1,4 +1,5 @@
-"""How a line's stock stands against its thresholds, as both parties see it on their screens.
+"""How a line's stock stands against its thresholds, as both parties see it on their
+screens.
 
 One status per line, the most urgent that applies, so a list can be sorted
 and filtered by it:
@@ -14,18 +15,22 @@ and filtered by it:
   order reaches (max; s + Q for a reorder point line);
 - ``ok``: none of these.
 """
+
 from .kpi import days_of_supply
 
 STATUSES = ("out_of_stock", "projected_stockout", "below_min", "overstock", "ok")
 
 
-def stock_status(on_hand, position, trigger_level, target_level, lead_time_demand, tolerance=1e-9):
+def stock_status(
+    on_hand, position, trigger_level, target_level, lead_time_demand, tolerance=1e-9
+):
     """The status of one line (one of :data:`STATUSES`).
 
     :param on_hand: quantity at the site
     :param position: on hand + on order − committed
     :param trigger_level: level below which the line is replenished
-    :param target_level: level replenishments fill up to; 0 or less when the policy has none
+    :param target_level: level replenishments fill up to; 0 or less when the policy has
+                         none
     :param lead_time_demand: demand expected over the replenishment lead time
     """
     if on_hand <= tolerance:
@@ -41,6 +46,11 @@ def stock_status(on_hand, position, trigger_level, target_level, lead_time_deman
 
 def decision_status(decision):
     """``(status, days of supply or None)`` of an engine :class:`~.types.Decision`."""
-    status = stock_status(decision.on_hand, decision.position, decision.trigger_level, decision.target_level,
-                          decision.lead_time_demand)
+    status = stock_status(
+        decision.on_hand,
+        decision.position,
+        decision.trigger_level,
+        decision.target_level,
+        decision.lead_time_demand,
+    )
     return status, days_of_supply(decision.on_hand, decision.demand_rate)

@@ -3,11 +3,13 @@
 A suggestion never changes the line: it is a proposal with its reasoning,
 which the vendor reviews and accepts (or not).
 """
+
 from dataclasses import dataclass, replace
 from math import ceil
 
 from .demand import baseline_history
 from .forecast import auto, demand_std, known
+from .i18n import _
 from .policies import round_up
 from .safety_stock import _fmt, statistical_safety_stock
 from .types import Step
@@ -35,9 +37,9 @@ class Suggestion:
     steps: tuple
 
     def to_dict(self):
-        return {name: getattr(self, name) for name in self.__slots__ if name != "steps"} | {
-            "steps": [step.to_dict() for step in self.steps]
-        }
+        return {
+            name: getattr(self, name) for name in self.__slots__ if name != "steps"
+        } | {"steps": [step.to_dict() for step in self.steps]}
 
 
 def suggest_thresholds(line, review_days=1.0):
@@ -61,42 +63,109 @@ def suggest_thresholds(line, review_days=1.0):
     chosen = auto(history)
     rate, std = chosen.rate, demand_std(history)
     service_level = line.service_level or DEFAULT_SERVICE_LEVEL
-    # the buffer lengthens the demand planned over; variability is measured on the lead time itself
-    safety = statistical_safety_stock(service_level, rate, std, line.lead_time_days, line.lead_time_std_days)
+    # the buffer lengthens the demand planned over; variability is measured on the lead
+    # time itself
+    safety = statistical_safety_stock(
+        service_level, rate, std, line.lead_time_days, line.lead_time_std_days
+    )
     reorder_point = ceil(round(rate * lead_time + safety, 9))
     pack = line.multiple or line.rounding or 1.0
     cycle = round_up(max(rate * review_days, line.moq or 0.0, pack), pack)
     steps = [
-        Step("demand rate", round(rate, 6), f"{chosen.label} over {len(known(history))} days"
-             + (f", holdout RMSSE {_fmt(chosen.holdout_error)}" if chosen.holdout_error is not None else "")),
-        Step("demand variability", round(std, 6), "standard deviation of daily demand"),
-        Step("lead time", lead_time, f"± {_fmt(line.lead_time_std_days)} days"),
-        Step("safety stock", round(safety, 6), f"service level {_fmt(service_level)}"),
-        Step("reorder point", reorder_point, f"{_fmt(rate)}/day × {_fmt(lead_time)} days + safety stock, rounded up"),
-        Step("cycle stock", cycle, f"{_fmt(review_days)} days of demand, at least the MOQ, in whole packs"),
+        Step(_("demand rate"), round(rate, 6), _rate_note(chosen, history)),
+        Step(
+            _("demand variability"),
+            round(std, 6),
+            _("standard deviation of daily demand"),
+        ),
+        Step(
+            _("lead time"),
+            lead_time,
+            _("± %(days)s days") % {"days": _fmt(line.lead_time_std_days)},
+        ),
+        Step(
+            _("safety stock"),
+            round(safety, 6),
+            _("service level %(level)s") % {"level": _fmt(service_level)},
+        ),
+        Step(
+            _("reorder point"),
+            reorder_point,
+            _("%(rate)s/day × %(days)s days + safety stock, rounded up")
+            % {"rate": _fmt(rate), "days": _fmt(lead_time)},
+        ),
+        Step(
+            _("cycle stock"),
+            cycle,
+            _("%(days)s days of demand, at least the MOQ, in whole packs")
+            % {"days": _fmt(review_days)},
+        ),
     ]
     suggestion = dict(min_qty=None, max_qty=None, order_qty=None, target_days=None)
     if line.policy == "min_max":
-        suggestion.update(min_qty=float(reorder_point), max_qty=float(reorder_point + cycle))
-        steps.append(Step("min / max", f"{reorder_point:g} / {reorder_point + cycle:g}",
-                          "min = reorder point; max = min + cycle stock"))
+        suggestion.update(
+            min_qty=float(reorder_point), max_qty=float(reorder_point + cycle)
+        )
+        steps.append(
+            Step(
+                _("min / max"),
+                f"{reorder_point:g} / {reorder_point + cycle:g}",
+                _("min = reorder point; max = min + cycle stock"),
+            )
+        )
     elif line.policy == "reorder_point":
         suggestion.update(order_qty=float(cycle))
-        steps.append(Step("reorder point / order qty", f"{reorder_point:g} / {cycle:g}", "Q = cycle stock"))
+        steps.append(
+            Step(
+                _("reorder point / order qty"),
+                f"{reorder_point:g} / {cycle:g}",
+                _("Q = cycle stock"),
+            )
+        )
     else:
         suggestion.update(target_days=float(review_days))
-        steps.append(Step("target days", review_days, "cover the demand until the next review"))
+        steps.append(
+            Step(
+                _("target days"),
+                review_days,
+                _("cover the demand until the next review"),
+            )
+        )
     return Suggestion(
-        product=line.product, location=line.location, policy=line.policy, demand_rate=rate, demand_std=std,
-        safety_stock=safety, reorder_point=float(reorder_point), forecast_method=chosen.method,
-        holdout_error=chosen.holdout_error, steps=tuple(steps), **suggestion,
+        product=line.product,
+        location=line.location,
+        policy=line.policy,
+        demand_rate=rate,
+        demand_std=std,
+        safety_stock=safety,
+        reorder_point=float(reorder_point),
+        forecast_method=chosen.method,
+        holdout_error=chosen.holdout_error,
+        steps=tuple(steps),
+        **suggestion,
     )
 
 
+def _rate_note(chosen, history):
+    """The forecast the suggestion rests on, over how many days, and its holdout
+    error."""
+    note = _("%(method)s over %(days)s days") % {
+        "method": chosen.label,
+        "days": len(known(history)),
+    }
+    if chosen.holdout_error is not None:
+        note += _(", holdout RMSSE %(error)s") % {"error": _fmt(chosen.holdout_error)}
+    return note
+
+
 def apply_suggestion(line, suggestion):
-    """``line`` with the suggested thresholds in place of its own (for simulation or acceptance)."""
-    changes = {name: getattr(suggestion, name) for name in ("min_qty", "max_qty", "order_qty", "target_days")
-               if getattr(suggestion, name) is not None}
+    """``line`` with the suggested thresholds in place of its own (for simulation or
+    acceptance)."""
+    changes = {
+        name: getattr(suggestion, name)
+        for name in ("min_qty", "max_qty", "order_qty", "target_days")
+        if getattr(suggestion, name) is not None
+    }
     if line.policy == "reorder_point":
         changes["reorder_point"] = suggestion.reorder_point
     return replace(line, **changes)

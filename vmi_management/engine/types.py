@@ -4,8 +4,9 @@ Frozen dataclasses with slots: cheap to build by the hundred thousand, safe to
 share, and free of any framework so the Odoo layer, the command line and the
 tests all speak the same language.
 """
+
+from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
-from typing import Hashable
 
 POLICIES = ("min_max", "reorder_point", "days_of_supply")
 SAFETY_STOCK_MODES = ("fixed", "days", "service_level")
@@ -107,15 +108,27 @@ class Decision:
     steps: tuple = ()
     flags: tuple = field(default=())
     forecast_method: str = ""
-    unallocated_qty: float = 0.0    # needed, but not allocated by a short shipping warehouse
-    baseline_rate: float = 0.0      # the statistical forecast of the day, before customer forecast and events
-    customer_rate: float | None = None   # the customer's forecast of the day, when it sent one
+    unallocated_qty: float = (
+        0.0  # needed, but not allocated by a short shipping warehouse
+    )
+    baseline_rate: float = (
+        0.0  # the statistical forecast of the day, before customer forecast and events
+    )
+    customer_rate: float | None = (
+        None  # the customer's forecast of the day, when it sent one
+    )
 
     def adjusted(self, order_qty, step, flags=()):
-        """This decision with its order changed by a later stage (supply allocation, a planner's quantity,
-        load building): the stage is its last step, its note ends the reason, its flags are added."""
-        return replace(self, order_qty=order_qty, reason=f"{self.reason}; {step.note}", steps=(*self.steps, step),
-                       flags=(*self.flags, *(flag for flag in flags if flag not in self.flags)))
+        """This decision with its order changed by a later stage (supply allocation, a
+        planner's quantity, load building): the stage is its last step, its note ends
+        the reason, its flags are added."""
+        return replace(
+            self,
+            order_qty=order_qty,
+            reason=f"{self.reason}; {step.note}",
+            steps=(*self.steps, step),
+            flags=(*self.flags, *(flag for flag in flags if flag not in self.flags)),
+        )
 
     def to_dict(self):
         """JSON-ready data: the Odoo layer stores it as the line's explanation."""
@@ -123,6 +136,6 @@ class Decision:
         data["steps"] = [step.to_dict() for step in self.steps]
         data["flags"] = list(self.flags)
         for key in ("product", "location"):
-            if not isinstance(data[key], (str, int, float, type(None))):
+            if not isinstance(data[key], str | int | float | None):
                 data[key] = str(data[key])
         return data

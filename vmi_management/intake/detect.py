@@ -1,4 +1,5 @@
 """Which parser a document needs, from its content (and its name for spreadsheets)."""
+
 from .edifact import message_type, parse_edifact
 from .edifact_delfor import parse_edifact_delfor
 from .tabular import parse_csv, parse_xlsx
@@ -22,10 +23,11 @@ PARSERS = {
 def detect_format(data, filename=""):
     """The key of the parser for ``data`` in :data:`PARSERS`.
 
-    EDI is told by its first segment, then by its first transaction set (X12 ST01 830 forecast, else 852)
-    or message (EDIFACT DELFOR forecast, else the stock and sales reports, whose parser names the message
-    it found); either is read with the delimiters the document declares. An interchange too damaged to
-    tell goes to the stock parser, which says what is wrong with it.
+    EDI is told by its first segment, then by its first transaction set (X12 ST01 830
+    forecast, else 852) or message (EDIFACT DELFOR forecast, else the stock and sales
+    reports, whose parser names the message it found); either is read with the
+    delimiters the document declares. An interchange too damaged to tell goes to the
+    stock parser, which says what is wrong with it.
     """
     start = data[:16].lstrip(b"\xef\xbb\xbf \t\r\n")
     if start.startswith(b"ISA"):
@@ -38,5 +40,6 @@ def detect_format(data, filename=""):
 
 
 def parse_document(data, filename=""):
-    """Parse any supported document; never raises, whatever the bytes, and returns only storable text."""
+    """Parse any supported document; never raises, whatever the bytes, and returns only
+    storable text."""
     return without_nul(PARSERS[detect_format(data, filename)](data))

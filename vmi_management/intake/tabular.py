@@ -11,10 +11,12 @@ gives at least one of on_hand, consumed and forecast. Names are case- and
 space-insensitive; other columns are ignored; an empty cell means "not
 reported".
 """
+
 import csv
 import io
 from datetime import date, datetime
 
+from ..engine.i18n import _
 from .types import ParsedReport, ReportLine
 from .values import (
     ValueProblem,
@@ -25,12 +27,32 @@ from .values import (
     without_nul,
 )
 
-COLUMNS = ("product", "location", "on_hand", "consumed", "period_start", "period_end", "forecast", "forecast_start",
-           "forecast_end", "unit")
+COLUMNS = (
+    "product",
+    "location",
+    "on_hand",
+    "consumed",
+    "period_start",
+    "period_end",
+    "forecast",
+    "forecast_start",
+    "forecast_end",
+    "unit",
+)
 QUANTITIES = ("on_hand", "consumed", "forecast")
 DATES = ("period_start", "period_end", "forecast_start", "forecast_end")
-EXAMPLE = ("FURN-0001", "SITE-NORTH", 12, 5, date(2026, 11, 1), date(2026, 11, 24), 8, date(2026, 11, 25),
-           date(2026, 12, 1), "EA")
+EXAMPLE = (
+    "FURN-0001",
+    "SITE-NORTH",
+    12,
+    5,
+    date(2026, 11, 1),
+    date(2026, 11, 24),
+    8,
+    date(2026, 11, 25),
+    date(2026, 12, 1),
+    "EA",
+)
 
 
 def _column_name(name):
@@ -45,7 +67,14 @@ def _text(value):
 
 
 def _is_blank(values):
-    return all(value is None or (isinstance(value, str) and not value.strip()) for value in values)
+    return all(
+        value is None or (isinstance(value, str) and not value.strip())
+        for value in values
+    )
+
+
+def _column(where, name):
+    return _("%(where)s, column %(column)s") % {"where": where, "column": name}
 
 
 def read_line(ref, values):
@@ -54,63 +83,107 @@ def read_line(ref, values):
     problems, numbers, dates = [], {}, {}
     for name in QUANTITIES:
         try:
-            numbers[name] = to_quantity(values.get(name), f"{where}, column {name}")
+            numbers[name] = to_quantity(values.get(name), _column(where, name))
         except ValueProblem as problem:
             problems.append(str(problem))
             numbers[name] = None
     for name in DATES:
         try:
-            dates[name] = to_date(values.get(name), f"{where}, column {name}")
+            dates[name] = to_date(values.get(name), _column(where, name))
         except ValueProblem as problem:
             problems.append(str(problem))
             dates[name] = None
-    for start, end, what in (("period_start", "period_end", "period"),
-                             ("forecast_start", "forecast_end", "forecast period")):
+    for start, end, what in (
+        ("period_start", "period_end", _("period")),
+        ("forecast_start", "forecast_end", _("forecast period")),
+    ):
         try:
             check_period(dates[start], dates[end], where, what)
         except ValueProblem as problem:
             problems.append(str(problem))
-    forecast_period = [name for name in ("forecast_start", "forecast_end") if not _is_blank([values.get(name)])]
+    forecast_period = [
+        name
+        for name in ("forecast_start", "forecast_end")
+        if not _is_blank([values.get(name)])
+    ]
     if forecast_period and _is_blank([values.get("forecast")]):
-        problems.append(f"{where}: {' and '.join(forecast_period)} {'is' if len(forecast_period) == 1 else 'are'} "
-                        "given without a forecast quantity; give the forecast, or leave the forecast period empty.")
+        if len(forecast_period) == 1:
+            problem = _(
+                "%(where)s: %(columns)s is given without a forecast quantity; "
+                "give the forecast, or leave the forecast period empty."
+            )
+        else:
+            problem = _(
+                "%(where)s: %(columns)s are given without a forecast quantity; "
+                "give the forecast, or leave the forecast period empty."
+            )
+        problems.append(
+            problem % {"where": where, "columns": _(" and ").join(forecast_period)}
+        )
     product = _text(values.get("product"))
     if not product:
-        problems.append(f"{where}: no product code.")
+        problems.append(_("%(where)s: no product code.") % {"where": where})
     if not problems and all(numbers[name] is None for name in QUANTITIES):
-        problems.append(f"{where}: neither on_hand, consumed nor forecast is given.")
+        problems.append(
+            _("%(where)s: neither on_hand, consumed nor forecast is given.")
+            % {"where": where}
+        )
     return ReportLine(
-        ref=ref, product_codes=(product,) if product else (), location_code=_text(values.get("location")),
-        on_hand=numbers["on_hand"], consumed=numbers["consumed"], forecast=numbers["forecast"],
-        period_start=dates["period_start"], period_end=dates["period_end"], forecast_start=dates["forecast_start"],
-        forecast_end=dates["forecast_end"], uom=_text(values.get("unit")), error=" ".join(problems) or None,
+        ref=ref,
+        product_codes=(product,) if product else (),
+        location_code=_text(values.get("location")),
+        on_hand=numbers["on_hand"],
+        consumed=numbers["consumed"],
+        forecast=numbers["forecast"],
+        period_start=dates["period_start"],
+        period_end=dates["period_end"],
+        forecast_start=dates["forecast_start"],
+        forecast_end=dates["forecast_end"],
+        uom=_text(values.get("unit")),
+        error=" ".join(problems) or None,
     )
 
 
 def _report_from_rows(fmt, rows):
-    """A report from ``rows``, an iterator of ``(row number, cells)`` whose first item is the header."""
+    """A report from ``rows``, an iterator of ``(row number, cells)`` whose first item
+    is the header."""
     report = ParsedReport(format=fmt)
     try:
         __, header = next(rows)
     except StopIteration:
-        report.errors.append("The file is empty: it needs a header row (product, location, on_hand, consumed).")
+        report.errors.append(
+            _(
+                "The file is empty: it needs a header row "
+                "(product, location, on_hand, consumed)."
+            )
+        )
         return report
     columns = [_column_name(name) for name in header]
     if "product" not in columns:
-        report.errors.append("The file has no product column in its first row; download the template for the "
-                             "expected columns.")
+        report.errors.append(
+            _(
+                "The file has no product column in its first row; "
+                "download the template for the expected columns."
+            )
+        )
         return report
     if not any(name in columns for name in QUANTITIES):
-        report.errors.append("The file has no on_hand, consumed or forecast column.")
+        report.errors.append(_("The file has no on_hand, consumed or forecast column."))
         return report
     index = {name: columns.index(name) for name in COLUMNS if name in columns}
     for number, cells in rows:
         if _is_blank(cells):
             continue
         cells = list(cells)
-        report.lines.append(read_line(f"Row {number}", {
-            name: cells[position] if position < len(cells) else None for name, position in index.items()
-        }))
+        report.lines.append(
+            read_line(
+                f"Row {number}",
+                {
+                    name: cells[position] if position < len(cells) else None
+                    for name, position in index.items()
+                },
+            )
+        )
     return report
 
 
@@ -122,17 +195,22 @@ def _decode(data):
 
 
 def parse_csv(data):
-    """A report from CSV bytes (UTF-8 or Windows-1252; comma, semicolon or tab separated)."""
+    """A report from CSV bytes (UTF-8 or Windows-1252; comma, semicolon or tab
+    separated)."""
     text = _decode(data)
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
     try:
-        return _report_from_rows("csv", enumerate(csv.reader(io.StringIO(text, newline=""), dialect), 1))
+        return _report_from_rows(
+            "csv", enumerate(csv.reader(io.StringIO(text, newline=""), dialect), 1)
+        )
     except csv.Error as error:
         report = ParsedReport(format="csv")
-        report.errors.append(f"The file is not readable as CSV: {error}.")
+        report.errors.append(
+            _("The file is not readable as CSV: %(error)s.") % {"error": error}
+        )
         return report
 
 
@@ -142,20 +220,28 @@ def parse_xlsx(data):
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        rows = list(workbook.worksheets[0].iter_rows(values_only=True)) if workbook.worksheets else []
+        rows = (
+            list(workbook.worksheets[0].iter_rows(values_only=True))
+            if workbook.worksheets
+            else []
+        )
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds on damaged files, all the same to the sender
         report = ParsedReport(format="xlsx")
-        report.errors.append(f"The file is not a readable Excel (.xlsx) workbook: {error or type(error).__name__}.")
+        report.errors.append(
+            _("The file is not a readable Excel (.xlsx) workbook: %(error)s.")
+            % {"error": error or type(error).__name__}
+        )
         return report
     return _report_from_rows("xlsx", enumerate(rows, 1))
 
 
 def parse_json_lines(payload):
-    """A report from the HTTP API's JSON object: ``{"as_of", "reference", "period_start", "period_end", "lines"}``;
-    like :func:`~vmi_management.intake.parse_document`, only storable text."""
+    """A report from the HTTP API's JSON object: ``{"as_of", "reference",
+    "period_start", "period_end", "lines"}``; like
+    :func:`~vmi_management.intake.parse_document`, only storable text."""
     report = ParsedReport(format="json")
     if not isinstance(payload, dict) or not isinstance(payload.get("lines"), list):
-        report.errors.append('The report must be a JSON object with a "lines" list.')
+        report.errors.append(_('The report must be a JSON object with a "lines" list.'))
         return report
     try:
         as_of = to_moment(payload.get("as_of"), "as_of")
@@ -163,9 +249,10 @@ def parse_json_lines(payload):
         report.period_end = to_date(payload.get("period_end"), "period_end")
         if isinstance(as_of, datetime):
             report.as_of = as_of
-        else:  # a day, or none given: the figures are true at the end of it, or of the period
+        # a day, or none given: the figures are true at the end of it, or of the period
+        else:
             report.as_of_date = as_of or report.period_end
-        check_period(report.period_start, report.period_end, "The report")
+        check_period(report.period_start, report.period_end, _("The report"))
     except ValueProblem as problem:
         report.errors.append(str(problem))
     if payload.get("reference") is not None:
@@ -173,7 +260,13 @@ def parse_json_lines(payload):
     for position, line in enumerate(payload["lines"]):
         ref = f"lines[{position}]"
         if not isinstance(line, dict):
-            report.lines.append(ReportLine(ref=ref, product_codes=(), error=f"{ref}: a line must be a JSON object."))
+            report.lines.append(
+                ReportLine(
+                    ref=ref,
+                    product_codes=(),
+                    error=_("%(ref)s: a line must be a JSON object.") % {"ref": ref},
+                )
+            )
             continue
         report.lines.append(read_line(ref, line))
     return without_nul(report)

@@ -1,4 +1,5 @@
 """The shapes parsers produce and writers consume."""
+
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -35,7 +36,8 @@ class ReportLine:
 
 @dataclass
 class ParsedReport:
-    """A whole document: its identity, its period, its lines and what is wrong with it as a whole.
+    """A whole document: its identity, its period, its lines and what is wrong with it
+    as a whole.
 
     When the sender gives the moment its figures describe, it is ``as_of``
     (naive UTC). When it gives only a day (an X12 XQ period end, an EDIFACT

@@ -1,18 +1,36 @@
-"""ANSI X12: the 852 Product Activity Data a customer sends, the 856 Ship Notice we send back.
+"""ANSI X12: the 852 Product Activity Data a customer sends, the 856 Ship Notice we send
+back.
 
 The envelope is read and checked by :mod:`.x12_envelope`; this module reads
 the 852's XQ period and report id, N1 default location and LIN/ZA/SDQ
 activity.
 """
+
 from collections import defaultdict
 
+from ..engine.i18n import _
 from .types import ParsedReport, ReportLine
 from .values import ValueProblem, check_period
-from .x12_envelope import InterchangeReader, Item, read_interchange
+from .x12_envelope import InterchangeReader, Item, read_interchange, segment_ref
 
-# ZA01 activity codes: those we read, and those recognised but not used for replenishment.
+# ZA01 activity codes: those we read, and those recognised but not used for
+# replenishment.
 ON_HAND, SOLD = "QA", "QS"
-OTHER_ACTIVITIES = {"QP", "QO", "QR", "QT", "QI", "QC", "QH", "QL", "QM", "QX", "QD", "QU", "QW"}
+OTHER_ACTIVITIES = {
+    "QP",
+    "QO",
+    "QR",
+    "QT",
+    "QI",
+    "QC",
+    "QH",
+    "QL",
+    "QM",
+    "QX",
+    "QD",
+    "QU",
+    "QW",
+}
 
 
 class _ActivityItem(Item):
@@ -26,20 +44,30 @@ class _ActivityItem(Item):
         if activity == ON_HAND:
             self.quantities[location]["on_hand"] = quantity
         elif activity == SOLD:
-            self.quantities[location]["consumed"] = self.quantities[location].get("consumed", 0.0) + quantity
+            self.quantities[location]["consumed"] = (
+                self.quantities[location].get("consumed", 0.0) + quantity
+            )
 
     def lines(self, period_start, period_end):
         problem = " ".join(self.problems) or None
         quantities = self.quantities or ({"": {}} if problem else {})
         if not quantities:
-            problem = f"Segment {self.number} (LIN): no on-hand (QA) or sold (QS) quantity follows."
+            problem = _("%(where)s: no on-hand (QA) or sold (QS) quantity follows.") % {
+                "where": segment_ref(self.number, "LIN")
+            }
             quantities = {"": {}}
         return [
             ReportLine(
-                ref=f"segment {self.number} (LIN)" + (f", location {location}" if location else ""),
-                product_codes=self.codes, location_code=location, on_hand=values.get("on_hand"),
-                consumed=values.get("consumed"), period_start=period_start, period_end=period_end,
-                uom=self.uom, error=problem,
+                ref=f"segment {self.number} (LIN)"
+                + (f", location {location}" if location else ""),
+                product_codes=self.codes,
+                location_code=location,
+                on_hand=values.get("on_hand"),
+                consumed=values.get("consumed"),
+                period_start=period_start,
+                period_end=period_end,
+                uom=self.uom,
+                error=problem,
             )
             for location, values in quantities.items()
         ]
@@ -57,7 +85,9 @@ class _ActivityReader(InterchangeReader):
 
     def flush_item(self):
         if self.item:
-            self.report.lines.extend(self.item.lines(self.report.period_start, self.report.period_end))
+            self.report.lines.extend(
+                self.item.lines(self.report.period_start, self.report.period_end)
+            )
             self.item = None
 
     def on_xq(self, segment):
@@ -68,7 +98,9 @@ class _ActivityReader(InterchangeReader):
         except ValueProblem as problem:
             self.error(str(problem))
         self.report.period_start, self.report.period_end = start, end or start
-        self.report.as_of_date = self.report.period_end  # XQ dates its figures by the day only
+        self.report.as_of_date = (
+            self.report.period_end
+        )  # XQ dates its figures by the day only
         self.report_id = self.value(segment, 4) or self.report_id
 
     def on_n1(self, segment):
@@ -82,14 +114,18 @@ class _ActivityReader(InterchangeReader):
 
     def on_za(self, segment):
         if not self.item:
-            self.error(f"Segment {self.number} (ZA): activity outside a LIN loop.")
+            self.problem("ZA", _("%(where)s: activity outside a LIN loop."))
             return
         code = self.value(segment, 1)
         self.activity = code
         if code not in (ON_HAND, SOLD) and code not in OTHER_ACTIVITIES:
             self.item.problems.append(
-                f"Segment {self.number} (ZA), ZA01: '{code}' is not an activity code this report understands "
-                "(QA on hand, QS sold).")
+                _(
+                    "%(where)s: '%(code)s' is not an activity code this report "
+                    "understands (QA on hand, QS sold)."
+                )
+                % {"where": self.where("ZA", 1), "code": code}
+            )
             return
         if self.value(segment, 2):
             quantity = self.quantity(segment, "ZA", 2, self.item.problems)
@@ -99,16 +135,22 @@ class _ActivityReader(InterchangeReader):
 
     def on_sdq(self, segment):
         if not self.item or not self.activity:
-            self.error(f"Segment {self.number} (SDQ): quantities outside a LIN/ZA loop.")
+            self.problem("SDQ", _("%(where)s: quantities outside a LIN/ZA loop."))
             return
         self.item.set_uom(self.value(segment, 1), self.where("SDQ", 1))
-        values = [self.value(segment, position) for position in range(3, len(segment) + 1)]
+        values = [
+            self.value(segment, position) for position in range(3, len(segment) + 1)
+        ]
         while values and not values[-1]:
             values.pop()
         if len(values) % 2:
             self.item.problems.append(
-                f"Segment {self.number} (SDQ): {len(values)} values after SDQ02; locations and quantities "
-                "come in pairs.")
+                _(
+                    "%(where)s: %(count)s values after SDQ02; "
+                    "locations and quantities come in pairs."
+                )
+                % {"where": segment_ref(self.number, "SDQ"), "count": len(values)}
+            )
             return
         for position in range(0, len(values), 2):
             quantity = self.quantity(segment, "SDQ", position + 4, self.item.problems)
@@ -141,7 +183,8 @@ def _number(quantity):
 
 
 def build_x12_856(shipment):
-    """The shipment as an X12 004010 856: shipment, order and item levels, envelope counts right."""
+    """The shipment as an X12 004010 856: shipment, order and item levels, envelope
+    counts right."""
     control = f"{shipment.control_number:09d}"
     shipped = shipment.date_shipped
     body = [
@@ -154,7 +197,13 @@ def build_x12_856(shipment):
         body.append(["DTM", "017", f"{shipment.date_expected:%Y%m%d}"])
     body += [
         ["N1", "SF", _clean(shipment.sender_name), "92", _clean(shipment.sender_id)],
-        ["N1", "ST", _clean(shipment.ship_to_name), "92", _clean(shipment.ship_to_code)],
+        [
+            "N1",
+            "ST",
+            _clean(shipment.ship_to_name),
+            "92",
+            _clean(shipment.ship_to_code),
+        ],
         ["HL", "2", "1", "O"],
         ["PRF", _clean(shipment.order_ref) or _clean(shipment.number)],
     ]
@@ -172,13 +221,44 @@ def build_x12_856(shipment):
         ]
     body.append(["CTT", str(len(shipment.lines))])
     body.append(["SE", str(len(body) + 1), "0001"])
-    sender, receiver = _clean(shipment.sender_id)[:15], _clean(shipment.receiver_id)[:15]
+    sender, receiver = (
+        _clean(shipment.sender_id)[:15],
+        _clean(shipment.receiver_id)[:15],
+    )
     envelope_start = [
-        ["ISA", "00", " " * 10, "00", " " * 10, "ZZ", sender.ljust(15), "ZZ", receiver.ljust(15),
-         f"{shipped:%y%m%d}", f"{shipped:%H%M}", "U", "00401", control, "0", "P", COMPONENT_SEP],
-        ["GS", "SH", sender, receiver, f"{shipped:%Y%m%d}", f"{shipped:%H%M}", str(shipment.control_number), "X",
-         "004010"],
+        [
+            "ISA",
+            "00",
+            " " * 10,
+            "00",
+            " " * 10,
+            "ZZ",
+            sender.ljust(15),
+            "ZZ",
+            receiver.ljust(15),
+            f"{shipped:%y%m%d}",
+            f"{shipped:%H%M}",
+            "U",
+            "00401",
+            control,
+            "0",
+            "P",
+            COMPONENT_SEP,
+        ],
+        [
+            "GS",
+            "SH",
+            sender,
+            receiver,
+            f"{shipped:%Y%m%d}",
+            f"{shipped:%H%M}",
+            str(shipment.control_number),
+            "X",
+            "004010",
+        ],
     ]
     envelope_end = [["GE", "1", str(shipment.control_number)], ["IEA", "1", control]]
-    return "".join(ELEMENT_SEP.join(segment) + SEGMENT_END + "\n"
-                   for segment in envelope_start + body + envelope_end)
+    return "".join(
+        ELEMENT_SEP.join(segment) + SEGMENT_END + "\n"
+        for segment in envelope_start + body + envelope_end
+    )

@@ -11,7 +11,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
 
 from ..engine import decision_status, plan
-from ..tools import paused_gc, unnest_columns
+from ..tools import in_engine_language, paused_gc, unnest_columns
 
 _logger = logging.getLogger(__name__)
 
@@ -230,6 +230,7 @@ class VmiReplenishment(models.AbstractModel):
                 failures[agreement] = error
         return results, failures
 
+    @in_engine_language
     def _evaluate_agreements(self, run, agreements, trigger, now, only_lines):
         """Decide every line of these agreements and apply the decisions: proposals, results, log.
 

@@ -9,7 +9,7 @@ from odoo.osv import expression
 from odoo.tools import SQL, create_index, mute_logger
 
 from ..intake import parse_document
-from ..tools import company_tz, day_end, day_start
+from ..tools import company_tz, day_end, day_start, in_engine_language
 
 # Clocks of the customer's systems drift; a report a few minutes "ahead" is not from the future.
 FUTURE_TOLERANCE = timedelta(minutes=15)
@@ -139,6 +139,7 @@ class VmiStockReport(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
+    @in_engine_language
     def _receive(self, agreement, payload, *, source, filename="", date_as_of=None, parsed=None):
         """Take in one payload for ``agreement`` from any channel, keep it, and apply what is valid.
 

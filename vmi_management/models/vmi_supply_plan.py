@@ -6,6 +6,7 @@ from odoo import Command, api, fields, models
 from odoo.tools import SQL, split_every
 
 from ..engine.allocation import largest_order
+from ..tools import in_engine_language
 from . import vmi_replenishment
 from .vmi_supply_pool import SHIPPING_SITE_KINDS
 
@@ -63,6 +64,7 @@ class VmiSupplyPlan(models.Model):
         self.state = "done"
 
     @api.model
+    @in_engine_language
     def _make(self, now):
         """Allocate the pools the due lines may make short, deciding those lines once.
 

@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError
 
 from ..engine.simulate import compare
 from ..engine.suggest import apply_suggestion, suggest_thresholds
+from ..tools import in_engine_language
 from .vmi_agreement import MANAGER_GROUP
 
 SUGGESTED_FIELDS = ("min_qty", "max_qty", "reorder_point", "order_qty", "target_days")
@@ -107,6 +108,7 @@ class VmiThresholdSuggestion(models.Model):
                 if value is not None and index not in censored]
 
     @api.model
+    @in_engine_language
     def _replay(self, lines, now=None, days=None):
         """For each line with a demand history: its engine input, the suggested thresholds, and the replay
         of its recent demand under the current and the suggested thresholds.

@@ -10,6 +10,7 @@ from . import (
     test_vmi_delivery_calendar,
     test_vmi_demand_sensing,
     test_vmi_demo_data,
+    test_vmi_engine_language,
     test_vmi_evaluation_runs,
     test_vmi_exception,
     test_vmi_hardening_security,

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 
 from ..intake import parse_document
 from ..models.vmi_stock_report import EDI_FORMATS
+from ..tools import in_engine_language
 
 
 class VmiStockReportUpload(models.TransientModel):
@@ -26,6 +27,7 @@ class VmiStockReportUpload(models.TransientModel):
         help="When the stock in a CSV or Excel file was counted. EDI documents carry their own date.",
     )
 
+    @in_engine_language
     def action_upload(self):
         """Receive the file through the same pipeline as every other channel and show the report."""
         self.ensure_one()
