@@ -36,13 +36,21 @@ class PurchaseOrder(models.Model):
         product = agreement_line.product_id
         vendor = agreement_line.agreement_id.commercial_partner_id
         if not product.purchase_ok:
-            return self.env._("%(product)s cannot be purchased: tick 'Purchase' on the product so it can be put "
-                              "on a purchase order.", product=product.display_name)
-        if not product.seller_ids.filtered(lambda seller: seller.partner_id.commercial_partner_id == vendor
-                                           and seller.product_id in (product, product.browse())):
-            return self.env._("%(product)s has no price from vendor %(vendor)s: add the vendor and its price on "
-                              "the Purchase tab of the product.",
-                              product=product.display_name, vendor=vendor.display_name)
+            return self.env._(
+                "%(product)s cannot be purchased: tick 'Purchase' on the product so it can be put "
+                "on a purchase order.",
+                product=product.display_name,
+            )
+        if not product.seller_ids.filtered(
+            lambda seller: seller.partner_id.commercial_partner_id == vendor
+            and seller.product_id in (product, product.browse())
+        ):
+            return self.env._(
+                "%(product)s has no price from vendor %(vendor)s: add the vendor and its price on "
+                "the Purchase tab of the product.",
+                product=product.display_name,
+                vendor=vendor.display_name,
+            )
         return None
 
     def _vmi_confirm(self):
@@ -67,10 +75,14 @@ class PurchaseOrderLine(models.Model):
     _name = "purchase.order.line"
     _inherit = ["purchase.order.line", "vmi.proposal.line.mixin"]
 
-    def _prepare_stock_move_vals(self, picking, price_unit, product_uom_qty, product_uom):
+    def _prepare_stock_move_vals(
+        self, picking, price_unit, product_uom_qty, product_uom
+    ):
         """Consigned stock on its way carries its owner from the start, not only once received, so what is
         on order for an agreement can be told by owner."""
-        values = super()._prepare_stock_move_vals(picking, price_unit, product_uom_qty, product_uom)
+        values = super()._prepare_stock_move_vals(
+            picking, price_unit, product_uom_qty, product_uom
+        )
         if picking.owner_id:
             values["restrict_partner_id"] = picking.owner_id.id
         return values

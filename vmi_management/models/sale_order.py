@@ -12,7 +12,11 @@ class SaleOrder(models.Model):
     _vmi_date_field = "commitment_date"
 
     vmi_billing_agreement_id = fields.Many2one(
-        "vmi.agreement", string="Bills VMI Consumption Of", readonly=True, copy=False, index="btree_not_null",
+        "vmi.agreement",
+        string="Bills VMI Consumption Of",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
         help="This order invoices consigned stock the customer consumed under this agreement.",
     )
 
@@ -40,11 +44,17 @@ class SaleOrder(models.Model):
     def _vmi_order_problem(self, agreement_line):
         product = agreement_line.product_id
         if not product.sale_ok:
-            return self.env._("%(product)s cannot be sold: tick 'Sales' on the product so it can be put on a "
-                              "sale order.", product=product.display_name)
+            return self.env._(
+                "%(product)s cannot be sold: tick 'Sales' on the product so it can be put on a "
+                "sale order.",
+                product=product.display_name,
+            )
         if not product.lst_price:
-            return self.env._("%(product)s has no sales price, so its sale order would be free: fill in the "
-                              "product's Sales Price.", product=product.display_name)
+            return self.env._(
+                "%(product)s has no sales price, so its sale order would be free: fill in the "
+                "product's Sales Price.",
+                product=product.display_name,
+            )
         return None
 
     def _vmi_confirm(self):

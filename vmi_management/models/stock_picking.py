@@ -12,27 +12,46 @@ class StockPicking(models.Model):
     _vmi_date_field = "scheduled_date"
 
     vmi_date_confirmed = fields.Datetime(
-        string="Confirmed On", readonly=True, copy=False,
+        string="Confirmed On",
+        readonly=True,
+        copy=False,
         help="When the transfer left draft: where its lead time starts.",
     )
-    vmi_shipment_notice_ids = fields.One2many("vmi.shipment.notice", "picking_id", string="Shipment Notices")
+    vmi_shipment_notice_ids = fields.One2many(
+        "vmi.shipment.notice", "picking_id", string="Shipment Notices"
+    )
     vmi_replenishment = fields.Boolean(
-        string="VMI Replenishment", compute="_compute_vmi_replenishment", compute_sudo=True,
+        string="VMI Replenishment",
+        compute="_compute_vmi_replenishment",
+        compute_sudo=True,
         help="This transfer replenishes a VMI site: its own agreement's, or its VMI sale order's delivery.",
     )
-    vmi_currency_id = fields.Many2one(related="company_id.currency_id", string="VMI Currency")
+    vmi_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="VMI Currency"
+    )
     vmi_value = fields.Monetary(
-        string="Consigned Value", compute="_compute_vmi_value", currency_field="vmi_currency_id",
+        string="Consigned Value",
+        compute="_compute_vmi_value",
+        currency_field="vmi_currency_id",
         help="Value at cost of the stock this transfer consigns at the customer's site: "
-             "it stays in our books until the customer consumes it.",
+        "it stays in our books until the customer consumes it.",
     )
 
-    @api.depends("move_ids.product_uom_qty", "move_ids.product_id.standard_price", "vmi_agreement_id")
+    @api.depends(
+        "move_ids.product_uom_qty",
+        "move_ids.product_id.standard_price",
+        "vmi_agreement_id",
+    )
     def _compute_vmi_value(self):
         for picking in self:
-            picking.vmi_value = sum(
-                move.product_qty * move.product_id.standard_price for move in picking.move_ids
-            ) if picking.vmi_agreement_id else 0.0
+            picking.vmi_value = (
+                sum(
+                    move.product_qty * move.product_id.standard_price
+                    for move in picking.move_ids
+                )
+                if picking.vmi_agreement_id
+                else 0.0
+            )
 
     @api.depends("vmi_agreement_id", "sale_id.vmi_agreement_id")
     def _compute_vmi_replenishment(self):
@@ -41,7 +60,9 @@ class StockPicking(models.Model):
 
     def action_confirm(self):
         self._vmi_check_approval()
-        self.filtered(lambda picking: picking.state == "draft").vmi_date_confirmed = fields.Datetime.now()
+        self.filtered(
+            lambda picking: picking.state == "draft"
+        ).vmi_date_confirmed = fields.Datetime.now()
         return super().action_confirm()
 
     def _create_backorder(self, backorder_moves=None):
@@ -54,12 +75,14 @@ class StockPicking(models.Model):
         backorders = super()._create_backorder(backorder_moves=backorder_moves)
         for backorder in backorders.filtered("backorder_id.vmi_agreement_id"):
             original = backorder.backorder_id
-            backorder.write({
-                "vmi_agreement_id": original.vmi_agreement_id.id,
-                "vmi_location_id": original.vmi_location_id.id,
-                "vmi_approval_required": original.vmi_approval_required,
-                "vmi_date_confirmed": original.vmi_date_confirmed,
-            })
+            backorder.write(
+                {
+                    "vmi_agreement_id": original.vmi_agreement_id.id,
+                    "vmi_location_id": original.vmi_location_id.id,
+                    "vmi_approval_required": original.vmi_approval_required,
+                    "vmi_date_confirmed": original.vmi_date_confirmed,
+                }
+            )
         return backorders
 
     def _vmi_date_confirmed(self):
@@ -82,7 +105,9 @@ class StockPicking(models.Model):
         """
         self._vmi_check_approval()
         result = super()._action_done()
-        shipments = self.sudo().filtered(lambda picking: picking.state == "done" and picking._vmi_shipment_site())
+        shipments = self.sudo().filtered(
+            lambda picking: picking.state == "done" and picking._vmi_shipment_site()
+        )
         if shipments:
             self.env["vmi.shipment.notice"].sudo()._create_for_pickings(shipments)
         return result
@@ -98,7 +123,9 @@ class StockPicking(models.Model):
         agreement = self._vmi_shipment_agreement()
         if agreement.role != "vendor":
             return self.env["stock.location"]
-        return (self.location_dest_id | self.move_ids.location_dest_id) & agreement.location_ids
+        return (
+            self.location_dest_id | self.move_ids.location_dest_id
+        ) & agreement.location_ids
 
     def _vmi_prepare_vals(self, agreement, site):
         warehouse = agreement.warehouse_id

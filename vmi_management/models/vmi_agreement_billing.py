@@ -27,12 +27,20 @@ class VmiAgreement(models.Model):
     _inherit = "vmi.agreement"
 
     billing_frequency = fields.Selection(
-        [("report", "With each stock report"), ("weekly", "Weekly"), ("monthly", "Monthly")],
-        default="monthly", required=True, tracking=True,
+        [
+            ("report", "With each stock report"),
+            ("weekly", "Weekly"),
+            ("monthly", "Monthly"),
+        ],
+        default="monthly",
+        required=True,
+        tracking=True,
         help="When consumption of consigned stock is invoiced to the customer.",
     )
     date_last_billing = fields.Datetime(string="Last Billed", readonly=True, copy=False)
-    billing_order_ids = fields.One2many("sale.order", "vmi_billing_agreement_id", string="Consumption Billing")
+    billing_order_ids = fields.One2many(
+        "sale.order", "vmi_billing_agreement_id", string="Consumption Billing"
+    )
 
     def _consumption_location(self, product):
         """Where stock of ours that is consumed at this agreement's sites goes.
@@ -48,12 +56,17 @@ class VmiAgreement(models.Model):
     def _unbilled_consumption(self, until):
         """Done moves of our stock from the sites to the customer, not billed yet, up to ``until``."""
         self.ensure_one()
-        lines = self.env["stock.move.line"].search([
-            ("state", "=", "done"), ("date", "<=", until), ("company_id", "=", self.company_id.id),
-            ("location_id", "child_of", self.location_ids.ids), ("location_dest_id.usage", "=", "customer"),
-            ("owner_id", "in", self._get_stock_owner_values()),
-            ("move_id.sale_line_id", "=", False),
-        ])
+        lines = self.env["stock.move.line"].search(
+            [
+                ("state", "=", "done"),
+                ("date", "<=", until),
+                ("company_id", "=", self.company_id.id),
+                ("location_id", "child_of", self.location_ids.ids),
+                ("location_dest_id.usage", "=", "customer"),
+                ("owner_id", "in", self._get_stock_owner_values()),
+                ("move_id.sale_line_id", "=", False),
+            ]
+        )
         return lines.move_id
 
     def _bill_consumption(self, until=None):
@@ -72,32 +85,50 @@ class VmiAgreement(models.Model):
             self.date_last_billing = until
             return SaleOrder
         since = min(moves.mapped("date"))
-        order = SaleOrder.create({
-            "partner_id": self.commercial_partner_id.id,
-            "company_id": self.company_id.id,
-            "warehouse_id": self.warehouse_id.id,
-            "user_id": self.user_id.id,
-            "client_order_ref": self.name,
-            "origin": self.env._("%(agreement)s consumption %(since)s – %(until)s", agreement=self.name,
-                                 since=fields.Date.to_string(since), until=fields.Date.to_string(until)),
-            "vmi_billing_agreement_id": self.id,
-            "order_line": [fields.Command.create({
-                "product_id": product.id,
-                "product_uom_qty": sum(move.product_qty for move in product_moves),
-                "product_uom": product.uom_id.id,
-            }) for product, product_moves in quantities.items()],
-        })
+        order = SaleOrder.create(
+            {
+                "partner_id": self.commercial_partner_id.id,
+                "company_id": self.company_id.id,
+                "warehouse_id": self.warehouse_id.id,
+                "user_id": self.user_id.id,
+                "client_order_ref": self.name,
+                "origin": self.env._(
+                    "%(agreement)s consumption %(since)s – %(until)s",
+                    agreement=self.name,
+                    since=fields.Date.to_string(since),
+                    until=fields.Date.to_string(until),
+                ),
+                "vmi_billing_agreement_id": self.id,
+                "order_line": [
+                    fields.Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_uom_qty": sum(
+                                move.product_qty for move in product_moves
+                            ),
+                            "product_uom": product.uom_id.id,
+                        }
+                    )
+                    for product, product_moves in quantities.items()
+                ],
+            }
+        )
         for line in order.order_line:
             line_moves = self.env["stock.move"].concat(*quantities[line.product_id])
             line_moves.sale_line_id = line
         # the goods were consumed at the site already: nothing left to deliver
         order.with_context(skip_procurement=True).action_confirm()
         to_invoice = order.order_line.filtered(
-            lambda line: not float_is_zero(line.qty_to_invoice, precision_rounding=line.product_uom.rounding))
+            lambda line: not float_is_zero(
+                line.qty_to_invoice, precision_rounding=line.product_uom.rounding
+            )
+        )
         if to_invoice:
             order._create_invoices().action_post()
         self.date_last_billing = until
-        self.message_post(body=self.env._("Consumption billed: %(order)s.", order=order.name))
+        self.message_post(
+            body=self.env._("Consumption billed: %(order)s.", order=order.name)
+        )
         return order
 
     def action_bill_consumption(self):
@@ -110,18 +141,35 @@ class VmiAgreement(models.Model):
         """
         self.check_access("write")
         user = self.env.user
-        if not (user.has_group(MANAGER_GROUP) and user.has_group("account.group_account_invoice")):
-            raise AccessError(self.env._(
-                "Billing consumption confirms a sale order and posts its invoice: only a VMI Manager who may "
-                "also create invoices (Invoicing: Billing) can do it."))
+        if not (
+            user.has_group(MANAGER_GROUP)
+            and user.has_group("account.group_account_invoice")
+        ):
+            raise AccessError(
+                self.env._(
+                    "Billing consumption confirms a sale order and posts its invoice: only a VMI Manager who may "
+                    "also create invoices (Invoicing: Billing) can do it."
+                )
+            )
         orders = self.env["sale.order"]
         for agreement in self.sudo():
             orders |= agreement._bill_consumption()
         if not orders:
-            return {"type": "ir.actions.client", "tag": "display_notification", "params": {
-                "type": "info", "message": self.env._("Nothing consumed since the last billing.")}}
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "info",
+                    "message": self.env._("Nothing consumed since the last billing."),
+                },
+            }
         action = self.env["ir.actions.act_window"]._for_xml_id("sale.action_orders")
-        action.update({"domain": [("id", "in", orders.ids)], "views": [(False, "list"), (False, "form")]})
+        action.update(
+            {
+                "domain": [("id", "in", orders.ids)],
+                "views": [(False, "list"), (False, "form")],
+            }
+        )
         return action
 
     def _billing_due(self, now):
@@ -130,21 +178,37 @@ class VmiAgreement(models.Model):
         if not self.date_last_billing:
             return True
         today = fields.Datetime.to_datetime(now).date()
-        period_start = (today - timedelta(days=today.weekday()) if self.billing_frequency == "weekly"
-                        else today + relativedelta(day=1))
+        period_start = (
+            today - timedelta(days=today.weekday())
+            if self.billing_frequency == "weekly"
+            else today + relativedelta(day=1)
+        )
         return self.date_last_billing.date() < period_start
 
     @api.model
     def _cron_bill_consumption(self):
         """Scheduled action: bill each consignment agreement whose billing period is over."""
         now = fields.Datetime.now()
-        agreements = self.search([("state", "!=", "draft"), ("billing_frequency", "!=", "report")])
-        for agreement in agreements.filtered(lambda agreement: agreement._site_kind() == "consigned_at_customer"
-                                             and agreement._billing_due(now)):
+        agreements = self.search(
+            [("state", "!=", "draft"), ("billing_frequency", "!=", "report")]
+        )
+        for agreement in agreements.filtered(
+            lambda agreement: agreement._site_kind() == "consigned_at_customer"
+            and agreement._billing_due(now)
+        ):
             try:
                 with self.env.cr.savepoint():
                     agreement._bill_consumption(until=now)
-            except Exception as error:  # one agreement's billing problem never stops the others
-                _logger.warning("VMI consumption billing of %s failed", agreement.name, exc_info=True)
-                agreement.message_post(body=self.env._(
-                    "Consumption could not be billed: %(error)s", error=str(error)))
+            except (
+                Exception
+            ) as error:  # one agreement's billing problem never stops the others
+                _logger.warning(
+                    "VMI consumption billing of %s failed",
+                    agreement.name,
+                    exc_info=True,
+                )
+                agreement.message_post(
+                    body=self.env._(
+                        "Consumption could not be billed: %(error)s", error=str(error)
+                    )
+                )

@@ -11,7 +11,7 @@ from ..tools import company_tz, local_date
 OUTLOOK_DAYS = 180
 # A forecast sent without its period covers the week after the report's day.
 DEFAULT_FORECAST_DAYS = 7
-ACCURACY_DAYS = 30       # the days forecast accuracy is judged over: the KPI period
+ACCURACY_DAYS = 30  # the days forecast accuracy is judged over: the KPI period
 
 
 def _censors(level):
@@ -52,16 +52,30 @@ class VmiDemandSignals(models.AbstractModel):
         (out of stock, an outlier, or a forecast to judge).
         """
         start = min(window.start for window in window_of.values())
-        judged_from = min(window.end for window in window_of.values()) - timedelta(days=ACCURACY_DAYS - 1)
+        judged_from = min(window.end for window in window_of.values()) - timedelta(
+            days=ACCURACY_DAYS - 1
+        )
         self.env["vmi.stock.level"].flush_model()
-        self.env.cr.execute(SQL(
-            """SELECT line_id, date, on_hand, is_outlier, demand_rate, baseline_rate, customer_rate
+        self.env.cr.execute(
+            SQL(
+                """SELECT line_id, date, on_hand, is_outlier, demand_rate, baseline_rate, customer_rate
                  FROM vmi_stock_level
                 WHERE line_id = ANY(%s) AND date >= %s AND (date >= %s OR on_hand <= 0 OR is_outlier)""",
-            lines.ids, start, judged_from,
-        ))
+                lines.ids,
+                start,
+                judged_from,
+            )
+        )
         levels = defaultdict(dict)
-        for line_id, date, on_hand, outlier, rate, baseline, customer in self.env.cr.fetchall():
+        for (
+            line_id,
+            date,
+            on_hand,
+            outlier,
+            rate,
+            baseline,
+            customer,
+        ) in self.env.cr.fetchall():
             levels[line_id][date] = (on_hand, outlier, rate, baseline, customer)
         return levels
 
@@ -75,25 +89,40 @@ class VmiDemandSignals(models.AbstractModel):
         for line in lines:
             window, fact = window_of[line.company_id], facts[line]
             first = window.end - timedelta(days=len(fact.demand) - 1)
-            fact.censored = tuple(sorted(
-                (date - first).days for date, level in levels.get(line.id, {}).items()
-                if first <= date <= window.end and _censors(level)))
+            fact.censored = tuple(
+                sorted(
+                    (date - first).days
+                    for date, level in levels.get(line.id, {}).items()
+                    if first <= date <= window.end and _censors(level)
+                )
+            )
 
     def _add_events(self, lines, facts, window_of):
         """The planned events of each line, as the engine counts their days from the decision day."""
-        today = {company: window.end + timedelta(days=1) for company, window in window_of.items()}
-        events = self.env["vmi.demand.event"].search([
-            ("agreement_id", "in", lines.agreement_id.ids),
-            ("date_end", ">=", min(window.start for window in window_of.values())),
-            ("date_start", "<=", max(today.values()) + timedelta(days=OUTLOOK_DAYS)),
-        ])
+        today = {
+            company: window.end + timedelta(days=1)
+            for company, window in window_of.items()
+        }
+        events = self.env["vmi.demand.event"].search(
+            [
+                ("agreement_id", "in", lines.agreement_id.ids),
+                ("date_end", ">=", min(window.start for window in window_of.values())),
+                (
+                    "date_start",
+                    "<=",
+                    max(today.values()) + timedelta(days=OUTLOOK_DAYS),
+                ),
+            ]
+        )
         by_agreement = defaultdict(list)
         for event in events:
             by_agreement[event.agreement_id].append(event)
         for line in lines:
             facts[line].events = tuple(
-                event._to_engine(today[line.company_id]) for event in by_agreement.get(line.agreement_id, ())
-                if event._concerns(line))
+                event._to_engine(today[line.company_id])
+                for event in by_agreement.get(line.agreement_id, ())
+                if event._concerns(line)
+            )
 
     def _add_customer_forecasts(self, lines, facts, window_of):
         """The customer's expected demand per day, from the decision day on, and its figure for that day.
@@ -105,9 +134,13 @@ class VmiDemandSignals(models.AbstractModel):
         """
         self.env["vmi.stock.report"].flush_model()
         self.env["vmi.stock.report.line"].flush_model()
-        today = {company: window.end + timedelta(days=1) for company, window in window_of.items()}
-        self.env.cr.execute(SQL(
-            """SELECT report.agreement_id, line.product_id, line.location_id, line.quantity_forecast,
+        today = {
+            company: window.end + timedelta(days=1)
+            for company, window in window_of.items()
+        }
+        self.env.cr.execute(
+            SQL(
+                """SELECT report.agreement_id, line.product_id, line.location_id, line.quantity_forecast,
                       line.date_forecast_start, line.date_forecast_end, report.date_as_of
                  FROM vmi_stock_report_line line
                  JOIN vmi_stock_report report ON report.id = line.report_id
@@ -118,26 +151,49 @@ class VmiDemandSignals(models.AbstractModel):
                   AND COALESCE(line.date_forecast_end,
                                COALESCE(line.date_forecast_start, report.date_as_of::date + 1) + %s) >= %s
              ORDER BY report.date_as_of, report.id""",
-            lines.agreement_id.ids, lines.product_id.ids, DEFAULT_FORECAST_DAYS, min(today.values()),
-        ))
-        daily = defaultdict(dict)      # (agreement, product, site) -> {date: quantity}, the latest report last
-        tz_of = {agreement.id: company_tz(agreement.company_id) for agreement in lines.agreement_id}
-        for agreement, product, site, quantity, start, end, as_of in self.env.cr.fetchall():
+                lines.agreement_id.ids,
+                lines.product_id.ids,
+                DEFAULT_FORECAST_DAYS,
+                min(today.values()),
+            )
+        )
+        daily = defaultdict(
+            dict
+        )  # (agreement, product, site) -> {date: quantity}, the latest report last
+        tz_of = {
+            agreement.id: company_tz(agreement.company_id)
+            for agreement in lines.agreement_id
+        }
+        for (
+            agreement,
+            product,
+            site,
+            quantity,
+            start,
+            end,
+            as_of,
+        ) in self.env.cr.fetchall():
             start = start or local_date(as_of, tz_of[agreement]) + timedelta(days=1)
             end = end or start + timedelta(days=DEFAULT_FORECAST_DAYS - 1)
             if end < start:
-                continue   # an end before the day after the report, with no start: nothing ahead to spread over
+                continue  # an end before the day after the report, with no start: nothing ahead to spread over
             days = (end - start).days + 1
             for offset in range(days):
-                daily[agreement, product, site][start + timedelta(days=offset)] = quantity / days
+                daily[agreement, product, site][start + timedelta(days=offset)] = (
+                    quantity / days
+                )
         for line in lines:
-            days = daily.get((line.agreement_id.id, line.product_id.id, line.location_id.id))
+            days = daily.get(
+                (line.agreement_id.id, line.product_id.id, line.location_id.id)
+            )
             if not days:
                 continue
             first = today[line.company_id]
             last = max(days)
             facts[line].customer_forecast = tuple(
-                days.get(first + timedelta(days=offset)) for offset in range((last - first).days + 1))
+                days.get(first + timedelta(days=offset))
+                for offset in range((last - first).days + 1)
+            )
 
     def _add_accuracy(self, lines, facts, window_of, levels):
         """How the forecasts used on each of the last :data:`ACCURACY_DAYS` days did against that day's demand.
@@ -154,9 +210,12 @@ class VmiDemandSignals(models.AbstractModel):
                 continue
             first = window.end - timedelta(days=len(fact.daily) - 1)
             judged = [
-                (actual, recorded[day]) for offset, actual in enumerate(fact.daily)
-                if actual is not None and (day := first + timedelta(days=offset)) in recorded
-                and day > window.end - timedelta(days=ACCURACY_DAYS) and not _censors(recorded[day])
+                (actual, recorded[day])
+                for offset, actual in enumerate(fact.daily)
+                if actual is not None
+                and (day := first + timedelta(days=offset)) in recorded
+                and day > window.end - timedelta(days=ACCURACY_DAYS)
+                and not _censors(recorded[day])
             ]
             if judged:
                 fact.accuracy = forecast_scores(

@@ -106,7 +106,7 @@ class VmiDemoStory(models.AbstractModel):
         ]
         replays = {
             line: self._replay(line, STORY[xmlid], dates)
-            for line, xmlid in zip(lines, STORY)
+            for line, xmlid in zip(lines, STORY, strict=False)
         }
         self._record_levels(replays, dates)
         in_books = {
@@ -251,7 +251,7 @@ class VmiDemoStory(models.AbstractModel):
                     "order_qty": state["decision"].order_qty,
                 }
                 for line, replay in replays.items()
-                for day, state in zip(dates, replay["days"])
+                for day, state in zip(dates, replay["days"], strict=False)
             ]
         )
 
@@ -272,7 +272,7 @@ class VmiDemoStory(models.AbstractModel):
                 else self.env["res.partner"]
             )
             consumed_to = agreement._consumption_location(line.product_id)
-            for day, state in zip(dates, replay["days"]):
+            for day, state in zip(dates, replay["days"], strict=False):
                 for quantity, source, destination, hour in (
                     (state["received"], supplier, line.location_id, 8),
                     (
@@ -292,7 +292,7 @@ class VmiDemoStory(models.AbstractModel):
         moves = Move.create(vals_list)
         moves._action_done()
         by_moment = defaultdict(lambda: Move)
-        for move, moment in zip(moves, moments):
+        for move, moment in zip(moves, moments, strict=False):
             by_moment[moment] |= move
         for moment, day_moves in by_moment.items():
             day_moves.write({"date": moment})

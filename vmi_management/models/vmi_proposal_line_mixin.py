@@ -15,17 +15,27 @@ class VmiProposalLineMixin(models.AbstractModel):
     _name = "vmi.proposal.line.mixin"
     _description = "VMI Replenishment Proposal Line"
 
-    vmi_line_id = fields.Many2one("vmi.agreement.line", string="VMI Line", index="btree_not_null",
-                                  readonly=True, copy=False)
+    vmi_line_id = fields.Many2one(
+        "vmi.agreement.line",
+        string="VMI Line",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+    )
     vmi_proposed_qty = fields.Float(
-        string="VMI Proposed Qty", readonly=True, copy=False, digits="Product Unit of Measure",
+        string="VMI Proposed Qty",
+        readonly=True,
+        copy=False,
+        digits="Product Unit of Measure",
         help="The quantity the VMI scheduler last proposed for this line; a planner's different quantity is "
-             "kept by later evaluations while the need stays within the agreement's override tolerance.",
+        "kept by later evaluations while the need stays within the agreement's override tolerance.",
     )
     vmi_reason = fields.Char(
-        string="VMI Reason", readonly=True, copy=False,
+        string="VMI Reason",
+        readonly=True,
+        copy=False,
         help="Why the VMI evaluation that last set this line's quantity ordered it: the decision's reason. "
-             "Its steps are on the VMI line (Why this quantity?).",
+        "Its steps are on the VMI line (Why this quantity?).",
     )
 
     def _vmi_decision_line(self):
@@ -40,6 +50,8 @@ class VmiProposalLineMixin(models.AbstractModel):
             "name": self.env._("Why this quantity?"),
             "res_model": "vmi.agreement.line",
             "res_id": self._vmi_decision_line().id,
-            "views": [(self.env.ref("vmi_management.vmi_agreement_line_view_form").id, "form")],
+            "views": [
+                (self.env.ref("vmi_management.vmi_agreement_line_view_form").id, "form")
+            ],
             "target": "new",
         }

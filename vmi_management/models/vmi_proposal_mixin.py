@@ -25,40 +25,54 @@ class VmiProposalMixin(models.AbstractModel):
     _description = "VMI Replenishment Proposal"
 
     # Hooks the concrete model sets
-    _vmi_line_field = None      # one2many of the document's lines
-    _vmi_qty_field = None       # quantity field on those lines, in the product's unit
-    _vmi_open_states = ()       # states in which the document is an open, editable proposal
-    _vmi_date_field = None      # when the document is expected at the site
+    _vmi_line_field = None  # one2many of the document's lines
+    _vmi_qty_field = None  # quantity field on those lines, in the product's unit
+    _vmi_open_states = ()  # states in which the document is an open, editable proposal
+    _vmi_date_field = None  # when the document is expected at the site
 
     vmi_agreement_id = fields.Many2one(
-        "vmi.agreement", string="VMI Agreement", readonly=True, copy=False, index="btree_not_null",
+        "vmi.agreement",
+        string="VMI Agreement",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
         help="The VMI agreement that proposed this document.",
     )
     vmi_location_id = fields.Many2one(
-        "stock.location", string="VMI Site", readonly=True, copy=False,
+        "stock.location",
+        string="VMI Site",
+        readonly=True,
+        copy=False,
         help="The customer-site location this document replenishes.",
     )
     vmi_approval_required = fields.Boolean(
-        string="Awaiting VMI Approval", readonly=True, copy=False,
+        string="Awaiting VMI Approval",
+        readonly=True,
+        copy=False,
         help="Worth more than the agreement's approval threshold: it stays a draft "
-             "until a VMI Manager approves it.",
+        "until a VMI Manager approves it.",
     )
 
     def init(self):
         super().init()
         if self._abstract:
             return
-        self.env.cr.execute(SQL(
-            "CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (vmi_agreement_id, vmi_location_id) "
-            "WHERE vmi_agreement_id IS NOT NULL AND state IN %s",
-            SQL.identifier(f"{self._table}_vmi_one_open_proposal"),
-            SQL.identifier(self._table),
-            tuple(self._vmi_open_states),
-        ))
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (vmi_agreement_id, vmi_location_id) "
+                "WHERE vmi_agreement_id IS NOT NULL AND state IN %s",
+                SQL.identifier(f"{self._table}_vmi_one_open_proposal"),
+                SQL.identifier(self._table),
+                tuple(self._vmi_open_states),
+            )
+        )
 
     @api.model
     def _vmi_open_proposal_domain(self, agreements):
-        return [("vmi_agreement_id", "in", agreements.ids), ("state", "in", list(self._vmi_open_states))]
+        return [
+            ("vmi_agreement_id", "in", agreements.ids),
+            ("state", "in", list(self._vmi_open_states)),
+        ]
 
     def _vmi_lines(self):
         return self[self._vmi_line_field]
@@ -94,8 +108,12 @@ class VmiProposalMixin(models.AbstractModel):
         Orders are valued untaxed, converted at the order date; transfers
         override this with their value at cost.
         """
-        return self.currency_id._convert(self.amount_untaxed, self.company_id.currency_id, self.company_id,
-                                         self.date_order or fields.Date.today())
+        return self.currency_id._convert(
+            self.amount_untaxed,
+            self.company_id.currency_id,
+            self.company_id,
+            self.date_order or fields.Date.today(),
+        )
 
     def _vmi_confirm(self):
         raise NotImplementedError
@@ -114,7 +132,9 @@ class VmiProposalMixin(models.AbstractModel):
         return {
             line.vmi_line_id: (line[self._vmi_qty_field], line.vmi_proposed_qty)
             for line in self._vmi_lines()
-            if line.vmi_line_id and line.vmi_proposed_qty and line[self._vmi_qty_field] != line.vmi_proposed_qty
+            if line.vmi_line_id
+            and line.vmi_proposed_qty
+            and line[self._vmi_qty_field] != line.vmi_proposed_qty
         }
 
     @api.model
@@ -124,7 +144,11 @@ class VmiProposalMixin(models.AbstractModel):
         Each is left out of its proposal alone, so one product not set up for
         ordering never holds back the agreement's other lines.
         """
-        return {line: problem for line in agreement_lines if (problem := self._vmi_order_problem(line))}
+        return {
+            line: problem
+            for line in agreement_lines
+            if (problem := self._vmi_order_problem(line))
+        }
 
     @api.model
     def _vmi_create_proposals(self, needs, reasons=None):
@@ -144,14 +168,22 @@ class VmiProposalMixin(models.AbstractModel):
         :returns: the new proposals, in the order of ``needs``
         """
         reasons = reasons or {}
-        proposals = self.create([self._vmi_prepare_vals(agreement, site) for agreement, site, __ in needs])
+        proposals = self.create(
+            [self._vmi_prepare_vals(agreement, site) for agreement, site, __ in needs]
+        )
         line_field = self._fields[self._vmi_line_field]
-        self.env[line_field.comodel_name].create([
-            {**proposal._vmi_prepare_line_vals(agreement_line, quantity, reasons.get(agreement_line, False)),
-             line_field.inverse_name: proposal.id}
-            for proposal, (__, __, quantities) in zip(proposals, needs)
-            for agreement_line, quantity in quantities.items()
-        ])
+        self.env[line_field.comodel_name].create(
+            [
+                {
+                    **proposal._vmi_prepare_line_vals(
+                        agreement_line, quantity, reasons.get(agreement_line, False)
+                    ),
+                    line_field.inverse_name: proposal.id,
+                }
+                for proposal, (__, __, quantities) in zip(proposals, needs, strict=False)
+                for agreement_line, quantity in quantities.items()
+            ]
+        )
         return proposals
 
     def _vmi_set_quantities(self, quantities, scope=None, reasons=None):
@@ -171,23 +203,43 @@ class VmiProposalMixin(models.AbstractModel):
         self.ensure_one()
         reasons = reasons or {}
         lines = self._vmi_lines()
-        by_agreement_line = {line.vmi_line_id: line for line in lines if line.vmi_line_id}
+        by_agreement_line = {
+            line.vmi_line_id: line for line in lines if line.vmi_line_id
+        }
         commands, changes = [], []
         for agreement_line, existing in by_agreement_line.items():
-            if agreement_line not in quantities and (scope is None or agreement_line in scope):
+            if agreement_line not in quantities and (
+                scope is None or agreement_line in scope
+            ):
                 commands.append(fields.Command.unlink(existing.id))
-                changes.append((existing.product_id, existing[self._vmi_qty_field], 0.0))
+                changes.append(
+                    (existing.product_id, existing[self._vmi_qty_field], 0.0)
+                )
         for agreement_line, quantity in quantities.items():
             existing = by_agreement_line.get(agreement_line)
             reason = reasons.get(agreement_line, False)
             if existing:
                 if existing[self._vmi_qty_field] != quantity:
-                    changes.append((existing.product_id, existing[self._vmi_qty_field], quantity))
-                    commands.append(fields.Command.update(existing.id, {
-                        self._vmi_qty_field: quantity, "vmi_proposed_qty": quantity, "vmi_reason": reason}))
+                    changes.append(
+                        (existing.product_id, existing[self._vmi_qty_field], quantity)
+                    )
+                    commands.append(
+                        fields.Command.update(
+                            existing.id,
+                            {
+                                self._vmi_qty_field: quantity,
+                                "vmi_proposed_qty": quantity,
+                                "vmi_reason": reason,
+                            },
+                        )
+                    )
             else:
                 changes.append((agreement_line.product_id, 0.0, quantity))
-                commands.append(fields.Command.create(self._vmi_prepare_line_vals(agreement_line, quantity, reason)))
+                commands.append(
+                    fields.Command.create(
+                        self._vmi_prepare_line_vals(agreement_line, quantity, reason)
+                    )
+                )
         if commands:
             self.write({self._vmi_line_field: commands})
         return changes
@@ -208,7 +260,9 @@ class VmiProposalMixin(models.AbstractModel):
         by_model = defaultdict(dict)
         for proposal, proposal_changes in changes.items():
             if proposal_changes:
-                by_model[proposal._name][proposal.id] = proposal._vmi_changes_body(run, proposal_changes)
+                by_model[proposal._name][proposal.id] = proposal._vmi_changes_body(
+                    run, proposal_changes
+                )
         for model, bodies in by_model.items():
             self.env[model].browse(list(bodies))._message_log_batch(bodies)
 
@@ -217,11 +271,17 @@ class VmiProposalMixin(models.AbstractModel):
         self.ensure_one()
         number = self.env["vmi.agreement.line"]._format_step_value
         items = Markup("").join(
-            Markup("<li>%s: %s → %s</li>") % (product.display_name, number(float(before)), number(float(now)))
+            Markup("<li>%s: %s → %s</li>")
+            % (product.display_name, number(float(before)), number(float(now)))
             for product, before, now in changes
         )
         return Markup("<p>%s</p><ul>%s</ul>") % (
-            self.env._("VMI evaluation %(run)s changed these quantities:", run=run._get_html_link()), items)
+            self.env._(
+                "VMI evaluation %(run)s changed these quantities:",
+                run=run._get_html_link(),
+            ),
+            items,
+        )
 
     def _vmi_set_delivery_date(self, moment):
         """Expect the proposal at the site at ``moment`` (a naive UTC datetime), the site's next delivery day."""
@@ -232,7 +292,10 @@ class VmiProposalMixin(models.AbstractModel):
     def _vmi_needs_approval(self, agreement):
         self.ensure_one()
         threshold = agreement.approval_threshold
-        return bool(threshold) and agreement.currency_id.compare_amounts(self._vmi_amount(), threshold) > 0
+        return (
+            bool(threshold)
+            and agreement.currency_id.compare_amounts(self._vmi_amount(), threshold) > 0
+        )
 
     def _vmi_check_approval(self):
         """Called before a document is confirmed, validated or marked to do: one waiting for approval
@@ -243,10 +306,13 @@ class VmiProposalMixin(models.AbstractModel):
         """
         waiting = self.filtered("vmi_approval_required")
         if waiting:
-            raise UserError(self.env._(
-                "%(documents)s exceed the approval threshold of their VMI agreement: a VMI Manager must approve "
-                "them (Approve Replenishment) before they are confirmed or validated.",
-                documents=", ".join(waiting.mapped("display_name"))))
+            raise UserError(
+                self.env._(
+                    "%(documents)s exceed the approval threshold of their VMI agreement: a VMI Manager must approve "
+                    "them (Approve Replenishment) before they are confirmed or validated.",
+                    documents=", ".join(waiting.mapped("display_name")),
+                )
+            )
 
     def _vmi_request_approval(self, agreement):
         """Make this proposal wait for a VMI Manager's approval, with one approval activity for its owner."""
@@ -254,9 +320,13 @@ class VmiProposalMixin(models.AbstractModel):
         self.vmi_approval_required = True
         if self.env.ref(APPROVAL_ACTIVITY) not in self.activity_ids.activity_type_id:
             self.activity_schedule(
-                APPROVAL_ACTIVITY, user_id=agreement.user_id.id or self.env.uid,
-                note=self.env._("Worth more than the approval threshold of agreement %(name)s: "
-                                "a VMI Manager must approve it.", name=agreement.name),
+                APPROVAL_ACTIVITY,
+                user_id=agreement.user_id.id or self.env.uid,
+                note=self.env._(
+                    "Worth more than the approval threshold of agreement %(name)s: "
+                    "a VMI Manager must approve it.",
+                    name=agreement.name,
+                ),
             )
 
     def _vmi_withdraw_approval_request(self):
@@ -268,11 +338,18 @@ class VmiProposalMixin(models.AbstractModel):
         """A VMI Manager approves proposals that exceeded the agreement's threshold: who and when is logged,
         the approval activity is done, and the proposal is confirmed."""
         if not self.env.user.has_group(MANAGER_GROUP):
-            raise AccessError(self.env._("Only a VMI Manager can approve replenishments above the threshold."))
+            raise AccessError(
+                self.env._(
+                    "Only a VMI Manager can approve replenishments above the threshold."
+                )
+            )
         waiting = self.filtered("vmi_approval_required")
         user = self.env.user
-        message = self.env._("Replenishment approved by %(user)s on %(date)s.", user=user.name,
-                             date=format_datetime(self.env, fields.Datetime.now(), tz=user.tz))
+        message = self.env._(
+            "Replenishment approved by %(user)s on %(date)s.",
+            user=user.name,
+            date=format_datetime(self.env, fields.Datetime.now(), tz=user.tz),
+        )
         waiting.vmi_approval_required = False
         waiting.activity_feedback([APPROVAL_ACTIVITY], feedback=message)
         for document in waiting:

@@ -15,10 +15,14 @@ from ..tools import in_engine_language, paused_gc, unnest_columns
 
 _logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 20          # agreements claimed per scheduled transaction
-WRITE_CHUNK = 5000       # decisions written per UPDATE statement
-RETRY_DELAY = timedelta(hours=1)   # a failed agreement is evaluated again after this, not in the same run
-MANUAL_RUN_BUDGET = 60   # seconds "Run Manually" evaluates batches before leaving the rest to the cron
+BATCH_SIZE = 20  # agreements claimed per scheduled transaction
+WRITE_CHUNK = 5000  # decisions written per UPDATE statement
+RETRY_DELAY = timedelta(
+    hours=1
+)  # a failed agreement is evaluated again after this, not in the same run
+MANUAL_RUN_BUDGET = (
+    60  # seconds "Run Manually" evaluates batches before leaving the rest to the cron
+)
 
 PROPOSAL_MODELS = {
     "consigned_at_customer": "stock.picking",
@@ -71,11 +75,15 @@ class VmiReplenishment(models.AbstractModel):
         return SQL(
             "state IN ('pilot', 'active') AND (date_next_evaluation IS NULL OR date_next_evaluation <= %s OR "
             "EXISTS (SELECT 1 FROM vmi_stock_report report "
-            "WHERE report.agreement_id = vmi_agreement.id AND report.evaluation_requested))", now)
+            "WHERE report.agreement_id = vmi_agreement.id AND report.evaluation_requested))",
+            now,
+        )
 
     def _flush_due_condition(self):
         self.env["vmi.agreement"].flush_model(["state", "date_next_evaluation"])
-        self.env["vmi.stock.report"].flush_model(["agreement_id", "evaluation_requested"])
+        self.env["vmi.stock.report"].flush_model(
+            ["agreement_id", "evaluation_requested"]
+        )
 
     @api.model
     def _due_agreements_sql(self, now, agreement_ids=None, limit=None):
@@ -83,7 +91,10 @@ class VmiReplenishment(models.AbstractModel):
         if agreement_ids is None:
             condition = self._due_condition(now)
         else:
-            condition = SQL("state IN ('pilot', 'active') AND id IN %s", tuple(agreement_ids) or (0,))
+            condition = SQL(
+                "state IN ('pilot', 'active') AND id IN %s",
+                tuple(agreement_ids) or (0,),
+            )
         return SQL(
             "SELECT id FROM vmi_agreement WHERE %s ORDER BY date_next_evaluation NULLS FIRST, id %s "
             "FOR NO KEY UPDATE SKIP LOCKED",
@@ -95,7 +106,9 @@ class VmiReplenishment(models.AbstractModel):
     def _count_due(self, now):
         """How many agreements are still due, those other evaluations hold included."""
         self._flush_due_condition()
-        self.env.cr.execute(SQL("SELECT count(*) FROM vmi_agreement WHERE %s", self._due_condition(now)))
+        self.env.cr.execute(
+            SQL("SELECT count(*) FROM vmi_agreement WHERE %s", self._due_condition(now))
+        )
         return self.env.cr.fetchone()[0]
 
     @api.model
@@ -109,10 +122,15 @@ class VmiReplenishment(models.AbstractModel):
         try:
             with self.env.cr.savepoint():
                 # a serialization failure is expected here, not worth an error in the log
-                self.env.cr.execute(self._due_agreements_sql(now, agreement_ids, limit), log_exceptions=False)
+                self.env.cr.execute(
+                    self._due_agreements_sql(now, agreement_ids, limit),
+                    log_exceptions=False,
+                )
                 ids = [row[0] for row in self.env.cr.fetchall()]
         except SerializationFailure:
-            _logger.info("VMI replenishment: agreements were just evaluated by another worker; leaving them.")
+            _logger.info(
+                "VMI replenishment: agreements were just evaluated by another worker; leaving them."
+            )
             ids = []
         return self.env["vmi.agreement"].browse(ids)
 
@@ -134,7 +152,10 @@ class VmiReplenishment(models.AbstractModel):
         request answered, or postponed after a failure), so the count of
         remaining agreements shrinks from call to call.
         """
-        manual = "ir_cron_progress_id" in self.env.context and "cron_id" not in self.env.context
+        manual = (
+            "ir_cron_progress_id" in self.env.context
+            and "cron_id" not in self.env.context
+        )
         started = time.monotonic()
         done = 0
         supply_plan = self.env["vmi.supply.plan"]
@@ -147,7 +168,10 @@ class VmiReplenishment(models.AbstractModel):
                 self._evaluate(agreements, trigger="scheduled", now=now)
             done += len(agreements)
             remaining = self._count_due(now)
-            if not (manual and agreements and remaining) or time.monotonic() - started > MANUAL_RUN_BUDGET:
+            if (
+                not (manual and agreements and remaining)
+                or time.monotonic() - started > MANUAL_RUN_BUDGET
+            ):
                 break
         if manual and remaining:
             self.env.ref("vmi_management.ir_cron_vmi_replenishment").sudo()._trigger()
@@ -163,12 +187,19 @@ class VmiReplenishment(models.AbstractModel):
         run = self._evaluate(claimed, trigger="manual", now=now, only_lines=lines)
         busy = agreements - claimed
         if busy:
-            self.env["vmi.replenishment.run.event"].create([
-                run._prepare_event_vals("skipped", self.env._(
-                    "Being evaluated by another run right now (or not running): not evaluated here. "
-                    "Try again in a moment; only pilot and active agreements are evaluated."), agreement)
-                for agreement in busy
-            ])
+            self.env["vmi.replenishment.run.event"].create(
+                [
+                    run._prepare_event_vals(
+                        "skipped",
+                        self.env._(
+                            "Being evaluated by another run right now (or not running): not evaluated here. "
+                            "Try again in a moment; only pilot and active agreements are evaluated."
+                        ),
+                        agreement,
+                    )
+                    for agreement in busy
+                ]
+            )
         return run
 
     # ------------------------------------------------------------------
@@ -185,18 +216,28 @@ class VmiReplenishment(models.AbstractModel):
         this run; its next successful evaluation clears the exception.
         """
         started = time.monotonic()
-        run = self.env["vmi.replenishment.run"].create({"trigger": trigger, "date_start": now})
+        run = self.env["vmi.replenishment.run"].create(
+            {"trigger": trigger, "date_start": now}
+        )
         results, failures = self._apply_by_agreement(
-            agreements, lambda part: self._evaluate_agreements(run, part, trigger, now, only_lines))
-        decisions = {line: decision for result in results for line, decision in result.items()}
+            agreements,
+            lambda part: self._evaluate_agreements(run, part, trigger, now, only_lines),
+        )
+        decisions = {
+            line: decision for result in results for line, decision in result.items()
+        }
         if failures:
             self._record_failures(run, failures, now)
-        run.write({
-            "duration": time.monotonic() - started,
-            "agreement_count": len(agreements),
-            "line_count": len(decisions),
-            "order_line_count": sum(1 for decision in decisions.values() if decision.order_qty > 0),
-        })
+        run.write(
+            {
+                "duration": time.monotonic() - started,
+                "agreement_count": len(agreements),
+                "line_count": len(decisions),
+                "order_line_count": sum(
+                    1 for decision in decisions.values() if decision.order_qty > 0
+                ),
+            }
+        )
         return run
 
     def _apply_by_agreement(self, agreements, apply):
@@ -218,15 +259,21 @@ class VmiReplenishment(models.AbstractModel):
         try:
             with self.env.cr.savepoint():
                 return [apply(agreements)], {}
-        except Exception:  # redone agreement by agreement below, where each error is kept
-            _logger.info("VMI replenishment: the batch failed as a whole; evaluating agreement by agreement")
+        except (
+            Exception
+        ):  # redone agreement by agreement below, where each error is kept
+            _logger.info(
+                "VMI replenishment: the batch failed as a whole; evaluating agreement by agreement"
+            )
         results, failures = [], {}
         for agreement in agreements:
             try:
                 with self.env.cr.savepoint():
                     results.append(apply(agreement))
             except Exception as error:  # one failing agreement never stops the others
-                _logger.info("VMI replenishment of %s failed", agreement.name, exc_info=True)
+                _logger.info(
+                    "VMI replenishment of %s failed", agreement.name, exc_info=True
+                )
                 failures[agreement] = error
         return results, failures
 
@@ -237,7 +284,10 @@ class VmiReplenishment(models.AbstractModel):
         :returns: ``{vmi.agreement.line: engine Decision}``
         """
         decisions, facts, skipped = self._decide(agreements, now, only_lines)
-        events = [run._prepare_event_vals("skipped", message, line=line) for line, message in skipped]
+        events = [
+            run._prepare_event_vals("skipped", message, line=line)
+            for line, message in skipped
+        ]
         decisions = self._allocate_supply(decisions, now)
         open_proposals = self._open_proposals(agreements)
         decisions = self._keep_planner_overrides(decisions, open_proposals)
@@ -246,15 +296,30 @@ class VmiReplenishment(models.AbstractModel):
         for line, decision in decisions.items():
             decisions_by_agreement[line.agreement_id][line] = decision
         partial = only_lines is not None
-        events += self._sync_proposals(run, agreements, decisions_by_agreement, open_proposals, partial,
-                                       self._delivery_dates(decisions, facts, now))
+        events += self._sync_proposals(
+            run,
+            agreements,
+            decisions_by_agreement,
+            open_proposals,
+            partial,
+            self._delivery_dates(decisions, facts, now),
+        )
         self._write_decisions(decisions, facts, now)
-        self.env["vmi.stock.level"]._record_evaluation(self.env["vmi.agreement.line"].concat(*decisions), now)
+        self.env["vmi.stock.level"]._record_evaluation(
+            self.env["vmi.agreement.line"].concat(*decisions), now
+        )
         if not partial:
             self.env["vmi.kpi.snapshot"]._record(agreements, decisions, facts, now)
-        self.env["vmi.exception"]._sync_from_evaluation(agreements, decisions, facts, partial=partial)
-        self._schedule_next_evaluation(agreements, now, scheduled=trigger == "scheduled", partial=partial,
-                                       review_by=self._delivery_reviews(decisions, facts, now))
+        self.env["vmi.exception"]._sync_from_evaluation(
+            agreements, decisions, facts, partial=partial
+        )
+        self._schedule_next_evaluation(
+            agreements,
+            now,
+            scheduled=trigger == "scheduled",
+            partial=partial,
+            review_by=self._delivery_reviews(decisions, facts, now),
+        )
         self.env["vmi.replenishment.run.event"].create(events)
         return decisions
 
@@ -267,28 +332,50 @@ class VmiReplenishment(models.AbstractModel):
         :returns: ``({line: Decision}, {line: LineFacts}, [(line, why it was skipped)])``
         """
         lines = agreements.line_ids.filtered(
-            lambda line: line.agreement_id.state == "active" or line.in_pilot_scope)
+            lambda line: line.agreement_id.state == "active" or line.in_pilot_scope
+        )
         if only_lines is not None:
             lines &= only_lines
         skipped = []
         conflicts = self._managed_by_reordering_rules(lines)
         for line in conflicts:
-            skipped.append((line, self.env._(
-                "Skipped: Odoo reordering rule %(rule)s also replenishes %(product)s at %(site)s. "
-                "Archive the rule or remove the line, so one engine manages it.",
-                rule=conflicts[line].display_name, product=line.product_id.display_name,
-                site=line.location_id.display_name)))
+            skipped.append(
+                (
+                    line,
+                    self.env._(
+                        "Skipped: Odoo reordering rule %(rule)s also replenishes %(product)s at %(site)s. "
+                        "Archive the rule or remove the line, so one engine manages it.",
+                        rule=conflicts[line].display_name,
+                        product=line.product_id.display_name,
+                        site=line.location_id.display_name,
+                    ),
+                )
+            )
         lines -= self.env["vmi.agreement.line"].concat(*conflicts)
         facts = self.env["vmi.replenishment.data"]._gather(lines, now)
         unknown_stock = lines.filtered(lambda line: facts[line].on_hand is None)
         for line in unknown_stock:
-            skipped.append((line, self.env._(
-                "Skipped: no stock level for %(product)s at %(site)s yet. The customer owns this "
-                "stock; it is replenished once a stock report gives its level.",
-                product=line.product_id.display_name, site=line.location_id.display_name)))
+            skipped.append(
+                (
+                    line,
+                    self.env._(
+                        "Skipped: no stock level for %(product)s at %(site)s yet. The customer owns this "
+                        "stock; it is replenished once a stock report gives its level.",
+                        product=line.product_id.display_name,
+                        site=line.location_id.display_name,
+                    ),
+                )
+            )
         lines -= unknown_stock
-        decisions = dict(zip(lines, plan([line._prepare_engine_input(facts[line]) for line in lines],
-                                         as_of=fields.Date.to_date(now))))
+        decisions = dict(
+            zip(
+                lines,
+                plan(
+                    [line._prepare_engine_input(facts[line]) for line in lines],
+                    as_of=fields.Date.to_date(now),
+                ), strict=False,
+            )
+        )
         return decisions, facts, skipped
 
     def _record_failures(self, run, failures, now):
@@ -301,31 +388,58 @@ class VmiReplenishment(models.AbstractModel):
 
         :param failures: ``{vmi.agreement: exception}``
         """
-        messages = {agreement: self._describe_error(agreement, error) for agreement, error in failures.items()}
-        self.env["vmi.replenishment.run.event"].create([
-            run._prepare_event_vals("error", message, agreement) for agreement, message in messages.items()
-        ])
+        messages = {
+            agreement: self._describe_error(agreement, error)
+            for agreement, error in failures.items()
+        }
+        self.env["vmi.replenishment.run.event"].create(
+            [
+                run._prepare_event_vals("error", message, agreement)
+                for agreement, message in messages.items()
+            ]
+        )
         self.env["vmi.exception"]._raise_evaluation_failures(messages)
         retry = now + RETRY_DELAY
         for agreement in failures:
-            agreement.date_next_evaluation = max(agreement.date_next_evaluation or retry, retry)
+            agreement.date_next_evaluation = max(
+                agreement.date_next_evaluation or retry, retry
+            )
         self.env["vmi.agreement"].concat(*failures)._answer_evaluation_request()
 
     def _describe_error(self, agreement, error):
-        message = error.args[0] if isinstance(error, UserError) and error.args else repr(error)
-        return self.env._("Agreement %(name)s was not replenished: %(message)s", name=agreement.name, message=message)
+        message = (
+            error.args[0]
+            if isinstance(error, UserError) and error.args
+            else repr(error)
+        )
+        return self.env._(
+            "Agreement %(name)s was not replenished: %(message)s",
+            name=agreement.name,
+            message=message,
+        )
 
     @api.model
     def _managed_by_reordering_rules(self, lines):
         """Lines whose product and site an Odoo reordering rule also replenishes: {line: rule}."""
         if not lines:
             return {}
-        rules = self.env["stock.warehouse.orderpoint"].with_context(active_test=True).search_fetch(
-            [("product_id", "in", lines.product_id.ids), ("location_id", "in", lines.location_id.ids)],
-            ["product_id", "location_id"],
+        rules = (
+            self.env["stock.warehouse.orderpoint"]
+            .with_context(active_test=True)
+            .search_fetch(
+                [
+                    ("product_id", "in", lines.product_id.ids),
+                    ("location_id", "in", lines.location_id.ids),
+                ],
+                ["product_id", "location_id"],
+            )
         )
         by_key = {(rule.product_id.id, rule.location_id.id): rule for rule in rules}
-        return {line: by_key[key] for line in lines if (key := (line.product_id.id, line.location_id.id)) in by_key}
+        return {
+            line: by_key[key]
+            for line in lines
+            if (key := (line.product_id.id, line.location_id.id)) in by_key
+        }
 
     @api.model
     def _open_proposals(self, agreements):
@@ -334,10 +448,20 @@ class VmiReplenishment(models.AbstractModel):
         for model in set(PROPOSAL_MODELS.values()):
             Model = self.env[model]
             for document in Model.search(Model._vmi_open_proposal_domain(agreements)):
-                proposals[document.vmi_agreement_id, document.vmi_location_id] = document
+                proposals[document.vmi_agreement_id, document.vmi_location_id] = (
+                    document
+                )
         return proposals
 
-    def _sync_proposals(self, run, agreements, decisions_by_agreement, open_proposals, partial, delivery_dates):
+    def _sync_proposals(
+        self,
+        run,
+        agreements,
+        decisions_by_agreement,
+        open_proposals,
+        partial,
+        delivery_dates,
+    ):
         """Bring the open proposal of each agreement and site to the decided quantities.
 
         Open proposals are updated or withdrawn; the proposals of sites with
@@ -355,42 +479,80 @@ class VmiReplenishment(models.AbstractModel):
         :returns: list of event values
         """
         events = []
-        changes = {}    # proposal -> [(product, quantity before, quantity now)]
-        reasons = {}    # agreement line -> why its quantity
-        to_create = defaultdict(list)   # (model, company) -> [(agreement, site, {line: quantity})]
+        changes = {}  # proposal -> [(product, quantity before, quantity now)]
+        reasons = {}  # agreement line -> why its quantity
+        to_create = defaultdict(
+            list
+        )  # (model, company) -> [(agreement, site, {line: quantity})]
         open_by_agreement = defaultdict(dict)
         for (proposal_agreement, site), proposal in open_proposals.items():
             open_by_agreement[proposal_agreement][site] = proposal
         for agreement in agreements:
             decisions = decisions_by_agreement.get(agreement, {})
             Model = self._proposal_model(agreement)
-            unorderable = Model._vmi_unorderable_lines(self.env["vmi.agreement.line"].concat(*(
-                line for line, decision in decisions.items() if decision.order_qty > 0)))
+            unorderable = Model._vmi_unorderable_lines(
+                self.env["vmi.agreement.line"].concat(
+                    *(
+                        line
+                        for line, decision in decisions.items()
+                        if decision.order_qty > 0
+                    )
+                )
+            )
             for line, problem in unorderable.items():
-                events.append(run._prepare_event_vals("error", self.env._(
-                    "Not ordered at %(site)s: %(problem)s", site=line.location_id.display_name, problem=problem),
-                    line=line))
+                events.append(
+                    run._prepare_event_vals(
+                        "error",
+                        self.env._(
+                            "Not ordered at %(site)s: %(problem)s",
+                            site=line.location_id.display_name,
+                            problem=problem,
+                        ),
+                        line=line,
+                    )
+                )
             to_order = defaultdict(dict)
             for line, decision in decisions.items():
                 if decision.order_qty > 0 and line not in unorderable:
                     to_order[line.location_id][line] = decision.order_qty
-            reasons.update((line, decision.reason) for line, decision in decisions.items())
-            scope = self.env["vmi.agreement.line"].concat(*decisions) if partial else None
+            reasons.update(
+                (line, decision.reason) for line, decision in decisions.items()
+            )
+            scope = (
+                self.env["vmi.agreement.line"].concat(*decisions) if partial else None
+            )
             for site, proposal in open_by_agreement[agreement].items():
                 if (agreement, site) in delivery_dates:
                     proposal._vmi_set_delivery_date(delivery_dates[agreement, site])
-                events += self._update_proposal(run, agreement, site, proposal, to_order.get(site, {}), scope,
-                                                reasons, changes)
+                events += self._update_proposal(
+                    run,
+                    agreement,
+                    site,
+                    proposal,
+                    to_order.get(site, {}),
+                    scope,
+                    reasons,
+                    changes,
+                )
             for site, quantities in to_order.items():
                 if site not in open_by_agreement[agreement]:
-                    to_create[Model._name, agreement.company_id].append((agreement, site, quantities))
+                    to_create[Model._name, agreement.company_id].append(
+                        (agreement, site, quantities)
+                    )
         for needs in to_create.values():
-            proposals = self._proposal_model(needs[0][0])._vmi_create_proposals(needs, reasons)
-            for (agreement, site, quantities), proposal in zip(needs, proposals):
-                changes[proposal] = [(line.product_id, 0.0, quantity) for line, quantity in quantities.items()]
+            proposals = self._proposal_model(needs[0][0])._vmi_create_proposals(
+                needs, reasons
+            )
+            for (agreement, site, quantities), proposal in zip(needs, proposals, strict=False):
+                changes[proposal] = [
+                    (line.product_id, 0.0, quantity)
+                    for line, quantity in quantities.items()
+                ]
                 if (agreement, site) in delivery_dates:
                     proposal._vmi_set_delivery_date(delivery_dates[agreement, site])
-                events += self._settle_proposal(run, agreement, proposal, "order_created")
+                events += self._settle_proposal(
+                    run, agreement, proposal, "order_created"
+                )
         self.env["vmi.proposal.mixin"]._vmi_log_run_changes(run, changes)
         return events
 
@@ -401,10 +563,23 @@ class VmiReplenishment(models.AbstractModel):
         gets one note per run (``_vmi_log_run_changes``), not a creation
         message or tracking per field and line.
         """
-        return self.env[PROPOSAL_MODELS[agreement._site_kind()]].with_company(agreement.company_id).with_context(
-            mail_create_nolog=True, mail_notrack=True)
+        return (
+            self.env[PROPOSAL_MODELS[agreement._site_kind()]]
+            .with_company(agreement.company_id)
+            .with_context(mail_create_nolog=True, mail_notrack=True)
+        )
 
-    def _update_proposal(self, run, agreement, site, proposal, quantities, scope, reasons=None, changes=None):
+    def _update_proposal(
+        self,
+        run,
+        agreement,
+        site,
+        proposal,
+        quantities,
+        scope,
+        reasons=None,
+        changes=None,
+    ):
         """Bring an open proposal to ``quantities``: withdraw it when nothing is left to order.
 
         A proposal the customer has answered is left as it is: its quantities are the customer's now.
@@ -414,51 +589,100 @@ class VmiReplenishment(models.AbstractModel):
         :returns: list of event values
         """
         if proposal._vmi_answered():
-            return [run._prepare_event_vals("skipped", self.env._(
-                "%(document)s was answered by the customer (%(state)s): left as it is.",
-                document=proposal.display_name,
-                state=dict(proposal._fields["vmi_confirmation_state"]._description_selection(self.env))[
-                    proposal.vmi_confirmation_state]), agreement, document=proposal)]
+            return [
+                run._prepare_event_vals(
+                    "skipped",
+                    self.env._(
+                        "%(document)s was answered by the customer (%(state)s): left as it is.",
+                        document=proposal.display_name,
+                        state=dict(
+                            proposal._fields[
+                                "vmi_confirmation_state"
+                            ]._description_selection(self.env)
+                        )[proposal.vmi_confirmation_state],
+                    ),
+                    agreement,
+                    document=proposal,
+                )
+            ]
         changed = proposal._vmi_set_quantities(quantities, scope=scope, reasons=reasons)
         if changes is not None:
             changes[proposal] = changed
         if not proposal._vmi_lines():
             proposal._vmi_cancel()
-            return [run._prepare_event_vals("order_withdrawn", self.env._(
-                "%(document)s withdrawn: stock at %(site)s no longer needs replenishing.",
-                document=proposal.display_name, site=site.display_name), agreement, document=proposal)]
+            return [
+                run._prepare_event_vals(
+                    "order_withdrawn",
+                    self.env._(
+                        "%(document)s withdrawn: stock at %(site)s no longer needs replenishing.",
+                        document=proposal.display_name,
+                        site=site.display_name,
+                    ),
+                    agreement,
+                    document=proposal,
+                )
+            ]
         if not changed:
             return []
         return self._settle_proposal(run, agreement, proposal, "order_updated")
 
     def _settle_proposal(self, run, agreement, proposal, kind):
         """Confirm a fresh or changed proposal, or leave it for the customer's confirmation, review or approval."""
-        verb = {"order_created": self.env._("created"), "order_updated": self.env._("updated")}[kind]
+        verb = {
+            "order_created": self.env._("created"),
+            "order_updated": self.env._("updated"),
+        }[kind]
         waiting = None
         if agreement.confirmation_required and agreement.role == "vendor":
             proposal._vmi_request_confirmation(agreement)
-            waiting = ("awaiting_confirmation", self.env._(
-                "%(document)s waits for the customer's confirmation until %(deadline)s.",
-                document=proposal.display_name, deadline=fields.Datetime.to_string(proposal.vmi_confirmation_deadline)))
+            waiting = (
+                "awaiting_confirmation",
+                self.env._(
+                    "%(document)s waits for the customer's confirmation until %(deadline)s.",
+                    document=proposal.display_name,
+                    deadline=fields.Datetime.to_string(
+                        proposal.vmi_confirmation_deadline
+                    ),
+                ),
+            )
         elif proposal._vmi_needs_approval(agreement):
             proposal._vmi_request_approval(agreement)
-            waiting = ("awaiting_approval", self.env._(
-                "%(document)s is worth more than the approval threshold: it waits for a VMI Manager.",
-                document=proposal.display_name))
+            waiting = (
+                "awaiting_approval",
+                self.env._(
+                    "%(document)s is worth more than the approval threshold: it waits for a VMI Manager.",
+                    document=proposal.display_name,
+                ),
+            )
         if waiting:
             return [
-                run._prepare_event_vals(kind, self.env._("%(document)s %(verb)s.", document=proposal.display_name,
-                                                         verb=verb), agreement, document=proposal),
+                run._prepare_event_vals(
+                    kind,
+                    self.env._(
+                        "%(document)s %(verb)s.",
+                        document=proposal.display_name,
+                        verb=verb,
+                    ),
+                    agreement,
+                    document=proposal,
+                ),
                 run._prepare_event_vals(*waiting, agreement, document=proposal),
             ]
         if proposal.vmi_approval_required:
             proposal._vmi_withdraw_approval_request()
         if agreement.order_mode == "confirm":
             proposal._vmi_confirm()
-            message = self.env._("%(document)s %(verb)s and confirmed.", document=proposal.display_name, verb=verb)
+            message = self.env._(
+                "%(document)s %(verb)s and confirmed.",
+                document=proposal.display_name,
+                verb=verb,
+            )
         else:
-            message = self.env._("%(document)s %(verb)s, in draft for review.", document=proposal.display_name,
-                                 verb=verb)
+            message = self.env._(
+                "%(document)s %(verb)s, in draft for review.",
+                document=proposal.display_name,
+                verb=verb,
+            )
         return [run._prepare_event_vals(kind, message, agreement, document=proposal)]
 
     # ------------------------------------------------------------------
@@ -480,29 +704,63 @@ class VmiReplenishment(models.AbstractModel):
             statuses = [decision_status(decision) for decision in results]
             columns = {
                 "id": ("int4", [line.id for line in chunk]),
-                **{f"last_{name}": ("float8", [getattr(decision, name) for decision in results]) for name in (
-                    "on_hand", "on_order", "committed", "position", "demand_rate", "safety_stock",
-                    "trigger_level", "target_level", "order_qty", "unallocated_qty", "baseline_rate",
-                    "customer_rate")},
+                **{
+                    f"last_{name}": (
+                        "float8",
+                        [getattr(decision, name) for decision in results],
+                    )
+                    for name in (
+                        "on_hand",
+                        "on_order",
+                        "committed",
+                        "position",
+                        "demand_rate",
+                        "safety_stock",
+                        "trigger_level",
+                        "target_level",
+                        "order_qty",
+                        "unallocated_qty",
+                        "baseline_rate",
+                        "customer_rate",
+                    )
+                },
                 **Line._accuracy_columns([facts[line].accuracy for line in chunk]),
-                "last_decision_reason": ("varchar", [decision.reason[:500] for decision in results]),
-                "last_decision": ("jsonb", [json.dumps(line._decision_payload(decisions[line], facts[line]))
-                                            for line in chunk]),
+                "last_decision_reason": (
+                    "varchar",
+                    [decision.reason[:500] for decision in results],
+                ),
+                "last_decision": (
+                    "jsonb",
+                    [
+                        json.dumps(line._decision_payload(decisions[line], facts[line]))
+                        for line in chunk
+                    ],
+                ),
                 "last_status": ("varchar", [status for status, __ in statuses]),
                 "last_days_of_supply": ("float8", [days for __, days in statuses]),
             }
             names, arrays = unnest_columns(columns)
-            self.env.cr.execute(SQL(
-                "UPDATE vmi_agreement_line AS line SET last_evaluation_date = %s, %s FROM unnest(%s) AS v(%s) "
-                "WHERE line.id = v.id",
-                now,
-                SQL(", ").join(SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name))
-                               for name in columns if name != "id"),
-                arrays, names,
-            ))
-        Line.invalidate_model(Line._decision_fields() + list(Line._accuracy_columns([])))
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE vmi_agreement_line AS line SET last_evaluation_date = %s, %s FROM unnest(%s) AS v(%s) "
+                    "WHERE line.id = v.id",
+                    now,
+                    SQL(", ").join(
+                        SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name))
+                        for name in columns
+                        if name != "id"
+                    ),
+                    arrays,
+                    names,
+                )
+            )
+        Line.invalidate_model(
+            Line._decision_fields() + list(Line._accuracy_columns([]))
+        )
 
-    def _schedule_next_evaluation(self, agreements, now, scheduled, partial, review_by=None):
+    def _schedule_next_evaluation(
+        self, agreements, now, scheduled, partial, review_by=None
+    ):
         """Record the evaluation; a scheduled one plans the next review day of the agreements due by schedule.
 
         An agreement evaluated only because new data asked for it
@@ -518,7 +776,12 @@ class VmiReplenishment(models.AbstractModel):
             agreements._answer_evaluation_request()
         for agreement in agreements:
             values = {"last_evaluation_date": now}
-            if scheduled and (not agreement.date_next_evaluation or agreement.date_next_evaluation <= now):
-                values["date_next_evaluation"] = min(agreement._next_evaluation_after(now),
-                                                     review_by.get(agreement) or datetime.max)
+            if scheduled and (
+                not agreement.date_next_evaluation
+                or agreement.date_next_evaluation <= now
+            ):
+                values["date_next_evaluation"] = min(
+                    agreement._next_evaluation_after(now),
+                    review_by.get(agreement) or datetime.max,
+                )
             agreement.write(values)

@@ -15,24 +15,50 @@ class VmiReplenishmentRun(models.Model):
     _order = "date_start desc, id desc"
 
     trigger = fields.Selection(
-        [("scheduled", "Scheduled"), ("manual", "Evaluate now"), ("customer", "Customer's answer")],
-        required=True, readonly=True,
+        [
+            ("scheduled", "Scheduled"),
+            ("manual", "Evaluate now"),
+            ("customer", "Customer's answer"),
+        ],
+        required=True,
+        readonly=True,
     )
-    user_id = fields.Many2one("res.users", string="Started By", readonly=True, default=lambda self: self.env.user)
-    date_start = fields.Datetime(string="Started", readonly=True, default=fields.Datetime.now)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Started By",
+        readonly=True,
+        default=lambda self: self.env.user,
+    )
+    date_start = fields.Datetime(
+        string="Started", readonly=True, default=fields.Datetime.now
+    )
     duration = fields.Float(string="Duration (s)", readonly=True, digits=(16, 3))
     agreement_count = fields.Integer(string="Agreements", readonly=True)
     line_count = fields.Integer(string="Lines Evaluated", readonly=True)
     order_line_count = fields.Integer(
-        string="Lines to Order", readonly=True, help="Evaluated lines whose decision is to replenish.")
-    event_ids = fields.One2many("vmi.replenishment.run.event", "run_id", string="Events", readonly=True)
-    created_count = fields.Integer(compute="_compute_event_counts", string="Orders Created")
-    updated_count = fields.Integer(compute="_compute_event_counts", string="Orders Updated")
-    withdrawn_count = fields.Integer(compute="_compute_event_counts", string="Proposals Withdrawn")
-    skipped_count = fields.Integer(compute="_compute_event_counts", string="Lines Skipped")
+        string="Lines to Order",
+        readonly=True,
+        help="Evaluated lines whose decision is to replenish.",
+    )
+    event_ids = fields.One2many(
+        "vmi.replenishment.run.event", "run_id", string="Events", readonly=True
+    )
+    created_count = fields.Integer(
+        compute="_compute_event_counts", string="Orders Created"
+    )
+    updated_count = fields.Integer(
+        compute="_compute_event_counts", string="Orders Updated"
+    )
+    withdrawn_count = fields.Integer(
+        compute="_compute_event_counts", string="Proposals Withdrawn"
+    )
+    skipped_count = fields.Integer(
+        compute="_compute_event_counts", string="Lines Skipped"
+    )
     error_count = fields.Integer(compute="_compute_event_counts", string="Errors")
     state = fields.Selection(
-        [("done", "Done"), ("with_errors", "With Errors")], compute="_compute_event_counts",
+        [("done", "Done"), ("with_errors", "With Errors")],
+        compute="_compute_event_counts",
     )
 
     @api.depends("event_ids.kind")
@@ -40,7 +66,8 @@ class VmiReplenishmentRun(models.Model):
         counts = {
             (run, kind): count
             for run, kind, count in self.env["vmi.replenishment.run.event"]._read_group(
-                [("run_id", "in", self.ids)], ["run_id", "kind"], ["__count"])
+                [("run_id", "in", self.ids)], ["run_id", "kind"], ["__count"]
+            )
         }
         for run in self:
             run.created_count = counts.get((run, "order_created"), 0)
@@ -56,7 +83,9 @@ class VmiReplenishmentRun(models.Model):
         for run in self:
             run.display_name = f"{triggers.get(run.trigger, '')} · {fields.Datetime.to_string(run.date_start)}"
 
-    def _prepare_event_vals(self, kind, message, agreement=None, line=None, document=None):
+    def _prepare_event_vals(
+        self, kind, message, agreement=None, line=None, document=None
+    ):
         """Values of one event of this run; events are created in batches by the caller."""
         self.ensure_one()
         agreement = agreement or (line.agreement_id if line else None)

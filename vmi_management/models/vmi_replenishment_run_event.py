@@ -8,7 +8,9 @@ class VmiReplenishmentRunEvent(models.Model):
     _description = "VMI Replenishment Run Event"
     _order = "run_id desc, id"
 
-    run_id = fields.Many2one("vmi.replenishment.run", required=True, ondelete="cascade", index=True)
+    run_id = fields.Many2one(
+        "vmi.replenishment.run", required=True, ondelete="cascade", index=True
+    )
     kind = fields.Selection(
         [
             ("order_created", "Order created"),
@@ -26,9 +28,15 @@ class VmiReplenishmentRunEvent(models.Model):
     message = fields.Text(required=True)
     agreement_id = fields.Many2one("vmi.agreement", index=True, ondelete="cascade")
     line_id = fields.Many2one("vmi.agreement.line", string="Line", ondelete="cascade")
-    company_id = fields.Many2one(related="agreement_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(
+        related="agreement_id.company_id", store=True, index=True
+    )
     document_ref = fields.Reference(
-        [("sale.order", "Sale Order"), ("purchase.order", "Purchase Order"), ("stock.picking", "Transfer")],
+        [
+            ("sale.order", "Sale Order"),
+            ("purchase.order", "Purchase Order"),
+            ("stock.picking", "Transfer"),
+        ],
         string="Document",
     )
     date = fields.Datetime(related="run_id.date_start")

@@ -31,15 +31,27 @@ class VmiReplenishment(models.AbstractModel):
         """
         Allocation = self.env["vmi.supply.allocation"].sudo()
         Pool = self.env["vmi.supply.pool"]
-        planned = Allocation._open_for(self.env["vmi.agreement.line"].concat(*decisions))
-        claims = Pool._claims({line: decision for line, decision in decisions.items() if line not in planned})
+        planned = Allocation._open_for(
+            self.env["vmi.agreement.line"].concat(*decisions)
+        )
+        claims = Pool._claims(
+            {
+                line: decision
+                for line, decision in decisions.items()
+                if line not in planned
+            }
+        )
         deciding = self.env["vmi.agreement.line"].concat(*decisions)
         allotments = Pool._allocate(claims, Pool._supply(set(claims), now, deciding))
         for line, allocation in planned.items():
             allotments[line] = allocation._allotment(decisions[line].order_qty)
         Allocation.concat(*planned.values()).state = "applied"
-        return {line: apply_allotment(decision, allotments[line]) if line in allotments else decision
-                for line, decision in decisions.items()}
+        return {
+            line: apply_allotment(decision, allotments[line])
+            if line in allotments
+            else decision
+            for line, decision in decisions.items()
+        }
 
     @api.model
     def _keep_planner_overrides(self, decisions, open_proposals):
@@ -53,8 +65,13 @@ class VmiReplenishment(models.AbstractModel):
         if not planner_quantities:
             return decisions
         return {
-            line: keep_override(decision, *planner_quantities[line], line.agreement_id.override_tolerance / 100.0)
-            if line in planner_quantities else decision
+            line: keep_override(
+                decision,
+                *planner_quantities[line],
+                line.agreement_id.override_tolerance / 100.0,
+            )
+            if line in planner_quantities
+            else decision
             for line, decision in decisions.items()
         }
 
@@ -76,8 +93,14 @@ class VmiReplenishment(models.AbstractModel):
         if not by_site:
             return decisions
         Pool = self.env["vmi.supply.pool"]
-        keys = {line: Pool._pool_key(line) for lines in by_site.values() for line in lines}
-        left = Pool._supply({key for key in keys.values() if key}, now, self.env["vmi.agreement.line"].concat(*decisions))
+        keys = {
+            line: Pool._pool_key(line) for lines in by_site.values() for line in lines
+        }
+        left = Pool._supply(
+            {key for key in keys.values() if key},
+            now,
+            self.env["vmi.agreement.line"].concat(*decisions),
+        )
         for line, decision in decisions.items():
             if (key := keys.get(line) or Pool._pool_key(line)) in left:
                 left[key] -= decision.order_qty
@@ -87,22 +110,39 @@ class VmiReplenishment(models.AbstractModel):
             load = []
             for line in lines:
                 decision, product = decisions[line], line.product_id
-                room = (line.capacity - facts[line].on_hand - facts[line].on_order) if line.capacity else None
+                room = (
+                    (line.capacity - facts[line].on_hand - facts[line].on_order)
+                    if line.capacity
+                    else None
+                )
                 if keys[line]:
                     most = decision.order_qty + max(left[keys[line]], 0.0)
                     room = most if room is None else min(room, most)
-                load.append(LoadLine(
-                    line, decision.order_qty, position=decision.position, rate=decision.demand_rate,
-                    target=decision.target_level, value=Proposal._vmi_unit_value(product), weight=product.weight,
-                    volume=product.volume, pallets=agreement._pallets_per_unit(product), moq=line.moq or None,
-                    multiple=line.pack_multiple or None, room=room))
+                load.append(
+                    LoadLine(
+                        line,
+                        decision.order_qty,
+                        position=decision.position,
+                        rate=decision.demand_rate,
+                        target=decision.target_level,
+                        value=Proposal._vmi_unit_value(product),
+                        weight=product.weight,
+                        volume=product.volume,
+                        pallets=agreement._pallets_per_unit(product),
+                        moq=line.moq or None,
+                        multiple=line.pack_multiple or None,
+                        room=room,
+                    )
+                )
             quantities, notes, held = build_load(load, agreement._load_limits())
             for line in lines:
                 if keys[line]:
                     left[keys[line]] -= quantities[line] - decisions[line].order_qty
                 if held and not decisions[line].order_qty:
                     continue
-                decisions[line] = apply_load(decisions[line], quantities[line], notes.get(line, ""), held)
+                decisions[line] = apply_load(
+                    decisions[line], quantities[line], notes.get(line, ""), held
+                )
         return decisions
 
     @api.model
@@ -120,7 +160,9 @@ class VmiReplenishment(models.AbstractModel):
         dates = {}
         for (agreement, site), offset in offsets.items():
             tz = company_tz(agreement.company_id)
-            dates[agreement, site] = day_start(local_date(now, tz) + timedelta(days=offset), tz)
+            dates[agreement, site] = day_start(
+                local_date(now, tz) + timedelta(days=offset), tz
+            )
         return dates
 
     @api.model

@@ -7,8 +7,7 @@ from odoo.tools.sql import create_index
 
 from ..tools import company_tz, local_date
 
-
-KPI_PERIOD_DAYS = 30     # the scorecard's look-back
+KPI_PERIOD_DAYS = 30  # the scorecard's look-back
 
 
 class VmiStockLevel(models.Model):
@@ -33,36 +32,65 @@ class VmiStockLevel(models.Model):
     line_id = fields.Many2one("vmi.agreement.line", required=True, ondelete="cascade")
     agreement_id = fields.Many2one("vmi.agreement", required=True, ondelete="cascade")
     company_id = fields.Many2one(related="agreement_id.company_id")
-    commercial_partner_id = fields.Many2one(related="agreement_id.commercial_partner_id", string="Partner")
+    commercial_partner_id = fields.Many2one(
+        related="agreement_id.commercial_partner_id", string="Partner"
+    )
     product_id = fields.Many2one("product.product", required=True)
     location_id = fields.Many2one("stock.location", string="Site", required=True)
     date = fields.Date(required=True)
     # levels, not flows: over several days (a week in the pivot) they average, never add up
     on_hand = fields.Float(digits="Product Unit of Measure", aggregator="avg")
     on_order = fields.Float(digits="Product Unit of Measure", aggregator="avg")
-    trigger_level = fields.Float(string="Min / Trigger", digits="Product Unit of Measure", aggregator="avg")
-    target_level = fields.Float(string="Max / Target", digits="Product Unit of Measure", aggregator="avg")
-    demand_rate = fields.Float(string="Daily Demand", digits=(16, 3),
-                               help="The day's demand forecast, as the evaluation planned with it.")
-    baseline_rate = fields.Float(string="Statistical Forecast", digits=(16, 3),
-                                 help="The statistical forecast of the day, before the customer's forecast and "
-                                      "events.")
-    customer_rate = fields.Float(string="Customer Forecast", digits=(16, 3),
-                                 help="The customer's forecast of the day, when it sent one.")
+    trigger_level = fields.Float(
+        string="Min / Trigger", digits="Product Unit of Measure", aggregator="avg"
+    )
+    target_level = fields.Float(
+        string="Max / Target", digits="Product Unit of Measure", aggregator="avg"
+    )
+    demand_rate = fields.Float(
+        string="Daily Demand",
+        digits=(16, 3),
+        help="The day's demand forecast, as the evaluation planned with it.",
+    )
+    baseline_rate = fields.Float(
+        string="Statistical Forecast",
+        digits=(16, 3),
+        help="The statistical forecast of the day, before the customer's forecast and "
+        "events.",
+    )
+    customer_rate = fields.Float(
+        string="Customer Forecast",
+        digits=(16, 3),
+        help="The customer's forecast of the day, when it sent one.",
+    )
     is_outlier = fields.Boolean(
-        string="Outlier", help="The planner marks a day whose demand was exceptional (a one-off order, a "
-                               "data error): forecasts and thresholds no longer learn from it. Days out of stock "
-                               "are left out without marking.")
-    order_qty = fields.Float(string="Ordered", digits="Product Unit of Measure",
-                             help="What the day's evaluation decided to order.")
+        string="Outlier",
+        help="The planner marks a day whose demand was exceptional (a one-off order, a "
+        "data error): forecasts and thresholds no longer learn from it. Days out of stock "
+        "are left out without marking.",
+    )
+    order_qty = fields.Float(
+        string="Ordered",
+        digits="Product Unit of Measure",
+        help="What the day's evaluation decided to order.",
+    )
 
     _sql_constraints = [
-        ("line_date_unique", "UNIQUE(line_id, date)", "A line has one stock level per day."),
+        (
+            "line_date_unique",
+            "UNIQUE(line_id, date)",
+            "A line has one stock level per day.",
+        ),
     ]
 
     def init(self):
         super().init()
-        create_index(self.env.cr, "vmi_stock_level_agreement_date_index", self._table, ["agreement_id", "date"])
+        create_index(
+            self.env.cr,
+            "vmi_stock_level_agreement_date_index",
+            self._table,
+            ["agreement_id", "date"],
+        )
 
     @api.model
     def _record_evaluation(self, lines, now):
@@ -76,12 +104,15 @@ class VmiStockLevel(models.Model):
         self.env["vmi.agreement.line"].flush_model()
         for company in lines.company_id:
             day = local_date(now, company_tz(company))
-            self._insert_levels(lines.filtered(lambda line: line.company_id == company), day)
+            self._insert_levels(
+                lines.filtered(lambda line: line.company_id == company), day
+            )
         self.invalidate_model()
 
     def _insert_levels(self, lines, day):
-        self.env.cr.execute(SQL(
-            """INSERT INTO vmi_stock_level (line_id, agreement_id, product_id, location_id, on_hand, on_order,
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO vmi_stock_level (line_id, agreement_id, product_id, location_id, on_hand, on_order,
                                            trigger_level, target_level, demand_rate, baseline_rate, customer_rate,
                                            order_qty, date)
                SELECT line.id, line.agreement_id, line.product_id, line.location_id, line.last_on_hand,
@@ -94,8 +125,10 @@ class VmiStockLevel(models.Model):
                       trigger_level = EXCLUDED.trigger_level, target_level = EXCLUDED.target_level,
                       demand_rate = EXCLUDED.demand_rate, baseline_rate = EXCLUDED.baseline_rate,
                       customer_rate = EXCLUDED.customer_rate, order_qty = EXCLUDED.order_qty""",
-            day, lines.ids,
-        ))
+                day,
+                lines.ids,
+            )
+        )
 
     def action_mark_outlier(self):
         """Leave these days out of the forecasts and thresholds of their lines (from the next evaluation)."""
@@ -107,7 +140,9 @@ class VmiStockLevel(models.Model):
     def _set_outlier(self, outlier):
         """Levels are the system's record: VMI users may mark their days as outliers, and change nothing else."""
         if not self.env.user.has_group("vmi_management.group_vmi_user"):
-            raise AccessError(self.env._("Only VMI users may mark a day's demand as an outlier."))
+            raise AccessError(
+                self.env._("Only VMI users may mark a day's demand as an outlier.")
+            )
         self.check_access("read")
         self.sudo().is_outlier = outlier
 
@@ -121,20 +156,43 @@ class VmiStockLevel(models.Model):
         """
         today = fields.Date.context_today(self)
         start = today - timedelta(days=days - 1)
-        levels = {level.date: level for level in self.search_fetch(
-            [("line_id", "=", line.id), ("date", ">=", start)], ["date", "on_hand", "trigger_level", "target_level"])}
-        site_tree = self.env["stock.location"].search([("id", "child_of", line.location_id.id)])
-        received = {fields.Date.to_date(day): quantity for day, quantity in self.env["stock.move"]._read_group(
-            [("product_id", "=", line.product_id.id), ("state", "=", "done"), ("is_inventory", "=", False),
-             ("location_dest_id", "in", site_tree.ids), ("location_id", "not in", site_tree.ids),
-             ("date", ">=", fields.Datetime.to_datetime(start))],
-            ["date:day"], ["product_qty:sum"])}
+        levels = {
+            level.date: level
+            for level in self.search_fetch(
+                [("line_id", "=", line.id), ("date", ">=", start)],
+                ["date", "on_hand", "trigger_level", "target_level"],
+            )
+        }
+        site_tree = self.env["stock.location"].search(
+            [("id", "child_of", line.location_id.id)]
+        )
+        received = {
+            fields.Date.to_date(day): quantity
+            for day, quantity in self.env["stock.move"]._read_group(
+                [
+                    ("product_id", "=", line.product_id.id),
+                    ("state", "=", "done"),
+                    ("is_inventory", "=", False),
+                    ("location_dest_id", "in", site_tree.ids),
+                    ("location_id", "not in", site_tree.ids),
+                    ("date", ">=", fields.Datetime.to_datetime(start)),
+                ],
+                ["date:day"],
+                ["product_qty:sum"],
+            )
+        }
         dates = [start + timedelta(days=offset) for offset in range(days)]
         return {
             "labels": [fields.Date.to_string(day) for day in dates],
-            "on_hand": [levels[day].on_hand if day in levels else None for day in dates],
-            "min": [levels[day].trigger_level if day in levels else None for day in dates],
-            "max": [(levels[day].target_level or None) if day in levels else None for day in dates],
+            "on_hand": [
+                levels[day].on_hand if day in levels else None for day in dates
+            ],
+            "min": [
+                levels[day].trigger_level if day in levels else None for day in dates
+            ],
+            "max": [
+                (levels[day].target_level or None) if day in levels else None
+                for day in dates
+            ],
             "received": [received.get(day) for day in dates],
         }
-

@@ -14,7 +14,14 @@ from ..tools import company_tz, day_end, day_start, in_engine_language
 # Clocks of the customer's systems drift; a report a few minutes "ahead" is not from the future.
 FUTURE_TOLERANCE = timedelta(minutes=15)
 
-EDI_FORMATS = ("x12_852", "x12_830", "edifact_invrpt", "edifact_slsrpt", "edifact_delfor", "edifact")
+EDI_FORMATS = (
+    "x12_852",
+    "x12_830",
+    "edifact_invrpt",
+    "edifact_slsrpt",
+    "edifact_delfor",
+    "edifact",
+)
 
 # The states of a report whose lines were applied (all, or those that were valid).
 APPLIED_STATES = ("processed", "partially_rejected")
@@ -34,7 +41,10 @@ PAYLOAD_FORMATS = [
     ("edifact_invrpt", "EDIFACT INVRPT"),
     ("edifact_slsrpt", "EDIFACT SLSRPT"),
     ("edifact_delfor", "EDIFACT DELFOR (forecast)"),
-    ("edifact", "EDIFACT (no stock or sales message)"),  # kept, rejected, to show the sender what came
+    (
+        "edifact",
+        "EDIFACT (no stock or sales message)",
+    ),  # kept, rejected, to show the sender what came
     ("json", "JSON"),
 ]
 
@@ -60,65 +70,131 @@ class VmiStockReport(models.Model):
     _check_company_auto = True
 
     name = fields.Char(compute="_compute_name", store=True)
-    agreement_id = fields.Many2one("vmi.agreement", required=True, index=True, check_company=True,
-                                   ondelete="restrict")
-    company_id = fields.Many2one(related="agreement_id.company_id", store=True, index=True)
-    commercial_partner_id = fields.Many2one(related="agreement_id.commercial_partner_id", store=True, index=True)
-    source = fields.Selection(
-        [("back_office", "Back office"), ("portal", "Portal"), ("file", "File upload"), ("edi", "EDI"),
-         ("api", "API")],
-        required=True, default="back_office",
+    agreement_id = fields.Many2one(
+        "vmi.agreement",
+        required=True,
+        index=True,
+        check_company=True,
+        ondelete="restrict",
     )
-    date_as_of = fields.Datetime(string="Stock As Of", required=True, default=fields.Datetime.now,
-                                 help="The moment the reported quantities were true at the site.")
-    date_received = fields.Datetime(string="Received", readonly=True, default=fields.Datetime.now)
-    date_period_start = fields.Date(string="Period Start", help="First day of the consumption period reported.")
+    company_id = fields.Many2one(
+        related="agreement_id.company_id", store=True, index=True
+    )
+    commercial_partner_id = fields.Many2one(
+        related="agreement_id.commercial_partner_id", store=True, index=True
+    )
+    source = fields.Selection(
+        [
+            ("back_office", "Back office"),
+            ("portal", "Portal"),
+            ("file", "File upload"),
+            ("edi", "EDI"),
+            ("api", "API"),
+        ],
+        required=True,
+        default="back_office",
+    )
+    date_as_of = fields.Datetime(
+        string="Stock As Of",
+        required=True,
+        default=fields.Datetime.now,
+        help="The moment the reported quantities were true at the site.",
+    )
+    date_received = fields.Datetime(
+        string="Received", readonly=True, default=fields.Datetime.now
+    )
+    date_period_start = fields.Date(
+        string="Period Start", help="First day of the consumption period reported."
+    )
     state = fields.Selection(
-        [("received", "Received"), ("processed", "Processed"), ("partially_rejected", "Partially Rejected"),
-         ("rejected", "Rejected")],
-        default="received", required=True, tracking=True,
+        [
+            ("received", "Received"),
+            ("processed", "Processed"),
+            ("partially_rejected", "Partially Rejected"),
+            ("rejected", "Rejected"),
+        ],
+        default="received",
+        required=True,
+        tracking=True,
     )
     line_ids = fields.One2many("vmi.stock.report.line", "report_id", string="Lines")
-    payload_format = fields.Selection(PAYLOAD_FORMATS, string="Format", default="manual", required=True,
-                                      readonly=True)
-    reference = fields.Char(
-        string="Sender Reference", readonly=True, index="btree_not_null", copy=False,
-        help="The sender's own document number (X12 XQ04, EDIFACT BGM, or given to the API); without one, "
-             "its EDI envelope's sender and control numbers. A second report with the same reference is "
-             "recognised as a repeat, unless this one was rejected.",
+    payload_format = fields.Selection(
+        PAYLOAD_FORMATS, string="Format", default="manual", required=True, readonly=True
     )
-    checksum = fields.Char(readonly=True, copy=False, help="SHA-256 of the raw payload: the same payload "
-                                                              "received twice is applied once.")
+    reference = fields.Char(
+        string="Sender Reference",
+        readonly=True,
+        index="btree_not_null",
+        copy=False,
+        help="The sender's own document number (X12 XQ04, EDIFACT BGM, or given to the API); without one, "
+        "its EDI envelope's sender and control numbers. A second report with the same reference is "
+        "recognised as a repeat, unless this one was rejected.",
+    )
+    checksum = fields.Char(
+        readonly=True,
+        copy=False,
+        help="SHA-256 of the raw payload: the same payload "
+        "received twice is applied once.",
+    )
     resent_from_id = fields.Many2one(
-        "vmi.stock.report", string="Resend Of", readonly=True, copy=False, index="btree_not_null",
+        "vmi.stock.report",
+        string="Resend Of",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
         help="The rejected report this one repeats: a corrected or repeated document sent after a rejection is "
-             "processed again as a new report.",
+        "processed again as a new report.",
     )
     evaluation_requested = fields.Boolean(
-        readonly=True, copy=False,
+        readonly=True,
+        copy=False,
         help="Applied figures the scheduled replenishment has not evaluated yet. Kept on the report rather "
-             "than the agreement, so that reports arriving together do not all rewrite the agreement.",
+        "than the agreement, so that reports arriving together do not all rewrite the agreement.",
     )
-    attachment_id = fields.Many2one("ir.attachment", string="Raw Payload", readonly=True, copy=False)
+    attachment_id = fields.Many2one(
+        "ir.attachment", string="Raw Payload", readonly=True, copy=False
+    )
     problems = fields.Text(readonly=True, help="Problems with the document as a whole.")
     line_count = fields.Integer(compute="_compute_line_counts", string="Line Count")
-    rejected_line_count = fields.Integer(compute="_compute_line_counts", string="Rejected Lines")
-    adjustment_move_ids = fields.One2many("stock.move", "vmi_stock_report_id", string="Count Adjustments")
+    rejected_line_count = fields.Integer(
+        compute="_compute_line_counts", string="Rejected Lines"
+    )
+    adjustment_move_ids = fields.One2many(
+        "stock.move", "vmi_stock_report_id", string="Count Adjustments"
+    )
 
     def init(self):
         """A payload is unique per agreement among the reports not rejected (a plain UNIQUE constraint
         would refuse the resend of a rejected one); applied reports are looked up per agreement by date
         (the agreement's last data received), requests for an evaluation by agreement."""
         super().init()
-        self.env.cr.execute(SQL("ALTER TABLE vmi_stock_report DROP CONSTRAINT IF EXISTS %s",
-                                SQL.identifier(FORMER_CHECKSUM_CONSTRAINT)))
-        self.env.cr.execute(SQL(
-            "CREATE UNIQUE INDEX IF NOT EXISTS %s ON vmi_stock_report (agreement_id, checksum) "
-            "WHERE state != 'rejected'", SQL.identifier(CHECKSUM_INDEX)))
-        create_index(self.env.cr, "vmi_stock_report_applied_as_of_index", self._table,
-                     ["agreement_id", "date_as_of"], where=f"state IN {APPLIED_STATES}")
-        create_index(self.env.cr, "vmi_stock_report_evaluation_requested_index", self._table,
-                     ["agreement_id"], where="evaluation_requested")
+        self.env.cr.execute(
+            SQL(
+                "ALTER TABLE vmi_stock_report DROP CONSTRAINT IF EXISTS %s",
+                SQL.identifier(FORMER_CHECKSUM_CONSTRAINT),
+            )
+        )
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS %s ON vmi_stock_report (agreement_id, checksum) "
+                "WHERE state != 'rejected'",
+                SQL.identifier(CHECKSUM_INDEX),
+            )
+        )
+        create_index(
+            self.env.cr,
+            "vmi_stock_report_applied_as_of_index",
+            self._table,
+            ["agreement_id", "date_as_of"],
+            where=f"state IN {APPLIED_STATES}",
+        )
+        create_index(
+            self.env.cr,
+            "vmi_stock_report_evaluation_requested_index",
+            self._table,
+            ["agreement_id"],
+            where="evaluation_requested",
+        )
 
     @api.depends("agreement_id.name", "date_as_of")
     def _compute_name(self):
@@ -127,12 +203,16 @@ class VmiStockReport(models.Model):
 
     def _compute_line_counts(self):
         counts = {
-            (report.id, state): count for report, state, count in self.env["vmi.stock.report.line"]._read_group(
-                [("report_id", "in", self.ids)], ["report_id", "state"], ["__count"])
+            (report.id, state): count
+            for report, state, count in self.env["vmi.stock.report.line"]._read_group(
+                [("report_id", "in", self.ids)], ["report_id", "state"], ["__count"]
+            )
         }
         for report in self:
             report.rejected_line_count = counts.get((report.id, "rejected"), 0)
-            report.line_count = report.rejected_line_count + counts.get((report.id, "accepted"), 0)
+            report.line_count = report.rejected_line_count + counts.get(
+                (report.id, "accepted"), 0
+            )
 
     # ------------------------------------------------------------------
     # Intake
@@ -140,7 +220,9 @@ class VmiStockReport(models.Model):
 
     @api.model
     @in_engine_language
-    def _receive(self, agreement, payload, *, source, filename="", date_as_of=None, parsed=None):
+    def _receive(
+        self, agreement, payload, *, source, filename="", date_as_of=None, parsed=None
+    ):
         """Take in one payload for ``agreement`` from any channel, keep it, and apply what is valid.
 
         :param bytes payload: the document exactly as received; kept as an attachment
@@ -157,36 +239,63 @@ class VmiStockReport(models.Model):
         """
         checksum = hashlib.sha256(payload).hexdigest()
         earlier = self._find_earlier_receipt(agreement, checksum)
-        if not earlier or earlier.state == "rejected":  # a repeated payload is recognised before parsing it
+        if (
+            not earlier or earlier.state == "rejected"
+        ):  # a repeated payload is recognised before parsing it
             parsed = parsed or parse_document(payload, filename)
             if parsed.reference:
-                earlier = self._find_earlier_receipt(agreement, checksum, parsed.reference)
+                earlier = self._find_earlier_receipt(
+                    agreement, checksum, parsed.reference
+                )
         if earlier and earlier.state != "rejected":
-            earlier._note_repeat(source, filename or (parsed and parsed.reference) or checksum[:12])
+            earlier._note_repeat(
+                source, filename or (parsed and parsed.reference) or checksum[:12]
+            )
             return earlier, True
-        as_of = parsed.as_of or self._end_of_reported_day(agreement, parsed.as_of_date) or date_as_of \
+        as_of = (
+            parsed.as_of
+            or self._end_of_reported_day(agreement, parsed.as_of_date)
+            or date_as_of
             or fields.Datetime.now()
-        report = self._create_received(agreement, checksum, {
-            "agreement_id": agreement.id,
-            "source": source,
-            "date_as_of": as_of,
-            "date_period_start": parsed.period_start,
-            "payload_format": parsed.format,
-            "reference": parsed.reference,
-            "checksum": checksum,
-            "resent_from_id": earlier.id,
-            "problems": "\n".join(parsed.errors + self._sender_problems(agreement, parsed)) or False,
-        })
-        report.attachment_id = self.env["ir.attachment"].create({
-            "name": filename or f"{report.reference or report.name}.{parsed.format.split('_')[0]}",
-            "raw": payload,
-            "res_model": self._name,
-            "res_id": report.id,
-        })
+        )
+        report = self._create_received(
+            agreement,
+            checksum,
+            {
+                "agreement_id": agreement.id,
+                "source": source,
+                "date_as_of": as_of,
+                "date_period_start": parsed.period_start,
+                "payload_format": parsed.format,
+                "reference": parsed.reference,
+                "checksum": checksum,
+                "resent_from_id": earlier.id,
+                "problems": "\n".join(
+                    parsed.errors + self._sender_problems(agreement, parsed)
+                )
+                or False,
+            },
+        )
+        report.attachment_id = self.env["ir.attachment"].create(
+            {
+                "name": filename
+                or f"{report.reference or report.name}.{parsed.format.split('_')[0]}",
+                "raw": payload,
+                "res_model": self._name,
+                "res_id": report.id,
+            }
+        )
         Line = self.env["vmi.stock.report.line"]
-        Line._insert_received(report, Line._resolve_codes(agreement, [
-            report._prepare_line_vals(sequence, line, parsed) for sequence, line in enumerate(parsed.lines, 1)
-        ]))
+        Line._insert_received(
+            report,
+            Line._resolve_codes(
+                agreement,
+                [
+                    report._prepare_line_vals(sequence, line, parsed)
+                    for sequence, line in enumerate(parsed.lines, 1)
+                ],
+            ),
+        )
         report._process()
         if earlier:
             report._note_resend()
@@ -207,11 +316,14 @@ class VmiStockReport(models.Model):
         except UniqueViolation as error:
             if error.diag.constraint_name != CHECKSUM_INDEX:
                 raise
-        self.env.cr.execute(SQL(
-            "DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = 'serialization_failure', MESSAGE = %s; END $$",
-            f"Stock report payload {checksum[:12]} for agreement {agreement.id} was received meanwhile by "
-            "another transaction; retry to be answered with it.",
-        ), log_exceptions=False)
+        self.env.cr.execute(
+            SQL(
+                "DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = 'serialization_failure', MESSAGE = %s; END $$",
+                f"Stock report payload {checksum[:12]} for agreement {agreement.id} was received meanwhile by "
+                "another transaction; retry to be answered with it.",
+            ),
+            log_exceptions=False,
+        )
         raise AssertionError("the serialization failure above always raises")
 
     @api.model
@@ -225,17 +337,26 @@ class VmiStockReport(models.Model):
         expected = agreement.commercial_partner_id.sudo()._vmi_edi_sender_ids()
         if not expected or parsed.format not in EDI_FORMATS:
             return []
-        unknown = [sender for sender in parsed.sender_ids if sender.upper() not in expected]
+        unknown = [
+            sender for sender in parsed.sender_ids if sender.upper() not in expected
+        ]
         if parsed.sender_ids and not unknown:
             return []
-        return [self.env._(
-            "The document is sent by %(sender)s, not by %(partner)s: its EDI sender ids are %(expected)s "
-            "(X12 ISA06 and GS02, EDIFACT UNB sender). Send it under one of those ids, or have them added "
-            "to the partner.",
-            sender=", ".join(f"'{sender}'" for sender in unknown) or self.env._("no sender id"),
-            partner=agreement.commercial_partner_id.display_name,
-            expected=", ".join(agreement.commercial_partner_id.sudo()._vmi_edi_sender_ids(upper=False)),
-        )]
+        return [
+            self.env._(
+                "The document is sent by %(sender)s, not by %(partner)s: its EDI sender ids are %(expected)s "
+                "(X12 ISA06 and GS02, EDIFACT UNB sender). Send it under one of those ids, or have them added "
+                "to the partner.",
+                sender=", ".join(f"'{sender}'" for sender in unknown)
+                or self.env._("no sender id"),
+                partner=agreement.commercial_partner_id.display_name,
+                expected=", ".join(
+                    agreement.commercial_partner_id.sudo()._vmi_edi_sender_ids(
+                        upper=False
+                    )
+                ),
+            )
+        ]
 
     @api.model
     def _end_of_reported_day(self, agreement, day):
@@ -248,7 +369,11 @@ class VmiStockReport(models.Model):
         if not day:
             return False
         tz, now = company_tz(agreement.company_id), fields.Datetime.now()
-        return min(day_end(day, tz), now) if day_start(day, tz) <= now else day_end(day, tz)
+        return (
+            min(day_end(day, tz), now)
+            if day_start(day, tz) <= now
+            else day_end(day, tz)
+        )
 
     def _find_earlier_receipt(self, agreement, checksum, reference=None):
         """The report a payload repeats: the latest with the same checksum (or sender reference) that was
@@ -256,26 +381,42 @@ class VmiStockReport(models.Model):
         same = [("checksum", "=", checksum)]
         if reference:
             same = expression.OR([same, [("reference", "=", reference)]])
-        found = self.search(expression.AND([[("agreement_id", "=", agreement.id)], same]), order="id desc")
-        return found.filtered(lambda report: report.state != "rejected")[:1] or found[:1]
+        found = self.search(
+            expression.AND([[("agreement_id", "=", agreement.id)], same]),
+            order="id desc",
+        )
+        return (
+            found.filtered(lambda report: report.state != "rejected")[:1] or found[:1]
+        )
 
     def _note_repeat(self, source, name):
         self.ensure_one()
-        self.message_post(body=self.env._(
-            "The same report was received again (%(channel)s, %(name)s) and not applied a second time.",
-            channel=dict(self._fields["source"]._description_selection(self.env))[source], name=name,
-        ))
+        self.message_post(
+            body=self.env._(
+                "The same report was received again (%(channel)s, %(name)s) and not applied a second time.",
+                channel=dict(self._fields["source"]._description_selection(self.env))[
+                    source
+                ],
+                name=name,
+            )
+        )
 
     def _note_resend(self):
         """Say on both reports that this one resends a rejected one."""
         self.ensure_one()
         earlier = self.resent_from_id
-        self.message_post(body=self.env._(
-            "Resend of report %(earlier)s, which was rejected: processed again as a new report.",
-            earlier=earlier.display_name))
-        earlier.message_post(body=self.env._(
-            "Received again after this report was rejected: processed as report %(report)s.",
-            report=self.display_name))
+        self.message_post(
+            body=self.env._(
+                "Resend of report %(earlier)s, which was rejected: processed again as a new report.",
+                earlier=earlier.display_name,
+            )
+        )
+        earlier.message_post(
+            body=self.env._(
+                "Received again after this report was rejected: processed as report %(report)s.",
+                report=self.display_name,
+            )
+        )
 
     def _prepare_line_vals(self, sequence, line, parsed):
         """Values of a report line from a parsed line, kept whatever its state: nothing is lost."""
@@ -291,7 +432,9 @@ class VmiStockReport(models.Model):
             "quantity_forecast": line.forecast or 0.0,
             "date_forecast_start": line.forecast_start,
             "date_forecast_end": line.forecast_end,
-            "forecast_only": line.on_hand is None and line.consumed is None and line.forecast is not None,
+            "forecast_only": line.on_hand is None
+            and line.consumed is None
+            and line.forecast is not None,
             "date_period_start": line.period_start or parsed.period_start,
             "date_period_end": line.period_end or parsed.period_end,
             "uom_code": line.uom,
@@ -303,7 +446,11 @@ class VmiStockReport(models.Model):
         """Validate and apply a report typed in the back office."""
         for report in self:
             if report.state != "received":
-                raise UserError(self.env._("Report %(name)s has already been processed.", name=report.name))
+                raise UserError(
+                    self.env._(
+                        "Report %(name)s has already been processed.", name=report.name
+                    )
+                )
         self._process()
         return True
 
@@ -315,7 +462,9 @@ class VmiStockReport(models.Model):
         """
         Line = self.env["vmi.stock.report.line"]
         for report in self:
-            accepted = Line.search([("report_id", "=", report.id), ("state", "=", "accepted")])
+            accepted = Line.search(
+                [("report_id", "=", report.id), ("state", "=", "accepted")]
+            )
             blocking = report._check_document()
             if blocking:
                 accepted._reject(blocking)
@@ -324,10 +473,17 @@ class VmiStockReport(models.Model):
                 if report.agreement_id._site_kind() != "customer_location":
                     accepted.filtered(lambda line: line.state == "accepted")._apply()
                     report._bill_if_billed_per_report()
-            counts = dict(Line._read_group([("report_id", "=", report.id)], ["state"], ["__count"]))
+            counts = dict(
+                Line._read_group(
+                    [("report_id", "=", report.id)], ["state"], ["__count"]
+                )
+            )
             report.state = (
-                "rejected" if not counts.get("accepted")
-                else "partially_rejected" if counts.get("rejected") else "processed"
+                "rejected"
+                if not counts.get("accepted")
+                else "partially_rejected"
+                if counts.get("rejected")
+                else "processed"
             )
         self.env["vmi.exception"]._sync_stale_data(self.agreement_id)
         # new figures, whichever channel brought them: evaluate their agreement now, not at its next review
@@ -341,7 +497,9 @@ class VmiStockReport(models.Model):
         agreement (several sites, several channels) neither wait for each other nor for an evaluation
         holding the agreement, and the evaluation answers only the requests it has seen.
         """
-        running = self.sudo().filtered(lambda report: report.agreement_id.state in ("pilot", "active"))
+        running = self.sudo().filtered(
+            lambda report: report.agreement_id.state in ("pilot", "active")
+        )
         if running:
             running.evaluation_requested = True
             self.env.ref("vmi_management.ir_cron_vmi_replenishment").sudo()._trigger()
@@ -349,7 +507,10 @@ class VmiStockReport(models.Model):
     def _bill_if_billed_per_report(self):
         """Agreements billed "with each stock report" invoice the consumption the report just revealed."""
         agreement = self.agreement_id
-        if agreement.billing_frequency == "report" and agreement._site_kind() == "consigned_at_customer":
+        if (
+            agreement.billing_frequency == "report"
+            and agreement._site_kind() == "consigned_at_customer"
+        ):
             agreement.sudo()._bill_consumption()  # billing is the system's, whoever sent the report
 
     def _check_document(self):
@@ -357,13 +518,20 @@ class VmiStockReport(models.Model):
         self.ensure_one()
         agreement = self.agreement_id
         if self.problems:
-            return self.env._("Not applied: the document is malformed (see the report's problems).")
+            return self.env._(
+                "Not applied: the document is malformed (see the report's problems)."
+            )
         if agreement.state == "terminated":
-            return self.env._("Agreement %(agreement)s is terminated: its stock is no longer managed.",
-                              agreement=agreement.name)
+            return self.env._(
+                "Agreement %(agreement)s is terminated: its stock is no longer managed.",
+                agreement=agreement.name,
+            )
         if self.date_as_of > fields.Datetime.now() + FUTURE_TOLERANCE:
-            return self.env._("The report is dated %(date)s, in the future: send the moment the stock was "
-                              "counted.", date=fields.Datetime.to_string(self.date_as_of))
+            return self.env._(
+                "The report is dated %(date)s, in the future: send the moment the stock was "
+                "counted.",
+                date=fields.Datetime.to_string(self.date_as_of),
+            )
         if not self.line_ids:
             return self.env._("The report has no lines.")
         return False
@@ -381,8 +549,9 @@ class VmiStockReport(models.Model):
         self.ensure_one()
         self.env["vmi.stock.report"].flush_model()
         self.env["vmi.stock.report.line"].flush_model()
-        self.env.cr.execute(SQL(
-            """SELECT DISTINCT ON (line.product_id, line.location_id)
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT ON (line.product_id, line.location_id)
                       line.product_id, line.location_id, report.date_as_of, report.name
                  FROM vmi_stock_report_line line
                  JOIN vmi_stock_report report ON report.id = line.report_id
@@ -390,9 +559,16 @@ class VmiStockReport(models.Model):
                   AND report.state IN ('processed', 'partially_rejected') AND report.agreement_id = %s
                   AND line.product_id = ANY(%s) AND line.location_id = ANY(%s)
              ORDER BY line.product_id, line.location_id, report.date_as_of DESC""",
-            self.id, self.agreement_id.id, list(product_ids), list(site_ids),
-        ))
-        return {(product, location): (as_of, name) for product, location, as_of, name in self.env.cr.fetchall()}
+                self.id,
+                self.agreement_id.id,
+                list(product_ids),
+                list(site_ids),
+            )
+        )
+        return {
+            (product, location): (as_of, name)
+            for product, location, as_of, name in self.env.cr.fetchall()
+        }
 
     # ------------------------------------------------------------------
     # Views
@@ -401,7 +577,12 @@ class VmiStockReport(models.Model):
     def action_download_payload(self):
         self.ensure_one()
         if not self.attachment_id:
-            raise UserError(self.env._("Report %(name)s was typed in: it has no raw payload.", name=self.name))
+            raise UserError(
+                self.env._(
+                    "Report %(name)s was typed in: it has no raw payload.",
+                    name=self.name,
+                )
+            )
         return {
             "type": "ir.actions.act_url",
             "url": f"/web/content/{self.attachment_id.id}?download=true",

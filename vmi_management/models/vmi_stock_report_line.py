@@ -12,16 +12,34 @@ CODE_SEPARATOR = " / "
 QUANTITY_FIELDS = ("quantity_on_hand", "quantity_consumed", "quantity_forecast")
 
 # What the line checks read of each line (``_read_check_facts``).
-CheckFact = namedtuple("CheckFact", "id product_id location_id on_hand_reported ref forecast_period")
+CheckFact = namedtuple(
+    "CheckFact", "id product_id location_id on_hand_reported ref forecast_period"
+)
 
 # The columns a received line is inserted with, and their PostgreSQL types (see ``_insert_received``).
 RECEIVED_COLUMNS = {
-    "report_id": "int4", "sequence": "int4", "company_id": "int4", "agreement_id": "int4",
-    "source_ref": "varchar", "product_code": "varchar", "location_code": "varchar", "uom_code": "varchar",
-    "uom_id": "int4", "product_id": "int4", "location_id": "int4", "on_hand_reported": "bool",
-    "quantity_on_hand": "float8", "quantity_consumed": "float8", "quantity_forecast": "float8",
-    "date_period_start": "date", "date_period_end": "date", "date_forecast_start": "date",
-    "date_forecast_end": "date", "forecast_only": "bool", "state": "varchar", "rejection_reason": "varchar",
+    "report_id": "int4",
+    "sequence": "int4",
+    "company_id": "int4",
+    "agreement_id": "int4",
+    "source_ref": "varchar",
+    "product_code": "varchar",
+    "location_code": "varchar",
+    "uom_code": "varchar",
+    "uom_id": "int4",
+    "product_id": "int4",
+    "location_id": "int4",
+    "on_hand_reported": "bool",
+    "quantity_on_hand": "float8",
+    "quantity_consumed": "float8",
+    "quantity_forecast": "float8",
+    "date_period_start": "date",
+    "date_period_end": "date",
+    "date_forecast_start": "date",
+    "date_forecast_end": "date",
+    "forecast_only": "bool",
+    "state": "varchar",
+    "rejection_reason": "varchar",
 }
 
 
@@ -38,58 +56,86 @@ class VmiStockReportLine(models.Model):
     _order = "report_id, sequence, id"
     _check_company_auto = True
 
-    report_id = fields.Many2one("vmi.stock.report", required=True, ondelete="cascade", index=True)
+    report_id = fields.Many2one(
+        "vmi.stock.report", required=True, ondelete="cascade", index=True
+    )
     sequence = fields.Integer(default=10)
     company_id = fields.Many2one(related="report_id.company_id", store=True, index=True)
-    agreement_id = fields.Many2one(related="report_id.agreement_id", store=True, index=True)
-    source_ref = fields.Char(string="Source Position", help="Where the line is in the document sent.")
+    agreement_id = fields.Many2one(
+        related="report_id.agreement_id", store=True, index=True
+    )
+    source_ref = fields.Char(
+        string="Source Position", help="Where the line is in the document sent."
+    )
     product_code = fields.Char(string="Product Code Sent")
     location_code = fields.Char(string="Location Code Sent")
     uom_code = fields.Char(string="Unit Sent")
     uom_id = fields.Many2one(
-        "uom.uom", string="Resolved Unit", compute="_compute_uom_id", store=True, precompute=True,
+        "uom.uom",
+        string="Resolved Unit",
+        compute="_compute_uom_id",
+        store=True,
+        precompute=True,
         help="The unit the quantities were sent in, as we understood the unit sent (the product's unit when "
-             "none was sent). The quantities of the line are converted to the product's unit.",
+        "none was sent). The quantities of the line are converted to the product's unit.",
     )
     product_uom_id = fields.Many2one(related="product_id.uom_id", string="Product Unit")
     product_id = fields.Many2one("product.product", index=True, check_company=True)
-    location_id = fields.Many2one("stock.location", string="Site Location", index=True, check_company=True)
+    location_id = fields.Many2one(
+        "stock.location", string="Site Location", index=True, check_company=True
+    )
     on_hand_reported = fields.Boolean(
-        string="Count Reported", default=True,
+        string="Count Reported",
+        default=True,
         help="The line carries an on-hand count. Sales-only lines (an X12 852 QS activity, an "
-             "EDIFACT SLSRPT) report consumption and leave the stock level as it was.",
+        "EDIFACT SLSRPT) report consumption and leave the stock level as it was.",
     )
     quantity_on_hand = fields.Float(string="On Hand", digits="Product Unit of Measure")
     quantity_consumed = fields.Float(
-        string="Consumed", digits="Product Unit of Measure",
+        string="Consumed",
+        digits="Product Unit of Measure",
         help="Quantity consumed or sold over the report period.",
     )
     quantity_forecast = fields.Float(
-        string="Forecast", digits="Product Unit of Measure",
-        help="The customer's expected consumption over the forecast period.")
+        string="Forecast",
+        digits="Product Unit of Measure",
+        help="The customer's expected consumption over the forecast period.",
+    )
     date_forecast_start = fields.Date(
-        string="Forecast From", help="First day the forecast covers; empty: the day after the report's day.")
+        string="Forecast From",
+        help="First day the forecast covers; empty: the day after the report's day.",
+    )
     date_forecast_end = fields.Date(
-        string="Forecast To", help="Last day the forecast covers; empty: a week from its first day.")
+        string="Forecast To",
+        help="Last day the forecast covers; empty: a week from its first day.",
+    )
     forecast_only = fields.Boolean(
         help="The line carries a forecast alone (an X12 830, an EDIFACT DELFOR, or a row with only a forecast): "
-             "it says nothing of stock or consumption.")
+        "it says nothing of stock or consumption."
+    )
     quantity_difference = fields.Float(
-        string="Count Difference", digits="Product Unit of Measure", readonly=True,
+        string="Count Difference",
+        digits="Product Unit of Measure",
+        readonly=True,
         help="Counted minus the managed stock in our books at the site; a shortfall is consumption.",
     )
     date_period_start = fields.Date(
-        string="Period Start", help="First day of the consumption period; it ends on the period end or, "
-                                    "when none is given, on the report's as-of day.",
+        string="Period Start",
+        help="First day of the consumption period; it ends on the period end or, "
+        "when none is given, on the report's as-of day.",
     )
     date_period_end = fields.Date(string="Period End")
-    state = fields.Selection([("accepted", "Accepted"), ("rejected", "Rejected")], default="accepted",
-                             required=True)
+    state = fields.Selection(
+        [("accepted", "Accepted"), ("rejected", "Rejected")],
+        default="accepted",
+        required=True,
+    )
     rejection_reason = fields.Char()
     application_note = fields.Char(
-        string="Note", readonly=True,
+        string="Note",
+        readonly=True,
         help="What applying an accepted line could not do, such as taking sales beyond the stock held at the "
-             "site.",
+        "site.",
     )
 
     @api.depends("product_id")
@@ -119,12 +165,25 @@ class VmiStockReportLine(models.Model):
         created keeps a 100,000-line report to one product query, two small
         unit queries and one insert.
         """
-        products = self._products_by_code(agreement, {
-            code for vals in vals_list for code in (vals.get("product_code") or "").split(CODE_SEPARATOR) if code
-        })
+        products = self._products_by_code(
+            agreement,
+            {
+                code
+                for vals in vals_list
+                for code in (vals.get("product_code") or "").split(CODE_SEPARATOR)
+                if code
+            },
+        )
         sites = {
-            self._site_key(key): site for site in agreement.location_ids
-            for key in (site.barcode, site.vmi_partner_id.name, site.name, site.complete_name) if key
+            self._site_key(key): site
+            for site in agreement.location_ids
+            for key in (
+                site.barcode,
+                site.vmi_partner_id.name,
+                site.name,
+                site.complete_name,
+            )
+            if key
         }
         site_names = ", ".join(agreement.location_ids.mapped("name")) or "-"
         units = self._units_by_code(agreement)
@@ -134,19 +193,35 @@ class VmiStockReportLine(models.Model):
             codes = (vals.get("product_code") or "").split(CODE_SEPARATOR)
             product = next((products[code] for code in codes if code in products), None)
             location_code = vals.get("location_code") or ""
-            site = sites.get(self._site_key(location_code)) if location_code else (
-                agreement.location_ids if len(agreement.location_ids) == 1 else None)
+            site = (
+                sites.get(self._site_key(location_code))
+                if location_code
+                else (
+                    agreement.location_ids if len(agreement.location_ids) == 1 else None
+                )
+            )
             if not product:
                 reason = self.env._(
                     "Unknown product code %(code)s: it is not a product managed under agreement %(agreement)s "
                     "(by your code on the agreement, our internal reference or barcode).",
-                    code=vals.get("product_code"), agreement=agreement.name)
+                    code=vals.get("product_code"),
+                    agreement=agreement.name,
+                )
             elif not site and location_code:
-                reason = self.env._("Unknown location %(code)s: the sites of agreement %(agreement)s are "
-                                    "%(sites)s.", code=location_code, agreement=agreement.name, sites=site_names)
+                reason = self.env._(
+                    "Unknown location %(code)s: the sites of agreement %(agreement)s are "
+                    "%(sites)s.",
+                    code=location_code,
+                    agreement=agreement.name,
+                    sites=site_names,
+                )
             elif not site:
-                reason = self.env._("No location given, and agreement %(agreement)s has several sites (%(sites)s): "
-                                    "say which.", agreement=agreement.name, sites=site_names)
+                reason = self.env._(
+                    "No location given, and agreement %(agreement)s has several sites (%(sites)s): "
+                    "say which.",
+                    agreement=agreement.name,
+                    sites=site_names,
+                )
             else:
                 vals.update(product_id=product.id, location_id=site.id)
                 reason = self._convert_to_product_unit(vals, product, units, agreement)
@@ -176,23 +251,46 @@ class VmiStockReportLine(models.Model):
         report.ensure_one()
         if not vals_list:
             return self.browse()
-        shared = {"report_id": report.id, "company_id": report.company_id.id, "agreement_id": report.agreement_id.id}
-        optional_text = ("product_code", "location_code", "uom_code", "source_ref", "rejection_reason")
+        shared = {
+            "report_id": report.id,
+            "company_id": report.company_id.id,
+            "agreement_id": report.agreement_id.id,
+        }
+        optional_text = (
+            "product_code",
+            "location_code",
+            "uom_code",
+            "source_ref",
+            "rejection_reason",
+        )
         columns = {
-            name: (kind, [shared[name] if name in shared
-                          else (vals.get(name) or None) if name in optional_text
-                          else vals.get(name) for vals in vals_list])
+            name: (
+                kind,
+                [
+                    shared[name]
+                    if name in shared
+                    else (vals.get(name) or None)
+                    if name in optional_text
+                    else vals.get(name)
+                    for vals in vals_list
+                ],
+            )
             for name, kind in RECEIVED_COLUMNS.items()
         }
         names, arrays = unnest_columns(columns)
         report.flush_recordset()
-        self.env.cr.execute(SQL(
-            """INSERT INTO vmi_stock_report_line (%s, create_uid, write_uid, create_date, write_date)
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO vmi_stock_report_line (%s, create_uid, write_uid, create_date, write_date)
                SELECT received.*, %s, %s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
                  FROM unnest(%s) AS received
             RETURNING id""",
-            names, self.env.uid, self.env.uid, arrays,
-        ))
+                names,
+                self.env.uid,
+                self.env.uid,
+                arrays,
+            )
+        )
         lines = self.browse(sorted(row[0] for row in self.env.cr.fetchall()))
         report.invalidate_recordset(["line_ids"])
         return lines
@@ -204,10 +302,16 @@ class VmiStockReportLine(models.Model):
         agreement), which win over the names of our units: "kg" or a unit
         named "Case of 12" needs no code. Two small reads serve a whole report.
         """
-        units = {uom.name.strip().upper(): uom
-                 for uom in self.env["uom.uom"].search_fetch([], ["name", "category_id", "factor"])}
+        units = {
+            uom.name.strip().upper(): uom
+            for uom in self.env["uom.uom"].search_fetch(
+                [], ["name", "category_id", "factor"]
+            )
+        }
         mappings = self.env["vmi.uom.code"].search_fetch(
-            [("agreement_id", "in", [False, agreement.id])], ["code", "uom_id", "agreement_id"])
+            [("agreement_id", "in", [False, agreement.id])],
+            ["code", "uom_id", "agreement_id"],
+        )
         for mapping in mappings.sorted(lambda mapping: bool(mapping.agreement_id)):
             units[mapping.code.strip().upper()] = mapping.uom_id
         return units
@@ -229,12 +333,24 @@ class VmiStockReportLine(models.Model):
         if not unit:
             return self.env._(
                 "Unit %(code)s is not known: map it to one of our units on agreement %(agreement)s (Units tab), "
-                "or send quantities in %(unit)s.", code=code, agreement=agreement.name, unit=target.name)
+                "or send quantities in %(unit)s.",
+                code=code,
+                agreement=agreement.name,
+                unit=target.name,
+            )
         if unit.category_id != target.category_id:
             # the label is made outside the call: the translation extractor cannot read an f-string in it
-            sent = unit.name if code.upper() == unit.name.upper() else f"{code} ({unit.name})"
-            return self.env._("Unit %(unit)s cannot be converted to %(target)s, the unit of %(product)s.",
-                              unit=sent, target=target.name, product=product.display_name)
+            sent = (
+                unit.name
+                if code.upper() == unit.name.upper()
+                else f"{code} ({unit.name})"
+            )
+            return self.env._(
+                "Unit %(unit)s cannot be converted to %(target)s, the unit of %(product)s.",
+                unit=sent,
+                target=target.name,
+                product=product.display_name,
+            )
         vals["uom_id"] = unit.id
         if unit != target:
             for name in QUANTITY_FIELDS:
@@ -250,12 +366,19 @@ class VmiStockReportLine(models.Model):
         lines = self.filtered(lambda line: line.product_code or line.location_code)
         if not lines:
             return
-        vals_list = self._resolve_codes(agreement, [
-            {"product_code": line.product_code or line.product_id.default_code,
-             "location_code": line.location_code or line.location_id.barcode or line.location_id.name}
-            for line in lines
-        ])
-        for line, vals in zip(lines, vals_list):
+        vals_list = self._resolve_codes(
+            agreement,
+            [
+                {
+                    "product_code": line.product_code or line.product_id.default_code,
+                    "location_code": line.location_code
+                    or line.location_id.barcode
+                    or line.location_id.name,
+                }
+                for line in lines
+            ],
+        )
+        for line, vals in zip(lines, vals_list, strict=False):
             line.write(vals)
 
     def _products_by_code(self, agreement, codes):
@@ -268,12 +391,21 @@ class VmiStockReportLine(models.Model):
         """
         by_code = {
             agreement_line.customer_product_code: agreement_line.product_id
-            for agreement_line in agreement.line_ids if agreement_line.customer_product_code
+            for agreement_line in agreement.line_ids
+            if agreement_line.customer_product_code
         }
-        ours = self.env["product.product"].with_context(active_test=False).search_fetch(
-            ["|", ("default_code", "in", list(codes)), ("barcode", "in", list(codes)),
-             ("id", "in", agreement.line_ids.product_id.ids)],
-            ["default_code", "barcode", "uom_id"],
+        ours = (
+            self.env["product.product"]
+            .with_context(active_test=False)
+            .search_fetch(
+                [
+                    "|",
+                    ("default_code", "in", list(codes)),
+                    ("barcode", "in", list(codes)),
+                    ("id", "in", agreement.line_ids.product_id.ids),
+                ],
+                ["default_code", "barcode", "uom_id"],
+            )
         )
         for product in ours:
             for code in (product.default_code, product.barcode):
@@ -295,22 +427,32 @@ class VmiStockReportLine(models.Model):
         """
         agreement = report.agreement_id
         facts = self._read_check_facts()
-        incomplete = self.browse(fact.id for fact in facts if not (fact.product_id and fact.location_id))
+        incomplete = self.browse(
+            fact.id for fact in facts if not (fact.product_id and fact.location_id)
+        )
         if incomplete:
             incomplete._complete_from_codes(agreement)
             facts = self._read_check_facts()
         Product, Location = self.env["product.product"], self.env["stock.location"]
-        managed = set(agreement.line_ids.mapped(lambda line: (line.product_id.id, line.location_id.id)))
+        managed = set(
+            agreement.line_ids.mapped(
+                lambda line: (line.product_id.id, line.location_id.id)
+            )
+        )
         reasons, by_key = {}, defaultdict(list)
         for fact in facts:
             key = (fact.product_id, fact.location_id)
             if not all(key):
-                reasons[fact.id] = self.env._("Say which product and which site this line is for.")
+                reasons[fact.id] = self.env._(
+                    "Say which product and which site this line is for."
+                )
             elif key not in managed:
                 reasons[fact.id] = self.env._(
                     "%(product)s is not managed at %(site)s under agreement %(agreement)s.",
-                    product=Product.browse(fact.product_id).display_name, site=Location.browse(fact.location_id).name,
-                    agreement=agreement.name)
+                    product=Product.browse(fact.product_id).display_name,
+                    site=Location.browse(fact.location_id).name,
+                    agreement=agreement.name,
+                )
             else:
                 # a forecast document sends a line per product, site and period: each period is its own line
                 period = tuple(fact.forecast_period) if fact.forecast_period else None
@@ -322,24 +464,47 @@ class VmiStockReportLine(models.Model):
                 continue
             reason = self.env._(
                 "%(product)s at %(site)s appears more than once in this report (%(refs)s): send one line per "
-                "product and site (and, for forecasts alone, per period).", product=Product.browse(product).display_name, site=Location.browse(site).name,
-                refs=", ".join(fact.ref for fact in same))
+                "product and site (and, for forecasts alone, per period).",
+                product=Product.browse(product).display_name,
+                site=Location.browse(site).name,
+                refs=", ".join(fact.ref for fact in same),
+            )
             reasons.update((fact.id, reason) for fact in same)
         # A count older than one applied would turn the stock back; consumption of any period still counts.
-        applied = report._latest_applied_count(
-            {fact.product_id for fact in counted}, {fact.location_id for fact in counted}) if counted else {}
-        tracked = set() if agreement._site_kind() == "customer_location" else set(Product.search(
-            [("id", "in", [fact.product_id for fact in counted]), ("tracking", "!=", "none")]).ids)
+        applied = (
+            report._latest_applied_count(
+                {fact.product_id for fact in counted},
+                {fact.location_id for fact in counted},
+            )
+            if counted
+            else {}
+        )
+        tracked = (
+            set()
+            if agreement._site_kind() == "customer_location"
+            else set(
+                Product.search(
+                    [
+                        ("id", "in", [fact.product_id for fact in counted]),
+                        ("tracking", "!=", "none"),
+                    ]
+                ).ids
+            )
+        )
         for fact in counted:
             as_of, name = applied.get((fact.product_id, fact.location_id), (None, None))
             if as_of and as_of > report.date_as_of:
                 reasons[fact.id] = self.env._(
                     "A newer count (%(name)s) has already been applied for this product and site; this one is "
-                    "kept but not applied.", name=name)
+                    "kept but not applied.",
+                    name=name,
+                )
             elif fact.product_id in tracked:
                 reasons[fact.id] = self.env._(
                     "%(product)s is tracked by lots or serial numbers: count it per lot in Inventory › Physical "
-                    "Inventory.", product=Product.browse(fact.product_id).display_name)
+                    "Inventory.",
+                    product=Product.browse(fact.product_id).display_name,
+                )
         by_reason = defaultdict(list)
         for line_id, reason in reasons.items():
             by_reason[reason].append(line_id)
@@ -348,14 +513,27 @@ class VmiStockReportLine(models.Model):
 
     def _read_check_facts(self):
         """What the checks need of each line still accepted, as :class:`CheckFact` rows, in document order."""
-        self.flush_model(["product_id", "location_id", "on_hand_reported", "source_ref", "sequence", "state",
-                          "forecast_only", "date_forecast_start", "date_forecast_end"])
-        self.env.cr.execute(SQL(
-            """SELECT id, product_id, location_id, on_hand_reported, COALESCE(source_ref, sequence::varchar) AS ref,
+        self.flush_model(
+            [
+                "product_id",
+                "location_id",
+                "on_hand_reported",
+                "source_ref",
+                "sequence",
+                "state",
+                "forecast_only",
+                "date_forecast_start",
+                "date_forecast_end",
+            ]
+        )
+        self.env.cr.execute(
+            SQL(
+                """SELECT id, product_id, location_id, on_hand_reported, COALESCE(source_ref, sequence::varchar) AS ref,
                       CASE WHEN forecast_only THEN ARRAY[date_forecast_start, date_forecast_end] END
                  FROM vmi_stock_report_line WHERE id = ANY(%s) AND state = 'accepted' ORDER BY sequence, id""",
-            self.ids,
-        ))
+                self.ids,
+            )
+        )
         return [CheckFact(*row) for row in self.env.cr.fetchall()]
 
     # ------------------------------------------------------------------
@@ -383,29 +561,44 @@ class VmiStockReportLine(models.Model):
         agreement = self.agreement_id.ensure_one()
         report = self.report_id.ensure_one()
         counted = self.filtered("on_hand_reported")
-        sold = self.browse() if agreement._site_kind() != "consigned_at_customer" else (self - counted).filtered(
-            lambda line: float_compare(line.quantity_consumed, 0.0,
-                                       precision_rounding=line.product_id.uom_id.rounding) > 0)
+        sold = (
+            self.browse()
+            if agreement._site_kind() != "consigned_at_customer"
+            else (self - counted).filtered(
+                lambda line: float_compare(
+                    line.quantity_consumed,
+                    0.0,
+                    precision_rounding=line.product_id.uom_id.rounding,
+                )
+                > 0
+            )
+        )
         if not (counted or sold):
             return
         held = (counted | sold)._read_held_stock(agreement)
         arrived, previous = {}, {}
         if counted:
             arrived = counted._read_arrived_since(agreement, report.date_as_of)
-            previous = report._latest_applied_count(counted.product_id.ids, counted.location_id.ids)
+            previous = report._latest_applied_count(
+                counted.product_id.ids, counted.location_id.ids
+            )
         tz = company_tz(agreement.company_id)
         move_vals = []
         for line in counted | sold:
             key = (line.product_id.id, line.location_id.id)
             holdings = held.get(key, [])
             if line.on_hand_reported:
-                held_then = sum(quantity for __, __, quantity in holdings) - arrived.get(key, 0.0)
+                held_then = sum(
+                    quantity for __, __, quantity in holdings
+                ) - arrived.get(key, 0.0)
                 difference = line.quantity_on_hand - held_then
                 line.quantity_difference = difference
             elif line.product_id.tracking != "none":
                 line.application_note = self.env._(
                     "%(product)s is tracked by lots or serial numbers: these sales are kept but not taken from "
-                    "the stock; record their consumption per lot in Inventory.", product=line.product_id.display_name)
+                    "the stock; record their consumption per lot in Inventory.",
+                    product=line.product_id.display_name,
+                )
                 continue
             else:
                 difference = -line.quantity_consumed
@@ -413,15 +606,23 @@ class VmiStockReportLine(models.Model):
             if float_is_zero(difference, precision_rounding=rounding):
                 continue
             period = line._consumption_period(tz, previous.get(key, (None,))[0])
-            vals_list, missing = line._prepare_count_move_vals(agreement, difference, holdings, period)
+            vals_list, missing = line._prepare_count_move_vals(
+                agreement, difference, holdings, period
+            )
             move_vals += vals_list
             if not float_is_zero(missing, precision_rounding=rounding):
                 line.application_note = self.env._(
                     "%(missing)s of the %(consumed)s consumed could not be taken: only %(held)s is held at "
-                    "%(site)s in our books.", missing=format_quantity(missing), consumed=format_quantity(-difference),
-                    held=format_quantity(-difference - missing), site=line.location_id.name)
+                    "%(site)s in our books.",
+                    missing=format_quantity(missing),
+                    consumed=format_quantity(-difference),
+                    held=format_quantity(-difference - missing),
+                    site=line.location_id.name,
+                )
         if move_vals:
-            self.env["stock.move"].sudo().with_context(inventory_mode=False).create(move_vals)._action_done()
+            self.env["stock.move"].sudo().with_context(inventory_mode=False).create(
+                move_vals
+            )._action_done()
 
     def _consumption_period(self, tz, previous_count=None):
         """When the consumption this line reveals happened, as naive UTC ``(start, end)``.
@@ -434,22 +635,38 @@ class VmiStockReportLine(models.Model):
         """
         self.ensure_one()
         as_of = self.report_id.date_as_of
-        end = day_end(self.date_period_end, tz) if self.date_period_end and not self.on_hand_reported else as_of
-        start = previous_count or (day_start(self.date_period_start, tz) if self.date_period_start else end)
+        end = (
+            day_end(self.date_period_end, tz)
+            if self.date_period_end and not self.on_hand_reported
+            else as_of
+        )
+        start = previous_count or (
+            day_start(self.date_period_start, tz) if self.date_period_start else end
+        )
         return min(start, end), end
 
     def _read_held_stock(self, agreement):
         """Managed quants under each line's site, largest first: ``{(product, site): [(location, owner, qty)]}``."""
         sites = {site.id for site in self.location_id}
-        groups = self.env["stock.quant"].sudo()._read_group(
-            [("product_id", "in", self.product_id.ids), ("location_id", "child_of", list(sites)),
-             ("owner_id", "in", agreement._get_stock_owner_values()),
-             ("company_id", "=", agreement.company_id.id)],
-            ["product_id", "location_id", "owner_id"], ["quantity:sum"],
+        groups = (
+            self.env["stock.quant"]
+            .sudo()
+            ._read_group(
+                [
+                    ("product_id", "in", self.product_id.ids),
+                    ("location_id", "child_of", list(sites)),
+                    ("owner_id", "in", agreement._get_stock_owner_values()),
+                    ("company_id", "=", agreement.company_id.id),
+                ],
+                ["product_id", "location_id", "owner_id"],
+                ["quantity:sum"],
+            )
         )
         held = defaultdict(list)
         for product, location, owner, quantity in groups:
-            held[product.id, _site_of(location, sites)].append((location, owner, quantity))
+            held[product.id, _site_of(location, sites)].append(
+                (location, owner, quantity)
+            )
         for holdings in held.values():
             holdings.sort(key=lambda holding: -holding[2])
         return held
@@ -465,14 +682,26 @@ class VmiStockReportLine(models.Model):
         the stock at ``as_of``.
         """
         sites = {site.id for site in self.location_id}
-        groups = self.env["stock.move.line"].sudo()._read_group(
-            [("product_id", "in", self.product_id.ids), ("state", "=", "done"), ("date", ">", as_of),
-             ("owner_id", "in", agreement._get_stock_owner_values()),
-             ("company_id", "=", agreement.company_id.id),
-             "|", ("location_id", "child_of", list(sites)), ("location_dest_id", "child_of", list(sites)),
-             "|", ("move_id.vmi_stock_report_id", "=", False),
-             ("move_id.vmi_stock_report_id.date_as_of", ">", as_of)],
-            ["product_id", "location_id", "location_dest_id"], ["quantity_product_uom:sum"],
+        groups = (
+            self.env["stock.move.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("product_id", "in", self.product_id.ids),
+                    ("state", "=", "done"),
+                    ("date", ">", as_of),
+                    ("owner_id", "in", agreement._get_stock_owner_values()),
+                    ("company_id", "=", agreement.company_id.id),
+                    "|",
+                    ("location_id", "child_of", list(sites)),
+                    ("location_dest_id", "child_of", list(sites)),
+                    "|",
+                    ("move_id.vmi_stock_report_id", "=", False),
+                    ("move_id.vmi_stock_report_id.date_as_of", ">", as_of),
+                ],
+                ["product_id", "location_id", "location_dest_id"],
+                ["quantity_product_uom:sum"],
+            )
         )
         arrived = defaultdict(float)
         for product, source, destination, quantity in groups:
@@ -497,38 +726,69 @@ class VmiStockReportLine(models.Model):
         :returns: ``(move values, quantity of the shortfall that no quant held)``
         """
         self.ensure_one()
-        owner = agreement.stock_owner_id if agreement.stock_owner_id != agreement.company_id.partner_id \
+        owner = (
+            agreement.stock_owner_id
+            if agreement.stock_owner_id != agreement.company_id.partner_id
             else self.env["res.partner"]
+        )
         if difference > 0:
-            found_at = self.product_id.with_company(agreement.company_id).property_stock_inventory
-            return [self._prepare_inventory_move_vals(agreement, owner, difference, found_at, self.location_id)], 0.0
+            found_at = self.product_id.with_company(
+                agreement.company_id
+            ).property_stock_inventory
+            return [
+                self._prepare_inventory_move_vals(
+                    agreement, owner, difference, found_at, self.location_id
+                )
+            ], 0.0
         consumed_to = agreement._consumption_location(self.product_id)
         start, end = period
         vals_list, missing = [], -difference
         for location, holder, quantity in holdings:
             taken = min(quantity, missing)
             if taken > 0:
-                vals_list.append({
-                    **self._prepare_inventory_move_vals(agreement, holder, taken, location, consumed_to),
-                    "vmi_consumption_start": start, "vmi_consumption_end": end,
-                })
+                vals_list.append(
+                    {
+                        **self._prepare_inventory_move_vals(
+                            agreement, holder, taken, location, consumed_to
+                        ),
+                        "vmi_consumption_start": start,
+                        "vmi_consumption_end": end,
+                    }
+                )
                 missing -= taken
         return vals_list, missing
 
-    def _prepare_inventory_move_vals(self, agreement, owner, quantity, source, destination):
-        quant = self.env["stock.quant"].new({
-            "product_id": self.product_id.id, "location_id": self.location_id.id,
-            "owner_id": owner.id, "company_id": agreement.company_id.id,
-        })
-        name = (self.env._("VMI count %(report)s", report=self.report_id.name) if self.on_hand_reported
-                else self.env._("VMI sales %(report)s", report=self.report_id.name))
+    def _prepare_inventory_move_vals(
+        self, agreement, owner, quantity, source, destination
+    ):
+        quant = self.env["stock.quant"].new(
+            {
+                "product_id": self.product_id.id,
+                "location_id": self.location_id.id,
+                "owner_id": owner.id,
+                "company_id": agreement.company_id.id,
+            }
+        )
+        name = (
+            self.env._("VMI count %(report)s", report=self.report_id.name)
+            if self.on_hand_reported
+            else self.env._("VMI sales %(report)s", report=self.report_id.name)
+        )
         return {
-            **quant.with_context(inventory_name=name)._get_inventory_move_values(quantity, source, destination),
+            **quant.with_context(inventory_name=name)._get_inventory_move_values(
+                quantity, source, destination
+            ),
             "vmi_stock_report_id": self.report_id.id,
         }
 
 
 def _site_of(location, sites):
     """The one of ``sites`` (ids) that ``location`` is in, itself included, or None."""
-    return next((int(ancestor) for ancestor in location.parent_path.strip("/").split("/")
-                 if int(ancestor) in sites), None)
+    return next(
+        (
+            int(ancestor)
+            for ancestor in location.parent_path.strip("/").split("/")
+            if int(ancestor) in sites
+        ),
+        None,
+    )

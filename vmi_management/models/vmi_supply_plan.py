@@ -10,8 +10,10 @@ from ..tools import in_engine_language
 from . import vmi_replenishment
 from .vmi_supply_pool import SHIPPING_SITE_KINDS
 
-PLAN_MAX_AGE = timedelta(days=1)   # a plan still open after this (intake kept agreements due) is replaced
-PLAN_LOCK = 7_711_842_001          # advisory lock: one worker at a time makes a run's plan
+PLAN_MAX_AGE = timedelta(
+    days=1
+)  # a plan still open after this (intake kept agreements due) is replaced
+PLAN_LOCK = 7_711_842_001  # advisory lock: one worker at a time makes a run's plan
 
 
 class VmiSupplyPlan(models.Model):
@@ -34,14 +36,23 @@ class VmiSupplyPlan(models.Model):
     _order = "date desc, id desc"
 
     date = fields.Datetime(required=True, readonly=True, index=True)
-    state = fields.Selection([("open", "Open"), ("done", "Done")], default="open", required=True, readonly=True,
-                             index=True)
-    allocation_ids = fields.One2many("vmi.supply.allocation", "plan_id", string="Allocations", readonly=True)
+    state = fields.Selection(
+        [("open", "Open"), ("done", "Done")],
+        default="open",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    allocation_ids = fields.One2many(
+        "vmi.supply.allocation", "plan_id", string="Allocations", readonly=True
+    )
 
     @api.depends("date")
     def _compute_display_name(self):
         for plan in self:
-            plan.display_name = self.env._("Supply plan of %(date)s", date=fields.Datetime.to_string(plan.date))
+            plan.display_name = self.env._(
+                "Supply plan of %(date)s", date=fields.Datetime.to_string(plan.date)
+            )
 
     @api.model
     def _current(self, now):
@@ -60,7 +71,9 @@ class VmiSupplyPlan(models.Model):
 
     def _close(self):
         """The run is over: its allotments not used by now are released."""
-        self.allocation_ids.filtered(lambda allocation: allocation.state == "open").state = "released"
+        self.allocation_ids.filtered(
+            lambda allocation: allocation.state == "open"
+        ).state = "released"
         self.state = "done"
 
     @api.model
@@ -76,28 +89,56 @@ class VmiSupplyPlan(models.Model):
         Replenishment = self.env["vmi.replenishment"]
         Pool = self.env["vmi.supply.pool"]
         Replenishment._flush_due_condition()
-        self.env.cr.execute(SQL("SELECT id FROM vmi_agreement WHERE %s ORDER BY id", Replenishment._due_condition(now)))
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM vmi_agreement WHERE %s ORDER BY id",
+                Replenishment._due_condition(now),
+            )
+        )
         due = self.env["vmi.agreement"].browse(row[0] for row in self.env.cr.fetchall())
-        due = due.filtered(lambda agreement: agreement._site_kind() in SHIPPING_SITE_KINDS)
+        due = due.filtered(
+            lambda agreement: agreement._site_kind() in SHIPPING_SITE_KINDS
+        )
         keys = {line: key for line in due.line_ids if (key := Pool._pool_key(line))}
         supply = Pool._supply(set(keys.values()), now, due.line_ids)
         largest = defaultdict(float)
         for line, key in keys.items():
-            bound = largest_order(line.policy, line.max_qty, line.reorder_point, line.order_qty, line.moq or None,
-                                  line.pack_multiple or None)
+            bound = largest_order(
+                line.policy,
+                line.max_qty,
+                line.reorder_point,
+                line.order_qty,
+                line.moq or None,
+                line.pack_multiple or None,
+            )
             largest[key] += inf if bound is None else bound
         candidates = self.env["vmi.agreement.line"].concat(
-            *(line for line, key in keys.items() if largest[key] > supply.get(key, 0.0)))
+            *(line for line, key in keys.items() if largest[key] > supply.get(key, 0.0))
+        )
         decisions = {}
-        for ids in split_every(vmi_replenishment.BATCH_SIZE, candidates.agreement_id.ids):
+        for ids in split_every(
+            vmi_replenishment.BATCH_SIZE, candidates.agreement_id.ids
+        ):
             # an agreement that cannot be decided claims nothing here; its batch logs why
             results, __ = Replenishment._apply_by_agreement(
-                self.env["vmi.agreement"].browse(ids), lambda part: Replenishment._decide(part, now, candidates)[0])
+                self.env["vmi.agreement"].browse(ids),
+                lambda part: Replenishment._decide(part, now, candidates)[0],
+            )
             for decided in results:
                 decisions.update(decided)
         self.search([("state", "=", "open")])._close()
         allotments = Pool._allocate(Pool._claims(decisions), supply)
-        return self.create({"date": now, "allocation_ids": [
-            Command.create(self.env["vmi.supply.allocation"]._prepare_allocation_vals(allotment))
-            for allotment in allotments.values() if allotment.note
-        ]})
+        return self.create(
+            {
+                "date": now,
+                "allocation_ids": [
+                    Command.create(
+                        self.env["vmi.supply.allocation"]._prepare_allocation_vals(
+                            allotment
+                        )
+                    )
+                    for allotment in allotments.values()
+                    if allotment.note
+                ],
+            }
+        )

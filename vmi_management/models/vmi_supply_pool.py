@@ -28,7 +28,11 @@ class VmiSupplyPool(models.AbstractModel):
 
     @api.model
     def _fair_share_mode(self):
-        return self.env["ir.config_parameter"].sudo().get_param("vmi_management.fair_share_mode", "days_of_supply")
+        return (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("vmi_management.fair_share_mode", "days_of_supply")
+        )
 
     @api.model
     def _pool_key(self, line):
@@ -37,7 +41,10 @@ class VmiSupplyPool(models.AbstractModel):
         Products whose stock Odoo does not track have no pool.
         """
         agreement = line.agreement_id
-        if agreement._site_kind() not in SHIPPING_SITE_KINDS or not line.product_id.is_storable:
+        if (
+            agreement._site_kind() not in SHIPPING_SITE_KINDS
+            or not line.product_id.is_storable
+        ):
             return None
         return agreement.warehouse_id.id, line.product_id.id
 
@@ -54,11 +61,19 @@ class VmiSupplyPool(models.AbstractModel):
             key = self._pool_key(line)
             if key is None or decision.order_qty <= 0:
                 continue
-            claims[key].append(Claim(
-                line, decision.order_qty, position=decision.position, rate=decision.demand_rate,
-                tier=int(line.agreement_id.supply_priority or 0), moq=line.moq or None,
-                multiple=line.pack_multiple or line.product_id.uom_id.rounding or None,
-            ))
+            claims[key].append(
+                Claim(
+                    line,
+                    decision.order_qty,
+                    position=decision.position,
+                    rate=decision.demand_rate,
+                    tier=int(line.agreement_id.supply_priority or 0),
+                    moq=line.moq or None,
+                    multiple=line.pack_multiple
+                    or line.product_id.uom_id.rounding
+                    or None,
+                )
+            )
         return claims
 
     @api.model
@@ -86,8 +101,12 @@ class VmiSupplyPool(models.AbstractModel):
         held = self._held_by_open_proposals(keys, deciding_lines)
         promised = self.env["vmi.supply.allocation"]._promised(keys)
         return {
-            key: max(available_to_promise(on_hand.get(key, 0.0), moves.get(key, ()), today)
-                     - held.get(key, 0.0) - promised.get(key, 0.0), 0.0)
+            key: max(
+                available_to_promise(on_hand.get(key, 0.0), moves.get(key, ()), today)
+                - held.get(key, 0.0)
+                - promised.get(key, 0.0),
+                0.0,
+            )
             for key in keys
         }
 
@@ -103,21 +122,31 @@ class VmiSupplyPool(models.AbstractModel):
 
         :returns: ``({key: on hand}, {key: [(date, signed quantity)]})``
         """
-        warehouses = self.env["stock.warehouse"].browse({warehouse for warehouse, __ in keys})
+        warehouses = self.env["stock.warehouse"].browse(
+            {warehouse for warehouse, __ in keys}
+        )
         product_ids = list({product for __, product in keys})
         stocks = warehouses.lot_stock_id
-        tree = stocks.with_context(active_test=False).search([("id", "child_of", stocks.ids)])
+        tree = stocks.with_context(active_test=False).search(
+            [("id", "child_of", stocks.ids)]
+        )
         warehouse_of = {}
-        stock_ids = {warehouse.lot_stock_id.id: warehouse.id for warehouse in warehouses}
+        stock_ids = {
+            warehouse.lot_stock_id.id: warehouse.id for warehouse in warehouses
+        }
         for location in tree:
             ancestors = map(int, location.parent_path.strip("/").split("/"))
-            warehouse_of[location.id] = next(stock_ids[ancestor] for ancestor in ancestors if ancestor in stock_ids)
+            warehouse_of[location.id] = next(
+                stock_ids[ancestor] for ancestor in ancestors if ancestor in stock_ids
+            )
         own_partners = warehouses.company_id.partner_id.ids
         on_hand = defaultdict(float)
         for location_id, product_id, owner_id, quantity in read_group_rows(
-                self.env["stock.quant"].sudo(),
-                [("product_id", "in", product_ids), ("location_id", "in", tree.ids)],
-                ["location_id", "product_id", "owner_id"], ["quantity:sum"]):
+            self.env["stock.quant"].sudo(),
+            [("product_id", "in", product_ids), ("location_id", "in", tree.ids)],
+            ["location_id", "product_id", "owner_id"],
+            ["quantity:sum"],
+        ):
             if owner_id and owner_id not in own_partners:
                 continue
             key = (warehouse_of[location_id], product_id)
@@ -126,11 +155,21 @@ class VmiSupplyPool(models.AbstractModel):
         moves = defaultdict(list)
         tz_now = fields.Datetime.context_timestamp(self, now)
         for source_id, destination_id, product_id, day, quantity in read_group_rows(
-                self.env["stock.move"].sudo(),
-                [("state", "in", OPEN_MOVE_STATES), ("product_id", "in", product_ids),
-                 "|", ("location_id", "in", tree.ids), ("location_dest_id", "in", tree.ids)],
-                ["location_id", "location_dest_id", "product_id", "date:day"], ["product_qty:sum"]):
-            source, destination = warehouse_of.get(source_id), warehouse_of.get(destination_id)
+            self.env["stock.move"].sudo(),
+            [
+                ("state", "in", OPEN_MOVE_STATES),
+                ("product_id", "in", product_ids),
+                "|",
+                ("location_id", "in", tree.ids),
+                ("location_dest_id", "in", tree.ids),
+            ],
+            ["location_id", "location_dest_id", "product_id", "date:day"],
+            ["product_qty:sum"],
+        ):
+            source, destination = (
+                warehouse_of.get(source_id),
+                warehouse_of.get(destination_id),
+            )
             if source == destination:
                 continue
             when = max(day.date() if isinstance(day, datetime) else day, tz_now.date())
@@ -151,13 +190,21 @@ class VmiSupplyPool(models.AbstractModel):
             Document = self.env[model].sudo()
             line_field = Document._fields[Document._vmi_line_field]
             domain = [
-                (f"{line_field.inverse_name}.state", "in", list(Document._vmi_open_states)),
+                (
+                    f"{line_field.inverse_name}.state",
+                    "in",
+                    list(Document._vmi_open_states),
+                ),
                 (f"{line_field.inverse_name}.vmi_agreement_id", "!=", False),
                 ("vmi_line_id", "not in", deciding_lines.ids),
                 ("product_id", "in", list({product for __, product in keys})),
             ]
-            for line_id, quantity in read_group_rows(self.env[line_field.comodel_name].sudo(), domain,
-                                                     ["vmi_line_id"], [f"{Document._vmi_qty_field}:sum"]):
+            for line_id, quantity in read_group_rows(
+                self.env[line_field.comodel_name].sudo(),
+                domain,
+                ["vmi_line_id"],
+                [f"{Document._vmi_qty_field}:sum"],
+            ):
                 if line_id:
                     quantities[line_id] += quantity
         held = defaultdict(float)

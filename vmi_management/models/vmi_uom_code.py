@@ -18,19 +18,30 @@ class VmiUomCode(models.Model):
     _rec_name = "code"
     _check_company_auto = True
 
-    code = fields.Char(required=True, help="The unit exactly as the customer sends it; case does not matter.")
-    uom_id = fields.Many2one("uom.uom", string="Our Unit", required=True, ondelete="cascade")
+    code = fields.Char(
+        required=True,
+        help="The unit exactly as the customer sends it; case does not matter.",
+    )
+    uom_id = fields.Many2one(
+        "uom.uom", string="Our Unit", required=True, ondelete="cascade"
+    )
     uom_category_id = fields.Many2one(related="uom_id.category_id", string="Category")
     agreement_id = fields.Many2one(
-        "vmi.agreement", ondelete="cascade", index="btree_not_null", check_company=True,
+        "vmi.agreement",
+        ondelete="cascade",
+        index="btree_not_null",
+        check_company=True,
         help="The agreement this code applies to, over the default of the same code; empty for every agreement.",
     )
     company_id = fields.Many2one(related="agreement_id.company_id", store=True)
 
     _sql_constraints = [
         # an exclusion rather than UNIQUE: the defaults have no agreement, and NULLs are never equal in UNIQUE
-        ("code_agreement_uniq", "EXCLUDE USING btree ((upper(code)) WITH =, (COALESCE(agreement_id, 0)) WITH =)",
-         "A unit code is mapped once per agreement, and once among the defaults."),
+        (
+            "code_agreement_uniq",
+            "EXCLUDE USING btree ((upper(code)) WITH =, (COALESCE(agreement_id, 0)) WITH =)",
+            "A unit code is mapped once per agreement, and once among the defaults.",
+        ),
     ]
 
     @api.depends("code", "uom_id.name")

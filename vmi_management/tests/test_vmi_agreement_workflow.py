@@ -10,7 +10,6 @@ from .common import VmiCommon
 
 @tagged("post_install", "-at_install")
 class TestVmiAgreementWorkflow(VmiCommon):
-
     @classmethod
     def default_env_context(cls):
         return {}  # status changes are tracked in the chatter
@@ -25,7 +24,9 @@ class TestVmiAgreementWorkflow(VmiCommon):
         self.assertNotEqual(first.name, second.name)
         self.assertEqual(first.state, "draft")
         copy = first.copy()
-        self.assertNotIn(copy.name, (first.name, second.name), "a copy gets its own reference")
+        self.assertNotIn(
+            copy.name, (first.name, second.name), "a copy gets its own reference"
+        )
 
     @freeze_time("2026-03-10")
     def test_full_lifecycle(self):
@@ -56,8 +57,11 @@ class TestVmiAgreementWorkflow(VmiCommon):
         self.assertFalse(agreement.date_next_review)
 
         tracked = agreement.message_ids.tracking_value_ids.filtered(
-            lambda value: value.field_id.name == "state")
-        self.assertEqual(len(tracked), 5, "each status change is tracked in the chatter")
+            lambda value: value.field_id.name == "state"
+        )
+        self.assertEqual(
+            len(tracked), 5, "each status change is tracked in the chatter"
+        )
 
     def test_pilot_back_to_draft_by_user(self):
         agreement = self.create_running_agreement()
@@ -68,13 +72,20 @@ class TestVmiAgreementWorkflow(VmiCommon):
 
     def test_forbidden_transitions_explain_why(self):
         agreement = self.create_running_agreement()
-        with self.assertRaisesRegex(UserError, "is Draft: it cannot become Active.*Suspended"):
+        with self.assertRaisesRegex(
+            UserError, "is Draft: it cannot become Active.*Suspended"
+        ):
             agreement.action_resume()
         agreement.action_activate()
         with self.assertRaisesRegex(UserError, "is Active: it cannot become Pilot"):
             agreement.action_start_pilot()
         agreement.action_terminate()
-        for action in ("action_activate", "action_suspend", "action_resume", "action_terminate"):
+        for action in (
+            "action_activate",
+            "action_suspend",
+            "action_resume",
+            "action_terminate",
+        ):
             with self.assertRaisesRegex(UserError, "is Terminated"):
                 getattr(agreement, action)()
 
@@ -110,15 +121,23 @@ class TestVmiAgreementWorkflow(VmiCommon):
     def test_agreement_constraints(self):
         with self.assertRaisesRegex(ValidationError, "ends on .* before it starts"):
             self.create_agreement(date_start="2026-05-01", date_end="2026-04-30")
-        with self.assertRaisesRegex(ValidationError, "target fill rate must be a percentage"):
+        with self.assertRaisesRegex(
+            ValidationError, "target fill rate must be a percentage"
+        ):
             self.create_agreement(target_fill_rate=120.0)
-        with self.assertRaisesRegex(ValidationError, "every N days, so N must be at least 1"):
+        with self.assertRaisesRegex(
+            ValidationError, "every N days, so N must be at least 1"
+        ):
             self.create_agreement(review_interval_days=0)
         with self.assertRaisesRegex(ValidationError, "tick at least one weekday"):
             self.create_agreement(replenishment_frequency="weekdays")
-        with self.assertRaisesRegex(ValidationError, "cannot be negative: .*Maximum Data Age"):
+        with self.assertRaisesRegex(
+            ValidationError, "cannot be negative: .*Maximum Data Age"
+        ):
             self.create_agreement(max_data_age_days=-1)
-        weekly = self.create_agreement(replenishment_frequency="weekdays", review_monday=True, review_thursday=True)
+        weekly = self.create_agreement(
+            replenishment_frequency="weekdays", review_monday=True, review_thursday=True
+        )
         self.assertEqual(weekly._review_weekdays(), [0, 3])
 
     def test_form_labels_partner_by_role_and_keeps_defaults(self):

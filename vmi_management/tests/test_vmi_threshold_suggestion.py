@@ -18,33 +18,64 @@ class TestThresholdSuggestions(VmiIntakeCommon):
         super().setUpClass()
         today = fields.Date.today()
         cls.line = cls.agreement.line_ids.filtered(
-            lambda line: line.product_id == cls.chair and line.location_id == cls.north)
+            lambda line: line.product_id == cls.chair and line.location_id == cls.north
+        )
         cls.line.lead_time_days = 3.0
-        report = cls.env["vmi.stock.report"].create({
-            "agreement_id": cls.agreement.id,
-            "date_as_of": fields.Datetime.now() - timedelta(hours=1),
-            "line_ids": [Command.create({
-                "product_id": cls.chair.id, "location_id": cls.north.id, "quantity_on_hand": 20.0,
-                "quantity_consumed": 240.0, "date_period_start": today - timedelta(days=60),
-                "date_period_end": today - timedelta(days=1),
-            })],
-        })
+        report = cls.env["vmi.stock.report"].create(
+            {
+                "agreement_id": cls.agreement.id,
+                "date_as_of": fields.Datetime.now() - timedelta(hours=1),
+                "line_ids": [
+                    Command.create(
+                        {
+                            "product_id": cls.chair.id,
+                            "location_id": cls.north.id,
+                            "quantity_on_hand": 20.0,
+                            "quantity_consumed": 240.0,
+                            "date_period_start": today - timedelta(days=60),
+                            "date_period_end": today - timedelta(days=1),
+                        }
+                    )
+                ],
+            }
+        )
         report.action_process()
 
     def suggest(self):
         action = self.agreement.with_user(self.vmi_user).action_suggest_thresholds()
-        action = action.get("params", {}).get("next", action)   # after the note on lines with too little history
-        return self.env["vmi.threshold.suggestion"].search(action["domain"] + [("state", "=", "proposed")])
+        action = action.get("params", {}).get(
+            "next", action
+        )  # after the note on lines with too little history
+        return self.env["vmi.threshold.suggestion"].search(
+            action["domain"] + [("state", "=", "proposed")]
+        )
 
     def test_suggestion_beside_current_with_reasoning_and_replay(self):
         suggestion = self.suggest()
-        self.assertEqual(suggestion.line_id, self.line, "only the line with a demand history gets one")
-        facts = self.env["vmi.replenishment.data"]._gather(self.line, fields.Datetime.now())
-        expected = suggest_thresholds(self.line._prepare_engine_input(facts[self.line]),
-                                      review_days=self.agreement.review_interval_days)
-        self.assertEqual((suggestion.current_min_qty, suggestion.current_max_qty), (5.0, 40.0))
-        self.assertEqual((suggestion.min_qty, suggestion.max_qty), (expected.min_qty, expected.max_qty))
-        self.assertGreater(suggestion.min_qty, 5.0, "4 a day over 3 days of lead time needs more than 5")
+        self.assertEqual(
+            suggestion.line_id,
+            self.line,
+            "only the line with a demand history gets one",
+        )
+        facts = self.env["vmi.replenishment.data"]._gather(
+            self.line, fields.Datetime.now()
+        )
+        expected = suggest_thresholds(
+            self.line._prepare_engine_input(facts[self.line]),
+            review_days=self.agreement.review_interval_days,
+        )
+        self.assertEqual(
+            (suggestion.current_min_qty, suggestion.current_max_qty), (5.0, 40.0)
+        )
+        self.assertEqual(
+            (suggestion.min_qty, suggestion.max_qty),
+            (expected.min_qty, expected.max_qty),
+        )
+        self.assertGreater(
+            suggestion.min_qty,
+            5.0,
+            "4 a day over 3 days of lead time needs more than 5",
+        )
         self.assertIn("<table", suggestion.reasoning_html)
         self.assertGreater(suggestion.simulated_days, 0)
         self.assertTrue(0 <= suggestion.suggested_fill_rate <= 100)
@@ -59,8 +90,13 @@ class TestThresholdSuggestions(VmiIntakeCommon):
         with self.assertRaises(AccessError):
             suggestion.with_user(self.vmi_user).action_accept()
         suggestion.with_user(self.vmi_manager).action_accept()
-        self.assertEqual((self.line.min_qty, self.line.max_qty), (suggestion.min_qty, suggestion.max_qty))
-        self.assertEqual((suggestion.state, suggestion.decided_by_id), ("accepted", self.vmi_manager))
+        self.assertEqual(
+            (self.line.min_qty, self.line.max_qty),
+            (suggestion.min_qty, suggestion.max_qty),
+        )
+        self.assertEqual(
+            (suggestion.state, suggestion.decided_by_id), ("accepted", self.vmi_manager)
+        )
         self.assertIn("accepted", self.agreement.message_ids[0].body)
 
     def test_manager_rejects_and_the_line_keeps_its_thresholds(self):
@@ -73,14 +109,26 @@ class TestThresholdSuggestions(VmiIntakeCommon):
     def test_pilot_simulation_totals_the_replays(self):
         self.line.in_pilot_scope = True
         wizard = self.env["vmi.pilot.simulation"].create(
-            {"agreement_id": self.agreement.id, "scope": "pilot", "days": 60})
+            {"agreement_id": self.agreement.id, "scope": "pilot", "days": 60}
+        )
         wizard.action_simulate()
-        [(line, __, __, now, suggested)] = self.env["vmi.threshold.suggestion"]._replay(self.line, days=60)
+        [(line, __, __, now, suggested)] = self.env["vmi.threshold.suggestion"]._replay(
+            self.line, days=60
+        )
         self.assertEqual(wizard.line_count, 1, "only the pilot scope")
         # figures are kept to one decimal, as shown
-        self.assertAlmostEqual(wizard.current_fill_rate, 100.0 * now.fill_rate, delta=0.05)
-        self.assertAlmostEqual(wizard.suggested_fill_rate, 100.0 * suggested.fill_rate, delta=0.05)
-        self.assertAlmostEqual(wizard.current_average_stock, now.average_on_hand, delta=0.05)
-        self.assertEqual((wizard.current_orders, wizard.suggested_orders), (now.orders, suggested.orders))
+        self.assertAlmostEqual(
+            wizard.current_fill_rate, 100.0 * now.fill_rate, delta=0.05
+        )
+        self.assertAlmostEqual(
+            wizard.suggested_fill_rate, 100.0 * suggested.fill_rate, delta=0.05
+        )
+        self.assertAlmostEqual(
+            wizard.current_average_stock, now.average_on_hand, delta=0.05
+        )
+        self.assertEqual(
+            (wizard.current_orders, wizard.suggested_orders),
+            (now.orders, suggested.orders),
+        )
         self.assertEqual(wizard.current_stockout_days, now.stockout_days)
         self.assertIn("Office Chair", wizard.result_html)

@@ -1,4 +1,5 @@
 """Bulk writes the ORM would make row by row, kept to parameterised SQL."""
+
 from odoo.tools import SQL
 
 
@@ -12,7 +13,7 @@ def _quote(text):
 _ELEMENT = {
     "bool": lambda value: "t" if value else "f",
     "int4": str,
-    "float8": repr,                     # repr round-trips a float exactly; PostgreSQL reads inf and nan too
+    "float8": repr,  # repr round-trips a float exactly; PostgreSQL reads inf and nan too
     "date": lambda value: value.isoformat(),
 }
 
@@ -30,9 +31,16 @@ def array_literal(kind, values):
     """
     element = _ELEMENT.get(kind, _quote)
     null_if_false = kind != "bool"
-    return "{" + ",".join(
-        "NULL" if value is None or (value is False and null_if_false) else element(value) for value in values
-    ) + "}"
+    return (
+        "{"
+        + ",".join(
+            "NULL"
+            if value is None or (value is False and null_if_false)
+            else element(value)
+            for value in values
+        )
+        + "}"
+    )
 
 
 def unnest_columns(columns):
@@ -47,5 +55,8 @@ def unnest_columns(columns):
     """
     return (
         SQL(", ").join(SQL.identifier(name) for name in columns),
-        SQL(", ").join(SQL("%s::%s[]", array_literal(kind, values), SQL(kind)) for kind, values in columns.values()),
+        SQL(", ").join(
+            SQL("%s::%s[]", array_literal(kind, values), SQL(kind))
+            for kind, values in columns.values()
+        ),
     )

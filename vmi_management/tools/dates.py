@@ -5,6 +5,7 @@ company's time zone (its partner's, else the user's, else UTC): demand is
 bucketed by it, review weekdays fall on it and a report dated a day means
 the end of it. Every conversion between the two goes through here.
 """
+
 from datetime import datetime, time, timedelta
 
 import pytz
@@ -22,7 +23,11 @@ def local_date(moment, tz):
 
 def day_start(day, tz):
     """The naive UTC datetime at which the local ``day`` begins in ``tz``."""
-    return tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+    return (
+        tz.localize(datetime.combine(day, time.min))
+        .astimezone(pytz.utc)
+        .replace(tzinfo=None)
+    )
 
 
 def day_end(day, tz):
@@ -46,7 +51,9 @@ def spread_over_days(quantity, start, end, tz):
     shares = {}
     day = first
     while day <= last:
-        overlap = (min(end, day_end(day, tz)) - max(start, day_start(day, tz))).total_seconds()
+        overlap = (
+            min(end, day_end(day, tz)) - max(start, day_start(day, tz))
+        ).total_seconds()
         if overlap > 0:
             shares[day] = quantity * overlap / total
         day += timedelta(days=1)

@@ -9,6 +9,7 @@ average only the defined values, and Python code cannot mistake None for
 0 (``None < 95`` raises instead of reading as "off target"). The web
 client receives False, which it shows as an empty cell.
 """
+
 from odoo import fields
 
 
@@ -29,7 +30,11 @@ class _Optional:
         return value
 
     def convert_to_read(self, value, record, use_display_name=True):
-        return False if value is None else super().convert_to_read(value, record, use_display_name)
+        return (
+            False
+            if value is None
+            else super().convert_to_read(value, record, use_display_name)
+        )
 
     def convert_to_export(self, value, record):
         return "" if value is None else value

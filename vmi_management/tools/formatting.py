@@ -1,5 +1,6 @@
 """How quantities and figures read on the portal, in the review report and on the back-office scorecard:
 the same text everywhere."""
+
 from odoo.tools import float_repr
 
 
@@ -11,4 +12,8 @@ def format_quantity(value, digits=2, undefined=""):
     """
     if value is None or value is False:
         return undefined
-    return float_repr(value, digits).rstrip("0").rstrip(".") if digits else float_repr(value, 0)
+    return (
+        float_repr(value, digits).rstrip("0").rstrip(".")
+        if digits
+        else float_repr(value, 0)
+    )

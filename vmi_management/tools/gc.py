@@ -1,4 +1,5 @@
 """Pausing Python's cyclic garbage collector over a bulk phase."""
+
 import contextlib
 import gc
 

@@ -1,4 +1,5 @@
 """Grouped readings as plain values, for the readings of tens of thousands of groups."""
+
 from odoo.tools import SQL
 
 
@@ -17,5 +18,8 @@ def read_group_rows(model, domain, groupby, aggregates):
     query = model._search(domain)
     groups = [model._read_group_groupby(spec, query) for spec in groupby]
     query.groupby = SQL(", ").join(groups)
-    return model.env.execute_query(query.select(
-        *groups, *(model._read_group_select(spec, query) for spec in aggregates)))
+    return model.env.execute_query(
+        query.select(
+            *groups, *(model._read_group_select(spec, query) for spec in aggregates)
+        )
+    )

@@ -11,14 +11,23 @@ class VmiExceptionDecision(models.TransientModel):
     _name = "vmi.exception.decision"
     _description = "Acknowledge or Snooze VMI Exceptions"
 
-    exception_ids = fields.Many2many("vmi.exception", string="Exceptions", required=True)
-    mode = fields.Selection([("acknowledge", "Acknowledge"), ("snooze", "Snooze")], required=True,
-                            default="acknowledge")
-    note = fields.Text(help="What is being done about it, for the other planners and the chatter.")
+    exception_ids = fields.Many2many(
+        "vmi.exception", string="Exceptions", required=True
+    )
+    mode = fields.Selection(
+        [("acknowledge", "Acknowledge"), ("snooze", "Snooze")],
+        required=True,
+        default="acknowledge",
+    )
+    note = fields.Text(
+        help="What is being done about it, for the other planners and the chatter."
+    )
     snoozed_until = fields.Date(
-        string="Snooze Until", default=lambda self: fields.Date.context_today(self) + timedelta(
-            days=DEFAULT_SNOOZE_DAYS),
-        help="The exceptions come back to the lists needing attention, and their to-dos, on this day.")
+        string="Snooze Until",
+        default=lambda self: fields.Date.context_today(self)
+        + timedelta(days=DEFAULT_SNOOZE_DAYS),
+        help="The exceptions come back to the lists needing attention, and their to-dos, on this day.",
+    )
 
     def action_apply(self):
         self.ensure_one()

@@ -16,14 +16,20 @@ class VmiStockReportUpload(models.TransientModel):
     _description = "Upload a VMI Stock Report"
 
     agreement_id = fields.Many2one(
-        "vmi.agreement", required=True, domain=[("state", "!=", "terminated")],
+        "vmi.agreement",
+        required=True,
+        domain=[("state", "!=", "terminated")],
     )
     # not a required field: the template buttons work before a file is attached; uploading checks it
-    file = fields.Binary(help="CSV or Excel with the template's columns, an X12 852 or 830, "
-                                             "or an EDIFACT INVRPT, SLSRPT or DELFOR.")
+    file = fields.Binary(
+        help="CSV or Excel with the template's columns, an X12 852 or 830, "
+        "or an EDIFACT INVRPT, SLSRPT or DELFOR."
+    )
     filename = fields.Char()
     date_as_of = fields.Datetime(
-        string="Stock As Of", required=True, default=fields.Datetime.now,
+        string="Stock As Of",
+        required=True,
+        default=fields.Datetime.now,
         help="When the stock in a CSV or Excel file was counted. EDI documents carry their own date.",
     )
 
@@ -32,14 +38,22 @@ class VmiStockReportUpload(models.TransientModel):
         """Receive the file through the same pipeline as every other channel and show the report."""
         self.ensure_one()
         if not self.file:
-            raise UserError(self.env._(
-                "Attach the stock report file to upload (CSV, Excel, X12 or EDIFACT); the templates above "
-                "show the expected columns."))
+            raise UserError(
+                self.env._(
+                    "Attach the stock report file to upload (CSV, Excel, X12 or EDIFACT); the templates above "
+                    "show the expected columns."
+                )
+            )
         payload = base64.b64decode(self.file)
         parsed = parse_document(payload, self.filename or "")
         report, __ = self.env["vmi.stock.report"]._receive(
-            self.agreement_id, payload, source="edi" if parsed.format in EDI_FORMATS else "file",
-            filename=self.filename or "", date_as_of=self.date_as_of, parsed=parsed)
+            self.agreement_id,
+            payload,
+            source="edi" if parsed.format in EDI_FORMATS else "file",
+            filename=self.filename or "",
+            date_as_of=self.date_as_of,
+            parsed=parsed,
+        )
         return {
             "type": "ir.actions.act_window",
             "res_model": "vmi.stock.report",
@@ -51,7 +65,9 @@ class VmiStockReportUpload(models.TransientModel):
     def action_download_template(self):
         """The file template, pre-filled with the agreement's products, customer codes and sites."""
         self.ensure_one()
-        extension = "xlsx" if self.env.context.get("template_format") == "xlsx" else "csv"
+        extension = (
+            "xlsx" if self.env.context.get("template_format") == "xlsx" else "csv"
+        )
         return {
             "type": "ir.actions.act_url",
             "url": f"/vmi/stock-reports/template.{extension}?agreement_id={self.agreement_id.id}",

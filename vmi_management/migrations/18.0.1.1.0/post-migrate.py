@@ -7,6 +7,7 @@ and index (agreement, date) together. Odoo keeps indexes and columns a
 module no longer declares, and each of them costs a write per line at every
 evaluation, so they are dropped here.
 """
+
 from odoo.tools import SQL
 
 OBSOLETE_INDEXES = (
@@ -19,12 +20,24 @@ OBSOLETE_INDEXES = (
     "vmi_stock_level__date_index",
 )
 OBSOLETE_LEVEL_COLUMNS = (
-    "company_id", "commercial_partner_id", "create_uid", "write_uid", "create_date", "write_date",
+    "company_id",
+    "commercial_partner_id",
+    "create_uid",
+    "write_uid",
+    "create_date",
+    "write_date",
 )
 
 
 def migrate(cr, version):
     for index in OBSOLETE_INDEXES:
         cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(index)))
-    cr.execute(SQL("ALTER TABLE vmi_stock_level %s", SQL(", ").join(
-        SQL("DROP COLUMN IF EXISTS %s", SQL.identifier(column)) for column in OBSOLETE_LEVEL_COLUMNS)))
+    cr.execute(
+        SQL(
+            "ALTER TABLE vmi_stock_level %s",
+            SQL(", ").join(
+                SQL("DROP COLUMN IF EXISTS %s", SQL.identifier(column))
+                for column in OBSOLETE_LEVEL_COLUMNS
+            ),
+        )
+    )
