@@ -13,12 +13,14 @@ and selenium; skipped without them.
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
 PASSWORD = "portal-e2e-secret"
 WAIT = 30
+CHART_ANIMATION = 1.5  # seconds Chart.js takes to draw a chart
 
 
 @pytest.fixture(scope="module")
@@ -340,6 +342,8 @@ def check_page(browser, wait, url, name, selectors, texts=()):
             browser.execute_script(
                 "arguments[0].scrollIntoView({block: 'center'})", first
             )
+            if browser.find_elements(By.TAG_NAME, "canvas"):
+                time.sleep(CHART_ANIMATION)  # the picture shows the charts drawn
             screenshot(browser, f"portal-{name}-{label}.png")
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
