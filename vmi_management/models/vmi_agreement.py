@@ -59,7 +59,8 @@ class VmiAgreement(models.Model):
     _description = "VMI Agreement"
     _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "name desc, id desc"
-    _mail_post_access = "read"  # the partner's portal users message the vendor on the agreement they can see
+    # the partner's portal users message the vendor on the agreement they can see
+    _mail_post_access = "read"
     _check_company_auto = True
 
     name = fields.Char(
@@ -195,7 +196,6 @@ class VmiAgreement(models.Model):
         "from stock.",
     )
     target_inventory_turns = fields.Float(
-        string="Target Inventory Turns",
         digits=(16, 1),
         help="Turns per year both parties aim for: consumption over a year ÷ average "
         "stock at the sites.",
@@ -332,7 +332,6 @@ class VmiAgreement(models.Model):
     )
     supply_priority = fields.Selection(
         [("0", "High"), ("1", "Normal"), ("2", "Low")],
-        string="Supply Priority",
         default="1",
         required=True,
         tracking=True,
@@ -389,7 +388,6 @@ class VmiAgreement(models.Model):
     )
     forecast_method = fields.Selection(
         FORECAST_METHODS,
-        string="Forecast Method",
         default="auto",
         required=True,
         tracking=True,
@@ -455,9 +453,7 @@ class VmiAgreement(models.Model):
     exception_count = fields.Integer(
         compute="_compute_exception_count", string="Exceptions Needing Attention"
     )
-    stock_report_count = fields.Integer(
-        compute="_compute_stock_report_count", string="Stock Report Count"
-    )
+    stock_report_count = fields.Integer(compute="_compute_stock_report_count")
     last_stock_report_date = fields.Datetime(
         string="Last Data Received",
         compute="_compute_last_stock_report_date",
@@ -836,9 +832,11 @@ class VmiAgreement(models.Model):
         latest = self._field_to_sql("vmi_agreement", "last_stock_report_date")
         stale = SQL(
             """(SELECT id FROM vmi_agreement
-                WHERE role = 'vendor' AND state IN ('pilot', 'active') AND max_data_age_days > 0
+                WHERE role = 'vendor' AND state IN ('pilot', 'active')
+                  AND max_data_age_days > 0
                   AND (%(latest)s IS NULL
-                       OR %(latest)s < (now() AT TIME ZONE 'UTC') - make_interval(days => max_data_age_days)))""",
+                       OR %(latest)s < (now() AT TIME ZONE 'UTC')
+                                       - make_interval(days => max_data_age_days)))""",
             latest=latest,
         )
         return [("id", "in" if (operator == "=") == value else "not in", stale)]
@@ -896,9 +894,10 @@ class VmiAgreement(models.Model):
         }[self._site_kind()]
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        res = super()._compute_access_url()
         for agreement in self:
             agreement.access_url = f"/my/vmi/{agreement.id}"
+        return res
 
     @api.depends("role", "ownership", "partner_id", "company_id")
     def _compute_stock_owner_id(self):

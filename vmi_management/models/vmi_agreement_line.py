@@ -158,7 +158,6 @@ class VmiAgreementLine(models.Model):
     )
     forecast_method = fields.Selection(
         FORECAST_METHODS,
-        string="Forecast Method",
         help="How this line's daily demand is forecast; empty: the agreement's method. "
         "Customer forecast and blend use the figures the customer sends, and the "
         "automatic forecast beyond them.",
@@ -209,7 +208,6 @@ class VmiAgreementLine(models.Model):
         "when the customer's forecast is the more accurate.",
     )
     pack_multiple = fields.Float(
-        string="Pack Multiple",
         default=1.0,
         digits="Product Unit of Measure",
         help="Orders are rounded up to a multiple of this quantity.",
@@ -339,7 +337,10 @@ class VmiAgreementLine(models.Model):
     @api.depends("agreement_id.name", "product_id.display_name", "location_id.name")
     def _compute_display_name(self):
         for line in self:
-            line.display_name = f"{line.agreement_id.name} · {line.product_id.display_name} @ {line.location_id.name}"
+            line.display_name = (
+                f"{line.agreement_id.name} · {line.product_id.display_name} "
+                f"@ {line.location_id.name}"
+            )
 
     @api.depends("last_decision", "last_decision_reason")
     def _compute_last_decision_html(self):
@@ -721,7 +722,8 @@ class VmiAgreementLine(models.Model):
         matched."""
         for line in self.filtered("customer_product_code"):
             clash = line.agreement_id.with_context(active_test=False).line_ids.filtered(
-                lambda other: other.customer_product_code == line.customer_product_code
+                lambda other, line=line: other.customer_product_code
+                == line.customer_product_code
                 and other.product_id != line.product_id
             )[:1]
             if clash:

@@ -203,11 +203,13 @@ class VmiProposalMixin(models.AbstractModel):
 
     def _vmi_changes_text(self, changes, beyond):
         parts = [
-            f"{line.product_id.display_name} {format_quantity(old)} → {format_quantity(new)}"
+            f"{line.product_id.display_name} "
+            f"{format_quantity(old)} → {format_quantity(new)}"
             for line, old, new in changes
         ]
         parts += [
-            f"{line.product_id.display_name} {format_quantity(old)} → {format_quantity(new)}"
+            f"{line.product_id.display_name} "
+            f"{format_quantity(old)} → {format_quantity(new)}"
             for line, (old, new) in beyond.items()
         ]
         return ", ".join(parts)

@@ -60,19 +60,22 @@ class LineFacts:
     stock_as_of: object = None  # datetime of the stock report the on hand comes from
     on_order: float = 0.0
     committed: float = 0.0
-    demand: tuple = ()  # consumption per day from the first with data to yesterday (None: no data)
-    daily: tuple = ()  # consumption per day of the history window; None: no data that day
+    # consumption per day from the first with data to yesterday (None: no data)
+    demand: tuple = ()
+    # consumption per day of the history window; None: no data that day
+    daily: tuple = ()
     history_start: object = None  # first day with data (a date), None: none yet
     lead_time_days: float = 0.0
     lead_time_source: str = ""
     lead_time_std_days: float = 0.0
-    delivery_days: tuple = ()  # days to the next delivery day after the lead time, and the one after
+    # days to the next delivery day after the lead time, and the one after
+    delivery_days: tuple = ()
     censored: tuple = ()  # indices of ``demand`` out of stock or marked as outliers
     events: tuple = ()  # planned events (engine Events), counted from the decision day
-    customer_forecast: tuple = ()  # the customer's expected demand per day from the decision day
-    accuracy: dict | None = (
-        None  # how the forecasts used lately did (engine ``forecast_scores``)
-    )
+    # the customer's expected demand per day from the decision day
+    customer_forecast: tuple = ()
+    # how the forecasts used lately did (engine ``forecast_scores``)
+    accuracy: dict | None = None
 
 
 class VmiReplenishmentData(models.AbstractModel):
@@ -222,9 +225,10 @@ class VmiReplenishmentData(models.AbstractModel):
         self.env["vmi.stock.report.line"].flush_model()
         self.env.cr.execute(
             SQL(
-                """SELECT DISTINCT ON (report.agreement_id, line.product_id, line.location_id)
-                      report.agreement_id, line.product_id, line.location_id, line.quantity_on_hand,
-                      report.date_as_of
+                """SELECT DISTINCT ON (report.agreement_id, line.product_id,
+                                   line.location_id)
+                      report.agreement_id, line.product_id, line.location_id,
+                      line.quantity_on_hand, report.date_as_of
                  FROM vmi_stock_report_line line
                  JOIN vmi_stock_report report ON report.id = line.report_id
                 WHERE line.state = 'accepted' AND line.on_hand_reported
@@ -674,7 +678,8 @@ class VmiReplenishmentData(models.AbstractModel):
                       MIN(report.date_as_of), MIN(line.date_period_start)
                  FROM vmi_stock_report_line line
                  JOIN vmi_stock_report report ON report.id = line.report_id
-                WHERE line.state = 'accepted' AND report.state IN ('processed', 'partially_rejected')
+                WHERE line.state = 'accepted'
+                  AND report.state IN ('processed', 'partially_rejected')
                   AND NOT COALESCE(line.forecast_only, FALSE)
                   AND report.agreement_id IN %s AND line.product_id IN %s
              GROUP BY report.agreement_id, line.product_id, line.location_id""",

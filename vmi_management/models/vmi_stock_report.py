@@ -159,7 +159,7 @@ class VmiStockReport(models.Model):
         "ir.attachment", string="Raw Payload", readonly=True, copy=False
     )
     problems = fields.Text(readonly=True, help="Problems with the document as a whole.")
-    line_count = fields.Integer(compute="_compute_line_counts", string="Line Count")
+    line_count = fields.Integer(compute="_compute_line_counts")
     rejected_line_count = fields.Integer(
         compute="_compute_line_counts", string="Rejected Lines"
     )
@@ -172,7 +172,7 @@ class VmiStockReport(models.Model):
         UNIQUE constraint would refuse the resend of a rejected one); applied reports
         are looked up per agreement by date (the agreement's last data received),
         requests for an evaluation by agreement."""
-        super().init()
+        res = super().init()
         self.env.cr.execute(
             SQL(
                 "ALTER TABLE vmi_stock_report DROP CONSTRAINT IF EXISTS %s",
@@ -200,11 +200,15 @@ class VmiStockReport(models.Model):
             ["agreement_id"],
             where="evaluation_requested",
         )
+        return res
 
     @api.depends("agreement_id.name", "date_as_of")
     def _compute_name(self):
         for report in self:
-            report.name = f"{report.agreement_id.name or ''} · {fields.Datetime.to_string(report.date_as_of) or ''}"
+            report.name = (
+                f"{report.agreement_id.name or ''} · "
+                f"{fields.Datetime.to_string(report.date_as_of) or ''}"
+            )
 
     def _compute_line_counts(self):
         counts = {
@@ -329,8 +333,9 @@ class VmiStockReport(models.Model):
             SQL(
                 "DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = 'serialization_failure', "
                 "MESSAGE = %s; END $$",
-                f"Stock report payload {checksum[:12]} for agreement {agreement.id} was received meanwhile by "
-                "another transaction; retry to be answered with it.",
+                f"Stock report payload {checksum[:12]} for agreement {agreement.id} "
+                "was received meanwhile by another transaction; retry to be answered "
+                "with it.",
             ),
             log_exceptions=False,
         )
@@ -534,7 +539,8 @@ class VmiStockReport(models.Model):
             agreement.billing_frequency == "report"
             and agreement._site_kind() == "consigned_at_customer"
         ):
-            agreement.sudo()._bill_consumption()  # billing is the system's, whoever sent the report
+            # billing is the system's, whoever sent the report
+            agreement.sudo()._bill_consumption()
 
     def _check_document(self):
         """Why nothing of this report can be applied, or False."""
@@ -580,8 +586,10 @@ class VmiStockReport(models.Model):
                       line.product_id, line.location_id, report.date_as_of, report.name
                  FROM vmi_stock_report_line line
                  JOIN vmi_stock_report report ON report.id = line.report_id
-                WHERE line.state = 'accepted' AND line.on_hand_reported AND report.id != %s
-                  AND report.state IN ('processed', 'partially_rejected') AND report.agreement_id = %s
+                WHERE line.state = 'accepted' AND line.on_hand_reported
+                  AND report.id != %s
+                  AND report.state IN ('processed', 'partially_rejected')
+                  AND report.agreement_id = %s
                   AND line.product_id = ANY(%s) AND line.location_id = ANY(%s)
              ORDER BY line.product_id, line.location_id, report.date_as_of DESC""",
                 self.id,

@@ -291,8 +291,10 @@ class VmiStockReportLine(models.Model):
         report.flush_recordset()
         self.env.cr.execute(
             SQL(
-                """INSERT INTO vmi_stock_report_line (%s, create_uid, write_uid, create_date, write_date)
-               SELECT received.*, %s, %s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                """INSERT INTO vmi_stock_report_line
+                       (%s, create_uid, write_uid, create_date, write_date)
+               SELECT received.*, %s, %s,
+                      now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
                  FROM unnest(%s) AS received
             RETURNING id""",
                 names,
@@ -550,9 +552,13 @@ class VmiStockReportLine(models.Model):
         )
         self.env.cr.execute(
             SQL(
-                """SELECT id, product_id, location_id, on_hand_reported, COALESCE(source_ref, sequence::varchar) AS ref,
-                      CASE WHEN forecast_only THEN ARRAY[date_forecast_start, date_forecast_end] END
-                 FROM vmi_stock_report_line WHERE id = ANY(%s) AND state = 'accepted' ORDER BY sequence, id""",
+                """SELECT id, product_id, location_id, on_hand_reported,
+                      COALESCE(source_ref, sequence::varchar) AS ref,
+                      CASE WHEN forecast_only
+                           THEN ARRAY[date_forecast_start, date_forecast_end] END
+                 FROM vmi_stock_report_line
+                WHERE id = ANY(%s) AND state = 'accepted'
+             ORDER BY sequence, id""",
                 self.ids,
             )
         )
