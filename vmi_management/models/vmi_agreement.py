@@ -20,7 +20,8 @@ from .vmi_stock_level import KPI_PERIOD_DAYS
 from .vmi_stock_report import APPLIED_STATES
 
 MANAGER_GROUP = "vmi_management.group_vmi_manager"
-# The engine's forecast methods (engine/forecast.py, engine/demand.py), as planners name them.
+# The engine's forecast methods (engine/forecast.py, engine/demand.py), as planners name
+# them.
 FORECAST_METHODS = [
     ("auto", "Automatic"),
     ("moving_average", "Moving average (28 days)"),
@@ -58,7 +59,8 @@ class VmiAgreement(models.Model):
     _description = "VMI Agreement"
     _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "name desc, id desc"
-    _mail_post_access = "read"  # the partner's portal users message the vendor on the agreement they can see
+    # the partner's portal users message the vendor on the agreement they can see
+    _mail_post_access = "read"
     _check_company_auto = True
 
     name = fields.Char(
@@ -143,7 +145,8 @@ class VmiAgreement(models.Model):
         tracking=True,
         default=lambda self: self.env.user,
         domain="[('share', '=', False), ('company_ids', 'in', company_id)]",
-        help="Planner who follows this agreement: exceptions and reviews are assigned to them.",
+        help="Planner who follows this agreement: exceptions and reviews are assigned "
+        "to them.",
     )
     warehouse_id = fields.Many2one(
         "stock.warehouse",
@@ -189,12 +192,13 @@ class VmiAgreement(models.Model):
         string="Target Fill Rate (%)",
         default=95.0,
         tracking=True,
-        help="Share of the demanded quantity the customer's site must be able to serve from stock.",
+        help="Share of the demanded quantity the customer's site must be able to serve "
+        "from stock.",
     )
     target_inventory_turns = fields.Float(
-        string="Target Inventory Turns",
         digits=(16, 1),
-        help="Turns per year both parties aim for: consumption over a year ÷ average stock at the sites.",
+        help="Turns per year both parties aim for: consumption over a year ÷ average "
+        "stock at the sites.",
     )
     target_days_of_supply = fields.Float(
         string="Target Days of Supply",
@@ -206,8 +210,8 @@ class VmiAgreement(models.Model):
         readonly=True,
         copy=False,
         digits=(16, 1),
-        help="Share of demand met from stock over the last 30 days; demand on days a line "
-        "was out of stock is counted at its daily demand rate.",
+        help="Share of demand met from stock over the last 30 days; demand on days a "
+        "line was out of stock is counted at its daily demand rate.",
     )
     kpi_inventory_turns = OptionalFloat(
         string="Inventory Turns",
@@ -234,7 +238,8 @@ class VmiAgreement(models.Model):
         readonly=True,
         copy=False,
         digits=(16, 1),
-        help="1 − WAPE of the daily demand forecast against the consumption of the last 30 days.",
+        help="1 − WAPE of the daily demand forecast against the consumption of the "
+        "last 30 days.",
     )
     kpi_forecast_bias = OptionalFloat(
         string="Forecast Bias",
@@ -248,23 +253,25 @@ class VmiAgreement(models.Model):
         readonly=True,
         copy=False,
         digits=(16, 1),
-        help="(Σ forecast − Σ consumption) ÷ Σ consumption over the last 30 days: positive when it ran high.",
+        help="(Σ forecast − Σ consumption) ÷ Σ consumption over the last 30 days: "
+        "positive when it ran high.",
     )
     kpi_forecast_mase = OptionalFloat(
         string="Forecast MASE",
         readonly=True,
         copy=False,
         digits=(16, 2),
-        help="Mean absolute error of the daily forecast ÷ that of 'tomorrow as today', last 30 days: below 1, "
-        "the forecast beat the naive one.",
+        help="Mean absolute error of the daily forecast ÷ that of 'tomorrow as today', "
+        "last 30 days: below 1, the forecast beat the naive one.",
     )
     kpi_forecast_value_added = OptionalFloat(
         string="Customer Forecast Value Added (pts)",
         readonly=True,
         copy=False,
         digits=(16, 1),
-        help="On the days the customer sent forecasts for: the statistical forecast's error less the customer's, "
-        "in points of demand. Positive: the customer's forecasts are the more accurate.",
+        help="On the days the customer sent forecasts for: the statistical forecast's "
+        "error less the customer's, in points of demand. Positive: the customer's "
+        "forecasts are the more accurate.",
     )
     kpi_bullwhip_ratio = OptionalFloat(
         string="Bullwhip Ratio",
@@ -294,7 +301,8 @@ class VmiAgreement(models.Model):
     review_interval_days = fields.Integer(
         string="Stock Review Every (Days)",
         default=1,
-        help="Days between two evaluations of the stock, when the vendor reviews it every N days.",
+        help="Days between two evaluations of the stock, when the vendor reviews it "
+        "every N days.",
     )
     review_monday = fields.Boolean(string="Monday")
     review_tuesday = fields.Boolean(string="Tuesday")
@@ -324,79 +332,83 @@ class VmiAgreement(models.Model):
     )
     supply_priority = fields.Selection(
         [("0", "High"), ("1", "Normal"), ("2", "Low")],
-        string="Supply Priority",
         default="1",
         required=True,
         tracking=True,
-        help="When the shipping warehouse cannot cover every agreement's needs, agreements of a higher "
-        "priority are served in full first; those of one priority share what is left fairly.",
+        help="When the shipping warehouse cannot cover every agreement's needs, "
+        "agreements of a higher priority are served in full first; those of one "
+        "priority share what is left fairly.",
     )
     load_min_value = fields.Monetary(
         string="Minimum Delivery Value",
         currency_field="currency_id",
         tracking=True,
-        help="A site's delivery worth less is topped up with the lines closest to running out, or held. "
-        "Zero: no minimum.",
+        help="A site's delivery worth less is topped up with the lines closest to "
+        "running out, or held. Zero: no minimum.",
     )
     load_min_weight = fields.Float(
         string="Minimum Delivery Weight",
         tracking=True,
-        help="In the products' weight unit. A lighter delivery is topped up, or held. Zero: no minimum.",
+        help="In the products' weight unit. A lighter delivery is topped up, or held. "
+        "Zero: no minimum.",
     )
     load_max_weight = fields.Float(
         string="Maximum Delivery Weight",
         tracking=True,
-        help="In the products' weight unit, e.g. what a truck takes. A heavier delivery is trimmed, first "
-        "from the lines with the most cover. Zero: no maximum.",
+        help="In the products' weight unit, e.g. what a truck takes. A heavier "
+        "delivery is trimmed, first from the lines with the most cover. Zero: no "
+        "maximum.",
     )
     load_max_volume = fields.Float(
         string="Maximum Delivery Volume",
         tracking=True,
-        help="In the products' volume unit. A bulkier delivery is trimmed, first from the lines with the most "
-        "cover. Zero: no maximum.",
+        help="In the products' volume unit. A bulkier delivery is trimmed, first from "
+        "the lines with the most cover. Zero: no maximum.",
     )
     load_max_pallets = fields.Float(
         string="Maximum Pallets per Delivery",
         tracking=True,
-        help="Pallet places a site's delivery may take, from each product's packaging of the pallet type below "
-        "(units per pallet). A delivery taking more is trimmed, first from the lines with the most cover. "
-        "Zero: no maximum.",
+        help="Pallet places a site's delivery may take, from each product's packaging "
+        "of the pallet type below (units per pallet). A delivery taking more is "
+        "trimmed, first from the lines with the most cover. Zero: no maximum.",
     )
     pallet_package_type_id = fields.Many2one(
         "stock.package.type",
         string="Pallet Type",
-        help="The package type of the products' pallet packaging, which says how many units a pallet holds.",
+        help="The package type of the products' pallet packaging, which says how many "
+        "units a pallet holds.",
     )
     override_tolerance = fields.Float(
         string="Planner Override Tolerance (%)",
         default=20.0,
         tracking=True,
-        help="A planner's own quantity on a draft proposal line is kept by later evaluations until the "
-        "quantity the scheduler would propose moves by more than this share from the one the planner "
-        "changed.",
+        help="A planner's own quantity on a draft proposal line is kept by later "
+        "evaluations until the quantity the scheduler would propose moves by more than "
+        "this share from the one the planner changed.",
     )
     forecast_method = fields.Selection(
         FORECAST_METHODS,
-        string="Forecast Method",
         default="auto",
         required=True,
         tracking=True,
-        help="How the lines' daily demand is forecast, unless a line says otherwise. Automatic: the method "
-        "with the smallest error on the last days held out, among those suited to the line's demand "
-        "(steady, trending, weekly or intermittent).",
+        help="How the lines' daily demand is forecast, unless a line says otherwise. "
+        "Automatic: the method with the smallest error on the last days held out, "
+        "among those suited to the line's demand (steady, trending, weekly or "
+        "intermittent).",
     )
     forecast_blend_weight = fields.Float(
         string="Customer Forecast Weight (%)",
         default=50.0,
         tracking=True,
-        help="In a blend, the customer's forecast counts for this share; the statistical forecast for the rest.",
+        help="In a blend, the customer's forecast counts for this share; the "
+        "statistical forecast for the rest.",
     )
     forecast_bias_tolerance = fields.Float(
         string="Forecast Bias Tolerance (%)",
         default=20.0,
         tracking=True,
-        help="A line whose forecasts ran high or low by more than this share of its demand over the last "
-        "30 days raises a 'forecast bias' exception.",
+        help="A line whose forecasts ran high or low by more than this share of its "
+        "demand over the last 30 days raises a 'forecast bias' exception.",
     )
     demand_event_ids = fields.One2many(
         "vmi.demand.event", "agreement_id", string="Events"
@@ -411,16 +423,17 @@ class VmiAgreement(models.Model):
         string="Next Evaluation",
         copy=False,
         index=True,
-        help="When the scheduled replenishment next evaluates this agreement, following its "
-        "replenishment frequency. Empty: at the next run.",
+        help="When the scheduled replenishment next evaluates this agreement, "
+        "following its replenishment frequency. Empty: at the next run.",
     )
     last_evaluation_date = fields.Datetime(
         string="Last Evaluated", readonly=True, copy=False
     )
     evaluation_requested = fields.Boolean(
         compute="_compute_evaluation_requested",
-        help="New stock data arrived since the last evaluation: the scheduled replenishment evaluates the "
-        "agreement at once, without moving its next scheduled evaluation.",
+        help="New stock data arrived since the last evaluation: the scheduled "
+        "replenishment evaluates the agreement at once, without moving its next "
+        "scheduled evaluation.",
     )
     sale_order_ids = fields.One2many(
         "sale.order", "vmi_agreement_id", string="Sale Orders"
@@ -440,9 +453,7 @@ class VmiAgreement(models.Model):
     exception_count = fields.Integer(
         compute="_compute_exception_count", string="Exceptions Needing Attention"
     )
-    stock_report_count = fields.Integer(
-        compute="_compute_stock_report_count", string="Stock Report Count"
-    )
+    stock_report_count = fields.Integer(compute="_compute_stock_report_count")
     last_stock_report_date = fields.Datetime(
         string="Last Data Received",
         compute="_compute_last_stock_report_date",
@@ -453,7 +464,8 @@ class VmiAgreement(models.Model):
         string="Stale Data",
         compute="_compute_is_data_stale",
         search="_search_is_data_stale",
-        help="No stock report applied within the agreement's maximum data age: decisions rest on old data.",
+        help="No stock report applied within the agreement's maximum data age: "
+        "decisions rest on old data.",
     )
     data_sharing_terms = fields.Html(
         help="What the customer shares (on hand, consumption, forecasts), how often, "
@@ -508,7 +520,8 @@ class VmiAgreement(models.Model):
 
     @api.depends("kpi_date", *(f"kpi_{name}" for name in KPI_FIELDS), *TARGET_FIELDS)
     def _compute_kpi_scorecard(self):
-        """The scorecard table of the review, so the back office reads the same figures, n/a and verdicts."""
+        """The scorecard table of the review, so the back office reads the same figures,
+        n/a and verdicts."""
         for agreement in self:
             agreement.kpi_scorecard = self.env["ir.qweb"]._render(
                 "vmi_management.report_vmi_scorecard_table",
@@ -516,13 +529,15 @@ class VmiAgreement(models.Model):
             )
 
     def _scorecard_rows(self):
-        """The agreement's KPIs beside their targets, as the back office, the portal and the review show them.
+        """The agreement's KPIs beside their targets, as the back office, the portal and
+        the review show them.
 
-        :returns: list of dicts ``label, help, actual, text, unit, target, target_text, digits, on_target``
-            (``text`` and ``target_text``: the figures as shown): ``actual`` is
-            None where the period leaves the KPI undefined (no demand, no stock observed, no delivery) or
-            before the first evaluation, and ``text`` then reads "n/a"; ``on_target`` is True or False, or
-            None where there is no verdict: no actual, no target to meet or no better direction
+        :returns: list of dicts ``label, help, actual, text, unit, target, target_text,
+            digits, on_target`` (``text`` and ``target_text``: the figures as shown):
+            ``actual`` is None where the period leaves the KPI undefined (no demand, no
+            stock observed, no delivery) or before the first evaluation, and ``text``
+            then reads "n/a"; ``on_target`` is True or False, or None where there is no
+            verdict: no actual, no target to meet or no better direction
         """
         self.ensure_one()
         undefined = self.env._("n/a")
@@ -605,8 +620,8 @@ class VmiAgreement(models.Model):
         ]
 
     def _review_values(self):
-        """What the periodic review shows beyond the scorecard: the period's exceptions, threshold changes
-        and the daily stock at the sites."""
+        """What the periodic review shows beyond the scorecard: the period's exceptions,
+        threshold changes and the daily stock at the sites."""
         self.ensure_one()
         start = (self.kpi_date or fields.Datetime.now()) - relativedelta(
             days=KPI_PERIOD_DAYS
@@ -650,12 +665,14 @@ class VmiAgreement(models.Model):
         }
 
     def _get_report_base_filename(self):
-        """The review's file name, in the back office (the report's ``print_report_name``) and on the portal."""
+        """The review's file name, in the back office (the report's
+        ``print_report_name``) and on the portal."""
         self.ensure_one()
         return f"VMI review {self.name.replace('/', '-')}"
 
     def action_send_review(self):
-        """Send the periodic performance review to the partner's contacts, by the usual email composer."""
+        """Send the periodic performance review to the partner's contacts, by the usual
+        email composer."""
         self.ensure_one()
         template = self.env.ref("vmi_management.mail_template_vmi_review")
         return {
@@ -673,7 +690,8 @@ class VmiAgreement(models.Model):
         }
 
     def action_simulate(self):
-        """Open the simulation of this agreement (or its pilot scope) over its recent demand."""
+        """Open the simulation of this agreement (or its pilot scope) over its recent
+        demand."""
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
@@ -690,7 +708,8 @@ class VmiAgreement(models.Model):
         }
 
     def action_suggest_thresholds(self):
-        """Ask the engine for thresholds fitted to recent demand, to review beside the current ones."""
+        """Ask the engine for thresholds fitted to recent demand, to review beside the
+        current ones."""
         self.check_access("write")
         return self.env["vmi.threshold.suggestion"].sudo()._action_suggest(self.sudo())
 
@@ -716,9 +735,10 @@ class VmiAgreement(models.Model):
 
     @api.depends("stock_report_ids.state", "stock_report_ids.date_as_of")
     def _compute_last_stock_report_date(self):
-        """Read from the applied reports rather than stored on the agreement: recording it would make every
-        report rewrite (and lock) the agreement row, so that concurrent reports of one agreement wait for
-        each other, and for any evaluation holding the agreement, and fail to serialize."""
+        """Read from the applied reports rather than stored on the agreement: recording
+        it would make every report rewrite (and lock) the agreement row, so that
+        concurrent reports of one agreement wait for each other, and for any evaluation
+        holding the agreement, and fail to serialize."""
         latest = dict(
             self.env["vmi.stock.report"]
             .sudo()
@@ -732,8 +752,8 @@ class VmiAgreement(models.Model):
             agreement.last_stock_report_date = latest.get(agreement, False)
 
     def _field_to_sql(self, alias, fname, query=None, flush=True):
-        """The last data received as SQL, so that agreements sort (the portal's "Last data received") and
-        filter by it as by a stored date."""
+        """The last data received as SQL, so that agreements sort (the portal's "Last
+        data received") and filter by it as by a stored date."""
         if fname != "last_stock_report_date":
             return super()._field_to_sql(alias, fname, query, flush)
         Report = self.env["vmi.stock.report"]
@@ -758,8 +778,8 @@ class VmiAgreement(models.Model):
         ):
             raise UserError(
                 self.env._(
-                    "Search the last data received with a comparison to a date, or = / != "
-                    "no date."
+                    "Search the last data received with a comparison to a date, or = / "
+                    "!= no date."
                 )
             )
         latest = self._field_to_sql("vmi_agreement", "last_stock_report_date")
@@ -773,7 +793,8 @@ class VmiAgreement(models.Model):
 
     @api.depends("stock_report_ids.evaluation_requested")
     def _compute_evaluation_requested(self):
-        """Asked for by the reports applied since the last evaluation (see ``vmi.stock.report``)."""
+        """Asked for by the reports applied since the last evaluation (see
+        ``vmi.stock.report``)."""
         requested = (
             self.env["vmi.stock.report"]
             .sudo()
@@ -786,8 +807,9 @@ class VmiAgreement(models.Model):
             agreement.evaluation_requested = (agreement,) in requested
 
     def _answer_evaluation_request(self):
-        """These agreements were evaluated in full: the reports that asked for it have their answer. Those
-        received meanwhile by other transactions are not visible here, and keep their request."""
+        """These agreements were evaluated in full: the reports that asked for it have
+        their answer. Those received meanwhile by other transactions are not visible
+        here, and keep their request."""
         self.env["vmi.stock.report"].sudo().search(
             [("agreement_id", "in", self.ids), ("evaluation_requested", "=", True)]
         ).evaluation_requested = False
@@ -810,15 +832,18 @@ class VmiAgreement(models.Model):
         latest = self._field_to_sql("vmi_agreement", "last_stock_report_date")
         stale = SQL(
             """(SELECT id FROM vmi_agreement
-                WHERE role = 'vendor' AND state IN ('pilot', 'active') AND max_data_age_days > 0
+                WHERE role = 'vendor' AND state IN ('pilot', 'active')
+                  AND max_data_age_days > 0
                   AND (%(latest)s IS NULL
-                       OR %(latest)s < (now() AT TIME ZONE 'UTC') - make_interval(days => max_data_age_days)))""",
+                       OR %(latest)s < (now() AT TIME ZONE 'UTC')
+                                       - make_interval(days => max_data_age_days)))""",
             latest=latest,
         )
         return [("id", "in" if (operator == "=") == value else "not in", stale)]
 
     def _action_on_agreement(self, xmlid, with_default=True):
-        """The window action ``xmlid`` showing this agreement's records (and creating new ones for it)."""
+        """The window action ``xmlid`` showing this agreement's records (and creating
+        new ones for it)."""
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
         action["domain"] = [("agreement_id", "=", self.id)]
@@ -839,8 +864,8 @@ class VmiAgreement(models.Model):
 
     @api.model
     def _stock_reporter_domain(self, partner):
-        """The agreements whose stock ``partner``'s company may report: those where it is the customer
-        whose stock we manage (we are the vendor).
+        """The agreements whose stock ``partner``'s company may report: those where it
+        is the customer whose stock we manage (we are the vendor).
 
         Where we are the customer, the stock is ours, in our warehouse: the
         vendor's users see it but their counts would rewrite our books. Every
@@ -853,12 +878,14 @@ class VmiAgreement(models.Model):
         ]
 
     def _accepts_stock_reports_from(self, partner):
-        """Whether ``partner``'s company may report this agreement's stock (``_stock_reporter_domain``)."""
+        """Whether ``partner``'s company may report this agreement's stock
+        (``_stock_reporter_domain``)."""
         self.ensure_one()
         return bool(self.filtered_domain(self._stock_reporter_domain(partner)))
 
     def _replenishment_documents(self):
-        """The orders or transfers this agreement proposed, whichever kind its sites use."""
+        """The orders or transfers this agreement proposed, whichever kind its sites
+        use."""
         self.ensure_one()
         return {
             "consigned_at_customer": self.picking_ids,
@@ -867,9 +894,10 @@ class VmiAgreement(models.Model):
         }[self._site_kind()]
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        res = super()._compute_access_url()
         for agreement in self:
             agreement.access_url = f"/my/vmi/{agreement.id}"
+        return res
 
     @api.depends("role", "ownership", "partner_id", "company_id")
     def _compute_stock_owner_id(self):
@@ -893,7 +921,8 @@ class VmiAgreement(models.Model):
             ):
                 raise ValidationError(
                     self.env._(
-                        "Agreement %(name)s ends on %(end)s, before it starts on %(start)s.",
+                        "Agreement %(name)s ends on %(end)s, before it starts on "
+                        "%(start)s.",
                         name=agreement.name,
                         end=agreement.date_end,
                         start=agreement.date_start,
@@ -913,8 +942,8 @@ class VmiAgreement(models.Model):
             if not 0 < agreement.target_fill_rate <= 100:
                 raise ValidationError(
                     self.env._(
-                        "Agreement %(name)s: the target fill rate must be a percentage above 0 "
-                        "and at most 100 (it is %(value)s).",
+                        "Agreement %(name)s: the target fill rate must be a percentage "
+                        "above 0 and at most 100 (it is %(value)s).",
                         name=agreement.name,
                         value=agreement.target_fill_rate,
                     )
@@ -925,7 +954,8 @@ class VmiAgreement(models.Model):
             ):
                 raise ValidationError(
                     self.env._(
-                        "Agreement %(name)s: stock is reviewed every N days, so N must be at least 1.",
+                        "Agreement %(name)s: stock is reviewed every N days, so N must "
+                        "be at least 1.",
                         name=agreement.name,
                     )
                 )
@@ -935,7 +965,8 @@ class VmiAgreement(models.Model):
             ):
                 raise ValidationError(
                     self.env._(
-                        "Agreement %(name)s: tick at least one weekday on which stock is reviewed.",
+                        "Agreement %(name)s: tick at least one weekday on which stock "
+                        "is reviewed.",
                         name=agreement.name,
                     )
                 )
@@ -952,7 +983,8 @@ class VmiAgreement(models.Model):
             if negatives:
                 raise ValidationError(
                     self.env._(
-                        "Agreement %(name)s: these values cannot be negative: %(fields)s.",
+                        "Agreement %(name)s: these values cannot be negative: "
+                        "%(fields)s.",
                         name=agreement.name,
                         fields=", ".join(negatives),
                     )
@@ -986,8 +1018,9 @@ class VmiAgreement(models.Model):
             )
             return self.env._(
                 "Location %(location)s is of type %(usage)s, but agreement %(name)s "
-                "(%(role)s, %(ownership)s) keeps its stock in locations of type %(expected)s. "
-                "Use 'Create Site Locations' to get the right kind of location.",
+                "(%(role)s, %(ownership)s) keeps its stock in locations of type "
+                "%(expected)s. Use 'Create Site Locations' to get the right kind of "
+                "location.",
                 location=location.display_name,
                 usage=usage_labels[location.usage],
                 name=self.name,
@@ -1000,8 +1033,9 @@ class VmiAgreement(models.Model):
             and location.warehouse_id != self.warehouse_id
         ):
             return self.env._(
-                "Location %(location)s is not in warehouse %(warehouse)s: when a vendor manages "
-                "our stock, its site locations are inside the warehouse that receives it.",
+                "Location %(location)s is not in warehouse %(warehouse)s: when a "
+                "vendor manages our stock, its site locations are inside the warehouse "
+                "that receives it.",
                 location=location.display_name,
                 warehouse=self.warehouse_id.display_name,
             )
@@ -1041,8 +1075,8 @@ class VmiAgreement(models.Model):
         if started:
             raise UserError(
                 self.env._(
-                    "Only draft agreements can be deleted. Terminate %(names)s instead: "
-                    "its history stays available.",
+                    "Only draft agreements can be deleted. Terminate %(names)s "
+                    "instead: its history stays available.",
                     names=", ".join(started.mapped("name")),
                 )
             )
@@ -1052,7 +1086,8 @@ class VmiAgreement(models.Model):
     # ------------------------------------------------------------------
 
     def _transition(self, action):
-        """Move the agreements along the lifecycle as ``action`` says, or explain why not.
+        """Move the agreements along the lifecycle as ``action`` says, or explain why
+        not.
 
         Checked in the order a user can act on: who may do it, from which
         status, then whether the agreement is complete enough to replenish.
@@ -1084,29 +1119,30 @@ class VmiAgreement(models.Model):
             self._set_start_and_review_dates()
 
     def _check_ready_to_run(self, pilot=False):
-        """Refuse to start replenishment without sites, or without lines to replenish."""
+        """Refuse to start replenishment without sites, or without lines to
+        replenish."""
         for agreement in self:
             if not agreement.location_ids:
                 raise UserError(
                     self.env._(
-                        "Agreement %(name)s has no site location: add one (or use 'Create Site "
-                        "Locations') before replenishment starts.",
+                        "Agreement %(name)s has no site location: add one (or use "
+                        "'Create Site Locations') before replenishment starts.",
                         name=agreement.name,
                     )
                 )
             if not agreement.line_count:
                 raise UserError(
                     self.env._(
-                        "Agreement %(name)s has no line: add the products to manage before "
-                        "replenishment starts.",
+                        "Agreement %(name)s has no line: add the products to manage "
+                        "before replenishment starts.",
                         name=agreement.name,
                     )
                 )
             if pilot and not agreement.pilot_line_count:
                 raise UserError(
                     self.env._(
-                        "Agreement %(name)s has no line in its pilot scope: tick 'Pilot' on the "
-                        "lines to try first.",
+                        "Agreement %(name)s has no line in its pilot scope: tick "
+                        "'Pilot' on the lines to try first.",
                         name=agreement.name,
                     )
                 )
@@ -1153,13 +1189,15 @@ class VmiAgreement(models.Model):
     # ------------------------------------------------------------------
 
     def action_evaluate_now(self):
-        """Evaluate the agreement's lines now, whatever its schedule, and show the run."""
+        """Evaluate the agreement's lines now, whatever its schedule, and show the
+        run."""
         self.check_access("write")
         run = self.env["vmi.replenishment"].sudo()._evaluate_now(self.sudo())
         return run.sudo(False)._action_open()
 
     def _next_evaluation_after(self, moment):
-        """Start of the next review day after ``moment``, following the replenishment frequency.
+        """Start of the next review day after ``moment``, following the replenishment
+        frequency.
 
         Review days are the company's local days: the next evaluation is the
         local midnight that begins the next review day, as a naive UTC datetime.
@@ -1177,7 +1215,8 @@ class VmiAgreement(models.Model):
         return day_start(day, tz)
 
     def _vmi_origin(self, site):
-        """The origin shown on proposed orders: which agreement and site they replenish."""
+        """The origin shown on proposed orders: which agreement and site they
+        replenish."""
         self.ensure_one()
         return self.env._(
             "%(agreement)s VMI replenishment, %(site)s",
@@ -1234,7 +1273,8 @@ class VmiAgreement(models.Model):
         )
 
     def _load_limits(self):
-        """The limits of each site's delivery, as the engine's load building takes them; None without any."""
+        """The limits of each site's delivery, as the engine's load building takes them;
+        None without any."""
         self.ensure_one()
         limits = LoadLimits(
             *(
@@ -1251,7 +1291,8 @@ class VmiAgreement(models.Model):
         return limits if limits != LoadLimits() else None
 
     def _pallets_per_unit(self, product):
-        """The pallet places one unit of ``product`` takes: 1 / the units its pallet packaging holds; 0 without."""
+        """The pallet places one unit of ``product`` takes: 1 / the units its pallet
+        packaging holds; 0 without."""
         self.ensure_one()
         packaging = product.packaging_ids.filtered(
             lambda packaging: packaging.package_type_id == self.pallet_package_type_id
@@ -1331,7 +1372,8 @@ class VmiAgreement(models.Model):
         return [owner.id] if owner != self.company_id.partner_id else [False, owner.id]
 
     def _get_site_quant_domain(self):
-        """Quants that are this agreement's managed stock: at its sites, owned as agreed."""
+        """Quants that are this agreement's managed stock: at its sites, owned as
+        agreed."""
         self.ensure_one()
         return [
             ("location_id", "child_of", self.location_ids.ids),
@@ -1366,7 +1408,8 @@ class VmiAgreement(models.Model):
                 [("id", "child_of", list(agreements_by_site))], ["parent_path"]
             )
         )
-        # the sites each location is in, itself included: quants of a sub-location count at its site
+        # the sites each location is in, itself included: quants of a sub-location count
+        # at its site
         sites_of = {
             location.id: [
                 site_id
@@ -1375,7 +1418,8 @@ class VmiAgreement(models.Model):
             ]
             for location in site_tree
         }
-        # what makes a quant an agreement's managed stock: its company and the agreed owners
+        # what makes a quant an agreement's managed stock: its company and the agreed
+        # owners
         terms = {
             agreement: (agreement.company_id.id, agreement._get_stock_owner_values())
             for agreement in agreements
@@ -1400,7 +1444,8 @@ class VmiAgreement(models.Model):
         return stock
 
     def action_view_site_stock(self):
-        """Open the managed stock at the agreement's sites (quants of the agreed owner)."""
+        """Open the managed stock at the agreement's sites (quants of the agreed
+        owner)."""
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "stock.location_open_quants"
@@ -1427,8 +1472,9 @@ class VmiAgreement(models.Model):
                 % (
                     self.env._("No managed stock at this agreement's sites"),
                     self.env._(
-                        "The stock the agreement manages: quants at its site locations owned by %(owners)s. "
-                        "It appears once a replenishment is delivered to a site or a stock count is applied.",
+                        "The stock the agreement manages: quants at its site locations "
+                        "owned by %(owners)s. It appears once a replenishment is "
+                        "delivered to a site or a stock count is applied.",
                         owners=self.stock_owner_id.display_name,
                     ),
                 ),

@@ -51,14 +51,15 @@ class VmiAgreementLine(models.Model):
     _check_company_auto = True
     _rec_names_search = ["product_id", "customer_product_code", "agreement_id"]
 
-    # no index of its own: the unique (agreement, product, site) constraint's index leads with it
+    # no index of its own: the unique (agreement, product, site) constraint's index
+    # leads with it
     agreement_id = fields.Many2one(
         "vmi.agreement", required=True, ondelete="cascade", check_company=True
     )
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
-    # stored for the record rules; not indexed: lines are read through their agreement, and every
-    # index is one more write per line at each evaluation
+    # stored for the record rules; not indexed: lines are read through their agreement,
+    # and every index is one more write per line at each evaluation
     company_id = fields.Many2one(related="agreement_id.company_id", store=True)
     partner_id = fields.Many2one(related="agreement_id.partner_id")
     commercial_partner_id = fields.Many2one(
@@ -84,7 +85,8 @@ class VmiAgreementLine(models.Model):
     agreement_location_ids = fields.Many2many(related="agreement_id.location_ids")
     customer_product_code = fields.Char(
         string="Customer Code",
-        help="The customer's own reference for this product, as used in its stock reports.",
+        help="The customer's own reference for this product, as used in its stock "
+        "reports.",
     )
     in_pilot_scope = fields.Boolean(
         string="Pilot",
@@ -156,9 +158,9 @@ class VmiAgreementLine(models.Model):
     )
     forecast_method = fields.Selection(
         FORECAST_METHODS,
-        string="Forecast Method",
-        help="How this line's daily demand is forecast; empty: the agreement's method. Customer forecast and "
-        "blend use the figures the customer sends, and the automatic forecast beyond them.",
+        help="How this line's daily demand is forecast; empty: the agreement's method. "
+        "Customer forecast and blend use the figures the customer sends, and the "
+        "automatic forecast beyond them.",
     )
     effective_forecast_method = fields.Selection(
         FORECAST_METHODS,
@@ -170,40 +172,42 @@ class VmiAgreementLine(models.Model):
         readonly=True,
         copy=False,
         digits=(16, 1),
-        help="Σ|forecast − demand| ÷ Σ demand over the last 30 days, of the forecast each day was planned with "
-        "(days out of stock left out).",
+        help="Σ|forecast − demand| ÷ Σ demand over the last 30 days, of the forecast "
+        "each day was planned with (days out of stock left out).",
     )
     forecast_bias = OptionalFloat(
         string="Forecast Bias (%)",
         readonly=True,
         copy=False,
         digits=(16, 1),
-        help="(Σ forecast − Σ demand) ÷ Σ demand over the last 30 days: positive when the forecast ran high.",
+        help="(Σ forecast − Σ demand) ÷ Σ demand over the last 30 days: positive when "
+        "the forecast ran high.",
     )
     forecast_mase = OptionalFloat(
         string="Forecast MASE",
         readonly=True,
         copy=False,
         digits=(16, 2),
-        help="Mean absolute error ÷ that of 'tomorrow as today': below 1, the forecast beat the naive one.",
+        help="Mean absolute error ÷ that of 'tomorrow as today': below 1, the forecast "
+        "beat the naive one.",
     )
     customer_forecast_wape = OptionalFloat(
         string="Customer Forecast Error (WAPE %)",
         readonly=True,
         copy=False,
         digits=(16, 1),
-        help="The customer's forecast against demand, on the days of the last 30 it sent one for.",
+        help="The customer's forecast against demand, on the days of the last 30 it "
+        "sent one for.",
     )
     forecast_value_added = OptionalFloat(
         string="Customer Forecast Value Added (pts)",
         readonly=True,
         copy=False,
         digits=(16, 1),
-        help="Statistical forecast's WAPE − the customer's, on the same days: positive when the customer's "
-        "forecast is the more accurate.",
+        help="Statistical forecast's WAPE − the customer's, on the same days: positive "
+        "when the customer's forecast is the more accurate.",
     )
     pack_multiple = fields.Float(
-        string="Pack Multiple",
         default=1.0,
         digits="Product Unit of Measure",
         help="Orders are rounded up to a multiple of this quantity.",
@@ -243,7 +247,8 @@ class VmiAgreementLine(models.Model):
         readonly=True,
         copy=False,
         digits=(16, 3),
-        help="The statistical forecast of the day, before the customer's forecast and events.",
+        help="The statistical forecast of the day, before the customer's forecast and "
+        "events.",
     )
     last_customer_rate = OptionalFloat(
         string="Customer's Daily Demand",
@@ -281,8 +286,8 @@ class VmiAgreementLine(models.Model):
         readonly=True,
         copy=False,
         digits="Product Unit of Measure",
-        help="What the line needed but its short shipping warehouse could not allocate: demand the warehouse's "
-        "own reordering rules see.",
+        help="What the line needed but its short shipping warehouse could not "
+        "allocate: demand the warehouse's own reordering rules see.",
     )
     last_status = fields.Selection(
         [
@@ -295,16 +300,17 @@ class VmiAgreementLine(models.Model):
         string="Stock Status",
         readonly=True,
         copy=False,
-        help="How the stock stood against the thresholds at the last evaluation: out of stock; projected "
-        "stockout (on hand and on order do not cover the demand over the lead time); below the trigger "
-        "level; above the target level; or OK.",
+        help="How the stock stood against the thresholds at the last evaluation: out "
+        "of stock; projected stockout (on hand and on order do not cover the demand "
+        "over the lead time); below the trigger level; above the target level; or OK.",
     )
     last_days_of_supply = fields.Float(
         string="Days of Supply",
         readonly=True,
         copy=False,
         digits=(16, 1),
-        help="How many days the stock on hand lasts at the daily demand (empty without demand).",
+        help="How many days the stock on hand lasts at the daily demand (empty without "
+        "demand).",
     )
     last_decision_reason = fields.Char(string="Why", readonly=True, copy=False)
     # read only to explain a line, not with every line an evaluation or a list loads
@@ -315,8 +321,8 @@ class VmiAgreementLine(models.Model):
     reordering_rule_id = fields.Many2one(
         "stock.warehouse.orderpoint",
         compute="_compute_reordering_rule_id",
-        help="An Odoo reordering rule for the same product and location: the VMI evaluation "
-        "skips this line until one of the two is removed.",
+        help="An Odoo reordering rule for the same product and location: the VMI "
+        "evaluation skips this line until one of the two is removed.",
     )
 
     _sql_constraints = [
@@ -331,7 +337,10 @@ class VmiAgreementLine(models.Model):
     @api.depends("agreement_id.name", "product_id.display_name", "location_id.name")
     def _compute_display_name(self):
         for line in self:
-            line.display_name = f"{line.agreement_id.name} · {line.product_id.display_name} @ {line.location_id.name}"
+            line.display_name = (
+                f"{line.agreement_id.name} · {line.product_id.display_name} "
+                f"@ {line.location_id.name}"
+            )
 
     @api.depends("last_decision", "last_decision_reason")
     def _compute_last_decision_html(self):
@@ -343,12 +352,14 @@ class VmiAgreementLine(models.Model):
 
     @api.model
     def _steps_html(self, headline, steps):
-        """An engine explanation (decision or suggestion) as a table a planner reads step by step."""
+        """An engine explanation (decision or suggestion) as a table a planner reads
+        step by step."""
         if not steps:
             return False
         rows = Markup("").join(
             Markup(
-                "<tr><td>%s</td><td class='text-end'>%s</td><td class='text-muted'>%s</td></tr>"
+                "<tr><td>%s</td><td class='text-end'>%s</td><td "
+                "class='text-muted'>%s</td></tr>"
             )
             % (
                 step.get("name", ""),
@@ -392,9 +403,11 @@ class VmiAgreementLine(models.Model):
 
     @api.model
     def _accuracy_columns(self, scores):
-        """The forecast accuracy fields of lines, as ``_write_decisions`` writes them: ``{field: (type, values)}``.
+        """The forecast accuracy fields of lines, as ``_write_decisions`` writes them:
+        ``{field: (type, values)}``.
 
-        :param scores: each line's engine ``forecast_scores``, or None where nothing could be judged
+        :param scores: each line's engine ``forecast_scores``, or None where nothing
+            could be judged
         """
 
         def percent(value):
@@ -429,7 +442,8 @@ class VmiAgreementLine(models.Model):
         ]
 
     def _prepare_engine_input(self, facts):
-        """The engine's view of this line: its thresholds and the facts gathered for it."""
+        """The engine's view of this line: its thresholds and the facts gathered for
+        it."""
         self.ensure_one()
         return LineInput(
             product=self.product_id.id,
@@ -463,9 +477,11 @@ class VmiAgreementLine(models.Model):
         )
 
     def _exception_message(self, kind, decision, accuracy=None):
-        """What a planner reads on an exception of this line: the figures that raised it.
+        """What a planner reads on an exception of this line: the figures that raised
+        it.
 
-        :param accuracy: the line's forecast scores (engine ``forecast_scores``), for a forecast bias
+        :param accuracy: the line's forecast scores (engine ``forecast_scores``), for a
+            forecast bias
         """
         self.ensure_one()
         number = self._format_step_value
@@ -490,14 +506,14 @@ class VmiAgreementLine(models.Model):
                 "Nothing on hand at %(site)s (position %(position)s).", **values
             ),
             "projected_stockout": self.env._(
-                "On hand and on order (position %(position)s) do not cover the %(need)s expected over the "
-                "day of lead time.",
+                "On hand and on order (position %(position)s) do not cover the "
+                "%(need)s expected over the day of lead time.",
                 **values,
             )
             if decision.lead_time_days == 1
             else self.env._(
-                "On hand and on order (position %(position)s) do not cover the %(need)s expected over the "
-                "%(days)s days of lead time.",
+                "On hand and on order (position %(position)s) do not cover the "
+                "%(need)s expected over the %(days)s days of lead time.",
                 **values,
             ),
             "capacity_capped": self.env._(
@@ -513,13 +529,14 @@ class VmiAgreementLine(models.Model):
                 **values,
             ),
             "forecast_bias": self.env._(
-                "Over the last %(judged)s days the forecasts used (%(method)s) ran %(bias)s%% off the demand "
-                "(tolerance ±%(tolerance)s%%): check the forecast method, the customer's forecast or the events.",
+                "Over the last %(judged)s days the forecasts used (%(method)s) ran "
+                "%(bias)s%% off the demand (tolerance ±%(tolerance)s%%): check the "
+                "forecast method, the customer's forecast or the events.",
                 **values,
             ),
             "below_min": self.env._(
-                "On hand %(on_hand)s is below the trigger level %(trigger)s and the order does "
-                "not bring it back: %(reason)s",
+                "On hand %(on_hand)s is below the trigger level %(trigger)s and the "
+                "order does not bring it back: %(reason)s",
                 **values,
             ),
             "overstock": self.env._(
@@ -529,7 +546,8 @@ class VmiAgreementLine(models.Model):
         return messages[kind]
 
     def _decision_payload(self, decision, facts):
-        """The explanation stored with a decision: the engine's steps and flags, and where inputs came from.
+        """The explanation stored with a decision: the engine's steps and flags, and
+        where inputs came from.
 
         The figures themselves and the one-line reason are the line's
         ``last_*`` columns; repeating them here would only make every
@@ -546,7 +564,8 @@ class VmiAgreementLine(models.Model):
         }
 
     def action_evaluate_now(self):
-        """Evaluate these lines at once; their agreements' proposals are updated for them only."""
+        """Evaluate these lines at once; their agreements' proposals are updated for
+        them only."""
         self.check_access("write")
         run = (
             self.env["vmi.replenishment"]
@@ -599,7 +618,8 @@ class VmiAgreementLine(models.Model):
         if self.pack_multiple <= 0:
             problems.append(
                 _(
-                    "the pack multiple must be greater than zero (1 when units ship one by one)"
+                    "the pack multiple must be greater than zero (1 when units ship "
+                    "one by one)"
                 )
             )
         if self.policy == "min_max" and self.max_qty < self.min_qty:
@@ -626,7 +646,8 @@ class VmiAgreementLine(models.Model):
         ):
             problems.append(
                 _(
-                    "the service level must be above 0 and below 100%% (it is %(value)s)",
+                    "the service level must be above 0 and below 100%% (it is "
+                    "%(value)s)",
                     value=self.service_level,
                 )
             )
@@ -646,8 +667,9 @@ class VmiAgreementLine(models.Model):
             if line.location_id not in line.agreement_id.location_ids:
                 raise ValidationError(
                     self.env._(
-                        "Line %(line)s: %(location)s is not a site location of agreement %(agreement)s. "
-                        "Add it to the agreement's site locations first.",
+                        "Line %(line)s: %(location)s is not a site location of "
+                        "agreement %(agreement)s. Add it to the agreement's site "
+                        "locations first.",
                         line=line.display_name,
                         location=line.location_id.display_name,
                         agreement=line.agreement_id.name,
@@ -656,8 +678,9 @@ class VmiAgreementLine(models.Model):
 
     @api.constrains("product_id", "location_id", "agreement_id", "active")
     def _check_one_open_agreement_per_product_site(self):
-        """One product at one site is managed by one open agreement: two would each count the other's
-        orders and stock, and the outcome would depend on which is evaluated first."""
+        """One product at one site is managed by one open agreement: two would each
+        count the other's orders and stock, and the outcome would depend on which is
+        evaluated first."""
         lines = self.filtered("active")
         others = self.with_context(active_test=True).search_fetch(
             [
@@ -682,8 +705,9 @@ class VmiAgreementLine(models.Model):
             if clash and line.agreement_id.state != "terminated":
                 raise ValidationError(
                     self.env._(
-                        "%(product)s at %(site)s is already managed by agreement %(other)s (%(state)s): a product "
-                        "is managed at a site by one open agreement only. Remove it from %(other)s, or terminate "
+                        "%(product)s at %(site)s is already managed by agreement "
+                        "%(other)s (%(state)s): a product is managed at a site by one "
+                        "open agreement only. Remove it from %(other)s, or terminate "
                         "that agreement, first.",
                         product=line.product_id.display_name,
                         site=line.location_id.display_name,
@@ -694,17 +718,20 @@ class VmiAgreementLine(models.Model):
 
     @api.constrains("customer_product_code", "product_id", "agreement_id")
     def _check_customer_code_is_unambiguous(self):
-        """A customer's code must name one product, or its stock reports cannot be matched."""
+        """A customer's code must name one product, or its stock reports cannot be
+        matched."""
         for line in self.filtered("customer_product_code"):
             clash = line.agreement_id.with_context(active_test=False).line_ids.filtered(
-                lambda other: other.customer_product_code == line.customer_product_code
+                lambda other, line=line: other.customer_product_code
+                == line.customer_product_code
                 and other.product_id != line.product_id
             )[:1]
             if clash:
                 raise ValidationError(
                     self.env._(
-                        "Customer code %(code)s is used for %(product)s and %(other)s on agreement "
-                        "%(agreement)s: a code must name a single product.",
+                        "Customer code %(code)s is used for %(product)s and %(other)s "
+                        "on agreement %(agreement)s: a code must name a single "
+                        "product.",
                         code=line.customer_product_code,
                         product=line.product_id.display_name,
                         other=clash.product_id.display_name,
@@ -713,7 +740,8 @@ class VmiAgreementLine(models.Model):
                 )
 
     def _check_threshold_change_allowed(self, field_names, agreements):
-        """Thresholds of a running agreement are agreed terms: only a VMI Manager changes them."""
+        """Thresholds of a running agreement are agreed terms: only a VMI Manager
+        changes them."""
         if not THRESHOLD_FIELDS.intersection(field_names) or self.env.su:
             return
         terminated = agreements.filtered(
@@ -722,7 +750,8 @@ class VmiAgreementLine(models.Model):
         if terminated:
             raise ValidationError(
                 self.env._(
-                    "Agreement %(names)s is terminated: its lines can no longer change.",
+                    "Agreement %(names)s is terminated: its lines can no longer "
+                    "change.",
                     names=", ".join(terminated.mapped("name")),
                 )
             )
@@ -730,8 +759,8 @@ class VmiAgreementLine(models.Model):
         if running and not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(
                 self.env._(
-                    "Agreement %(names)s is no longer a draft: only a VMI Manager can change its "
-                    "products, sites or thresholds.",
+                    "Agreement %(names)s is no longer a draft: only a VMI Manager can "
+                    "change its products, sites or thresholds.",
                     names=", ".join(running.mapped("name")),
                 )
             )

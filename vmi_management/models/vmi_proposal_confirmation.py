@@ -24,12 +24,14 @@ class VmiProposalLineMixin(models.AbstractModel):
         readonly=True,
         copy=False,
         digits="Product Unit of Measure",
-        help="The quantity the customer asked for, beyond the agreed tolerance: it waits for the vendor's review.",
+        help="The quantity the customer asked for, beyond the agreed tolerance: it "
+        "waits for the vendor's review.",
     )
 
 
 class VmiProposalMixin(models.AbstractModel):
-    """Co-managed inventory: where the agreement says so, a proposal waits for the customer's answer.
+    """Co-managed inventory: where the agreement says so, a proposal waits for the
+    customer's answer.
 
     The customer accepts it, or changes quantities, in the portal or through
     the API. Changes within the agreement's tolerance are applied and the
@@ -55,12 +57,14 @@ class VmiProposalMixin(models.AbstractModel):
     vmi_confirmation_reminded = fields.Boolean(readonly=True, copy=False)
 
     def _vmi_answered(self):
-        """Whether the customer (or its deadline) has answered: the scheduler no longer changes it."""
+        """Whether the customer (or its deadline) has answered: the scheduler no longer
+        changes it."""
         self.ensure_one()
         return self.vmi_confirmation_state in ("confirmed", "review", "lapsed")
 
     def _vmi_request_confirmation(self, agreement):
-        """Put the proposal before the customer until the agreement's deadline, and tell its contacts."""
+        """Put the proposal before the customer until the agreement's deadline, and tell
+        its contacts."""
         self.ensure_one()
         self.write(
             {
@@ -73,8 +77,9 @@ class VmiProposalMixin(models.AbstractModel):
         self._vmi_notify_customer(
             agreement,
             self.env._(
-                "A replenishment proposal waits for your confirmation until %(deadline)s: accept it or change its "
-                "quantities in your portal (My Account › Managed inventory › Proposals).",
+                "A replenishment proposal waits for your confirmation until "
+                "%(deadline)s: accept it or change its quantities in your portal (My "
+                "Account › Managed inventory › Proposals).",
                 deadline=fields.Datetime.to_string(self.vmi_confirmation_deadline),
             ),
         )
@@ -88,10 +93,12 @@ class VmiProposalMixin(models.AbstractModel):
         )
 
     def _vmi_customer_answer(self, requested, user):
-        """The customer's answer: ``requested`` is ``{agreement line: quantity}`` for the lines it changes.
+        """The customer's answer: ``requested`` is ``{agreement line: quantity}`` for
+        the lines it changes.
 
         :returns: the new confirmation state
-        :raises UserError: when the proposal no longer waits, or a quantity is not a number of units ≥ 0
+        :raises UserError: when the proposal no longer waits, or a quantity is not a
+            number of units ≥ 0
         """
         self.ensure_one()
         if self.vmi_confirmation_state != "waiting":
@@ -146,15 +153,16 @@ class VmiProposalMixin(models.AbstractModel):
                 user_id=agreement.user_id.id or self.env.uid,
                 summary=self.env._("Customer's changes beyond tolerance"),
                 note=self.env._(
-                    "%(user)s asks for quantities beyond the agreed tolerance: %(changes)s",
+                    "%(user)s asks for quantities beyond the agreed tolerance: "
+                    "%(changes)s",
                     user=user.name,
                     changes=summary,
                 ),
             )
             self._vmi_log_answer(
                 self.env._(
-                    "%(user)s answered %(document)s: %(changes)s. Beyond the tolerance, "
-                    "they wait for the vendor's review.",
+                    "%(user)s answered %(document)s: %(changes)s. Beyond the "
+                    "tolerance, they wait for the vendor's review.",
                     user=user.name,
                     document=self.display_name,
                     changes=summary,
@@ -163,7 +171,8 @@ class VmiProposalMixin(models.AbstractModel):
             return self.vmi_confirmation_state
         self._vmi_lines().filtered(lambda line: not line[self._vmi_qty_field]).unlink()
         self.vmi_confirmation_state = "confirmed"
-        # a variable, not an f-string in the call: translation extraction reads the call's arguments
+        # a variable, not an f-string in the call: translation extraction reads the
+        # call's arguments
         changed = f": {summary}" if changes else ""
         self._vmi_log_answer(
             self.env._(
@@ -177,7 +186,8 @@ class VmiProposalMixin(models.AbstractModel):
         return self.vmi_confirmation_state
 
     def _vmi_log_answer(self, message):
-        """Post ``message`` on the document and keep it in the run log, as a run of its own."""
+        """Post ``message`` on the document and keep it in the run log, as a run of its
+        own."""
         self.ensure_one()
         self.message_post(body=message)
         run = (
@@ -193,17 +203,20 @@ class VmiProposalMixin(models.AbstractModel):
 
     def _vmi_changes_text(self, changes, beyond):
         parts = [
-            f"{line.product_id.display_name} {format_quantity(old)} → {format_quantity(new)}"
+            f"{line.product_id.display_name} "
+            f"{format_quantity(old)} → {format_quantity(new)}"
             for line, old, new in changes
         ]
         parts += [
-            f"{line.product_id.display_name} {format_quantity(old)} → {format_quantity(new)}"
+            f"{line.product_id.display_name} "
+            f"{format_quantity(old)} → {format_quantity(new)}"
             for line, (old, new) in beyond.items()
         ]
         return ", ".join(parts)
 
     def _vmi_go_ahead(self, agreement):
-        """The customer said yes (or let the deadline pass): confirm, unless a VMI Manager must approve first."""
+        """The customer said yes (or let the deadline pass): confirm, unless a VMI
+        Manager must approve first."""
         if not self._vmi_lines():
             self._vmi_cancel()
         elif self._vmi_needs_approval(agreement):
@@ -212,11 +225,13 @@ class VmiProposalMixin(models.AbstractModel):
             self._vmi_confirm()
 
     def action_vmi_accept_customer_quantities(self):
-        """The vendor accepts the quantities the customer asked for beyond the tolerance, and confirms."""
+        """The vendor accepts the quantities the customer asked for beyond the
+        tolerance, and confirms."""
         return self._vmi_review_customer_changes(accept=True)
 
     def action_vmi_keep_proposed_quantities(self):
-        """The vendor keeps its proposed quantities against the customer's request, and confirms."""
+        """The vendor keeps its proposed quantities against the customer's request, and
+        confirms."""
         return self._vmi_review_customer_changes(accept=False)
 
     def _vmi_review_customer_changes(self, accept):
@@ -252,7 +267,8 @@ class VmiProposalMixin(models.AbstractModel):
 
     @api.model
     def _vmi_cron_confirmation_deadlines(self):
-        """Remind customers a day before the deadline; at the deadline, accept or hand to the vendor."""
+        """Remind customers a day before the deadline; at the deadline, accept or hand
+        to the vendor."""
         now = fields.Datetime.now()
         waiting = self.search(
             [
@@ -267,7 +283,8 @@ class VmiProposalMixin(models.AbstractModel):
                     proposal.vmi_confirmation_state = "lapsed"
                     proposal._vmi_log_answer(
                         self.env._(
-                            "%(document)s: no answer from the customer by the deadline, accepted as proposed.",
+                            "%(document)s: no answer from the customer by the "
+                            "deadline, accepted as proposed.",
                             document=proposal.display_name,
                         )
                     )
@@ -276,7 +293,8 @@ class VmiProposalMixin(models.AbstractModel):
                     proposal.vmi_confirmation_state = "review"
                     proposal._vmi_log_answer(
                         self.env._(
-                            "%(document)s: no answer from the customer by the deadline, left to the vendor.",
+                            "%(document)s: no answer from the customer by the "
+                            "deadline, left to the vendor.",
                             document=proposal.display_name,
                         )
                     )
@@ -285,7 +303,8 @@ class VmiProposalMixin(models.AbstractModel):
                         user_id=agreement.user_id.id or self.env.uid,
                         summary=self.env._("No answer from the customer"),
                         note=self.env._(
-                            "The customer did not answer by the deadline: confirm or change it."
+                            "The customer did not answer by the deadline: confirm or "
+                            "change it."
                         ),
                     )
             elif (
@@ -296,7 +315,8 @@ class VmiProposalMixin(models.AbstractModel):
                 proposal._vmi_notify_customer(
                     agreement,
                     self.env._(
-                        "Reminder: this replenishment proposal waits for your confirmation until %(deadline)s.",
+                        "Reminder: this replenishment proposal waits for your "
+                        "confirmation until %(deadline)s.",
                         deadline=fields.Datetime.to_string(
                             proposal.vmi_confirmation_deadline
                         ),
@@ -310,27 +330,30 @@ class VmiAgreement(models.Model):
     confirmation_required = fields.Boolean(
         string="Customer Confirms Proposals",
         tracking=True,
-        help="Co-managed inventory: each proposal waits for the customer's confirmation in the portal or "
-        "through the API, where it may change quantities within the tolerance below.",
+        help="Co-managed inventory: each proposal waits for the customer's "
+        "confirmation in the portal or through the API, where it may change quantities "
+        "within the tolerance below.",
     )
     confirmation_tolerance_percent = fields.Float(
         string="Customer Tolerance (%)",
         default=10.0,
         tracking=True,
-        help="Per line, the largest change of a proposed quantity the customer makes without the vendor's "
-        "review, as a share of it. Zero: no such limit (with no limit at all, every change is reviewed).",
+        help="Per line, the largest change of a proposed quantity the customer makes "
+        "without the vendor's review, as a share of it. Zero: no such limit (with no "
+        "limit at all, every change is reviewed).",
     )
     confirmation_tolerance_qty = fields.Float(
         string="Customer Tolerance (Units)",
         tracking=True,
-        help="Per line, the largest change in units the customer makes without the vendor's review. Zero: no "
-        "such limit.",
+        help="Per line, the largest change in units the customer makes without the "
+        "vendor's review. Zero: no such limit.",
     )
     confirmation_hours = fields.Integer(
         string="Confirmation Deadline (Hours)",
         default=48,
         tracking=True,
-        help="How long a proposal waits for the customer's answer; a reminder goes out a day before.",
+        help="How long a proposal waits for the customer's answer; a reminder goes out "
+        "a day before.",
     )
     confirmation_lapse = fields.Selection(
         [("accept", "Accepted as proposed"), ("vendor", "Left to the vendor")],
@@ -338,11 +361,13 @@ class VmiAgreement(models.Model):
         default="accept",
         required=True,
         tracking=True,
-        help="What happens to a proposal the customer has not answered by the deadline.",
+        help="What happens to a proposal the customer has not answered by the "
+        "deadline.",
     )
 
     def _waiting_proposals(self):
-        """The proposals of these agreements that wait for the customer's answer, oldest first."""
+        """The proposals of these agreements that wait for the customer's answer, oldest
+        first."""
         proposals = self.env["vmi.replenishment"]._open_proposals(self).values()
         return sorted(
             (

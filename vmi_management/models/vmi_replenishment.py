@@ -32,7 +32,8 @@ PROPOSAL_MODELS = {
 
 
 class VmiReplenishment(models.AbstractModel):
-    """The VMI loop: evaluate agreement lines against their thresholds and propose orders.
+    """The VMI loop: evaluate agreement lines against their thresholds and propose
+    orders.
 
     The scheduled action and "Evaluate now" run the same code:
 
@@ -71,11 +72,13 @@ class VmiReplenishment(models.AbstractModel):
 
     @api.model
     def _due_condition(self, now):
-        """The agreements to evaluate now: running, and due by their schedule or asked for by new data."""
+        """The agreements to evaluate now: running, and due by their schedule or asked
+        for by new data."""
         return SQL(
-            "state IN ('pilot', 'active') AND (date_next_evaluation IS NULL OR date_next_evaluation <= %s OR "
-            "EXISTS (SELECT 1 FROM vmi_stock_report report "
-            "WHERE report.agreement_id = vmi_agreement.id AND report.evaluation_requested))",
+            "state IN ('pilot', 'active') AND (date_next_evaluation IS NULL OR "
+            "date_next_evaluation <= %s OR EXISTS (SELECT 1 FROM vmi_stock_report "
+            "report WHERE report.agreement_id = vmi_agreement.id AND "
+            "report.evaluation_requested))",
             now,
         )
 
@@ -87,7 +90,8 @@ class VmiReplenishment(models.AbstractModel):
 
     @api.model
     def _due_agreements_sql(self, now, agreement_ids=None, limit=None):
-        """Claim agreements for this transaction, skipping those another evaluation holds."""
+        """Claim agreements for this transaction, skipping those another evaluation
+        holds."""
         if agreement_ids is None:
             condition = self._due_condition(now)
         else:
@@ -96,8 +100,8 @@ class VmiReplenishment(models.AbstractModel):
                 tuple(agreement_ids) or (0,),
             )
         return SQL(
-            "SELECT id FROM vmi_agreement WHERE %s ORDER BY date_next_evaluation NULLS FIRST, id %s "
-            "FOR NO KEY UPDATE SKIP LOCKED",
+            "SELECT id FROM vmi_agreement WHERE %s ORDER BY date_next_evaluation NULLS "
+            "FIRST, id %s FOR NO KEY UPDATE SKIP LOCKED",
             condition,
             SQL("LIMIT %s", limit) if limit else SQL(),
         )
@@ -121,7 +125,8 @@ class VmiReplenishment(models.AbstractModel):
         self._flush_due_condition()
         try:
             with self.env.cr.savepoint():
-                # a serialization failure is expected here, not worth an error in the log
+                # a serialization failure is expected here, not worth an error in the
+                # log
                 self.env.cr.execute(
                     self._due_agreements_sql(now, agreement_ids, limit),
                     log_exceptions=False,
@@ -129,14 +134,16 @@ class VmiReplenishment(models.AbstractModel):
                 ids = [row[0] for row in self.env.cr.fetchall()]
         except SerializationFailure:
             _logger.info(
-                "VMI replenishment: agreements were just evaluated by another worker; leaving them."
+                "VMI replenishment: agreements were just evaluated by another worker; "
+                "leaving them."
             )
             ids = []
         return self.env["vmi.agreement"].browse(ids)
 
     @api.model
     def _cron_evaluate(self):
-        """Scheduled action: evaluate the due agreements, batch by batch, and report progress.
+        """Scheduled action: evaluate the due agreements, batch by batch, and report
+        progress.
 
         A cron worker (``ir.cron._run_job``, which puts ``cron_id`` in the
         context) commits after each call and calls again, up to ten times and
@@ -181,7 +188,8 @@ class VmiReplenishment(models.AbstractModel):
 
     @api.model
     def _evaluate_now(self, agreements, lines=None):
-        """Evaluate these agreements (or only ``lines`` of them) at once, whatever their schedule."""
+        """Evaluate these agreements (or only ``lines`` of them) at once, whatever their
+        schedule."""
         now = fields.Datetime.now()
         claimed = self._claim(now, agreement_ids=agreements.ids)
         run = self._evaluate(claimed, trigger="manual", now=now, only_lines=lines)
@@ -192,8 +200,9 @@ class VmiReplenishment(models.AbstractModel):
                     run._prepare_event_vals(
                         "skipped",
                         self.env._(
-                            "Being evaluated by another run right now (or not running): not evaluated here. "
-                            "Try again in a moment; only pilot and active agreements are evaluated."
+                            "Being evaluated by another run right now (or not "
+                            "running): not evaluated here. Try again in a moment; only "
+                            "pilot and active agreements are evaluated."
                         ),
                         agreement,
                     )
@@ -209,7 +218,8 @@ class VmiReplenishment(models.AbstractModel):
     @api.model
     @paused_gc()
     def _evaluate(self, agreements, trigger, now, only_lines=None):
-        """Evaluate the agreements and apply their results; a failing agreement never stops the others.
+        """Evaluate the agreements and apply their results; a failing agreement never
+        stops the others.
 
         It is logged on the run with its error, gets an open "evaluation
         failed" exception and is postponed, so that it is not due again in
@@ -241,7 +251,8 @@ class VmiReplenishment(models.AbstractModel):
         return run
 
     def _apply_by_agreement(self, agreements, apply):
-        """Apply ``apply`` to the whole batch at once, or, when that fails, to each agreement alone.
+        """Apply ``apply`` to the whole batch at once, or, when that fails, to each
+        agreement alone.
 
         The whole batch is tried at once first, so that its inputs are
         gathered and its results written in a few calls rather than a few per
@@ -263,7 +274,8 @@ class VmiReplenishment(models.AbstractModel):
             Exception
         ):  # redone agreement by agreement below, where each error is kept
             _logger.info(
-                "VMI replenishment: the batch failed as a whole; evaluating agreement by agreement"
+                "VMI replenishment: the batch failed as a whole; evaluating agreement "
+                "by agreement"
             )
         results, failures = [], {}
         for agreement in agreements:
@@ -279,7 +291,8 @@ class VmiReplenishment(models.AbstractModel):
 
     @in_engine_language
     def _evaluate_agreements(self, run, agreements, trigger, now, only_lines):
-        """Decide every line of these agreements and apply the decisions: proposals, results, log.
+        """Decide every line of these agreements and apply the decisions: proposals,
+        results, log.
 
         :returns: ``{vmi.agreement.line: engine Decision}``
         """
@@ -324,12 +337,14 @@ class VmiReplenishment(models.AbstractModel):
         return decisions
 
     def _decide(self, agreements, now, only_lines=None):
-        """What the engine decides for the lines of these agreements, before any supply is allocated.
+        """What the engine decides for the lines of these agreements, before any supply
+        is allocated.
 
         Lines an Odoo reordering rule also replenishes, and customer-owned
         lines without any stock level yet, are skipped with the reason.
 
-        :returns: ``({line: Decision}, {line: LineFacts}, [(line, why it was skipped)])``
+        :returns: ``({line: Decision}, {line: LineFacts},
+            [(line, why it was skipped)])``
         """
         lines = agreements.line_ids.filtered(
             lambda line: line.agreement_id.state == "active" or line.in_pilot_scope
@@ -343,8 +358,9 @@ class VmiReplenishment(models.AbstractModel):
                 (
                     line,
                     self.env._(
-                        "Skipped: Odoo reordering rule %(rule)s also replenishes %(product)s at %(site)s. "
-                        "Archive the rule or remove the line, so one engine manages it.",
+                        "Skipped: Odoo reordering rule %(rule)s also replenishes "
+                        "%(product)s at %(site)s. Archive the rule or remove the line, "
+                        "so one engine manages it.",
                         rule=conflicts[line].display_name,
                         product=line.product_id.display_name,
                         site=line.location_id.display_name,
@@ -359,8 +375,9 @@ class VmiReplenishment(models.AbstractModel):
                 (
                     line,
                     self.env._(
-                        "Skipped: no stock level for %(product)s at %(site)s yet. The customer owns this "
-                        "stock; it is replenished once a stock report gives its level.",
+                        "Skipped: no stock level for %(product)s at %(site)s yet. The "
+                        "customer owns this stock; it is replenished once a stock "
+                        "report gives its level.",
                         product=line.product_id.display_name,
                         site=line.location_id.display_name,
                     ),
@@ -373,13 +390,15 @@ class VmiReplenishment(models.AbstractModel):
                 plan(
                     [line._prepare_engine_input(facts[line]) for line in lines],
                     as_of=fields.Date.to_date(now),
-                ), strict=False,
+                ),
+                strict=False,
             )
         )
         return decisions, facts, skipped
 
     def _record_failures(self, run, failures, now):
-        """Log each failed agreement on the run, open its exception, and postpone it by ``RETRY_DELAY``.
+        """Log each failed agreement on the run, open its exception, and postpone it by
+        ``RETRY_DELAY``.
 
         Postponed, it is no longer due in this run, so the others proceed and
         the scheduler does not claim it again at once; an agreement not due
@@ -420,7 +439,8 @@ class VmiReplenishment(models.AbstractModel):
 
     @api.model
     def _managed_by_reordering_rules(self, lines):
-        """Lines whose product and site an Odoo reordering rule also replenishes: {line: rule}."""
+        """Lines whose product and site an Odoo reordering rule also replenishes:
+        {line: rule}."""
         if not lines:
             return {}
         rules = (
@@ -443,7 +463,8 @@ class VmiReplenishment(models.AbstractModel):
 
     @api.model
     def _open_proposals(self, agreements):
-        """The open proposal of each agreement per site: {(agreement, site): document}."""
+        """The open proposal of each agreement per site:
+        {(agreement, site): document}."""
         proposals = {}
         for model in set(PROPOSAL_MODELS.values()):
             Model = self.env[model]
@@ -474,8 +495,8 @@ class VmiReplenishment(models.AbstractModel):
         it changed, and its lines keep the reason of the decision behind their
         quantity.
 
-        :param delivery_dates: ``{(agreement, site): datetime}`` the proposals of sites with delivery days
-            are expected at
+        :param delivery_dates: ``{(agreement, site): datetime}`` the proposals of sites
+            with delivery days are expected at
         :returns: list of event values
         """
         events = []
@@ -543,7 +564,9 @@ class VmiReplenishment(models.AbstractModel):
             proposals = self._proposal_model(needs[0][0])._vmi_create_proposals(
                 needs, reasons
             )
-            for (agreement, site, quantities), proposal in zip(needs, proposals, strict=False):
+            for (agreement, site, quantities), proposal in zip(
+                needs, proposals, strict=False
+            ):
                 changes[proposal] = [
                     (line.product_id, 0.0, quantity)
                     for line, quantity in quantities.items()
@@ -580,12 +603,15 @@ class VmiReplenishment(models.AbstractModel):
         reasons=None,
         changes=None,
     ):
-        """Bring an open proposal to ``quantities``: withdraw it when nothing is left to order.
+        """Bring an open proposal to ``quantities``: withdraw it when nothing is left to
+        order.
 
-        A proposal the customer has answered is left as it is: its quantities are the customer's now.
+        A proposal the customer has answered is left as it is: its quantities are the
+        customer's now.
 
         :param reasons: ``{agreement line: why its quantity}``
-        :param changes: ``{proposal: [(product, before, now)]}`` the proposal's changes are added to
+        :param changes: ``{proposal: [(product, before, now)]}`` the proposal's changes
+            are added to
         :returns: list of event values
         """
         if proposal._vmi_answered():
@@ -593,7 +619,8 @@ class VmiReplenishment(models.AbstractModel):
                 run._prepare_event_vals(
                     "skipped",
                     self.env._(
-                        "%(document)s was answered by the customer (%(state)s): left as it is.",
+                        "%(document)s was answered by the customer (%(state)s): left "
+                        "as it is.",
                         document=proposal.display_name,
                         state=dict(
                             proposal._fields[
@@ -614,7 +641,8 @@ class VmiReplenishment(models.AbstractModel):
                 run._prepare_event_vals(
                     "order_withdrawn",
                     self.env._(
-                        "%(document)s withdrawn: stock at %(site)s no longer needs replenishing.",
+                        "%(document)s withdrawn: stock at %(site)s no longer needs "
+                        "replenishing.",
                         document=proposal.display_name,
                         site=site.display_name,
                     ),
@@ -627,7 +655,8 @@ class VmiReplenishment(models.AbstractModel):
         return self._settle_proposal(run, agreement, proposal, "order_updated")
 
     def _settle_proposal(self, run, agreement, proposal, kind):
-        """Confirm a fresh or changed proposal, or leave it for the customer's confirmation, review or approval."""
+        """Confirm a fresh or changed proposal, or leave it for the customer's
+        confirmation, review or approval."""
         verb = {
             "order_created": self.env._("created"),
             "order_updated": self.env._("updated"),
@@ -638,7 +667,8 @@ class VmiReplenishment(models.AbstractModel):
             waiting = (
                 "awaiting_confirmation",
                 self.env._(
-                    "%(document)s waits for the customer's confirmation until %(deadline)s.",
+                    "%(document)s waits for the customer's confirmation until "
+                    "%(deadline)s.",
                     document=proposal.display_name,
                     deadline=fields.Datetime.to_string(
                         proposal.vmi_confirmation_deadline
@@ -650,7 +680,8 @@ class VmiReplenishment(models.AbstractModel):
             waiting = (
                 "awaiting_approval",
                 self.env._(
-                    "%(document)s is worth more than the approval threshold: it waits for a VMI Manager.",
+                    "%(document)s is worth more than the approval threshold: it waits "
+                    "for a VMI Manager.",
                     document=proposal.display_name,
                 ),
             )
@@ -690,7 +721,8 @@ class VmiReplenishment(models.AbstractModel):
     # ------------------------------------------------------------------
 
     def _write_decisions(self, decisions, facts, now):
-        """Store each line's decision and its explanation, in one UPDATE from column arrays.
+        """Store each line's decision and its explanation, in one UPDATE from column
+        arrays.
 
         The ORM would write line by line; at tens of thousands of lines per
         run, one statement per chunk of lines keeps the evaluation linear and fast.
@@ -742,8 +774,8 @@ class VmiReplenishment(models.AbstractModel):
             names, arrays = unnest_columns(columns)
             self.env.cr.execute(
                 SQL(
-                    "UPDATE vmi_agreement_line AS line SET last_evaluation_date = %s, %s FROM unnest(%s) AS v(%s) "
-                    "WHERE line.id = v.id",
+                    "UPDATE vmi_agreement_line AS line SET last_evaluation_date = %s, "
+                    "%s FROM unnest(%s) AS v(%s) WHERE line.id = v.id",
                     now,
                     SQL(", ").join(
                         SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name))
@@ -761,15 +793,17 @@ class VmiReplenishment(models.AbstractModel):
     def _schedule_next_evaluation(
         self, agreements, now, scheduled, partial, review_by=None
     ):
-        """Record the evaluation; a scheduled one plans the next review day of the agreements due by schedule.
+        """Record the evaluation; a scheduled one plans the next review day of the
+        agreements due by schedule.
 
         An agreement evaluated only because new data asked for it
         (``evaluation_requested``) keeps its schedule: the request is
         answered, the regular review still takes place. Any evaluation of all
         the lines answers the request.
 
-        :param review_by: ``{agreement: datetime}``: the latest review that still makes a site's delivery after
-            next (``_delivery_reviews``); the next review is no later than it
+        :param review_by: ``{agreement: datetime}``: the latest review that still makes
+            a site's delivery after next (``_delivery_reviews``); the next review is no
+            later than it
         """
         review_by = review_by or {}
         if not partial:

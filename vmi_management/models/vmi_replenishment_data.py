@@ -18,8 +18,9 @@ from ..tools import (
     spread_over_days,
 )
 
-# A confirmed move, not yet done: what counts as on order (incoming) or committed (outgoing).
-# Draft moves are no commitment of anyone's; the agreement's own draft proposal is replaced by the decision.
+# A confirmed move, not yet done: what counts as on order (incoming) or committed
+# (outgoing). Draft moves are no commitment of anyone's; the agreement's own draft
+# proposal is replaced by the decision.
 OPEN_MOVE_STATES = ("waiting", "confirmed", "partially_available", "assigned")
 CONSUMPTION_USAGES = ("customer", "production", "inventory")
 LEAD_TIME_SAMPLE_DAYS = 180
@@ -28,7 +29,8 @@ LEAD_TIME_MIN_SAMPLES = 3
 
 
 class HistoryWindow(namedtuple("HistoryWindow", "start end tz")):
-    """The days of demand history of an evaluation: local days of the company, ending the day before."""
+    """The days of demand history of an evaluation: local days of the company, ending
+    the day before."""
 
     __slots__ = ()
 
@@ -58,23 +60,27 @@ class LineFacts:
     stock_as_of: object = None  # datetime of the stock report the on hand comes from
     on_order: float = 0.0
     committed: float = 0.0
-    demand: tuple = ()  # consumption per day from the first with data to yesterday (None: no data)
-    daily: tuple = ()  # consumption per day of the history window; None: no data that day
+    # consumption per day from the first with data to yesterday (None: no data)
+    demand: tuple = ()
+    # consumption per day of the history window; None: no data that day
+    daily: tuple = ()
     history_start: object = None  # first day with data (a date), None: none yet
     lead_time_days: float = 0.0
     lead_time_source: str = ""
     lead_time_std_days: float = 0.0
-    delivery_days: tuple = ()  # days to the next delivery day after the lead time, and the one after
+    # days to the next delivery day after the lead time, and the one after
+    delivery_days: tuple = ()
     censored: tuple = ()  # indices of ``demand`` out of stock or marked as outliers
     events: tuple = ()  # planned events (engine Events), counted from the decision day
-    customer_forecast: tuple = ()  # the customer's expected demand per day from the decision day
-    accuracy: dict | None = (
-        None  # how the forecasts used lately did (engine ``forecast_scores``)
-    )
+    # the customer's expected demand per day from the decision day
+    customer_forecast: tuple = ()
+    # how the forecasts used lately did (engine ``forecast_scores``)
+    accuracy: dict | None = None
 
 
 class VmiReplenishmentData(models.AbstractModel):
-    """Gathers, in a handful of grouped queries per batch, what replenishment decisions rest on.
+    """Gathers, in a handful of grouped queries per batch, what replenishment decisions
+    rest on.
 
     Never one query per line: every reading below groups by product and
     location over all the batch's sites at once, then maps sub-locations to
@@ -86,7 +92,8 @@ class VmiReplenishmentData(models.AbstractModel):
 
     @api.model
     def _history_days(self):
-        """Days of demand history an evaluation reads (the setting; at least a week, 90 when unreadable)."""
+        """Days of demand history an evaluation reads (the setting; at least a week, 90
+        when unreadable)."""
         value = (
             self.env["ir.config_parameter"]
             .sudo()
@@ -105,7 +112,8 @@ class VmiReplenishmentData(models.AbstractModel):
         counts: the evaluation replaces them with its new decision.
 
         :param lines: ``vmi.agreement.line`` records to evaluate
-        :param now: evaluation datetime; the demand history ends the (company-local) day before
+        :param now: evaluation datetime; the demand history ends the (company-local) day
+            before
         :returns: dict ``{line: LineFacts}``
         """
         facts = {line: LineFacts() for line in lines}
@@ -118,7 +126,8 @@ class VmiReplenishmentData(models.AbstractModel):
             [("id", "child_of", sites.ids)]
         )
         site_of = self._map_sites(site_tree, set(sites.ids))
-        # Where the customer owns the stock, its level and consumption come from its stock reports.
+        # Where the customer owns the stock, its level and consumption come from its
+        # stock reports.
         reporting = lines.agreement_id.filtered(
             lambda agreement: agreement._site_kind() == "customer_location"
         )
@@ -163,7 +172,8 @@ class VmiReplenishmentData(models.AbstractModel):
 
     @staticmethod
     def _map_sites(site_tree, site_ids):
-        """The site each location of ``site_tree`` belongs to: ``{location id: site id}``.
+        """The site each location of ``site_tree`` belongs to:
+        ``{location id: site id}``.
 
         A location not in the map belongs to no site. The readings below look
         up a site for each row they read, up to one per product, location and
@@ -179,7 +189,8 @@ class VmiReplenishmentData(models.AbstractModel):
         return site_of
 
     def _add_on_hand(self, in_books, customer_owned, facts, keys):
-        """Managed stock on hand: quants of the agreed owner, or the customer's last stock report.
+        """Managed stock on hand: quants of the agreed owner, or the customer's last
+        stock report.
 
         :param in_books: lines whose stock is in our books
         :param customer_owned: lines whose stock the customer owns and reports
@@ -214,9 +225,10 @@ class VmiReplenishmentData(models.AbstractModel):
         self.env["vmi.stock.report.line"].flush_model()
         self.env.cr.execute(
             SQL(
-                """SELECT DISTINCT ON (report.agreement_id, line.product_id, line.location_id)
-                      report.agreement_id, line.product_id, line.location_id, line.quantity_on_hand,
-                      report.date_as_of
+                """SELECT DISTINCT ON (report.agreement_id, line.product_id,
+                                   line.location_id)
+                      report.agreement_id, line.product_id, line.location_id,
+                      line.quantity_on_hand, report.date_as_of
                  FROM vmi_stock_report_line line
                  JOIN vmi_stock_report report ON report.id = line.report_id
                 WHERE line.state = 'accepted' AND line.on_hand_reported
@@ -241,11 +253,13 @@ class VmiReplenishmentData(models.AbstractModel):
 
     @staticmethod
     def _owned(owner, owners):
-        """Whether stock of ``owner`` (a partner id, or None/False: the company's own) is managed stock."""
+        """Whether stock of ``owner`` (a partner id, or None/False: the company's own)
+        is managed stock."""
         return (owner or False) in owners
 
     def _partner_sites(self, lines):
-        """Where ordinary deliveries to a customer's address land, for sites the customer owns the stock of.
+        """Where ordinary deliveries to a customer's address land, for sites the
+        customer owns the stock of.
 
         A sale order or delivery made outside VMI ships to the customer's
         generic customer location, not to our site location: it is the
@@ -270,7 +284,8 @@ class VmiReplenishmentData(models.AbstractModel):
     def _add_on_order(
         self, lines, facts, keys, products, site_tree, site_of, owners, partner_sites
     ):
-        """Open incoming quantities: confirmed moves into the sites, whoever made them, of the agreed owners.
+        """Open incoming quantities: confirmed moves into the sites, whoever made them,
+        of the agreed owners.
 
         Moves are counted where they arrive: a multi-step delivery counts its
         last step only. Ordinary deliveries (not VMI's) to the customer's
@@ -330,7 +345,8 @@ class VmiReplenishmentData(models.AbstractModel):
         )
 
     def _read_ordinary_deliveries(self, products, site_tree, partner_sites, domain):
-        """Moves to a customer location outside the sites, whose delivery address is a site's.
+        """Moves to a customer location outside the sites, whose delivery address is a
+        site's.
 
         :returns: dict ``{(product id, site id): quantity}``
         """
@@ -454,7 +470,8 @@ class VmiReplenishmentData(models.AbstractModel):
 
     @api.model
     def _history_window(self, company, now):
-        """The company-local days of history an evaluation at ``now`` plans on: up to yesterday."""
+        """The company-local days of history an evaluation at ``now`` plans on: up to
+        yesterday."""
         tz = company_tz(company)
         end = local_date(now, tz) - timedelta(days=1)
         return HistoryWindow(end - timedelta(days=self._history_days() - 1), end, tz)
@@ -491,8 +508,9 @@ class VmiReplenishmentData(models.AbstractModel):
     def _add_observed_demand(
         self, lines, facts, keys, site_tree, site_of, owners, window
     ):
-        """Consumption history of lines whose stock is in our books: done moves out of the sites to
-        customers, production or losses, of the agreed owners, from the line's first day with data."""
+        """Consumption history of lines whose stock is in our books: done moves out of
+        the sites to customers, production or losses, of the agreed owners, from the
+        line's first day with data."""
         consumed = self._read_daily_consumption(
             lines.product_id, site_tree, site_of, window
         )
@@ -505,7 +523,8 @@ class VmiReplenishmentData(models.AbstractModel):
                 for owner in owners[line.agreement_id]
                 if (key := (product, site, owner)) in consumed
             ]
-            # consumption spread back over its period is data from the period's first day
+            # consumption spread back over its period is data from the period's first
+            # day
             first = min(
                 filter(
                     None,
@@ -598,7 +617,8 @@ class VmiReplenishmentData(models.AbstractModel):
 
     @staticmethod
     def _set_history(fact, daily, dates):
-        """A line's consumption per day of the window, and its history: from its first day with data on.
+        """A line's consumption per day of the window, and its history: from its first
+        day with data on.
 
         Days without data after the first stay in the history as unknown
         (None), so every day keeps its place (and its day of the week).
@@ -611,8 +631,8 @@ class VmiReplenishmentData(models.AbstractModel):
         fact.history_start = dates[first] if first is not None else None
 
     def _first_data_days(self, lines, site_tree, site_of, owners):
-        """The first local day each line has data for: its first consumption of the agreed owners, or the
-        first accepted report of it, however long ago.
+        """The first local day each line has data for: its first consumption of the
+        agreed owners, or the first accepted report of it, however long ago.
 
         :returns: dict ``{line: date}``; a line with no data at all is left out
         """
@@ -648,7 +668,8 @@ class VmiReplenishmentData(models.AbstractModel):
         return days
 
     def _first_reported(self, lines):
-        """The first day covered by an accepted report of each line: ``{line: date}``."""
+        """The first day covered by an accepted report of each line:
+        ``{line: date}``."""
         self.env["vmi.stock.report"].flush_model()
         self.env["vmi.stock.report.line"].flush_model()
         self.env.cr.execute(
@@ -657,7 +678,8 @@ class VmiReplenishmentData(models.AbstractModel):
                       MIN(report.date_as_of), MIN(line.date_period_start)
                  FROM vmi_stock_report_line line
                  JOIN vmi_stock_report report ON report.id = line.report_id
-                WHERE line.state = 'accepted' AND report.state IN ('processed', 'partially_rejected')
+                WHERE line.state = 'accepted'
+                  AND report.state IN ('processed', 'partially_rejected')
                   AND NOT COALESCE(line.forecast_only, FALSE)
                   AND report.agreement_id IN %s AND line.product_id IN %s
              GROUP BY report.agreement_id, line.product_id, line.location_id""",
@@ -683,12 +705,13 @@ class VmiReplenishmentData(models.AbstractModel):
 
     @staticmethod
     def _report_last_day(as_of, period_end, tz):
-        """The last local day a report's figures cover: its period end, else the day its as-of closes
-        (a report as of midnight describes the day that just ended)."""
+        """The last local day a report's figures cover: its period end, else the day its
+        as-of closes (a report as of midnight describes the day that just ended)."""
         return period_end or local_date(as_of - timedelta(seconds=1), tz)
 
     def _add_reported_demand(self, lines, facts, window):
-        """Consumption history of lines whose stock the customer owns, from its accepted reports.
+        """Consumption history of lines whose stock the customer owns, from its accepted
+        reports.
 
         A report line gives what was consumed over its period (from its
         period start, or its last day alone), spread evenly over the days of
@@ -743,7 +766,8 @@ class VmiReplenishmentData(models.AbstractModel):
     # ------------------------------------------------------------------
 
     def _add_delivery_days(self, lines, facts, now):
-        """Where a site takes deliveries on its calendar's days only: when an order placed now can arrive.
+        """Where a site takes deliveries on its calendar's days only: when an order
+        placed now can arrive.
 
         The first delivery day on or after today + lead time (and buffer),
         and the one after it, as days from today (the company's local days);
@@ -771,13 +795,15 @@ class VmiReplenishmentData(models.AbstractModel):
             earliest = today + timedelta(
                 days=ceil(facts[line].lead_time_days + line.lead_time_buffer_days)
             )
-            # no delivery day in the horizon (a calendar without working days): planned on the lead time alone
+            # no delivery day in the horizon (a calendar without working days): planned
+            # on the lead time alone
             facts[line].delivery_days = tuple(
                 (day - today).days for day in days if day >= earliest
             )[:2]
 
     def _add_lead_times(self, lines, facts, keys, products, site_tree, site_of, now):
-        """Lead time per line, and its variability measured on recent receipts at the site.
+        """Lead time per line, and its variability measured on recent receipts at the
+        site.
 
         One sample per transfer (a 50-line transfer is one delivery, not 50),
         from its confirmation, or its order's, to its validation: time a
@@ -816,9 +842,10 @@ class VmiReplenishmentData(models.AbstractModel):
     def _lead_time(self, line):
         """The line's lead time in days, and where it comes from.
 
-        The line's own lead time wins (its buffer is added by the engine); otherwise Odoo's: the vendor's delay
-        and purchase lead times when we buy, the customer lead time and sales
-        security lead when we ship; otherwise the agreement's order cycle time.
+        The line's own lead time wins (its buffer is added by the engine); otherwise
+        Odoo's: the vendor's delay and purchase lead times when we buy, the customer
+        lead time and sales security lead when we ship; otherwise the agreement's order
+        cycle time.
         """
         if line.lead_time_days:
             return line.lead_time_days, self.env._("set on the line")

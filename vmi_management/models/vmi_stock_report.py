@@ -11,7 +11,8 @@ from odoo.tools import SQL, create_index, mute_logger
 from ..intake import parse_document
 from ..tools import company_tz, day_end, day_start, in_engine_language
 
-# Clocks of the customer's systems drift; a report a few minutes "ahead" is not from the future.
+# Clocks of the customer's systems drift; a report a few minutes "ahead" is not from the
+# future.
 FUTURE_TOLERANCE = timedelta(minutes=15)
 
 EDI_FORMATS = (
@@ -26,9 +27,10 @@ EDI_FORMATS = (
 # The states of a report whose lines were applied (all, or those that were valid).
 APPLIED_STATES = ("processed", "partially_rejected")
 
-# One payload per agreement, unless its earlier copies were rejected: a rejected report applied nothing, and
-# the same bytes resent (once the sender's clock is right, or the agreement is running again) are new data.
-# It replaces the UNIQUE(agreement_id, checksum) constraint of earlier versions, which held for rejected ones too.
+# One payload per agreement, unless its earlier copies were rejected: a rejected report
+# applied nothing, and the same bytes resent (once the sender's clock is right, or the
+# agreement is running again) are new data. It replaces the UNIQUE(agreement_id,
+# checksum) constraint of earlier versions, which held for rejected ones too.
 CHECKSUM_INDEX = "vmi_stock_report_one_payload"
 FORMER_CHECKSUM_CONSTRAINT = "vmi_stock_report_checksum_unique"
 
@@ -52,15 +54,15 @@ PAYLOAD_FORMATS = [
 class VmiStockReport(models.Model):
     """Stock and consumption data a customer shares for one agreement, as of a moment.
 
-    Every channel (back-office upload, EDI, the HTTP API, the portal) goes
-    through :meth:`_receive`: the raw payload is kept as an attachment, the
-    same payload (or sender reference) received twice is recognised (unless
-    the earlier copy was rejected: the resend is then processed as a new
-    report linked to it), each line is validated with a reason a customer
-    can act on, and only accepted lines are applied. Where the customer owns
-    the stock, its levels reach us only through these reports (the scheduler reads the latest accepted line
-    per product and site); where the stock is in our books, a count adjusts
-    the quants at the site and the difference becomes consumption.
+    Every channel (back-office upload, EDI, the HTTP API, the portal) goes through
+    :meth:`_receive`: the raw payload is kept as an attachment, the same payload (or
+    sender reference) received twice is recognised (unless the earlier copy was
+    rejected: the resend is then processed as a new report linked to it), each line is
+    validated with a reason a customer can act on, and only accepted lines are applied.
+    Where the customer owns the stock, its levels reach us only through these reports
+    (the scheduler reads the latest accepted line per product and site); where the stock
+    is in our books, a count adjusts the quants at the site and the difference becomes
+    consumption.
     """
 
     _name = "vmi.stock.report"
@@ -126,9 +128,10 @@ class VmiStockReport(models.Model):
         readonly=True,
         index="btree_not_null",
         copy=False,
-        help="The sender's own document number (X12 XQ04, EDIFACT BGM, or given to the API); without one, "
-        "its EDI envelope's sender and control numbers. A second report with the same reference is "
-        "recognised as a repeat, unless this one was rejected.",
+        help="The sender's own document number (X12 XQ04, EDIFACT BGM, or given to the "
+        "API); without one, its EDI envelope's sender and control numbers. A second "
+        "report with the same reference is recognised as a repeat, unless this one was "
+        "rejected.",
     )
     checksum = fields.Char(
         readonly=True,
@@ -142,20 +145,21 @@ class VmiStockReport(models.Model):
         readonly=True,
         copy=False,
         index="btree_not_null",
-        help="The rejected report this one repeats: a corrected or repeated document sent after a rejection is "
-        "processed again as a new report.",
+        help="The rejected report this one repeats: a corrected or repeated document "
+        "sent after a rejection is processed again as a new report.",
     )
     evaluation_requested = fields.Boolean(
         readonly=True,
         copy=False,
-        help="Applied figures the scheduled replenishment has not evaluated yet. Kept on the report rather "
-        "than the agreement, so that reports arriving together do not all rewrite the agreement.",
+        help="Applied figures the scheduled replenishment has not evaluated yet. Kept "
+        "on the report rather than the agreement, so that reports arriving together do "
+        "not all rewrite the agreement.",
     )
     attachment_id = fields.Many2one(
         "ir.attachment", string="Raw Payload", readonly=True, copy=False
     )
     problems = fields.Text(readonly=True, help="Problems with the document as a whole.")
-    line_count = fields.Integer(compute="_compute_line_counts", string="Line Count")
+    line_count = fields.Integer(compute="_compute_line_counts")
     rejected_line_count = fields.Integer(
         compute="_compute_line_counts", string="Rejected Lines"
     )
@@ -164,10 +168,11 @@ class VmiStockReport(models.Model):
     )
 
     def init(self):
-        """A payload is unique per agreement among the reports not rejected (a plain UNIQUE constraint
-        would refuse the resend of a rejected one); applied reports are looked up per agreement by date
-        (the agreement's last data received), requests for an evaluation by agreement."""
-        super().init()
+        """A payload is unique per agreement among the reports not rejected (a plain
+        UNIQUE constraint would refuse the resend of a rejected one); applied reports
+        are looked up per agreement by date (the agreement's last data received),
+        requests for an evaluation by agreement."""
+        res = super().init()
         self.env.cr.execute(
             SQL(
                 "ALTER TABLE vmi_stock_report DROP CONSTRAINT IF EXISTS %s",
@@ -176,8 +181,8 @@ class VmiStockReport(models.Model):
         )
         self.env.cr.execute(
             SQL(
-                "CREATE UNIQUE INDEX IF NOT EXISTS %s ON vmi_stock_report (agreement_id, checksum) "
-                "WHERE state != 'rejected'",
+                "CREATE UNIQUE INDEX IF NOT EXISTS %s ON vmi_stock_report "
+                "(agreement_id, checksum) WHERE state != 'rejected'",
                 SQL.identifier(CHECKSUM_INDEX),
             )
         )
@@ -195,11 +200,15 @@ class VmiStockReport(models.Model):
             ["agreement_id"],
             where="evaluation_requested",
         )
+        return res
 
     @api.depends("agreement_id.name", "date_as_of")
     def _compute_name(self):
         for report in self:
-            report.name = f"{report.agreement_id.name or ''} · {fields.Datetime.to_string(report.date_as_of) or ''}"
+            report.name = (
+                f"{report.agreement_id.name or ''} · "
+                f"{fields.Datetime.to_string(report.date_as_of) or ''}"
+            )
 
     def _compute_line_counts(self):
         counts = {
@@ -223,17 +232,19 @@ class VmiStockReport(models.Model):
     def _receive(
         self, agreement, payload, *, source, filename="", date_as_of=None, parsed=None
     ):
-        """Take in one payload for ``agreement`` from any channel, keep it, and apply what is valid.
+        """Take in one payload for ``agreement`` from any channel, keep it, and apply
+        what is valid.
 
         :param bytes payload: the document exactly as received; kept as an attachment
         :param str source: a ``source`` selection value
-        :param datetime date_as_of: when the stock was counted, for formats that do not say it
+        :param datetime date_as_of: when the stock was counted, for formats that do not
+            say it
         :param parsed: an already parsed :class:`~vmi_management.intake.ParsedReport`
                        (the API's JSON lines); parsed from ``payload`` otherwise
-        :returns: ``(report, repeated)``: the new report, or the earlier report
-                  with the same payload or sender reference, which is not applied again.
-                  An earlier report that was rejected applied nothing: the payload is
-                  then a new report, linked to it (``resent_from_id``)
+        :returns: ``(report, repeated)``: the new report, or the earlier report with the
+                  same payload or sender reference, which is not applied again. An
+                  earlier report that was rejected applied nothing: the payload is then
+                  a new report, linked to it (``resent_from_id``)
         :raises SerializationFailure: when another transaction received the same payload
                   meanwhile (Odoo runs the request again; see :meth:`_create_received`)
         """
@@ -302,13 +313,15 @@ class VmiStockReport(models.Model):
         return report, False
 
     def _create_received(self, agreement, checksum, vals):
-        """Create the report of a new payload; the same payload committed meanwhile by another transaction
-        (two clients, or a client's retry, at the same moment) is a repeat, not an error.
+        """Create the report of a new payload; the same payload committed meanwhile by
+        another transaction (two clients, or a client's retry, at the same moment) is a
+        repeat, not an error.
 
-        The insert waits for a concurrent transaction inserting the same payload and fails once it has
-        committed. Its report is not visible to this transaction's snapshot (PostgreSQL's repeatable read):
-        a serialization failure is raised instead, which Odoo answers by running the request again, on a
-        snapshot where the earlier report is found and answered as a repeat.
+        The insert waits for a concurrent transaction inserting the same payload and
+        fails once it has committed. Its report is not visible to this transaction's
+        snapshot (PostgreSQL's repeatable read): a serialization failure is raised
+        instead, which Odoo answers by running the request again, on a snapshot where
+        the earlier report is found and answered as a repeat.
         """
         try:
             with self.env.cr.savepoint(), mute_logger("odoo.sql_db"):
@@ -318,9 +331,11 @@ class VmiStockReport(models.Model):
                 raise
         self.env.cr.execute(
             SQL(
-                "DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = 'serialization_failure', MESSAGE = %s; END $$",
-                f"Stock report payload {checksum[:12]} for agreement {agreement.id} was received meanwhile by "
-                "another transaction; retry to be answered with it.",
+                "DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = 'serialization_failure', "
+                "MESSAGE = %s; END $$",
+                f"Stock report payload {checksum[:12]} for agreement {agreement.id} "
+                "was received meanwhile by another transaction; retry to be answered "
+                "with it.",
             ),
             log_exceptions=False,
         )
@@ -328,11 +343,12 @@ class VmiStockReport(models.Model):
 
     @api.model
     def _sender_problems(self, agreement, parsed):
-        """Why the EDI envelope's sender may not report for ``agreement`` (a list, empty when it may).
+        """Why the EDI envelope's sender may not report for ``agreement`` (a list, empty
+        when it may).
 
-        The customer's EDI sender ids, when set on its commercial partner, are the only ones whose
-        documents are taken; without them any sender is, as the channel (API key, portal user, EDI
-        mailbox) already says who sends.
+        The customer's EDI sender ids, when set on its commercial partner, are the only
+        ones whose documents are taken; without them any sender is, as the channel (API
+        key, portal user, EDI mailbox) already says who sends.
         """
         expected = agreement.commercial_partner_id.sudo()._vmi_edi_sender_ids()
         if not expected or parsed.format not in EDI_FORMATS:
@@ -344,9 +360,9 @@ class VmiStockReport(models.Model):
             return []
         return [
             self.env._(
-                "The document is sent by %(sender)s, not by %(partner)s: its EDI sender ids are %(expected)s "
-                "(X12 ISA06 and GS02, EDIFACT UNB sender). Send it under one of those ids, or have them added "
-                "to the partner.",
+                "The document is sent by %(sender)s, not by %(partner)s: its EDI "
+                "sender ids are %(expected)s (X12 ISA06 and GS02, EDIFACT UNB sender). "
+                "Send it under one of those ids, or have them added to the partner.",
                 sender=", ".join(f"'{sender}'" for sender in unknown)
                 or self.env._("no sender id"),
                 partner=agreement.commercial_partner_id.display_name,
@@ -360,11 +376,13 @@ class VmiStockReport(models.Model):
 
     @api.model
     def _end_of_reported_day(self, agreement, day):
-        """The as-of of figures dated by ``day`` alone: the end of that day where the agreement's company
-        lives (naive UTC), or now when the day has begun and is not over yet; False without a day.
+        """The as-of of figures dated by ``day`` alone: the end of that day where the
+        agreement's company lives (naive UTC), or now when the day has begun and is not
+        over yet; False without a day.
 
-        Midnight at its start would put the day's own deliveries before the figures that already show them.
-        A day still to come keeps its end, which the document checks reject as the future.
+        Midnight at its start would put the day's own deliveries before the figures that
+        already show them. A day still to come keeps its end, which the document checks
+        reject as the future.
         """
         if not day:
             return False
@@ -376,8 +394,9 @@ class VmiStockReport(models.Model):
         )
 
     def _find_earlier_receipt(self, agreement, checksum, reference=None):
-        """The report a payload repeats: the latest with the same checksum (or sender reference) that was
-        not rejected, else the latest rejected one, which the payload resends; empty when new."""
+        """The report a payload repeats: the latest with the same checksum (or sender
+        reference) that was not rejected, else the latest rejected one, which the
+        payload resends; empty when new."""
         same = [("checksum", "=", checksum)]
         if reference:
             same = expression.OR([same, [("reference", "=", reference)]])
@@ -393,7 +412,8 @@ class VmiStockReport(models.Model):
         self.ensure_one()
         self.message_post(
             body=self.env._(
-                "The same report was received again (%(channel)s, %(name)s) and not applied a second time.",
+                "The same report was received again (%(channel)s, %(name)s) and not "
+                "applied a second time.",
                 channel=dict(self._fields["source"]._description_selection(self.env))[
                     source
                 ],
@@ -407,19 +427,22 @@ class VmiStockReport(models.Model):
         earlier = self.resent_from_id
         self.message_post(
             body=self.env._(
-                "Resend of report %(earlier)s, which was rejected: processed again as a new report.",
+                "Resend of report %(earlier)s, which was rejected: processed again as "
+                "a new report.",
                 earlier=earlier.display_name,
             )
         )
         earlier.message_post(
             body=self.env._(
-                "Received again after this report was rejected: processed as report %(report)s.",
+                "Received again after this report was rejected: processed as report "
+                "%(report)s.",
                 report=self.display_name,
             )
         )
 
     def _prepare_line_vals(self, sequence, line, parsed):
-        """Values of a report line from a parsed line, kept whatever its state: nothing is lost."""
+        """Values of a report line from a parsed line, kept whatever its state: nothing
+        is lost."""
         self.ensure_one()
         return {
             "sequence": sequence,
@@ -455,7 +478,8 @@ class VmiStockReport(models.Model):
         return True
 
     def _process(self):
-        """Validate every line and apply the accepted ones; set the report's state from theirs.
+        """Validate every line and apply the accepted ones; set the report's state from
+        theirs.
 
         Lines are searched and counted rather than loaded: a received report
         can hold 100,000 of them.
@@ -486,16 +510,19 @@ class VmiStockReport(models.Model):
                 else "processed"
             )
         self.env["vmi.exception"]._sync_stale_data(self.agreement_id)
-        # new figures, whichever channel brought them: evaluate their agreement now, not at its next review
+        # new figures, whichever channel brought them: evaluate their agreement now, not
+        # at its next review
         self.filtered(lambda report: report.state != "rejected")._request_evaluation()
 
     def _request_evaluation(self):
-        """Have the scheduled replenishment evaluate these reports' running agreements within a minute.
+        """Have the scheduled replenishment evaluate these reports' running agreements
+        within a minute.
 
-        The request is the system's, whoever (or whichever channel) brought the data, and is marked on
-        the reports themselves: the agreement row is left alone, so that concurrent reports of one
-        agreement (several sites, several channels) neither wait for each other nor for an evaluation
-        holding the agreement, and the evaluation answers only the requests it has seen.
+        The request is the system's, whoever (or whichever channel) brought the data,
+        and is marked on the reports themselves: the agreement row is left alone, so
+        that concurrent reports of one agreement (several sites, several channels)
+        neither wait for each other nor for an evaluation holding the agreement, and the
+        evaluation answers only the requests it has seen.
         """
         running = self.sudo().filtered(
             lambda report: report.agreement_id.state in ("pilot", "active")
@@ -505,13 +532,15 @@ class VmiStockReport(models.Model):
             self.env.ref("vmi_management.ir_cron_vmi_replenishment").sudo()._trigger()
 
     def _bill_if_billed_per_report(self):
-        """Agreements billed "with each stock report" invoice the consumption the report just revealed."""
+        """Agreements billed "with each stock report" invoice the consumption the report
+        just revealed."""
         agreement = self.agreement_id
         if (
             agreement.billing_frequency == "report"
             and agreement._site_kind() == "consigned_at_customer"
         ):
-            agreement.sudo()._bill_consumption()  # billing is the system's, whoever sent the report
+            # billing is the system's, whoever sent the report
+            agreement.sudo()._bill_consumption()
 
     def _check_document(self):
         """Why nothing of this report can be applied, or False."""
@@ -523,13 +552,14 @@ class VmiStockReport(models.Model):
             )
         if agreement.state == "terminated":
             return self.env._(
-                "Agreement %(agreement)s is terminated: its stock is no longer managed.",
+                "Agreement %(agreement)s is terminated: its stock is no longer "
+                "managed.",
                 agreement=agreement.name,
             )
         if self.date_as_of > fields.Datetime.now() + FUTURE_TOLERANCE:
             return self.env._(
-                "The report is dated %(date)s, in the future: send the moment the stock was "
-                "counted.",
+                "The report is dated %(date)s, in the future: send the moment the "
+                "stock was counted.",
                 date=fields.Datetime.to_string(self.date_as_of),
             )
         if not self.line_ids:
@@ -537,7 +567,8 @@ class VmiStockReport(models.Model):
         return False
 
     def _latest_applied_count(self, product_ids, site_ids):
-        """When each product and site of this report's agreement was last counted by an applied report.
+        """When each product and site of this report's agreement was last counted by an
+        applied report.
 
         Filtered with arrays rather than a list of (product, site) pairs, which
         PostgreSQL cannot plan for a report of 100,000 lines.
@@ -555,8 +586,10 @@ class VmiStockReport(models.Model):
                       line.product_id, line.location_id, report.date_as_of, report.name
                  FROM vmi_stock_report_line line
                  JOIN vmi_stock_report report ON report.id = line.report_id
-                WHERE line.state = 'accepted' AND line.on_hand_reported AND report.id != %s
-                  AND report.state IN ('processed', 'partially_rejected') AND report.agreement_id = %s
+                WHERE line.state = 'accepted' AND line.on_hand_reported
+                  AND report.id != %s
+                  AND report.state IN ('processed', 'partially_rejected')
+                  AND report.agreement_id = %s
                   AND line.product_id = ANY(%s) AND line.location_id = ANY(%s)
              ORDER BY line.product_id, line.location_id, report.date_as_of DESC""",
                 self.id,

@@ -5,7 +5,8 @@ from odoo.tools import SQL, float_compare, float_is_zero
 
 from ..tools import company_tz, day_end, day_start, format_quantity, unnest_columns
 
-# Several candidate product identifiers of one parsed line (buyer's, vendor's, GTIN) are kept in one field.
+# Several candidate product identifiers of one parsed line (buyer's, vendor's, GTIN) are
+# kept in one field.
 CODE_SEPARATOR = " / "
 
 # The quantities of a line, converted together from the unit sent to the product's.
@@ -16,7 +17,8 @@ CheckFact = namedtuple(
     "CheckFact", "id product_id location_id on_hand_reported ref forecast_period"
 )
 
-# The columns a received line is inserted with, and their PostgreSQL types (see ``_insert_received``).
+# The columns a received line is inserted with, and their PostgreSQL types (see
+# ``_insert_received``).
 RECEIVED_COLUMNS = {
     "report_id": "int4",
     "sequence": "int4",
@@ -44,7 +46,8 @@ RECEIVED_COLUMNS = {
 
 
 class VmiStockReportLine(models.Model):
-    """One product at one site in a customer's stock report, and whether it was accepted.
+    """One product at one site in a customer's stock report, and whether it was
+    accepted.
 
     A line keeps the codes exactly as the customer sent them, so a rejected
     line can be corrected and sent again; ``product_id`` and ``location_id``
@@ -76,8 +79,9 @@ class VmiStockReportLine(models.Model):
         compute="_compute_uom_id",
         store=True,
         precompute=True,
-        help="The unit the quantities were sent in, as we understood the unit sent (the product's unit when "
-        "none was sent). The quantities of the line are converted to the product's unit.",
+        help="The unit the quantities were sent in, as we understood the unit sent "
+        "(the product's unit when none was sent). The quantities of the line are "
+        "converted to the product's unit.",
     )
     product_uom_id = fields.Many2one(related="product_id.uom_id", string="Product Unit")
     product_id = fields.Many2one("product.product", index=True, check_company=True)
@@ -87,8 +91,9 @@ class VmiStockReportLine(models.Model):
     on_hand_reported = fields.Boolean(
         string="Count Reported",
         default=True,
-        help="The line carries an on-hand count. Sales-only lines (an X12 852 QS activity, an "
-        "EDIFACT SLSRPT) report consumption and leave the stock level as it was.",
+        help="The line carries an on-hand count. Sales-only lines (an X12 852 QS "
+        "activity, an EDIFACT SLSRPT) report consumption and leave the stock level as "
+        "it was.",
     )
     quantity_on_hand = fields.Float(string="On Hand", digits="Product Unit of Measure")
     quantity_consumed = fields.Float(
@@ -110,14 +115,15 @@ class VmiStockReportLine(models.Model):
         help="Last day the forecast covers; empty: a week from its first day.",
     )
     forecast_only = fields.Boolean(
-        help="The line carries a forecast alone (an X12 830, an EDIFACT DELFOR, or a row with only a forecast): "
-        "it says nothing of stock or consumption."
+        help="The line carries a forecast alone (an X12 830, an EDIFACT DELFOR, or a "
+        "row with only a forecast): it says nothing of stock or consumption."
     )
     quantity_difference = fields.Float(
         string="Count Difference",
         digits="Product Unit of Measure",
         readonly=True,
-        help="Counted minus the managed stock in our books at the site; a shortfall is consumption.",
+        help="Counted minus the managed stock in our books at the site; a shortfall is "
+        "consumption.",
     )
     date_period_start = fields.Date(
         string="Period Start",
@@ -134,14 +140,15 @@ class VmiStockReportLine(models.Model):
     application_note = fields.Char(
         string="Note",
         readonly=True,
-        help="What applying an accepted line could not do, such as taking sales beyond the stock held at the "
-        "site.",
+        help="What applying an accepted line could not do, such as taking sales beyond "
+        "the stock held at the site.",
     )
 
     @api.depends("product_id")
     def _compute_uom_id(self):
-        """Lines typed in the back office are in the product's unit; received lines are stored with the unit
-        their code resolved to (``_resolve_codes``), which a later change of the product's unit leaves alone."""
+        """Lines typed in the back office are in the product's unit; received lines are
+        stored with the unit their code resolved to (``_resolve_codes``), which a later
+        change of the product's unit leaves alone."""
         for line in self:
             line.uom_id = line.product_id.uom_id
 
@@ -154,8 +161,8 @@ class VmiStockReportLine(models.Model):
 
     @api.model
     def _resolve_codes(self, agreement, vals_list):
-        """Resolve the product, site and unit codes sent into the agreement's products, sites and our units,
-        in place, and convert the quantities to the product's unit.
+        """Resolve the product, site and unit codes sent into the agreement's products,
+        sites and our units, in place, and convert the quantities to the product's unit.
 
         A product is found by the customer's own code on an agreement line,
         our internal reference, or its barcode; a site by its barcode, its
@@ -202,23 +209,24 @@ class VmiStockReportLine(models.Model):
             )
             if not product:
                 reason = self.env._(
-                    "Unknown product code %(code)s: it is not a product managed under agreement %(agreement)s "
-                    "(by your code on the agreement, our internal reference or barcode).",
+                    "Unknown product code %(code)s: it is not a product managed under "
+                    "agreement %(agreement)s (by your code on the agreement, our "
+                    "internal reference or barcode).",
                     code=vals.get("product_code"),
                     agreement=agreement.name,
                 )
             elif not site and location_code:
                 reason = self.env._(
-                    "Unknown location %(code)s: the sites of agreement %(agreement)s are "
-                    "%(sites)s.",
+                    "Unknown location %(code)s: the sites of agreement %(agreement)s "
+                    "are %(sites)s.",
                     code=location_code,
                     agreement=agreement.name,
                     sites=site_names,
                 )
             elif not site:
                 reason = self.env._(
-                    "No location given, and agreement %(agreement)s has several sites (%(sites)s): "
-                    "say which.",
+                    "No location given, and agreement %(agreement)s has several sites "
+                    "(%(sites)s): say which.",
                     agreement=agreement.name,
                     sites=site_names,
                 )
@@ -232,7 +240,8 @@ class VmiStockReportLine(models.Model):
 
     @staticmethod
     def _site_key(text):
-        """A site name as it is matched: case and runs of spaces do not matter ("main  clinic ")."""
+        """A site name as it is matched: case and runs of spaces do not matter
+        ("main  clinic ")."""
         return " ".join(text.split()).casefold()
 
     @api.model
@@ -246,7 +255,8 @@ class VmiStockReportLine(models.Model):
         which only finds the agreement's company's (or shared) products and
         the agreement's own sites.
 
-        :param vals_list: values as ``_prepare_line_vals`` and ``_resolve_codes`` give them
+        :param vals_list: values as ``_prepare_line_vals`` and ``_resolve_codes`` give
+            them
         """
         report.ensure_one()
         if not vals_list:
@@ -281,8 +291,10 @@ class VmiStockReportLine(models.Model):
         report.flush_recordset()
         self.env.cr.execute(
             SQL(
-                """INSERT INTO vmi_stock_report_line (%s, create_uid, write_uid, create_date, write_date)
-               SELECT received.*, %s, %s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                """INSERT INTO vmi_stock_report_line
+                       (%s, create_uid, write_uid, create_date, write_date)
+               SELECT received.*, %s, %s,
+                      now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
                  FROM unnest(%s) AS received
             RETURNING id""",
                 names,
@@ -296,7 +308,8 @@ class VmiStockReportLine(models.Model):
         return lines
 
     def _units_by_code(self, agreement):
-        """Our unit for each unit code ``agreement``'s customer may send, keyed in upper case.
+        """Our unit for each unit code ``agreement``'s customer may send, keyed in upper
+        case.
 
         The agreement's own codes win over the defaults (codes without an
         agreement), which win over the names of our units: "kg" or a unit
@@ -317,7 +330,8 @@ class VmiStockReportLine(models.Model):
         return units
 
     def _convert_to_product_unit(self, vals, product, units, agreement):
-        """Set the unit of the values of one line and convert their quantities to ``product``'s unit, in place.
+        """Set the unit of the values of one line and convert their quantities to
+        ``product``'s unit, in place.
 
         No unit sent means the product's unit. The quantities are converted
         unrounded, so that a count in cases adds up to the units counted. A
@@ -332,21 +346,23 @@ class VmiStockReportLine(models.Model):
         unit = units.get(code.upper()) if code else target
         if not unit:
             return self.env._(
-                "Unit %(code)s is not known: map it to one of our units on agreement %(agreement)s (Units tab), "
-                "or send quantities in %(unit)s.",
+                "Unit %(code)s is not known: map it to one of our units on agreement "
+                "%(agreement)s (Units tab), or send quantities in %(unit)s.",
                 code=code,
                 agreement=agreement.name,
                 unit=target.name,
             )
         if unit.category_id != target.category_id:
-            # the label is made outside the call: the translation extractor cannot read an f-string in it
+            # the label is made outside the call: the translation extractor cannot read
+            # an f-string in it
             sent = (
                 unit.name
                 if code.upper() == unit.name.upper()
                 else f"{code} ({unit.name})"
             )
             return self.env._(
-                "Unit %(unit)s cannot be converted to %(target)s, the unit of %(product)s.",
+                "Unit %(unit)s cannot be converted to %(target)s, the unit of "
+                "%(product)s.",
                 unit=sent,
                 target=target.name,
                 product=product.display_name,
@@ -359,9 +375,11 @@ class VmiStockReportLine(models.Model):
         return None
 
     def _complete_from_codes(self, agreement):
-        """Fill the product or site of typed-in lines from the codes given, as for received documents.
+        """Fill the product or site of typed-in lines from the codes given, as for
+        received documents.
 
-        Typed-in quantities are in the product's unit, which ``_resolve_codes`` sets when no unit is sent.
+        Typed-in quantities are in the product's unit, which ``_resolve_codes`` sets
+        when no unit is sent.
         """
         lines = self.filtered(lambda line: line.product_code or line.location_code)
         if not lines:
@@ -382,8 +400,8 @@ class VmiStockReportLine(models.Model):
             line.write(vals)
 
     def _products_by_code(self, agreement, codes):
-        """The agreement's products each of ``codes`` names: by the customer's code on an agreement line,
-        our internal reference or barcode.
+        """The agreement's products each of ``codes`` names: by the customer's code on
+        an agreement line, our internal reference or barcode.
 
         Only the agreement's own products are found: a code of any other
         product of ours is unknown, so that the answer to a report never
@@ -418,8 +436,9 @@ class VmiStockReportLine(models.Model):
     # ------------------------------------------------------------------
 
     def _check_lines(self, report):
-        """Reject, among these lines of ``report``, incomplete lines, lines the agreement does not manage,
-        duplicates, counts older than one applied, and counts of lot-tracked stock in our books.
+        """Reject, among these lines of ``report``, incomplete lines, lines the
+        agreement does not manage, duplicates, counts older than one applied, and counts
+        of lot-tracked stock in our books.
 
         The checks run on plain rows read in one query and the rejections are
         written per reason, so a 100,000-line report costs a handful of
@@ -448,13 +467,15 @@ class VmiStockReportLine(models.Model):
                 )
             elif key not in managed:
                 reasons[fact.id] = self.env._(
-                    "%(product)s is not managed at %(site)s under agreement %(agreement)s.",
+                    "%(product)s is not managed at %(site)s under agreement "
+                    "%(agreement)s.",
                     product=Product.browse(fact.product_id).display_name,
                     site=Location.browse(fact.location_id).name,
                     agreement=agreement.name,
                 )
             else:
-                # a forecast document sends a line per product, site and period: each period is its own line
+                # a forecast document sends a line per product, site and period: each
+                # period is its own line
                 period = tuple(fact.forecast_period) if fact.forecast_period else None
                 by_key[(*key, period)].append(fact)
         counted = []
@@ -463,14 +484,16 @@ class VmiStockReportLine(models.Model):
                 counted += [fact for fact in same if fact.on_hand_reported]
                 continue
             reason = self.env._(
-                "%(product)s at %(site)s appears more than once in this report (%(refs)s): send one line per "
-                "product and site (and, for forecasts alone, per period).",
+                "%(product)s at %(site)s appears more than once in this report "
+                "(%(refs)s): send one line per product and site (and, for forecasts "
+                "alone, per period).",
                 product=Product.browse(product).display_name,
                 site=Location.browse(site).name,
                 refs=", ".join(fact.ref for fact in same),
             )
             reasons.update((fact.id, reason) for fact in same)
-        # A count older than one applied would turn the stock back; consumption of any period still counts.
+        # A count older than one applied would turn the stock back; consumption of any
+        # period still counts.
         applied = (
             report._latest_applied_count(
                 {fact.product_id for fact in counted},
@@ -495,14 +518,14 @@ class VmiStockReportLine(models.Model):
             as_of, name = applied.get((fact.product_id, fact.location_id), (None, None))
             if as_of and as_of > report.date_as_of:
                 reasons[fact.id] = self.env._(
-                    "A newer count (%(name)s) has already been applied for this product and site; this one is "
-                    "kept but not applied.",
+                    "A newer count (%(name)s) has already been applied for this "
+                    "product and site; this one is kept but not applied.",
                     name=name,
                 )
             elif fact.product_id in tracked:
                 reasons[fact.id] = self.env._(
-                    "%(product)s is tracked by lots or serial numbers: count it per lot in Inventory › Physical "
-                    "Inventory.",
+                    "%(product)s is tracked by lots or serial numbers: count it per "
+                    "lot in Inventory › Physical Inventory.",
                     product=Product.browse(fact.product_id).display_name,
                 )
         by_reason = defaultdict(list)
@@ -512,7 +535,8 @@ class VmiStockReportLine(models.Model):
             self.browse(line_ids)._reject(reason)
 
     def _read_check_facts(self):
-        """What the checks need of each line still accepted, as :class:`CheckFact` rows, in document order."""
+        """What the checks need of each line still accepted, as :class:`CheckFact` rows,
+        in document order."""
         self.flush_model(
             [
                 "product_id",
@@ -528,9 +552,13 @@ class VmiStockReportLine(models.Model):
         )
         self.env.cr.execute(
             SQL(
-                """SELECT id, product_id, location_id, on_hand_reported, COALESCE(source_ref, sequence::varchar) AS ref,
-                      CASE WHEN forecast_only THEN ARRAY[date_forecast_start, date_forecast_end] END
-                 FROM vmi_stock_report_line WHERE id = ANY(%s) AND state = 'accepted' ORDER BY sequence, id""",
+                """SELECT id, product_id, location_id, on_hand_reported,
+                      COALESCE(source_ref, sequence::varchar) AS ref,
+                      CASE WHEN forecast_only
+                           THEN ARRAY[date_forecast_start, date_forecast_end] END
+                 FROM vmi_stock_report_line
+                WHERE id = ANY(%s) AND state = 'accepted'
+             ORDER BY sequence, id""",
                 self.ids,
             )
         )
@@ -541,7 +569,8 @@ class VmiStockReportLine(models.Model):
     # ------------------------------------------------------------------
 
     def _apply(self):
-        """Bring the managed stock at each site in line with what the customer reported, where it is in our books.
+        """Bring the managed stock at each site in line with what the customer reported,
+        where it is in our books.
 
         Only for agreements whose managed stock is in our books (consignment
         at the customer, or a site in our warehouse): where the customer owns
@@ -595,8 +624,9 @@ class VmiStockReportLine(models.Model):
                 line.quantity_difference = difference
             elif line.product_id.tracking != "none":
                 line.application_note = self.env._(
-                    "%(product)s is tracked by lots or serial numbers: these sales are kept but not taken from "
-                    "the stock; record their consumption per lot in Inventory.",
+                    "%(product)s is tracked by lots or serial numbers: these sales are "
+                    "kept but not taken from the stock; record their consumption per "
+                    "lot in Inventory.",
                     product=line.product_id.display_name,
                 )
                 continue
@@ -612,8 +642,8 @@ class VmiStockReportLine(models.Model):
             move_vals += vals_list
             if not float_is_zero(missing, precision_rounding=rounding):
                 line.application_note = self.env._(
-                    "%(missing)s of the %(consumed)s consumed could not be taken: only %(held)s is held at "
-                    "%(site)s in our books.",
+                    "%(missing)s of the %(consumed)s consumed could not be taken: only "
+                    "%(held)s is held at %(site)s in our books.",
                     missing=format_quantity(missing),
                     consumed=format_quantity(-difference),
                     held=format_quantity(-difference - missing),
@@ -625,7 +655,8 @@ class VmiStockReportLine(models.Model):
             )._action_done()
 
     def _consumption_period(self, tz, previous_count=None):
-        """When the consumption this line reveals happened, as naive UTC ``(start, end)``.
+        """When the consumption this line reveals happened, as naive UTC
+        ``(start, end)``.
 
         A count's consumption happened since the previous count
         (``previous_count``, its as-of), else since the start of the
@@ -646,7 +677,8 @@ class VmiStockReportLine(models.Model):
         return min(start, end), end
 
     def _read_held_stock(self, agreement):
-        """Managed quants under each line's site, largest first: ``{(product, site): [(location, owner, qty)]}``."""
+        """Managed quants under each line's site, largest first:
+        ``{(product, site): [(location, owner, qty)]}``."""
         sites = {site.id for site in self.location_id}
         groups = (
             self.env["stock.quant"]
@@ -672,8 +704,9 @@ class VmiStockReportLine(models.Model):
         return held
 
     def _read_arrived_since(self, agreement, as_of):
-        """Managed stock that arrived at each line's site after ``as_of``, less what left it:
-        ``{(product, site): quantity}``, in one grouped query for all the lines.
+        """Managed stock that arrived at each line's site after ``as_of``, less what
+        left it: ``{(product, site): quantity}``, in one grouped query for all the
+        lines.
 
         Done move lines of the agreed owners count; a move between two
         locations of one site neither arrives nor leaves. The adjustments a
@@ -715,7 +748,8 @@ class VmiStockReportLine(models.Model):
         return arrived
 
     def _prepare_count_move_vals(self, agreement, difference, holdings, period):
-        """Inventory moves that bring the managed stock at this line's site to the count, or take its sales.
+        """Inventory moves that bring the managed stock at this line's site to the
+        count, or take its sales.
 
         An excess arrives at the site itself, owned as the agreement says; a
         shortfall is taken from the quants holding the stock, largest first,
