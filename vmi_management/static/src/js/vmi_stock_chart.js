@@ -1,21 +1,20 @@
 /** @odoo-module **/
 /* Draws the portal's stock history chart of one VMI line: on hand against min and max, deliveries as bars.
  *
- * A public widget of the frontend bundle: Chart.js (the copy Odoo ships in web/static/lib/Chart) is loaded
- * only on a page that has such a chart, so the rest of the portal does not carry it. The widget reads its
- * data and labels from the canvas' data attributes.
+ * A public widget of the frontend bundle: Chart.js (Odoo's own `web.chartjs_lib` bundle) is loaded only
+ * on a page that has such a chart, so the rest of the portal does not carry it; every chart of the page
+ * loads that same bundle, so they share one Chart.js. The widget reads its data and labels from the
+ * canvas' data attributes.
  */
-import { loadJS } from "@web/core/assets";
+import { loadBundle } from "@web/core/assets";
 import publicWidget from "@web/legacy/js/public/public_widget";
-
-export const CHART_JS = "/web/static/lib/Chart/Chart.js";
 
 publicWidget.registry.VmiStockChart = publicWidget.Widget.extend({
     selector: "canvas.o_vmi_stock_chart",
 
     async start() {
         await this._super(...arguments);
-        await loadJS(CHART_JS);
+        await loadBundle("web.chartjs_lib");
         const data = JSON.parse(this.el.dataset.series);
         const labels = JSON.parse(this.el.dataset.labels);
         this.chart = new window.Chart(this.el, {
