@@ -2,7 +2,8 @@ from odoo import api, fields, models
 
 
 class SaleOrder(models.Model):
-    """Sale orders proposed by VMI agreements where we are the vendor and the customer owns the stock."""
+    """Sale orders proposed by VMI agreements where we are the vendor and the customer
+    owns the stock."""
 
     _name = "sale.order"
     _inherit = ["sale.order", "vmi.proposal.mixin"]
@@ -73,7 +74,8 @@ class SaleOrderLine(models.Model):
         return self.order_id.vmi_location_id or super()._get_location_final()
 
     def _prepare_procurement_values(self, group_id=False):
-        """The delivery of a VMI line says why it has its quantity, as the order line does."""
+        """The delivery of a VMI line says why it has its quantity, as the order line
+        does."""
         values = super()._prepare_procurement_values(group_id=group_id)
         if self.vmi_reason:
             values["vmi_reason"] = self.vmi_reason

@@ -5,7 +5,8 @@ from ..engine import Event
 
 
 class VmiDemandEvent(models.Model):
-    """A promotion or other planned event that changes demand at a customer's sites for a while.
+    """A promotion or other planned event that changes demand at a customer's sites for
+    a while.
 
     Planned as a stream of its own on top of the baseline forecast: its
     uplift is added on its days, and its days are left out of the history
@@ -140,7 +141,8 @@ class VmiDemandEvent(models.Model):
         )
 
     def _to_engine(self, today):
-        """The engine's :class:`~..engine.Event`, its days counted from ``today`` (the decision day)."""
+        """The engine's :class:`~..engine.Event`, its days counted from ``today`` (the
+        decision day)."""
         self.ensure_one()
         return Event(
             name=self.name,

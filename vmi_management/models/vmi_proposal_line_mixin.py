@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class VmiProposalLineMixin(models.AbstractModel):
-    """What the lines of VMI proposals (sale order lines, purchase order lines, stock moves) share.
+    """What the lines of VMI proposals (sale order lines, purchase order lines, stock
+    moves) share.
 
     Each line knows the agreement line it replenishes and the quantity the
     scheduler last proposed for it: a line whose quantity differs was
@@ -43,7 +44,8 @@ class VmiProposalLineMixin(models.AbstractModel):
         return self.vmi_line_id
 
     def action_vmi_open_decision(self):
-        """Open the decision steps of the agreement line this line replenishes ("Why this quantity?")."""
+        """Open the decision steps of the agreement line this line replenishes ("Why
+        this quantity?")."""
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",

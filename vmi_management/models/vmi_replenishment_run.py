@@ -86,7 +86,8 @@ class VmiReplenishmentRun(models.Model):
     def _prepare_event_vals(
         self, kind, message, agreement=None, line=None, document=None
     ):
-        """Values of one event of this run; events are created in batches by the caller."""
+        """Values of one event of this run; events are created in batches by the
+        caller."""
         self.ensure_one()
         agreement = agreement or (line.agreement_id if line else None)
         return {

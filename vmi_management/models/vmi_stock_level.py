@@ -11,7 +11,8 @@ KPI_PERIOD_DAYS = 30  # the scorecard's look-back
 
 
 class VmiStockLevel(models.Model):
-    """The stock of one agreement line as an evaluation saw it, one row per line and day.
+    """The stock of one agreement line as an evaluation saw it, one row per line and
+    day.
 
     It is the history both parties look back on: the portal's chart of on
     hand against min and max, and the agreement's KPIs (``vmi.kpi.snapshot``),
@@ -27,8 +28,9 @@ class VmiStockLevel(models.Model):
     # key check per row, so only what the views group by is stored.
     _log_access = False
 
-    # Indexes: (line, date) by the unique constraint, for a line's chart; (agreement, date)
-    # in init(), for an agreement's KPIs over a period. Each further index slows every evaluation.
+    # Indexes: (line, date) by the unique constraint, for a line's chart; (agreement,
+    # date) in init(), for an agreement's KPIs over a period. Each further index slows
+    # every evaluation.
     line_id = fields.Many2one("vmi.agreement.line", required=True, ondelete="cascade")
     agreement_id = fields.Many2one("vmi.agreement", required=True, ondelete="cascade")
     company_id = fields.Many2one(related="agreement_id.company_id")
@@ -38,7 +40,8 @@ class VmiStockLevel(models.Model):
     product_id = fields.Many2one("product.product", required=True)
     location_id = fields.Many2one("stock.location", string="Site", required=True)
     date = fields.Date(required=True)
-    # levels, not flows: over several days (a week in the pivot) they average, never add up
+    # levels, not flows: over several days (a week in the pivot) they average, never add
+    # up
     on_hand = fields.Float(digits="Product Unit of Measure", aggregator="avg")
     on_order = fields.Float(digits="Product Unit of Measure", aggregator="avg")
     trigger_level = fields.Float(
@@ -94,7 +97,8 @@ class VmiStockLevel(models.Model):
 
     @api.model
     def _record_evaluation(self, lines, now):
-        """Keep the day's level of these just-evaluated lines; a later evaluation the same day replaces it.
+        """Keep the day's level of these just-evaluated lines; a later evaluation the
+        same day replaces it.
 
         The level is the decision the evaluation stored on the line, copied
         in one statement per company: at tens of thousands of lines per run
@@ -131,14 +135,16 @@ class VmiStockLevel(models.Model):
         )
 
     def action_mark_outlier(self):
-        """Leave these days out of the forecasts and thresholds of their lines (from the next evaluation)."""
+        """Leave these days out of the forecasts and thresholds of their lines (from the
+        next evaluation)."""
         self._set_outlier(True)
 
     def action_unmark_outlier(self):
         self._set_outlier(False)
 
     def _set_outlier(self, outlier):
-        """Levels are the system's record: VMI users may mark their days as outliers, and change nothing else."""
+        """Levels are the system's record: VMI users may mark their days as outliers,
+        and change nothing else."""
         if not self.env.user.has_group("vmi_management.group_vmi_user"):
             raise AccessError(
                 self.env._("Only VMI users may mark a day's demand as an outlier.")
@@ -148,8 +154,8 @@ class VmiStockLevel(models.Model):
 
     @api.model
     def _chart_data(self, line, days=90):
-        """What the portal chart of one line draws: daily on hand, min and max, and deliveries received
-        (inventory adjustments are counts, not deliveries).
+        """What the portal chart of one line draws: daily on hand, min and max, and
+        deliveries received (inventory adjustments are counts, not deliveries).
 
         :returns: dict of lists, one value per day from ``days`` ago to today
                   (None where no evaluation saw the line that day)

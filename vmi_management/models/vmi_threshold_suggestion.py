@@ -16,8 +16,9 @@ SHORT_HISTORY_LISTED = 10  # lines named in the message about histories too shor
 
 
 class VmiThresholdSuggestion(models.Model):
-    """The engine's suggested thresholds for one line, beside the current ones, with the reasoning and a
-    replay of recent demand under both; a VMI Manager accepts or rejects it, and the agreement logs it.
+    """The engine's suggested thresholds for one line, beside the current ones, with the
+    reasoning and a replay of recent demand under both; a VMI Manager accepts or rejects
+    it, and the agreement logs it.
 
     Thresholds are agreed terms: a suggestion never changes a line by itself.
 
@@ -128,7 +129,8 @@ class VmiThresholdSuggestion(models.Model):
 
     @api.model
     def _min_covered_days(self):
-        """The fewest covered days a suggestion is made from (the setting; 0 or less: no minimum)."""
+        """The fewest covered days a suggestion is made from (the setting; 0 or less: no
+        minimum)."""
         value = (
             self.env["ir.config_parameter"]
             .sudo()
@@ -141,7 +143,8 @@ class VmiThresholdSuggestion(models.Model):
 
     @staticmethod
     def _covered_demand(fact, days=None):
-        """The demand of the line's covered days, oldest first: days with data that were not out of stock.
+        """The demand of the line's covered days, oldest first: days with data that were
+        not out of stock.
 
         Unknown days (no data) and censored days (out of stock, outliers) are
         left out rather than read as zero demand.
@@ -160,11 +163,14 @@ class VmiThresholdSuggestion(models.Model):
     @api.model
     @in_engine_language
     def _replay(self, lines, now=None, days=None):
-        """For each line with a demand history: its engine input, the suggested thresholds, and the replay
-        of its recent demand under the current and the suggested thresholds.
+        """For each line with a demand history: its engine input, the suggested
+        thresholds, and the replay of its recent demand under the current and the
+        suggested thresholds.
 
-        :param days: replay only the last ``days`` days of the history (all of it by default)
-        :returns: list of ``(line, current input, Suggestion, current result, suggested result)``
+        :param days: replay only the last ``days`` days of the history (all of it by
+            default)
+        :returns: list of
+            ``(line, current input, Suggestion, current result, suggested result)``
         """
         return self._replay_covered(lines, now, days)[0]
 
@@ -172,14 +178,16 @@ class VmiThresholdSuggestion(models.Model):
     def _replay_covered(self, lines, now=None, days=None, min_days=0):
         """``_replay``, for the lines with at least ``min_days`` covered days.
 
-        :returns: ``(replays, {line: its covered days})``, the second for the lines with fewer
+        :returns: ``(replays, {line: its covered days})``, the second for the lines with
+            fewer
         """
         facts = self.env["vmi.replenishment.data"]._gather(
             lines, now or fields.Datetime.now()
         )
         replays, short = [], {}
         for line in lines:
-            # the replay plays the covered days back to back, as the suggestion learns from them
+            # the replay plays the covered days back to back, as the suggestion learns
+            # from them
             demand = self._covered_demand(facts[line], days)
             if len(demand) < min_days:
                 short[line] = len(demand)
@@ -207,9 +215,11 @@ class VmiThresholdSuggestion(models.Model):
 
     @api.model
     def _suggest(self, lines, now=None):
-        """Suggest thresholds for each line with a demand history, replacing its earlier open suggestion.
+        """Suggest thresholds for each line with a demand history, replacing its earlier
+        open suggestion.
 
-        :returns: the new suggestions (lines without history get none: there is nothing to base one on)
+        :returns: the new suggestions (lines without history get none: there is nothing
+            to base one on)
         """
         return self._suggest_covered(lines, now)[0]
 
@@ -217,8 +227,9 @@ class VmiThresholdSuggestion(models.Model):
     def _suggest_covered(self, lines, now=None):
         """``_suggest``, for the lines with the minimum of covered days.
 
-        :returns: ``(new suggestions, {line: its covered days})``, the second for the lines left out with
-            too short a history; their earlier open suggestion is withdrawn too
+        :returns: ``(new suggestions, {line: its covered days})``, the second for the
+            lines left out with too short a history; their earlier open suggestion is
+            withdrawn too
         """
         replays, short = self._replay_covered(
             lines, now, min_days=self._min_covered_days()
@@ -239,7 +250,8 @@ class VmiThresholdSuggestion(models.Model):
 
     @api.model
     def _action_suggest(self, agreements):
-        """Suggest thresholds for the lines of ``agreements`` and open the suggestions to decide.
+        """Suggest thresholds for the lines of ``agreements`` and open the suggestions
+        to decide.
 
         Lines whose history covers too few days get none; a notification
         names them, with their covered days and the minimum, before the list.
@@ -285,7 +297,8 @@ class VmiThresholdSuggestion(models.Model):
         }
 
     def _prepare_line_vals(self):
-        """The thresholds the line takes when this suggestion is accepted, as its policy uses them."""
+        """The thresholds the line takes when this suggestion is accepted, as its policy
+        uses them."""
         self.ensure_one()
         policy_fields = {
             "min_max": ("min_qty", "max_qty"),
@@ -319,7 +332,8 @@ class VmiThresholdSuggestion(models.Model):
         )
 
     def _check_target_fill_rate(self):
-        """A suggestion whose replay misses the target fill rate lowers the service: a VMI Manager's call."""
+        """A suggestion whose replay misses the target fill rate lowers the service: a
+        VMI Manager's call."""
         missing = self.filtered("misses_target_fill_rate")
         if missing and not self.env.user.has_group(MANAGER_GROUP):
             raise UserError(
@@ -333,7 +347,8 @@ class VmiThresholdSuggestion(models.Model):
             )
 
     def action_accept(self):
-        """Apply the suggested thresholds to the lines, and log the change on each agreement."""
+        """Apply the suggested thresholds to the lines, and log the change on each
+        agreement."""
         self._check_target_fill_rate()
         self._decide("accepted")
         for suggestion in self:

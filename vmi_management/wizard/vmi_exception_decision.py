@@ -6,7 +6,8 @@ DEFAULT_SNOOZE_DAYS = 7
 
 
 class VmiExceptionDecision(models.TransientModel):
-    """The dialog a planner acknowledges (with a note) or snoozes (until a day) open exceptions in."""
+    """The dialog a planner acknowledges (with a note) or snoozes (until a day) open
+    exceptions in."""
 
     _name = "vmi.exception.decision"
     _description = "Acknowledge or Snooze VMI Exceptions"

@@ -7,8 +7,9 @@ from ..tools import format_quantity
 
 
 class VmiPilotSimulation(models.TransientModel):
-    """Replay an agreement's recent demand under its current and the engine's suggested thresholds, before
-    activating it (or its pilot scope): what fill rate, stock and orders each would have given."""
+    """Replay an agreement's recent demand under its current and the engine's suggested
+    thresholds, before activating it (or its pilot scope): what fill rate, stock and
+    orders each would have given."""
 
     _name = "vmi.pilot.simulation"
     _inherit = ["vmi.replay.mixin"]
@@ -23,7 +24,8 @@ class VmiPilotSimulation(models.TransientModel):
     result_html = fields.Html(string="Per Line", readonly=True, sanitize=False)
 
     def action_simulate(self):
-        """Replay and total the lines in scope; the wizard stays open with the results."""
+        """Replay and total the lines in scope; the wizard stays open with the
+        results."""
         self.ensure_one()
         lines = self.agreement_id.line_ids
         if self.scope == "pilot" and lines.filtered("in_pilot_scope"):
