@@ -38,8 +38,8 @@ class PurchaseOrder(models.Model):
         vendor = agreement_line.agreement_id.commercial_partner_id
         if not product.purchase_ok:
             return self.env._(
-                "%(product)s cannot be purchased: tick 'Purchase' on the product so it can be put "
-                "on a purchase order.",
+                "%(product)s cannot be purchased: tick 'Purchase' on the product so it "
+                "can be put on a purchase order.",
                 product=product.display_name,
             )
         if not product.seller_ids.filtered(
@@ -47,8 +47,8 @@ class PurchaseOrder(models.Model):
             and seller.product_id in (product, product.browse())
         ):
             return self.env._(
-                "%(product)s has no price from vendor %(vendor)s: add the vendor and its price on "
-                "the Purchase tab of the product.",
+                "%(product)s has no price from vendor %(vendor)s: add the vendor and "
+                "its price on the Purchase tab of the product.",
                 product=product.display_name,
                 vendor=vendor.display_name,
             )

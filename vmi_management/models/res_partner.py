@@ -13,8 +13,9 @@ class ResPartner(models.Model):
     vmi_edi_senders = fields.Char(
         string="EDI Sender Ids",
         groups="vmi_management.group_vmi_user",
-        help="Comma-separated ids this customer sends its EDI stock reports under (X12 ISA06 or GS02, EDIFACT "
-        "UNB sender). When set, a document from any other sender is rejected; empty: any sender.",
+        help="Comma-separated ids this customer sends its EDI stock reports under (X12 "
+        "ISA06 or GS02, EDIFACT UNB sender). When set, a document from any other "
+        "sender is rejected; empty: any sender.",
     )
     vmi_agreement_count = fields.Integer(
         string="VMI Agreement Count",

@@ -18,7 +18,8 @@ class SaleOrder(models.Model):
         readonly=True,
         copy=False,
         index="btree_not_null",
-        help="This order invoices consigned stock the customer consumed under this agreement.",
+        help="This order invoices consigned stock the customer consumed under this "
+        "agreement.",
     )
 
     def action_confirm(self):
@@ -46,14 +47,14 @@ class SaleOrder(models.Model):
         product = agreement_line.product_id
         if not product.sale_ok:
             return self.env._(
-                "%(product)s cannot be sold: tick 'Sales' on the product so it can be put on a "
-                "sale order.",
+                "%(product)s cannot be sold: tick 'Sales' on the product so it can be "
+                "put on a sale order.",
                 product=product.display_name,
             )
         if not product.lst_price:
             return self.env._(
-                "%(product)s has no sales price, so its sale order would be free: fill in the "
-                "product's Sales Price.",
+                "%(product)s has no sales price, so its sale order would be free: fill "
+                "in the product's Sales Price.",
                 product=product.display_name,
             )
         return None

@@ -20,15 +20,16 @@ class StockMove(models.Model):
         string="Consumed From",
         readonly=True,
         copy=False,
-        help="For consumption a customer report revealed: when it began. The as-of of the previous count "
-        "of the product at the site, or the start of the period reported.",
+        help="For consumption a customer report revealed: when it began. The as-of of "
+        "the previous count of the product at the site, or the start of the period "
+        "reported.",
     )
     vmi_consumption_end = fields.Datetime(
         string="Consumed Until",
         readonly=True,
         copy=False,
-        help="For consumption a customer report revealed: when it ended. The count's as-of, or the end of "
-        "the period of sales reported.",
+        help="For consumption a customer report revealed: when it ended. The count's "
+        "as-of, or the end of the period of sales reported.",
     )
 
     # A delivery of a VMI sale order is made by Odoo's rules, not by the evaluation: it

@@ -25,7 +25,8 @@ class StockPicking(models.Model):
         string="VMI Replenishment",
         compute="_compute_vmi_replenishment",
         compute_sudo=True,
-        help="This transfer replenishes a VMI site: its own agreement's, or its VMI sale order's delivery.",
+        help="This transfer replenishes a VMI site: its own agreement's, or its VMI "
+        "sale order's delivery.",
     )
     vmi_currency_id = fields.Many2one(
         related="company_id.currency_id", string="VMI Currency"
@@ -34,8 +35,8 @@ class StockPicking(models.Model):
         string="Consigned Value",
         compute="_compute_vmi_value",
         currency_field="vmi_currency_id",
-        help="Value at cost of the stock this transfer consigns at the customer's site: "
-        "it stays in our books until the customer consumes it.",
+        help="Value at cost of the stock this transfer consigns at the customer's "
+        "site: it stays in our books until the customer consumes it.",
     )
 
     @api.depends(

@@ -23,8 +23,9 @@ class StockWarehouseOrderpoint(models.Model):
         string="VMI Demand",
         compute="_compute_vmi_demand_qty",
         digits="Product Unit of Measure",
-        help="What VMI customers need of this product from this warehouse that is not a stock move yet: open "
-        "draft VMI proposals, and what the warehouse was too short to allocate. The forecast counts it.",
+        help="What VMI customers need of this product from this warehouse that is not "
+        "a stock move yet: open draft VMI proposals, and what the warehouse was too "
+        "short to allocate. The forecast counts it.",
     )
 
     def _compute_vmi_demand_qty(self):

@@ -151,8 +151,9 @@ class VmiAgreement(models.Model):
         ):
             raise AccessError(
                 self.env._(
-                    "Billing consumption confirms a sale order and posts its invoice: only a VMI Manager who may "
-                    "also create invoices (Invoicing: Billing) can do it."
+                    "Billing consumption confirms a sale order and posts its invoice: "
+                    "only a VMI Manager who may also create invoices (Invoicing: "
+                    "Billing) can do it."
                 )
             )
         orders = self.env["sale.order"]

@@ -121,7 +121,8 @@ class VmiException(models.Model):
         readonly=True,
         copy=False,
         tracking=True,
-        help="The exception is left out of the lists needing attention and the digest until this day.",
+        help="The exception is left out of the lists needing attention and the digest "
+        "until this day.",
     )
     needs_attention = fields.Boolean(
         compute="_compute_needs_attention",
@@ -142,7 +143,8 @@ class VmiException(models.Model):
         "vmi.stock.report",
         string="Stock Report",
         compute="_compute_stock_report_id",
-        help="The latest stock report with the line's figures (for stale data: the agreement's latest).",
+        help="The latest stock report with the line's figures (for stale data: the "
+        "agreement's latest).",
     )
 
     def init(self):
@@ -150,7 +152,8 @@ class VmiException(models.Model):
         self.env.cr.execute(
             SQL(
                 "CREATE UNIQUE INDEX IF NOT EXISTS vmi_exception_one_open "
-                "ON vmi_exception (agreement_id, COALESCE(line_id, 0), kind) WHERE state = 'open'"
+                "ON vmi_exception (agreement_id, COALESCE(line_id, 0), kind) "
+                "WHERE state = 'open'"
             )
         )
 
@@ -309,7 +312,8 @@ class VmiException(models.Model):
             )
             if waiting:
                 holding[agreement.id, False, "approval_overdue"] = self.env._(
-                    "%(documents)s have waited more than %(days)s days for a VMI Manager's approval.",
+                    "%(documents)s have waited more than %(days)s days for a VMI "
+                    "Manager's approval.",
                     documents=", ".join(waiting.mapped("display_name")),
                     days=APPROVAL_OVERDUE_DAYS,
                 )
@@ -458,7 +462,8 @@ class VmiException(models.Model):
         for exception in lapsed:
             exception.message_post(
                 body=self.env._(
-                    "Still holding %(days)s days after it was acknowledged: it needs attention again.",
+                    "Still holding %(days)s days after it was acknowledged: it needs "
+                    "attention again.",
                     days=ACKNOWLEDGEMENT_DAYS,
                 ),
                 subtype_xmlid="mail.mt_note",
@@ -474,7 +479,8 @@ class VmiException(models.Model):
         if closed:
             raise UserError(
                 self.env._(
-                    "%(exceptions)s already cleared: only open exceptions can be acknowledged or snoozed.",
+                    "%(exceptions)s already cleared: only open exceptions can be "
+                    "acknowledged or snoozed.",
                     exceptions=", ".join(closed.mapped("display_name")),
                 )
             )
@@ -515,7 +521,8 @@ class VmiException(models.Model):
         if not until or until <= today:
             raise UserError(
                 self.env._(
-                    "Snooze until a day after today (%(today)s): %(date)s has already come.",
+                    "Snooze until a day after today (%(today)s): %(date)s has already "
+                    "come.",
                     today=fields.Date.to_string(today),
                     date=fields.Date.to_string(until) or self.env._("no date"),
                 )

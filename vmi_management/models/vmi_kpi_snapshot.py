@@ -96,8 +96,8 @@ class VmiKpiSnapshot(models.Model):
         compute="_compute_has_demand",
         store=True,
         string="With Demand",
-        help="Whether anything was demanded in the period: without demand, the rates are undefined and the "
-        "snapshot is left out of the KPI averages by default.",
+        help="Whether anything was demanded in the period: without demand, the rates "
+        "are undefined and the snapshot is left out of the KPI averages by default.",
     )
     stockout_days = OptionalInteger(aggregator="sum", readonly=True)
     forecast_accuracy = OptionalFloat(

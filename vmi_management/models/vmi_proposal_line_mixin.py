@@ -28,15 +28,16 @@ class VmiProposalLineMixin(models.AbstractModel):
         readonly=True,
         copy=False,
         digits="Product Unit of Measure",
-        help="The quantity the VMI scheduler last proposed for this line; a planner's different quantity is "
-        "kept by later evaluations while the need stays within the agreement's override tolerance.",
+        help="The quantity the VMI scheduler last proposed for this line; a planner's "
+        "different quantity is kept by later evaluations while the need stays within "
+        "the agreement's override tolerance.",
     )
     vmi_reason = fields.Char(
         string="VMI Reason",
         readonly=True,
         copy=False,
-        help="Why the VMI evaluation that last set this line's quantity ordered it: the decision's reason. "
-        "Its steps are on the VMI line (Why this quantity?).",
+        help="Why the VMI evaluation that last set this line's quantity ordered it: "
+        "the decision's reason. Its steps are on the VMI line (Why this quantity?).",
     )
 
     def _vmi_decision_line(self):

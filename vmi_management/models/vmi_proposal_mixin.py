@@ -60,8 +60,8 @@ class VmiProposalMixin(models.AbstractModel):
             return
         self.env.cr.execute(
             SQL(
-                "CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (vmi_agreement_id, vmi_location_id) "
-                "WHERE vmi_agreement_id IS NOT NULL AND state IN %s",
+                "CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (vmi_agreement_id, "
+                "vmi_location_id) WHERE vmi_agreement_id IS NOT NULL AND state IN %s",
                 SQL.identifier(f"{self._table}_vmi_one_open_proposal"),
                 SQL.identifier(self._table),
                 tuple(self._vmi_open_states),
@@ -323,8 +323,9 @@ class VmiProposalMixin(models.AbstractModel):
         if waiting:
             raise UserError(
                 self.env._(
-                    "%(documents)s exceed the approval threshold of their VMI agreement: a VMI Manager must approve "
-                    "them (Approve Replenishment) before they are confirmed or validated.",
+                    "%(documents)s exceed the approval threshold of their VMI "
+                    "agreement: a VMI Manager must approve them (Approve "
+                    "Replenishment) before they are confirmed or validated.",
                     documents=", ".join(waiting.mapped("display_name")),
                 )
             )

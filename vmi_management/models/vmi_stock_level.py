@@ -69,8 +69,8 @@ class VmiStockLevel(models.Model):
     is_outlier = fields.Boolean(
         string="Outlier",
         help="The planner marks a day whose demand was exceptional (a one-off order, a "
-        "data error): forecasts and thresholds no longer learn from it. Days out of stock "
-        "are left out without marking.",
+        "data error): forecasts and thresholds no longer learn from it. Days out of "
+        "stock are left out without marking.",
     )
     order_qty = fields.Float(
         string="Ordered",

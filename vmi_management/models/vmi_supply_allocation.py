@@ -48,7 +48,8 @@ class VmiSupplyAllocation(models.Model):
         string="Available in Warehouse",
         readonly=True,
         digits="Product Unit of Measure",
-        help="What the warehouse could promise to all the lines of this product in the run.",
+        help="What the warehouse could promise to all the lines of this product in the "
+        "run.",
     )
     demand_qty = fields.Float(
         string="Needed by All",

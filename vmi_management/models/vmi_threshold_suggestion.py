@@ -97,8 +97,8 @@ class VmiThresholdSuggestion(models.Model):
     misses_target_fill_rate = fields.Boolean(
         string="Misses Target Fill Rate",
         compute="_compute_misses_target_fill_rate",
-        help="The replay of recent demand under the suggested thresholds serves less than the agreement's "
-        "target fill rate: only a VMI Manager can accept it.",
+        help="The replay of recent demand under the suggested thresholds serves less "
+        "than the agreement's target fill rate: only a VMI Manager can accept it.",
     )
 
     @api.depends("line_id.display_name")
@@ -285,8 +285,9 @@ class VmiThresholdSuggestion(models.Model):
             "params": {
                 "title": self.env._("Too little history for a suggestion"),
                 "message": self.env._(
-                    "Suggestions are made from at least %(minimum)s covered days (days with data, not out of "
-                    "stock); these lines have fewer, and got none: %(lines)s.",
+                    "Suggestions are made from at least %(minimum)s covered days (days "
+                    "with data, not out of stock); these lines have fewer, and got "
+                    "none: %(lines)s.",
                     minimum=minimum,
                     lines="; ".join(names),
                 ),
@@ -338,8 +339,9 @@ class VmiThresholdSuggestion(models.Model):
         if missing and not self.env.user.has_group(MANAGER_GROUP):
             raise UserError(
                 self.env._(
-                    "The replay of %(suggestion)s serves %(fill_rate)s%% of the demand, below the agreement's target "
-                    "fill rate of %(target)s%%: only a VMI Manager can accept it.",
+                    "The replay of %(suggestion)s serves %(fill_rate)s%% of the "
+                    "demand, below the agreement's target fill rate of %(target)s%%: "
+                    "only a VMI Manager can accept it.",
                     suggestion=missing[0].display_name,
                     fill_rate=round(missing[0].suggested_fill_rate, 1),
                     target=missing[0].target_fill_rate,
@@ -362,7 +364,8 @@ class VmiThresholdSuggestion(models.Model):
             )
             suggestion.agreement_id.message_post(
                 body=self.env._(
-                    "Suggested thresholds accepted for %(line)s by %(user)s: %(changes)s.",
+                    "Suggested thresholds accepted for %(line)s by %(user)s: "
+                    "%(changes)s.",
                     line=line.display_name,
                     user=self.env.user.name,
                     changes=changes,
@@ -376,7 +379,8 @@ class VmiThresholdSuggestion(models.Model):
         for suggestion in self:
             suggestion.agreement_id.message_post(
                 body=self.env._(
-                    "Suggested thresholds rejected for %(line)s by %(user)s; the current ones stay.",
+                    "Suggested thresholds rejected for %(line)s by %(user)s; the "
+                    "current ones stay.",
                     line=suggestion.line_id.display_name,
                     user=self.env.user.name,
                 )

@@ -32,7 +32,8 @@ class VmiUomCode(models.Model):
         ondelete="cascade",
         index="btree_not_null",
         check_company=True,
-        help="The agreement this code applies to, over the default of the same code; empty for every agreement.",
+        help="The agreement this code applies to, over the default of the same code; "
+        "empty for every agreement.",
     )
     company_id = fields.Many2one(related="agreement_id.company_id", store=True)
 
@@ -41,7 +42,8 @@ class VmiUomCode(models.Model):
         # never equal in UNIQUE
         (
             "code_agreement_uniq",
-            "EXCLUDE USING btree ((upper(code)) WITH =, (COALESCE(agreement_id, 0)) WITH =)",
+            "EXCLUDE USING btree ((upper(code)) WITH =, "
+            "(COALESCE(agreement_id, 0)) WITH =)",
             "A unit code is mapped once per agreement, and once among the defaults.",
         ),
     ]

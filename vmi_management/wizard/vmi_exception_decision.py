@@ -27,7 +27,8 @@ class VmiExceptionDecision(models.TransientModel):
         string="Snooze Until",
         default=lambda self: fields.Date.context_today(self)
         + timedelta(days=DEFAULT_SNOOZE_DAYS),
-        help="The exceptions come back to the lists needing attention, and their to-dos, on this day.",
+        help="The exceptions come back to the lists needing attention, and their "
+        "to-dos, on this day.",
     )
 
     def action_apply(self):

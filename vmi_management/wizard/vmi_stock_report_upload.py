@@ -31,7 +31,8 @@ class VmiStockReportUpload(models.TransientModel):
         string="Stock As Of",
         required=True,
         default=fields.Datetime.now,
-        help="When the stock in a CSV or Excel file was counted. EDI documents carry their own date.",
+        help="When the stock in a CSV or Excel file was counted. EDI documents carry "
+        "their own date.",
     )
 
     @in_engine_language
@@ -42,8 +43,8 @@ class VmiStockReportUpload(models.TransientModel):
         if not self.file:
             raise UserError(
                 self.env._(
-                    "Attach the stock report file to upload (CSV, Excel, X12 or EDIFACT); the templates above "
-                    "show the expected columns."
+                    "Attach the stock report file to upload (CSV, Excel, X12 or "
+                    "EDIFACT); the templates above show the expected columns."
                 )
             )
         payload = base64.b64decode(self.file)
