@@ -16,6 +16,7 @@ class IrHttp(models.AbstractModel):
         size limit is set and before the parameters are read, the body stays whole for
         the route.
         """
-        super()._pre_dispatch(rule, args)
+        result = super()._pre_dispatch(rule, args)
         if rule.endpoint.routing.get("raw_body"):
             request.httprequest.get_data()
+        return result

@@ -63,9 +63,11 @@ class VmiDemandSignals(models.AbstractModel):
         self.env["vmi.stock.level"].flush_model()
         self.env.cr.execute(
             SQL(
-                """SELECT line_id, date, on_hand, is_outlier, demand_rate, baseline_rate, customer_rate
+                """SELECT line_id, date, on_hand, is_outlier, demand_rate,
+                      baseline_rate, customer_rate
                  FROM vmi_stock_level
-                WHERE line_id = ANY(%s) AND date >= %s AND (date >= %s OR on_hand <= 0 OR is_outlier)""",
+                WHERE line_id = ANY(%s) AND date >= %s
+                  AND (date >= %s OR on_hand <= 0 OR is_outlier)""",
                 lines.ids,
                 start,
                 judged_from,
@@ -148,16 +150,20 @@ class VmiDemandSignals(models.AbstractModel):
         }
         self.env.cr.execute(
             SQL(
-                """SELECT report.agreement_id, line.product_id, line.location_id, line.quantity_forecast,
-                      line.date_forecast_start, line.date_forecast_end, report.date_as_of
+                """SELECT report.agreement_id, line.product_id, line.location_id,
+                      line.quantity_forecast, line.date_forecast_start,
+                      line.date_forecast_end, report.date_as_of
                  FROM vmi_stock_report_line line
                  JOIN vmi_stock_report report ON report.id = line.report_id
                 WHERE line.state = 'accepted' AND line.quantity_forecast IS NOT NULL
                   AND line.quantity_forecast != 0
                   AND report.state IN ('processed', 'partially_rejected')
                   AND report.agreement_id = ANY(%s) AND line.product_id = ANY(%s)
-                  AND COALESCE(line.date_forecast_end,
-                               COALESCE(line.date_forecast_start, report.date_as_of::date + 1) + %s) >= %s
+                  AND COALESCE(
+                          line.date_forecast_end,
+                          COALESCE(line.date_forecast_start,
+                                   report.date_as_of::date + 1) + %s
+                      ) >= %s
              ORDER BY report.date_as_of, report.id""",
                 lines.agreement_id.ids,
                 lines.product_id.ids,

@@ -148,7 +148,7 @@ class VmiException(models.Model):
     )
 
     def init(self):
-        super().init()
+        result = super().init()
         self.env.cr.execute(
             SQL(
                 "CREATE UNIQUE INDEX IF NOT EXISTS vmi_exception_one_open "
@@ -156,6 +156,7 @@ class VmiException(models.Model):
                 "WHERE state = 'open'"
             )
         )
+        return result
 
     @api.depends("severity")
     def _compute_severity_rank(self):
@@ -212,7 +213,7 @@ class VmiException(models.Model):
                 documents = documents.filtered("vmi_approval_required")
             elif exception.line_id:
                 documents = documents.filtered(
-                    lambda document: exception.line_id
+                    lambda document, exception=exception: exception.line_id
                     in document._vmi_lines().vmi_line_id
                 )
             else:

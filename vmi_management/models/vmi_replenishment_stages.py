@@ -182,7 +182,7 @@ class VmiReplenishment(models.AbstractModel):
         before tomorrow), whatever the review frequency says.
         """
         reviews = {}
-        for line, decision in decisions.items():
+        for line, _decision in decisions.items():
             delivery_days = facts[line].delivery_days
             if len(delivery_days) < 2:
                 continue

@@ -87,13 +87,14 @@ class VmiStockLevel(models.Model):
     ]
 
     def init(self):
-        super().init()
+        result = super().init()
         create_index(
             self.env.cr,
             "vmi_stock_level_agreement_date_index",
             self._table,
             ["agreement_id", "date"],
         )
+        return result
 
     @api.model
     def _record_evaluation(self, lines, now):
@@ -109,26 +110,36 @@ class VmiStockLevel(models.Model):
         for company in lines.company_id:
             day = local_date(now, company_tz(company))
             self._insert_levels(
-                lines.filtered(lambda line: line.company_id == company), day
+                lines.filtered(
+                    lambda line, company=company: line.company_id == company
+                ),
+                day,
             )
         self.invalidate_model()
 
     def _insert_levels(self, lines, day):
         self.env.cr.execute(
             SQL(
-                """INSERT INTO vmi_stock_level (line_id, agreement_id, product_id, location_id, on_hand, on_order,
-                                           trigger_level, target_level, demand_rate, baseline_rate, customer_rate,
-                                           order_qty, date)
-               SELECT line.id, line.agreement_id, line.product_id, line.location_id, line.last_on_hand,
-                      line.last_on_order, line.last_trigger_level, line.last_target_level, line.last_demand_rate,
-                      line.last_baseline_rate, line.last_customer_rate, line.last_order_qty, %s::date
+                """INSERT INTO vmi_stock_level (
+                       line_id, agreement_id, product_id, location_id, on_hand,
+                       on_order, trigger_level, target_level, demand_rate,
+                       baseline_rate, customer_rate, order_qty, date)
+               SELECT line.id, line.agreement_id, line.product_id,
+                      line.location_id, line.last_on_hand, line.last_on_order,
+                      line.last_trigger_level, line.last_target_level,
+                      line.last_demand_rate, line.last_baseline_rate,
+                      line.last_customer_rate, line.last_order_qty, %s::date
                  FROM vmi_agreement_line line
                 WHERE line.id = ANY(%s)
           ON CONFLICT (line_id, date) DO UPDATE
-                  SET on_hand = EXCLUDED.on_hand, on_order = EXCLUDED.on_order,
-                      trigger_level = EXCLUDED.trigger_level, target_level = EXCLUDED.target_level,
-                      demand_rate = EXCLUDED.demand_rate, baseline_rate = EXCLUDED.baseline_rate,
-                      customer_rate = EXCLUDED.customer_rate, order_qty = EXCLUDED.order_qty""",
+                  SET on_hand = EXCLUDED.on_hand,
+                      on_order = EXCLUDED.on_order,
+                      trigger_level = EXCLUDED.trigger_level,
+                      target_level = EXCLUDED.target_level,
+                      demand_rate = EXCLUDED.demand_rate,
+                      baseline_rate = EXCLUDED.baseline_rate,
+                      customer_rate = EXCLUDED.customer_rate,
+                      order_qty = EXCLUDED.order_qty""",
                 day,
                 lines.ids,
             )

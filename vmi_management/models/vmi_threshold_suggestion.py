@@ -63,12 +63,10 @@ class VmiThresholdSuggestion(models.Model):
         string="Current Max", readonly=True, digits="Product Unit of Measure"
     )
     current_reorder_point = fields.Float(
-        string="Current Reorder Point", readonly=True, digits="Product Unit of Measure"
+        readonly=True, digits="Product Unit of Measure"
     )
-    current_order_qty = fields.Float(
-        string="Current Order Qty", readonly=True, digits="Product Unit of Measure"
-    )
-    current_target_days = fields.Float(string="Current Target Days", readonly=True)
+    current_order_qty = fields.Float(readonly=True, digits="Product Unit of Measure")
+    current_target_days = fields.Float(readonly=True)
     min_qty = fields.Float(
         string="Suggested Min", readonly=True, digits="Product Unit of Measure"
     )
@@ -95,7 +93,6 @@ class VmiThresholdSuggestion(models.Model):
     date_decided = fields.Datetime(string="Decided On", readonly=True)
     target_fill_rate = fields.Float(related="agreement_id.target_fill_rate")
     misses_target_fill_rate = fields.Boolean(
-        string="Misses Target Fill Rate",
         compute="_compute_misses_target_fill_rate",
         help="The replay of recent demand under the suggested thresholds serves less "
         "than the agreement's target fill rate: only a VMI Manager can accept it.",
@@ -359,7 +356,8 @@ class VmiThresholdSuggestion(models.Model):
             line.write(suggestion._prepare_line_vals())
             changes = ", ".join(
                 f"{line._fields[name].get_description(self.env)['string']} "
-                f"{line._format_step_value(before[name])} → {line._format_step_value(line[name])}"
+                f"{line._format_step_value(before[name])} → "
+                f"{line._format_step_value(line[name])}"
                 for name in before
             )
             suggestion.agreement_id.message_post(

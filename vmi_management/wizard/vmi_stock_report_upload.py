@@ -74,6 +74,7 @@ class VmiStockReportUpload(models.TransientModel):
         )
         return {
             "type": "ir.actions.act_url",
-            "url": f"/vmi/stock-reports/template.{extension}?agreement_id={self.agreement_id.id}",
+            "url": f"/vmi/stock-reports/template.{extension}"
+            f"?agreement_id={self.agreement_id.id}",
             "target": "self",
         }
