@@ -7,11 +7,12 @@ odoorpc (JSON-RPC, login and password of the same portal user).
 
     python3 examples/vmi_client.py --url https://erp.vendor.example --api-key KEY \
         push --agreement VMI/0001 stock.csv
-    python3 examples/vmi_client.py --url ... --api-key KEY push-json --agreement VMI/0001 \
-        --line FURN-0001 SITE-NORTH 12 5
+    python3 examples/vmi_client.py --url ... --api-key KEY push-json \
+        --agreement VMI/0001 --line FURN-0001 SITE-NORTH 12 5
     python3 examples/vmi_client.py --url ... --api-key KEY shipments
     python3 examples/vmi_client.py --url ... --api-key KEY asn 42 --format edifact
-    python3 examples/vmi_client.py --url ... orders --db vmi --login buyer@customer.example --password ...
+    python3 examples/vmi_client.py --url ... orders --db vmi \
+        --login buyer@customer.example --password ...
 
 Every command prints the server's answer as JSON and exits non-zero when the
 server refused the request.

@@ -273,8 +273,9 @@ def parse_json_lines(payload):
 
 
 def csv_template(rows=None):
-    """The CSV template offered for download: the columns, then ``rows`` (tuples in the order of
-    ``COLUMNS``, e.g. one per product and site of an agreement) or one example row."""
+    """The CSV template offered for download: the columns, then ``rows`` (tuples in the
+    order of ``COLUMNS``, e.g. one per product and site of an agreement) or one example
+    row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)

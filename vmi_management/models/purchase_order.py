@@ -16,7 +16,8 @@ class PurchaseOrder(models.Model):
         return super().button_confirm()
 
     def button_approve(self, force=False):
-        """Odoo's purchase approval confirms a draft as well, from any state: never one waiting for VMI's."""
+        """Odoo's purchase approval confirms a draft as well, from any state: never one
+        waiting for VMI's."""
         self._vmi_check_approval()
         return super().button_approve(force=force)
 
@@ -37,8 +38,8 @@ class PurchaseOrder(models.Model):
         vendor = agreement_line.agreement_id.commercial_partner_id
         if not product.purchase_ok:
             return self.env._(
-                "%(product)s cannot be purchased: tick 'Purchase' on the product so it can be put "
-                "on a purchase order.",
+                "%(product)s cannot be purchased: tick 'Purchase' on the product so it "
+                "can be put on a purchase order.",
                 product=product.display_name,
             )
         if not product.seller_ids.filtered(
@@ -46,8 +47,8 @@ class PurchaseOrder(models.Model):
             and seller.product_id in (product, product.browse())
         ):
             return self.env._(
-                "%(product)s has no price from vendor %(vendor)s: add the vendor and its price on "
-                "the Purchase tab of the product.",
+                "%(product)s has no price from vendor %(vendor)s: add the vendor and "
+                "its price on the Purchase tab of the product.",
                 product=product.display_name,
                 vendor=vendor.display_name,
             )
@@ -60,11 +61,13 @@ class PurchaseOrder(models.Model):
         return self.button_cancel()
 
     def _get_destination_location(self):
-        """Receive VMI replenishments straight into the site location the vendor manages."""
+        """Receive VMI replenishments straight into the site location the vendor
+        manages."""
         return self.vmi_location_id.id or super()._get_destination_location()
 
     def _prepare_picking(self):
-        """Receipts of consigned stock carry the vendor as owner: it stays the vendor's until consumed."""
+        """Receipts of consigned stock carry the vendor as owner: it stays the vendor's
+        until consumed."""
         values = super()._prepare_picking()
         if self.vmi_agreement_id.ownership == "consignment":
             values["owner_id"] = self.vmi_agreement_id.stock_owner_id.id
@@ -78,8 +81,8 @@ class PurchaseOrderLine(models.Model):
     def _prepare_stock_move_vals(
         self, picking, price_unit, product_uom_qty, product_uom
     ):
-        """Consigned stock on its way carries its owner from the start, not only once received, so what is
-        on order for an agreement can be told by owner."""
+        """Consigned stock on its way carries its owner from the start, not only once
+        received, so what is on order for an agreement can be told by owner."""
         values = super()._prepare_stock_move_vals(
             picking, price_unit, product_uom_qty, product_uom
         )

@@ -13,8 +13,9 @@ class ResPartner(models.Model):
     vmi_edi_senders = fields.Char(
         string="EDI Sender Ids",
         groups="vmi_management.group_vmi_user",
-        help="Comma-separated ids this customer sends its EDI stock reports under (X12 ISA06 or GS02, EDIFACT "
-        "UNB sender). When set, a document from any other sender is rejected; empty: any sender.",
+        help="Comma-separated ids this customer sends its EDI stock reports under (X12 "
+        "ISA06 or GS02, EDIFACT UNB sender). When set, a document from any other "
+        "sender is rejected; empty: any sender.",
     )
     vmi_agreement_count = fields.Integer(
         string="VMI Agreement Count",
@@ -23,7 +24,8 @@ class ResPartner(models.Model):
     )
 
     def _compute_vmi_agreement_count(self):
-        """Agreements are counted on the commercial entity, so each contact shows them."""
+        """Agreements are counted on the commercial entity, so each contact shows
+        them."""
         counts = dict(
             self.env["vmi.agreement"]._read_group(
                 [("commercial_partner_id", "in", self.commercial_partner_id.ids)],
@@ -35,8 +37,8 @@ class ResPartner(models.Model):
             partner.vmi_agreement_count = counts.get(partner.commercial_partner_id, 0)
 
     def _vmi_edi_sender_ids(self, upper=True):
-        """The EDI sender ids set on this partner, in the order given (upper case to compare: senders'
-        translators do not agree on the case of an id)."""
+        """The EDI sender ids set on this partner, in the order given (upper case to
+        compare: senders' translators do not agree on the case of an id)."""
         self.ensure_one()
         ids = dict.fromkeys(
             code.strip()

@@ -2,7 +2,8 @@ from odoo import api, fields, models
 
 
 class SaleOrder(models.Model):
-    """Sale orders proposed by VMI agreements where we are the vendor and the customer owns the stock."""
+    """Sale orders proposed by VMI agreements where we are the vendor and the customer
+    owns the stock."""
 
     _name = "sale.order"
     _inherit = ["sale.order", "vmi.proposal.mixin"]
@@ -17,7 +18,8 @@ class SaleOrder(models.Model):
         readonly=True,
         copy=False,
         index="btree_not_null",
-        help="This order invoices consigned stock the customer consumed under this agreement.",
+        help="This order invoices consigned stock the customer consumed under this "
+        "agreement.",
     )
 
     def action_confirm(self):
@@ -45,14 +47,14 @@ class SaleOrder(models.Model):
         product = agreement_line.product_id
         if not product.sale_ok:
             return self.env._(
-                "%(product)s cannot be sold: tick 'Sales' on the product so it can be put on a "
-                "sale order.",
+                "%(product)s cannot be sold: tick 'Sales' on the product so it can be "
+                "put on a sale order.",
                 product=product.display_name,
             )
         if not product.lst_price:
             return self.env._(
-                "%(product)s has no sales price, so its sale order would be free: fill in the "
-                "product's Sales Price.",
+                "%(product)s has no sales price, so its sale order would be free: fill "
+                "in the product's Sales Price.",
                 product=product.display_name,
             )
         return None
@@ -73,7 +75,8 @@ class SaleOrderLine(models.Model):
         return self.order_id.vmi_location_id or super()._get_location_final()
 
     def _prepare_procurement_values(self, group_id=False):
-        """The delivery of a VMI line says why it has its quantity, as the order line does."""
+        """The delivery of a VMI line says why it has its quantity, as the order line
+        does."""
         values = super()._prepare_procurement_values(group_id=group_id)
         if self.vmi_reason:
             values["vmi_reason"] = self.vmi_reason

@@ -25,9 +25,9 @@ class StockLocation(models.Model):
         "resource.calendar",
         string="Delivery Days",
         check_company=True,
-        help="The days this site takes deliveries (its working days; its time off are closed days). An order "
-        "placed now arrives on the first of them after the lead time, and lasts until the next one. "
-        "Empty: any day.",
+        help="The days this site takes deliveries (its working days; its time off are "
+        "closed days). An order placed now arrives on the first of them after the lead "
+        "time, and lasts until the next one. Empty: any day.",
     )
     is_vmi_site = fields.Boolean(
         string="VMI Site",

@@ -13,26 +13,29 @@ class StockMove(models.Model):
         copy=False,
         help="The customer report this inventory adjustment or consumption applied.",
     )
-    # A count made a month after the previous one reveals a month of consumption in one move: the demand
-    # history spreads it over the days it happened rather than the day the count arrived.
+    # A count made a month after the previous one reveals a month of consumption in one
+    # move: the demand history spreads it over the days it happened rather than the day
+    # the count arrived.
     vmi_consumption_start = fields.Datetime(
         string="Consumed From",
         readonly=True,
         copy=False,
-        help="For consumption a customer report revealed: when it began. The as-of of the previous count "
-        "of the product at the site, or the start of the period reported.",
+        help="For consumption a customer report revealed: when it began. The as-of of "
+        "the previous count of the product at the site, or the start of the period "
+        "reported.",
     )
     vmi_consumption_end = fields.Datetime(
         string="Consumed Until",
         readonly=True,
         copy=False,
-        help="For consumption a customer report revealed: when it ended. The count's as-of, or the end of "
-        "the period of sales reported.",
+        help="For consumption a customer report revealed: when it ended. The count's "
+        "as-of, or the end of the period of sales reported.",
     )
 
-    # A delivery of a VMI sale order is made by Odoo's rules, not by the evaluation: it carries the
-    # reason (procurement values) but not the agreement line, whose owner rules would restrict what
-    # the warehouse may ship. Its decision is reached through the sale order line.
+    # A delivery of a VMI sale order is made by Odoo's rules, not by the evaluation: it
+    # carries the reason (procurement values) but not the agreement line, whose owner
+    # rules would restrict what the warehouse may ship. Its decision is reached through
+    # the sale order line.
     vmi_decision_line_id = fields.Many2one(
         "vmi.agreement.line",
         string="VMI Decision Line",
@@ -51,8 +54,9 @@ class StockMove(models.Model):
         return self.vmi_decision_line_id
 
     def _prepare_move_split_vals(self, qty):
-        """The rest of a partly done move (a backorder's move) is still for the same agreement line, so it
-        still reserves only the agreed owner's stock, and its quantity has the same reason."""
+        """The rest of a partly done move (a backorder's move) is still for the same
+        agreement line, so it still reserves only the agreed owner's stock, and its
+        quantity has the same reason."""
         return {
             **super()._prepare_move_split_vals(qty),
             "vmi_line_id": self.vmi_line_id.id,

@@ -2,7 +2,8 @@ from odoo import api, fields, models
 
 
 class StockPicking(models.Model):
-    """Replenishment transfers to customer sites where we, the vendor, keep consigned stock."""
+    """Replenishment transfers to customer sites where we, the vendor, keep consigned
+    stock."""
 
     _name = "stock.picking"
     _inherit = ["stock.picking", "vmi.proposal.mixin"]
@@ -24,7 +25,8 @@ class StockPicking(models.Model):
         string="VMI Replenishment",
         compute="_compute_vmi_replenishment",
         compute_sudo=True,
-        help="This transfer replenishes a VMI site: its own agreement's, or its VMI sale order's delivery.",
+        help="This transfer replenishes a VMI site: its own agreement's, or its VMI "
+        "sale order's delivery.",
     )
     vmi_currency_id = fields.Many2one(
         related="company_id.currency_id", string="VMI Currency"
@@ -33,8 +35,8 @@ class StockPicking(models.Model):
         string="Consigned Value",
         compute="_compute_vmi_value",
         currency_field="vmi_currency_id",
-        help="Value at cost of the stock this transfer consigns at the customer's site: "
-        "it stays in our books until the customer consumes it.",
+        help="Value at cost of the stock this transfer consigns at the customer's "
+        "site: it stays in our books until the customer consumes it.",
     )
 
     @api.depends(
@@ -66,8 +68,9 @@ class StockPicking(models.Model):
         return super().action_confirm()
 
     def _create_backorder(self, backorder_moves=None):
-        """A backorder delivers the rest of the same replenishment: it keeps the agreement, site, approval
-        state and confirmation date, which a copy leaves out (a duplicate is not the proposal).
+        """A backorder delivers the rest of the same replenishment: it keeps the
+        agreement, site, approval state and confirmation date, which a copy leaves out
+        (a duplicate is not the proposal).
 
         They are set once the backorder holds its moves, out of draft, so it
         never counts as a second open proposal for the site.
@@ -86,8 +89,9 @@ class StockPicking(models.Model):
         return backorders
 
     def _vmi_date_confirmed(self):
-        """When the replenishment this transfer delivers was confirmed: its sale or purchase order's
-        confirmation, or the transfer's own (its creation, for one made confirmed)."""
+        """When the replenishment this transfer delivers was confirmed: its sale or
+        purchase order's confirmation, or the transfer's own (its creation, for one made
+        confirmed)."""
         self.ensure_one()
         if self.sale_id.state == "sale" and self.sale_id.date_order:
             return self.sale_id.date_order
@@ -113,12 +117,14 @@ class StockPicking(models.Model):
         return result
 
     def _vmi_shipment_agreement(self):
-        """The agreement of this transfer: its own (consignment) or its sale order's (delivery)."""
+        """The agreement of this transfer: its own (consignment) or its sale order's
+        (delivery)."""
         self.ensure_one()
         return self.vmi_agreement_id or self.sale_id.vmi_agreement_id
 
     def _vmi_shipment_site(self):
-        """The customer site this transfer delivered under an agreement where we are the vendor, if any."""
+        """The customer site this transfer delivered under an agreement where we are the
+        vendor, if any."""
         self.ensure_one()
         agreement = self._vmi_shipment_agreement()
         if agreement.role != "vendor":
@@ -142,8 +148,9 @@ class StockPicking(models.Model):
         }
 
     def _vmi_prepare_line_vals(self, agreement_line, quantity, reason=False):
-        """A move of this transfer, given what it takes from the transfer as Odoo's stock rules give it
-        (type, partner, priority, origin), so that nothing is left to compute per move."""
+        """A move of this transfer, given what it takes from the transfer as Odoo's
+        stock rules give it (type, partner, priority, origin), so that nothing is left
+        to compute per move."""
         return {
             **super()._vmi_prepare_line_vals(agreement_line, quantity, reason),
             "name": agreement_line.product_id.display_name,

@@ -14,7 +14,8 @@ class StockQuant(models.Model):
         owner_id=None,
         strict=False,
     ):
-        """Honour the owners a VMI move may take stock from (see ``stock.move._vmi_owner_context``)."""
+        """Honour the owners a VMI move may take stock from (see
+        ``stock.move._vmi_owner_context``)."""
         domain = super()._get_gather_domain(
             product_id,
             location_id,

@@ -23,8 +23,9 @@ class StockWarehouseOrderpoint(models.Model):
         string="VMI Demand",
         compute="_compute_vmi_demand_qty",
         digits="Product Unit of Measure",
-        help="What VMI customers need of this product from this warehouse that is not a stock move yet: open "
-        "draft VMI proposals, and what the warehouse was too short to allocate. The forecast counts it.",
+        help="What VMI customers need of this product from this warehouse that is not "
+        "a stock move yet: open draft VMI proposals, and what the warehouse was too "
+        "short to allocate. The forecast counts it.",
     )
 
     def _compute_vmi_demand_qty(self):
@@ -33,15 +34,16 @@ class StockWarehouseOrderpoint(models.Model):
             orderpoint.vmi_demand_qty = demand.get(orderpoint.id, 0.0)
 
     def _quantity_in_progress(self):
-        """What is on its way, less the VMI demand: the one quantity Odoo adds to both the forecast and the
-        quantity to order of a rule."""
+        """What is on its way, less the VMI demand: the one quantity Odoo adds to both
+        the forecast and the quantity to order of a rule."""
         quantities = super()._quantity_in_progress()
         for orderpoint_id, demand in self._vmi_demand().items():
             quantities[orderpoint_id] -= demand
         return quantities
 
     def _vmi_demand(self):
-        """``{orderpoint id: VMI demand}`` of the rules at their warehouse's stock location."""
+        """``{orderpoint id: VMI demand}`` of the rules at their warehouse's stock
+        location."""
         rules = self.filtered(
             lambda rule: rule.warehouse_id
             and rule.location_id == rule.warehouse_id.lot_stock_id
@@ -59,8 +61,9 @@ class StockWarehouseOrderpoint(models.Model):
 
     @api.model
     def _vmi_demand_by_pool(self, keys=None):
-        """VMI demand not yet a stock move, per ``(warehouse id, product id)``: open draft proposals and what
-        short warehouses could not allocate, of running agreements. ``keys``: only these; None: all."""
+        """VMI demand not yet a stock move, per ``(warehouse id, product id)``: open
+        draft proposals and what short warehouses could not allocate, of running
+        agreements. ``keys``: only these; None: all."""
         if (
             not self.env["vmi.agreement"]
             .sudo()
@@ -107,8 +110,9 @@ class StockWarehouseOrderpoint(models.Model):
 
     @api.model
     def _get_orderpoint_action(self):
-        """The replenishment report also lists what only VMI customers need: a manual rule is made at the
-        warehouse's stock location for each product whose VMI demand exceeds what the warehouse can promise."""
+        """The replenishment report also lists what only VMI customers need: a manual
+        rule is made at the warehouse's stock location for each product whose VMI demand
+        exceeds what the warehouse can promise."""
         action = super()._get_orderpoint_action()
         demand = {
             key: quantity

@@ -54,7 +54,8 @@ class VmiAgreement(models.Model):
         return product.with_company(self.company_id).property_stock_inventory
 
     def _unbilled_consumption(self, until):
-        """Done moves of our stock from the sites to the customer, not billed yet, up to ``until``."""
+        """Done moves of our stock from the sites to the customer, not billed yet, up to
+        ``until``."""
         self.ensure_one()
         lines = self.env["stock.move.line"].search(
             [
@@ -70,9 +71,11 @@ class VmiAgreement(models.Model):
         return lines.move_id
 
     def _bill_consumption(self, until=None):
-        """Invoice the consumption of consigned stock not billed yet: one sale order and its invoice.
+        """Invoice the consumption of consigned stock not billed yet: one sale order and
+        its invoice.
 
-        :returns: the billing sale order, or an empty recordset when nothing was consumed
+        :returns: the billing sale order, or an empty recordset when nothing was
+            consumed
         """
         self.ensure_one()
         until = until or fields.Datetime.now()
@@ -132,7 +135,8 @@ class VmiAgreement(models.Model):
         return order
 
     def action_bill_consumption(self):
-        """Bill now what the customer consumed since the last billing, and show the order.
+        """Bill now what the customer consumed since the last billing, and show the
+        order.
 
         Billing confirms a sale order and posts its invoice as superuser (the
         moves billed are read across the warehouse): the rights that stand
@@ -147,8 +151,9 @@ class VmiAgreement(models.Model):
         ):
             raise AccessError(
                 self.env._(
-                    "Billing consumption confirms a sale order and posts its invoice: only a VMI Manager who may "
-                    "also create invoices (Invoicing: Billing) can do it."
+                    "Billing consumption confirms a sale order and posts its invoice: "
+                    "only a VMI Manager who may also create invoices (Invoicing: "
+                    "Billing) can do it."
                 )
             )
         orders = self.env["sale.order"]
@@ -187,7 +192,8 @@ class VmiAgreement(models.Model):
 
     @api.model
     def _cron_bill_consumption(self):
-        """Scheduled action: bill each consignment agreement whose billing period is over."""
+        """Scheduled action: bill each consignment agreement whose billing period is
+        over."""
         now = fields.Datetime.now()
         agreements = self.search(
             [("state", "!=", "draft"), ("billing_frequency", "!=", "report")]

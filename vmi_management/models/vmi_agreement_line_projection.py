@@ -82,7 +82,9 @@ class VmiAgreementLine(models.Model):
             return max(agreement.review_interval_days, 1)
         return max(
             (later - earlier) % WEEK or WEEK
-            for earlier, later in zip(weekdays, weekdays[1:] + weekdays[:1], strict=False)
+            for earlier, later in zip(
+                weekdays, weekdays[1:] + weekdays[:1], strict=False
+            )
         )
 
     def _read_dated_receipts(self):

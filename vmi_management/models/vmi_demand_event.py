@@ -5,7 +5,8 @@ from ..engine import Event
 
 
 class VmiDemandEvent(models.Model):
-    """A promotion or other planned event that changes demand at a customer's sites for a while.
+    """A promotion or other planned event that changes demand at a customer's sites for
+    a while.
 
     Planned as a stream of its own on top of the baseline forecast: its
     uplift is added on its days, and its days are left out of the history
@@ -60,9 +61,9 @@ class VmiDemandEvent(models.Model):
         [("factor", "Factor on demand"), ("quantity", "Extra quantity")],
         required=True,
         default="factor",
-        help="Factor: each day's demand is multiplied (1.5 = half as much again, 0 = none, as in a shutdown).\n"
-        "Extra quantity: this much more is consumed over the whole event, spread evenly over its days, "
-        "per line concerned.",
+        help="Factor: each day's demand is multiplied (1.5 = half as much again, 0 = "
+        "none, as in a shutdown).\nExtra quantity: this much more is consumed over the "
+        "whole event, spread evenly over its days, per line concerned.",
     )
     uplift_factor = fields.Float(string="Factor", default=1.0, digits=(16, 2))
     uplift_qty = fields.Float(
@@ -93,8 +94,8 @@ class VmiDemandEvent(models.Model):
             if event.date_end < event.date_start:
                 raise ValidationError(
                     self.env._(
-                        "Event %(event)s ends (%(end)s) before it starts (%(start)s): its last day is on or after its "
-                        "first.",
+                        "Event %(event)s ends (%(end)s) before it starts (%(start)s): "
+                        "its last day is on or after its first.",
                         event=event.name,
                         end=event.date_end,
                         start=event.date_start,
@@ -103,22 +104,25 @@ class VmiDemandEvent(models.Model):
             if event.uplift_type == "factor" and event.uplift_factor < 0:
                 raise ValidationError(
                     self.env._(
-                        "Event %(event)s: a factor on demand is 0 or more (1.5: half as much again; 0: no demand).",
+                        "Event %(event)s: a factor on demand is 0 or more (1.5: half "
+                        "as much again; 0: no demand).",
                         event=event.name,
                     )
                 )
             if event.uplift_type == "quantity" and not event.product_id:
                 raise ValidationError(
                     self.env._(
-                        "Event %(event)s adds an extra quantity: choose its product, since a quantity is in one "
-                        "product's unit (or use a factor for a whole category).",
+                        "Event %(event)s adds an extra quantity: choose its product, "
+                        "since a quantity is in one product's unit (or use a factor "
+                        "for a whole category).",
                         event=event.name,
                     )
                 )
             if event.uplift_type == "quantity" and event.uplift_qty <= 0:
                 raise ValidationError(
                     self.env._(
-                        "Event %(event)s adds an extra quantity: enter how much more is expected (above zero).",
+                        "Event %(event)s adds an extra quantity: enter how much more "
+                        "is expected (above zero).",
                         event=event.name,
                     )
                 )
@@ -140,7 +144,8 @@ class VmiDemandEvent(models.Model):
         )
 
     def _to_engine(self, today):
-        """The engine's :class:`~..engine.Event`, its days counted from ``today`` (the decision day)."""
+        """The engine's :class:`~..engine.Event`, its days counted from ``today`` (the
+        decision day)."""
         self.ensure_one()
         return Event(
             name=self.name,

@@ -15,14 +15,16 @@ ACCURACY_DAYS = 30  # the days forecast accuracy is judged over: the KPI period
 
 
 def _censors(level):
-    """Whether a recorded day hides its demand: nothing on hand, or marked as an outlier."""
+    """Whether a recorded day hides its demand: nothing on hand, or marked as an
+    outlier."""
     on_hand, outlier = level[0], level[1]
     return bool(outlier) or (on_hand is not None and on_hand <= 0)
 
 
 class VmiDemandSignals(models.AbstractModel):
-    """What, besides consumption, tells the forecast what demand to expect: days it must not learn from,
-    the customer's own forecast, planned events, and how well the forecasts used lately did.
+    """What, besides consumption, tells the forecast what demand to expect: days it must
+    not learn from, the customer's own forecast, planned events, and how well the
+    forecasts used lately did.
 
     Read for a whole batch of lines in a few queries, like the rest of an
     evaluation's inputs (``vmi.replenishment.data``).
@@ -33,9 +35,11 @@ class VmiDemandSignals(models.AbstractModel):
 
     @api.model
     def _add_signals(self, lines, facts, window_of, now):
-        """Fill each line's censored days, events, customer forecast and forecast accuracy.
+        """Fill each line's censored days, events, customer forecast and forecast
+        accuracy.
 
-        :param window_of: ``{company: HistoryWindow}``; the decision day is the day after its end
+        :param window_of: ``{company: HistoryWindow}``; the decision day is the day
+            after its end
         """
         if not lines:
             return
@@ -46,7 +50,8 @@ class VmiDemandSignals(models.AbstractModel):
         self._add_accuracy(lines, facts, window_of, levels)
 
     def _read_levels(self, lines, window_of):
-        """Each line's recorded days: ``{line id: {date: (on hand, outlier, forecast used, baseline, customer)}}``.
+        """Each line's recorded days:
+        ``{line id: {date: (on hand, outlier, forecast used, baseline, customer)}}``.
 
         One query for the batch; only days with something to say travel
         (out of stock, an outlier, or a forecast to judge).
@@ -58,9 +63,11 @@ class VmiDemandSignals(models.AbstractModel):
         self.env["vmi.stock.level"].flush_model()
         self.env.cr.execute(
             SQL(
-                """SELECT line_id, date, on_hand, is_outlier, demand_rate, baseline_rate, customer_rate
+                """SELECT line_id, date, on_hand, is_outlier, demand_rate,
+                      baseline_rate, customer_rate
                  FROM vmi_stock_level
-                WHERE line_id = ANY(%s) AND date >= %s AND (date >= %s OR on_hand <= 0 OR is_outlier)""",
+                WHERE line_id = ANY(%s) AND date >= %s
+                  AND (date >= %s OR on_hand <= 0 OR is_outlier)""",
                 lines.ids,
                 start,
                 judged_from,
@@ -80,7 +87,8 @@ class VmiDemandSignals(models.AbstractModel):
         return levels
 
     def _add_censored(self, lines, facts, window_of, levels):
-        """Days out of stock, or marked as outliers, are censored: the forecast does not learn from them.
+        """Days out of stock, or marked as outliers, are censored: the forecast does not
+        learn from them.
 
         A day an evaluation found nothing on hand could not show its demand
         (what was not there could not be consumed); counting it as zero would
@@ -98,7 +106,8 @@ class VmiDemandSignals(models.AbstractModel):
             )
 
     def _add_events(self, lines, facts, window_of):
-        """The planned events of each line, as the engine counts their days from the decision day."""
+        """The planned events of each line, as the engine counts their days from the
+        decision day."""
         today = {
             company: window.end + timedelta(days=1)
             for company, window in window_of.items()
@@ -125,7 +134,8 @@ class VmiDemandSignals(models.AbstractModel):
             )
 
     def _add_customer_forecasts(self, lines, facts, window_of):
-        """The customer's expected demand per day, from the decision day on, and its figure for that day.
+        """The customer's expected demand per day, from the decision day on, and its
+        figure for that day.
 
         Each accepted report line with a forecast spreads it evenly over its
         period: from its start, else the day after the report's day; to its
@@ -140,16 +150,20 @@ class VmiDemandSignals(models.AbstractModel):
         }
         self.env.cr.execute(
             SQL(
-                """SELECT report.agreement_id, line.product_id, line.location_id, line.quantity_forecast,
-                      line.date_forecast_start, line.date_forecast_end, report.date_as_of
+                """SELECT report.agreement_id, line.product_id, line.location_id,
+                      line.quantity_forecast, line.date_forecast_start,
+                      line.date_forecast_end, report.date_as_of
                  FROM vmi_stock_report_line line
                  JOIN vmi_stock_report report ON report.id = line.report_id
                 WHERE line.state = 'accepted' AND line.quantity_forecast IS NOT NULL
                   AND line.quantity_forecast != 0
                   AND report.state IN ('processed', 'partially_rejected')
                   AND report.agreement_id = ANY(%s) AND line.product_id = ANY(%s)
-                  AND COALESCE(line.date_forecast_end,
-                               COALESCE(line.date_forecast_start, report.date_as_of::date + 1) + %s) >= %s
+                  AND COALESCE(
+                          line.date_forecast_end,
+                          COALESCE(line.date_forecast_start,
+                                   report.date_as_of::date + 1) + %s
+                      ) >= %s
              ORDER BY report.date_as_of, report.id""",
                 lines.agreement_id.ids,
                 lines.product_id.ids,
@@ -176,7 +190,9 @@ class VmiDemandSignals(models.AbstractModel):
             start = start or local_date(as_of, tz_of[agreement]) + timedelta(days=1)
             end = end or start + timedelta(days=DEFAULT_FORECAST_DAYS - 1)
             if end < start:
-                continue  # an end before the day after the report, with no start: nothing ahead to spread over
+                # an end before the day after the report, with no start: nothing ahead
+                # to spread over
+                continue
             days = (end - start).days + 1
             for offset in range(days):
                 daily[agreement, product, site][start + timedelta(days=offset)] = (
@@ -196,7 +212,8 @@ class VmiDemandSignals(models.AbstractModel):
             )
 
     def _add_accuracy(self, lines, facts, window_of, levels):
-        """How the forecasts used on each of the last :data:`ACCURACY_DAYS` days did against that day's demand.
+        """How the forecasts used on each of the last :data:`ACCURACY_DAYS` days did
+        against that day's demand.
 
         The forecast judged is the one each day's evaluation planned with
         (``vmi.stock.level``): the forecast as used, not as it fits afterwards;

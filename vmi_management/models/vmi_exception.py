@@ -26,7 +26,8 @@ TODO_ACTIVITY = "mail.mail_activity_data_todo"
 
 
 class VmiException(models.Model):
-    """Something about an agreement a planner must look at, raised and cleared by the system itself.
+    """Something about an agreement a planner must look at, raised and cleared by the
+    system itself.
 
     The scheduler raises line exceptions from each decision (stockouts,
     projected stockouts, capped orders, demand spikes, lines below min that
@@ -120,7 +121,8 @@ class VmiException(models.Model):
         readonly=True,
         copy=False,
         tracking=True,
-        help="The exception is left out of the lists needing attention and the digest until this day.",
+        help="The exception is left out of the lists needing attention and the digest "
+        "until this day.",
     )
     needs_attention = fields.Boolean(
         compute="_compute_needs_attention",
@@ -141,17 +143,20 @@ class VmiException(models.Model):
         "vmi.stock.report",
         string="Stock Report",
         compute="_compute_stock_report_id",
-        help="The latest stock report with the line's figures (for stale data: the agreement's latest).",
+        help="The latest stock report with the line's figures (for stale data: the "
+        "agreement's latest).",
     )
 
     def init(self):
-        super().init()
+        result = super().init()
         self.env.cr.execute(
             SQL(
                 "CREATE UNIQUE INDEX IF NOT EXISTS vmi_exception_one_open "
-                "ON vmi_exception (agreement_id, COALESCE(line_id, 0), kind) WHERE state = 'open'"
+                "ON vmi_exception (agreement_id, COALESCE(line_id, 0), kind) "
+                "WHERE state = 'open'"
             )
         )
+        return result
 
     @api.depends("severity")
     def _compute_severity_rank(self):
@@ -161,7 +166,8 @@ class VmiException(models.Model):
 
     @api.model
     def _needs_attention_domain(self):
-        """Open exceptions nobody acknowledged, and not snoozed beyond today: the list a planner works."""
+        """Open exceptions nobody acknowledged, and not snoozed beyond today: the list a
+        planner works."""
         today = fields.Date.context_today(self)
         return [
             ("state", "=", "open"),
@@ -194,8 +200,9 @@ class VmiException(models.Model):
         return [("id", "not in", self._search(domain))]
 
     def _compute_proposal_ref(self):
-        """The document to open: for a line, the latest replenishment not done or cancelled that orders it;
-        for drafts waiting too long, the latest of them. Found as the system, shown only to who may read it."""
+        """The document to open: for a line, the latest replenishment not done or
+        cancelled that orders it; for drafts waiting too long, the latest of them. Found
+        as the system, shown only to who may read it."""
         for exception in self:
             documents = (
                 exception.agreement_id.sudo()
@@ -206,7 +213,7 @@ class VmiException(models.Model):
                 documents = documents.filtered("vmi_approval_required")
             elif exception.line_id:
                 documents = documents.filtered(
-                    lambda document: exception.line_id
+                    lambda document, exception=exception: exception.line_id
                     in document._vmi_lines().vmi_line_id
                 )
             else:
@@ -256,7 +263,8 @@ class VmiException(models.Model):
         failed" exception: it has just succeeded.
 
         :param decisions: ``{vmi.agreement.line: engine Decision}``
-        :param partial: only some lines were evaluated; agreement exceptions are left as they are
+        :param partial: only some lines were evaluated; agreement exceptions are left as
+            they are
         """
         holding = {}
         for line, decision in decisions.items():
@@ -278,7 +286,8 @@ class VmiException(models.Model):
 
     @api.model
     def _agreement_exceptions(self, agreements):
-        """Stale data and drafts awaiting approval too long: ``{(agreement id, False, kind): message}``."""
+        """Stale data and drafts awaiting approval too long:
+        ``{(agreement id, False, kind): message}``."""
         holding = {}
         overdue = fields.Datetime.now() - timedelta(days=APPROVAL_OVERDUE_DAYS)
         for agreement in agreements:
@@ -304,7 +313,8 @@ class VmiException(models.Model):
             )
             if waiting:
                 holding[agreement.id, False, "approval_overdue"] = self.env._(
-                    "%(documents)s have waited more than %(days)s days for a VMI Manager's approval.",
+                    "%(documents)s have waited more than %(days)s days for a VMI "
+                    "Manager's approval.",
                     documents=", ".join(waiting.mapped("display_name")),
                     days=APPROVAL_OVERDUE_DAYS,
                 )
@@ -312,7 +322,8 @@ class VmiException(models.Model):
 
     @api.model
     def _raise_evaluation_failures(self, failures):
-        """Open (or bring up to date) the "evaluation failed" exception of these agreements.
+        """Open (or bring up to date) the "evaluation failed" exception of these
+        agreements.
 
         :param failures: ``{vmi.agreement: message}``
         """
@@ -325,7 +336,8 @@ class VmiException(models.Model):
 
     @api.model
     def _sync_stale_data(self, agreements):
-        """After data arrived: clear (or raise) the stale-data exception of these agreements."""
+        """After data arrived: clear (or raise) the stale-data exception of these
+        agreements."""
         holding = {
             key: message
             for key, message in self._agreement_exceptions(agreements).items()
@@ -335,13 +347,16 @@ class VmiException(models.Model):
 
     @api.model
     def _sync(self, agreements, holding, line_ids, kinds=None):
-        """Raise what holds and is not open yet, resolve what is open and no longer holds.
+        """Raise what holds and is not open yet, resolve what is open and no longer
+        holds.
 
         :param holding: ``{(agreement id, line id or False, kind): message}``
-        :param line_ids: the lines whose exceptions are in scope, or None for agreement exceptions
+        :param line_ids: the lines whose exceptions are in scope, or None for agreement
+            exceptions
         :param kinds: restrict the scope to these kinds
         """
-        system = self.sudo()  # exceptions are the system's own records, whoever's action brought the change
+        # exceptions are the system's own records, whoever's action brought the change
+        system = self.sudo()
         domain = [("agreement_id", "in", agreements.ids), ("state", "=", "open")]
         domain.append(
             ("line_id", "in", line_ids)
@@ -405,7 +420,8 @@ class VmiException(models.Model):
         return raised, resolved
 
     def _schedule_owner_activities(self):
-        """One to-do per new exception on its owner's list, created in one batch, without an email each."""
+        """One to-do per new exception on its owner's list, created in one batch,
+        without an email each."""
         if not self:
             return
         todo = self.env.ref("mail.mail_activity_data_todo")
@@ -427,8 +443,9 @@ class VmiException(models.Model):
         )
 
     def _reopen_lapsed_acknowledgements(self):
-        """Acknowledged exceptions whose condition still holds ``ACKNOWLEDGEMENT_DAYS`` later need attention
-        again: the acknowledgement is cleared (it stays in the chatter) and the owner gets a new to-do."""
+        """Acknowledged exceptions whose condition still holds ``ACKNOWLEDGEMENT_DAYS``
+        later need attention again: the acknowledgement is cleared (it stays in the
+        chatter) and the owner gets a new to-do."""
         lapsed = self.filtered(
             lambda exception: exception.date_acknowledged
             and exception.date_acknowledged
@@ -446,7 +463,8 @@ class VmiException(models.Model):
         for exception in lapsed:
             exception.message_post(
                 body=self.env._(
-                    "Still holding %(days)s days after it was acknowledged: it needs attention again.",
+                    "Still holding %(days)s days after it was acknowledged: it needs "
+                    "attention again.",
                     days=ACKNOWLEDGEMENT_DAYS,
                 ),
                 subtype_xmlid="mail.mt_note",
@@ -462,13 +480,15 @@ class VmiException(models.Model):
         if closed:
             raise UserError(
                 self.env._(
-                    "%(exceptions)s already cleared: only open exceptions can be acknowledged or snoozed.",
+                    "%(exceptions)s already cleared: only open exceptions can be "
+                    "acknowledged or snoozed.",
                     exceptions=", ".join(closed.mapped("display_name")),
                 )
             )
 
     def _acknowledge(self, note):
-        """Record who acknowledged these exceptions, when and why; their owners' to-dos are done.
+        """Record who acknowledged these exceptions, when and why; their owners' to-dos
+        are done.
 
         Any planner who may change the exceptions acknowledges them; their
         to-dos are their owners', so they are closed as the system.
@@ -493,15 +513,17 @@ class VmiException(models.Model):
             exception.message_post(body=feedback, subtype_xmlid="mail.mt_note")
 
     def _snooze(self, until):
-        """Leave these exceptions out of the lists needing attention until ``until`` (a later day); their
-        owners' to-dos wait until then (moved as the system, as in ``_acknowledge``)."""
+        """Leave these exceptions out of the lists needing attention until ``until`` (a
+        later day); their owners' to-dos wait until then (moved as the system, as in
+        ``_acknowledge``)."""
         self.check_access("write")
         self._check_open()
         today = fields.Date.context_today(self)
         if not until or until <= today:
             raise UserError(
                 self.env._(
-                    "Snooze until a day after today (%(today)s): %(date)s has already come.",
+                    "Snooze until a day after today (%(today)s): %(date)s has already "
+                    "come.",
                     today=fields.Date.to_string(today),
                     date=fields.Date.to_string(until) or self.env._("no date"),
                 )
@@ -510,7 +532,8 @@ class VmiException(models.Model):
         self._owner_todos().date_deadline = until
 
     def _owner_todos(self):
-        """The to-dos ``_schedule_owner_activities`` put on the owners' lists, as the system."""
+        """The to-dos ``_schedule_owner_activities`` put on the owners' lists, as the
+        system."""
         todo = self.env.ref(TODO_ACTIVITY)
         return self.sudo().activity_ids.filtered(
             lambda activity: activity.activity_type_id == todo
@@ -568,8 +591,9 @@ class VmiException(models.Model):
 
     @api.model
     def _cron_send_digest(self):
-        """Each owner gets one email listing the exceptions needing attention on the list, most urgent first:
-        acknowledged ones and those snoozed beyond today are left out."""
+        """Each owner gets one email listing the exceptions needing attention on the
+        list, most urgent first: acknowledged ones and those snoozed beyond today are
+        left out."""
         by_owner = defaultdict(lambda: self.browse())
         for exception in self.search(
             [*self._needs_attention_domain(), ("user_id", "!=", False)]

@@ -79,8 +79,8 @@ class VmiKpiSnapshot(models.Model):
     fill_rate = OptionalFloat(
         string="Fill Rate (%)", aggregator="avg", digits=(16, 1), readonly=True
     )
-    # a target is kept where its KPI is defined only: an average of targets covers the same snapshots as
-    # the average of the KPI it sits beside
+    # a target is kept where its KPI is defined only: an average of targets covers the
+    # same snapshots as the average of the KPI it sits beside
     target_fill_rate = OptionalFloat(
         string="Target Fill Rate (%)", aggregator="avg", digits=(16, 1), readonly=True
     )
@@ -96,8 +96,8 @@ class VmiKpiSnapshot(models.Model):
         compute="_compute_has_demand",
         store=True,
         string="With Demand",
-        help="Whether anything was demanded in the period: without demand, the rates are undefined and the "
-        "snapshot is left out of the KPI averages by default.",
+        help="Whether anything was demanded in the period: without demand, the rates "
+        "are undefined and the snapshot is left out of the KPI averages by default.",
     )
     stockout_days = OptionalInteger(aggregator="sum", readonly=True)
     forecast_accuracy = OptionalFloat(
@@ -137,8 +137,8 @@ class VmiKpiSnapshot(models.Model):
 
     @api.model
     def _record(self, agreements, decisions, facts, now):
-        """Compute each agreement's KPIs over the last :data:`KPI_PERIOD_DAYS` days, store them on it and
-        keep the day's and the week's snapshot.
+        """Compute each agreement's KPIs over the last :data:`KPI_PERIOD_DAYS` days,
+        store them on it and keep the day's and the week's snapshot.
 
         Consumption comes from what the evaluation just read; on-hand levels,
         orders and each day's forecast from ``vmi.stock.level``, in grouped
@@ -163,7 +163,8 @@ class VmiKpiSnapshot(models.Model):
                 Level, domain + [("on_hand", "<=", 0)], ["line_id"], ["__count"]
             )
         )
-        # per agreement and day: what was ordered, and the daily demand forecast that day's evaluation used
+        # per agreement and day: what was ordered, and the daily demand forecast that
+        # day's evaluation used
         ordered, forecast = defaultdict(dict), defaultdict(dict)
         for agreement, date, quantity, rate in Level._read_group(
             domain, ["agreement_id", "date:day"], ["order_qty:sum", "demand_rate:sum"]
@@ -202,8 +203,8 @@ class VmiKpiSnapshot(models.Model):
                 day - timedelta(days=offset) for offset in range(KPI_PERIOD_DAYS, 0, -1)
             ]
             lines = lines_of[agreement]
-            # each line's consumption per day of the period, the last day last; a day without data consumed
-            # nothing that is known
+            # each line's consumption per day of the period, the last day last; a day
+            # without data consumed nothing that is known
             consumed_by_line = {
                 line: [
                     value or 0.0
@@ -215,7 +216,9 @@ class VmiKpiSnapshot(models.Model):
             }
             consumed = [
                 sum(values)
-                for values in zip([0.0] * KPI_PERIOD_DAYS, *consumed_by_line.values(), strict=False)
+                for values in zip(
+                    [0.0] * KPI_PERIOD_DAYS, *consumed_by_line.values(), strict=False
+                )
             ]
             card = scorecard(
                 [
@@ -230,19 +233,25 @@ class VmiKpiSnapshot(models.Model):
                 ],
                 KPI_PERIOD_DAYS,
             )
-            # each day's forecast, as its evaluation made it, against what was then consumed
+            # each day's forecast, as its evaluation made it, against what was then
+            # consumed
             judged = [
                 (actual, forecast[agreement][date])
                 for date, actual in zip(days, consumed, strict=False)
                 if date in forecast[agreement]
             ]
             accuracy, bias = (
-                forecast_accuracy(*zip(*judged, strict=False)) if judged else (None, None)
+                forecast_accuracy(*zip(*judged, strict=False))
+                if judged
+                else (None, None)
             )
             actual, predicted = (
-                (list(values) for values in zip(*judged, strict=False)) if judged else ([], [])
+                (list(values) for values in zip(*judged, strict=False))
+                if judged
+                else ([], [])
             )
-            # None where the period leaves a KPI undefined: stored as NULL, shown as n/a, left out of averages
+            # None where the period leaves a KPI undefined: stored as NULL, shown as
+            # n/a, left out of averages
             values = {
                 "fill_rate": percent(card["fill_rate"]),
                 "inventory_turns": card["inventory_turns"],
@@ -288,8 +297,9 @@ class VmiKpiSnapshot(models.Model):
 
     @api.model
     def _on_time_rate(self, agreement, now):
-        """Share (%) of the agreement's replenishments received in the period within its order cycle time,
-        counted from the proposal's creation to the transfer's validation."""
+        """Share (%) of the agreement's replenishments received in the period within its
+        order cycle time, counted from the proposal's creation to the transfer's
+        validation."""
         since = now - timedelta(days=KPI_PERIOD_DAYS)
         cycle_days = []
         for document in agreement._replenishment_documents():

@@ -33,7 +33,6 @@ class VmiProjectedStock(models.TransientModel):
     date = fields.Date(required=True, readonly=True)
     series = fields.Selection(SERIES, required=True, readonly=True, default="stock")
     quantity = fields.Float(
-        string="Quantity",
         readonly=True,
         digits="Product Unit of Measure",
         help="The stock at the end of the day, or the threshold of the day for the min "

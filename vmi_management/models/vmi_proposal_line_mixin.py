@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class VmiProposalLineMixin(models.AbstractModel):
-    """What the lines of VMI proposals (sale order lines, purchase order lines, stock moves) share.
+    """What the lines of VMI proposals (sale order lines, purchase order lines, stock
+    moves) share.
 
     Each line knows the agreement line it replenishes and the quantity the
     scheduler last proposed for it: a line whose quantity differs was
@@ -27,15 +28,16 @@ class VmiProposalLineMixin(models.AbstractModel):
         readonly=True,
         copy=False,
         digits="Product Unit of Measure",
-        help="The quantity the VMI scheduler last proposed for this line; a planner's different quantity is "
-        "kept by later evaluations while the need stays within the agreement's override tolerance.",
+        help="The quantity the VMI scheduler last proposed for this line; a planner's "
+        "different quantity is kept by later evaluations while the need stays within "
+        "the agreement's override tolerance.",
     )
     vmi_reason = fields.Char(
         string="VMI Reason",
         readonly=True,
         copy=False,
-        help="Why the VMI evaluation that last set this line's quantity ordered it: the decision's reason. "
-        "Its steps are on the VMI line (Why this quantity?).",
+        help="Why the VMI evaluation that last set this line's quantity ordered it: "
+        "the decision's reason. Its steps are on the VMI line (Why this quantity?).",
     )
 
     def _vmi_decision_line(self):
@@ -43,7 +45,8 @@ class VmiProposalLineMixin(models.AbstractModel):
         return self.vmi_line_id
 
     def action_vmi_open_decision(self):
-        """Open the decision steps of the agreement line this line replenishes ("Why this quantity?")."""
+        """Open the decision steps of the agreement line this line replenishes ("Why
+        this quantity?")."""
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",

@@ -12,7 +12,8 @@ APPROVAL_ACTIVITY = "vmi_management.mail_activity_type_vmi_approval"
 
 
 class VmiProposalMixin(models.AbstractModel):
-    """What sale orders, purchase orders and consignment transfers share as VMI proposals.
+    """What sale orders, purchase orders and consignment transfers share as VMI
+    proposals.
 
     The scheduler keeps at most one open proposal per agreement and site
     location: it updates that draft rather than adding a second one, and a
@@ -59,8 +60,8 @@ class VmiProposalMixin(models.AbstractModel):
             return
         self.env.cr.execute(
             SQL(
-                "CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (vmi_agreement_id, vmi_location_id) "
-                "WHERE vmi_agreement_id IS NOT NULL AND state IN %s",
+                "CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (vmi_agreement_id, "
+                "vmi_location_id) WHERE vmi_agreement_id IS NOT NULL AND state IN %s",
                 SQL.identifier(f"{self._table}_vmi_one_open_proposal"),
                 SQL.identifier(self._table),
                 tuple(self._vmi_open_states),
@@ -84,8 +85,8 @@ class VmiProposalMixin(models.AbstractModel):
         raise NotImplementedError
 
     def _vmi_prepare_line_vals(self, agreement_line, quantity, reason=False):
-        """Values of a new document line ordering ``quantity`` for ``agreement_line``, in the product's unit,
-        with the reason of the decision that ordered it."""
+        """Values of a new document line ordering ``quantity`` for ``agreement_line``,
+        in the product's unit, with the reason of the decision that ordered it."""
         product = agreement_line.product_id
         return {
             "product_id": product.id,
@@ -98,12 +99,13 @@ class VmiProposalMixin(models.AbstractModel):
 
     @api.model
     def _vmi_unit_value(self, product):
-        """What one unit of ``product`` adds to the value of a proposal of this kind, in company currency:
-        its cost; sale orders override it with the sales price."""
+        """What one unit of ``product`` adds to the value of a proposal of this kind, in
+        company currency: its cost; sale orders override it with the sales price."""
         return product.standard_price
 
     def _vmi_amount(self):
-        """Value of the proposal in company currency, compared to the approval threshold.
+        """Value of the proposal in company currency, compared to the approval
+        threshold.
 
         Orders are valued untaxed, converted at the order date; transfers
         override this with their value at cost.
@@ -122,13 +124,15 @@ class VmiProposalMixin(models.AbstractModel):
         raise NotImplementedError
 
     def _vmi_order_problem(self, agreement_line):
-        """Why the line's product cannot be ordered on this kind of document, and what to fix, or None."""
+        """Why the line's product cannot be ordered on this kind of document, and what
+        to fix, or None."""
         return None
 
     # Shared behaviour ---------------------------------------------------------
 
     def _vmi_planner_quantities(self):
-        """Lines whose quantity a planner changed: ``{agreement line: (planner's quantity, proposed quantity)}``."""
+        """Lines whose quantity a planner changed:
+        ``{agreement line: (planner's quantity, proposed quantity)}``."""
         return {
             line.vmi_line_id: (line[self._vmi_qty_field], line.vmi_proposed_qty)
             for line in self._vmi_lines()
@@ -139,7 +143,8 @@ class VmiProposalMixin(models.AbstractModel):
 
     @api.model
     def _vmi_unorderable_lines(self, agreement_lines):
-        """The lines that cannot be ordered on this kind of document: ``{agreement line: why, what to fix}``.
+        """The lines that cannot be ordered on this kind of document:
+        ``{agreement line: why, what to fix}``.
 
         Each is left out of its proposal alone, so one product not set up for
         ordering never holds back the agreement's other lines.
@@ -152,7 +157,8 @@ class VmiProposalMixin(models.AbstractModel):
 
     @api.model
     def _vmi_create_proposals(self, needs, reasons=None):
-        """Create proposals, each with its lines, for several agreements and sites at once.
+        """Create proposals, each with its lines, for several agreements and sites at
+        once.
 
         The documents are created in one call and then all their lines in
         one call: creating each document and writing its lines would run the
@@ -163,8 +169,10 @@ class VmiProposalMixin(models.AbstractModel):
         writes a picking description on each move, one write per move), so
         a proposal has the same lines as when the scheduler adds them later.
 
-        :param list needs: ``(agreement, site location, {agreement line: quantity})`` per proposal
-        :param dict reasons: ``{agreement line: why its quantity}``, kept on the document lines
+        :param list needs: ``(agreement, site location, {agreement line: quantity})``
+            per proposal
+        :param dict reasons: ``{agreement line: why its quantity}``, kept on the
+            document lines
         :returns: the new proposals, in the order of ``needs``
         """
         reasons = reasons or {}
@@ -180,7 +188,9 @@ class VmiProposalMixin(models.AbstractModel):
                     ),
                     line_field.inverse_name: proposal.id,
                 }
-                for proposal, (__, __, quantities) in zip(proposals, needs, strict=False)
+                for proposal, (__, __, quantities) in zip(
+                    proposals, needs, strict=False
+                )
                 for agreement_line, quantity in quantities.items()
             ]
         )
@@ -197,8 +207,10 @@ class VmiProposalMixin(models.AbstractModel):
 
         :param scope: when only some agreement lines were evaluated, the lines
             of the others are left as they are; ``None`` means all were.
-        :param reasons: ``{agreement line: why its quantity}``, kept on the lines added or changed
-        :returns: the changes, ``[(product, quantity before, quantity now)]``; empty when nothing changed
+        :param reasons: ``{agreement line: why its quantity}``, kept on the lines added
+            or changed
+        :returns: the changes, ``[(product, quantity before, quantity now)]``; empty
+            when nothing changed
         """
         self.ensure_one()
         reasons = reasons or {}
@@ -255,7 +267,8 @@ class VmiProposalMixin(models.AbstractModel):
         orders, and these are the vendor's working notes.
 
         :param run: the ``vmi.replenishment.run``
-        :param changes: ``{proposal: [(product, quantity before, quantity now)]}``, of any proposal models
+        :param changes: ``{proposal: [(product, quantity before, quantity now)]}``, of
+            any proposal models
         """
         by_model = defaultdict(dict)
         for proposal, proposal_changes in changes.items():
@@ -267,7 +280,8 @@ class VmiProposalMixin(models.AbstractModel):
             self.env[model].browse(list(bodies))._message_log_batch(bodies)
 
     def _vmi_changes_body(self, run, changes):
-        """The note of ``_vmi_log_run_changes``: the run, then one item per line changed."""
+        """The note of ``_vmi_log_run_changes``: the run, then one item per line
+        changed."""
         self.ensure_one()
         number = self.env["vmi.agreement.line"]._format_step_value
         items = Markup("").join(
@@ -284,7 +298,8 @@ class VmiProposalMixin(models.AbstractModel):
         )
 
     def _vmi_set_delivery_date(self, moment):
-        """Expect the proposal at the site at ``moment`` (a naive UTC datetime), the site's next delivery day."""
+        """Expect the proposal at the site at ``moment`` (a naive UTC datetime), the
+        site's next delivery day."""
         for proposal in self:
             if proposal[self._vmi_date_field] != moment:
                 proposal[self._vmi_date_field] = moment
@@ -298,8 +313,8 @@ class VmiProposalMixin(models.AbstractModel):
         )
 
     def _vmi_check_approval(self):
-        """Called before a document is confirmed, validated or marked to do: one waiting for approval
-        goes no further, whoever asks, the superuser included.
+        """Called before a document is confirmed, validated or marked to do: one waiting
+        for approval goes no further, whoever asks, the superuser included.
 
         Only ``action_vmi_approve`` lifts the wait, so that every approval is
         a VMI Manager's, logged, with its activity closed.
@@ -308,14 +323,16 @@ class VmiProposalMixin(models.AbstractModel):
         if waiting:
             raise UserError(
                 self.env._(
-                    "%(documents)s exceed the approval threshold of their VMI agreement: a VMI Manager must approve "
-                    "them (Approve Replenishment) before they are confirmed or validated.",
+                    "%(documents)s exceed the approval threshold of their VMI "
+                    "agreement: a VMI Manager must approve them (Approve "
+                    "Replenishment) before they are confirmed or validated.",
                     documents=", ".join(waiting.mapped("display_name")),
                 )
             )
 
     def _vmi_request_approval(self, agreement):
-        """Make this proposal wait for a VMI Manager's approval, with one approval activity for its owner."""
+        """Make this proposal wait for a VMI Manager's approval, with one approval
+        activity for its owner."""
         self.ensure_one()
         self.vmi_approval_required = True
         if self.env.ref(APPROVAL_ACTIVITY) not in self.activity_ids.activity_type_id:
@@ -335,8 +352,9 @@ class VmiProposalMixin(models.AbstractModel):
         self.activity_unlink([APPROVAL_ACTIVITY])
 
     def action_vmi_approve(self):
-        """A VMI Manager approves proposals that exceeded the agreement's threshold: who and when is logged,
-        the approval activity is done, and the proposal is confirmed."""
+        """A VMI Manager approves proposals that exceeded the agreement's threshold: who
+        and when is logged, the approval activity is done, and the proposal is
+        confirmed."""
         if not self.env.user.has_group(MANAGER_GROUP):
             raise AccessError(
                 self.env._(

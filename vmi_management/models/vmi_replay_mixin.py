@@ -2,8 +2,9 @@ from odoo import fields, models
 
 
 class VmiReplayMixin(models.AbstractModel):
-    """The figures of recent demand replayed under the current and the suggested thresholds, side by side:
-    what a threshold suggestion and a pilot simulation both show."""
+    """The figures of recent demand replayed under the current and the suggested
+    thresholds, side by side: what a threshold suggestion and a pilot simulation both
+    show."""
 
     _name = "vmi.replay.mixin"
     _description = "VMI Replay Figures"
@@ -28,8 +29,8 @@ class VmiReplayMixin(models.AbstractModel):
     )
 
     def _prepare_replay_vals(self, results):
-        """Field values from engine ``SimulationResult`` pairs ``(current, suggested)``, summed over lines
-        (the fill rate over all of their demand)."""
+        """Field values from engine ``SimulationResult`` pairs ``(current, suggested)``,
+        summed over lines (the fill rate over all of their demand)."""
         vals = {}
         for key, index in (("current", 0), ("suggested", 1)):
             replayed = [pair[index] for pair in results]

@@ -81,12 +81,16 @@ class VmiReplenishmentRun(models.Model):
     def _compute_display_name(self):
         triggers = dict(self._fields["trigger"]._description_selection(self.env))
         for run in self:
-            run.display_name = f"{triggers.get(run.trigger, '')} · {fields.Datetime.to_string(run.date_start)}"
+            run.display_name = (
+                f"{triggers.get(run.trigger, '')} · "
+                f"{fields.Datetime.to_string(run.date_start)}"
+            )
 
     def _prepare_event_vals(
         self, kind, message, agreement=None, line=None, document=None
     ):
-        """Values of one event of this run; events are created in batches by the caller."""
+        """Values of one event of this run; events are created in batches by the
+        caller."""
         self.ensure_one()
         agreement = agreement or (line.agreement_id if line else None)
         return {

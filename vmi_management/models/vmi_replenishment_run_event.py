@@ -2,7 +2,8 @@ from odoo import fields, models
 
 
 class VmiReplenishmentRunEvent(models.Model):
-    """Something a replenishment run did or could not do, in words a planner can act on."""
+    """Something a replenishment run did or could not do, in words a planner can act
+    on."""
 
     _name = "vmi.replenishment.run.event"
     _description = "VMI Replenishment Run Event"

@@ -11,8 +11,9 @@ from ..tools import company_tz, day_start, local_date
 
 
 class VmiReplenishment(models.AbstractModel):
-    """After the engine has decided each line alone: what the lines' shipping warehouse can give them, what
-    planners changed on the proposals, what each site's delivery must weigh or be worth, and when it arrives.
+    """After the engine has decided each line alone: what the lines' shipping warehouse
+    can give them, what planners changed on the proposals, what each site's delivery
+    must weigh or be worth, and when it arrives.
 
     Each stage takes and returns ``{line: Decision}``; a decision it changes
     ends with the stage as its last step, so the explanation reads in the
@@ -22,7 +23,8 @@ class VmiReplenishment(models.AbstractModel):
     _inherit = "vmi.replenishment"
 
     def _allocate_supply(self, decisions, now):
-        """Cap the orders of lines whose shipping warehouse is short: ``{line: Decision}``.
+        """Cap the orders of lines whose shipping warehouse is short:
+        ``{line: Decision}``.
 
         A line the open supply plan allocated gets its allotment. The others
         share what their warehouse can still promise, less what the plan
@@ -55,9 +57,11 @@ class VmiReplenishment(models.AbstractModel):
 
     @api.model
     def _keep_planner_overrides(self, decisions, open_proposals):
-        """Keep the quantities planners put on open proposals while the need stays within tolerance.
+        """Keep the quantities planners put on open proposals while the need stays
+        within tolerance.
 
-        :returns: ``{line: Decision}``, those of overridden lines saying whether the planner's quantity stands
+        :returns: ``{line: Decision}``, those of overridden lines saying whether the
+            planner's quantity stands
         """
         planner_quantities = {}
         for proposal in open_proposals.values():
@@ -77,7 +81,8 @@ class VmiReplenishment(models.AbstractModel):
 
     @api.model
     def _build_loads(self, decisions, facts, now):
-        """Bring each site's delivery within its agreement's load limits: ``{line: Decision}``.
+        """Bring each site's delivery within its agreement's load limits:
+        ``{line: Decision}``.
 
         A unit is worth what the proposal values it at (sales price on a sale
         order, cost on a transfer or a purchase order), weighs and takes the
@@ -147,7 +152,8 @@ class VmiReplenishment(models.AbstractModel):
 
     @api.model
     def _delivery_dates(self, decisions, facts, now):
-        """When the proposal of each site with delivery days is expected: ``{(agreement, site): UTC datetime}``.
+        """When the proposal of each site with delivery days is expected:
+        ``{(agreement, site): UTC datetime}``.
 
         The first delivery day all its ordered lines can make: the latest of
         their next delivery days, at the start of that local day.
@@ -167,7 +173,8 @@ class VmiReplenishment(models.AbstractModel):
 
     @api.model
     def _delivery_reviews(self, decisions, facts, now):
-        """When each agreement must be reviewed again to make its sites' delivery after next: ``{agreement: datetime}``.
+        """When each agreement must be reviewed again to make its sites' delivery after
+        next: ``{agreement: datetime}``.
 
         A line planned to last until the delivery after next is replenished
         for it by an order placed its lead time before that day: the review
@@ -175,7 +182,7 @@ class VmiReplenishment(models.AbstractModel):
         before tomorrow), whatever the review frequency says.
         """
         reviews = {}
-        for line, decision in decisions.items():
+        for line, _decision in decisions.items():
             delivery_days = facts[line].delivery_days
             if len(delivery_days) < 2:
                 continue

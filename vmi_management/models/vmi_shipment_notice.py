@@ -6,7 +6,8 @@ from ..intake import Shipment, ShipmentLine, build_edifact_desadv, build_x12_856
 
 
 class VmiShipmentNotice(models.Model):
-    """An advance shipping notice (ASN) sent to the customer when VMI stock leaves for its site.
+    """An advance shipping notice (ASN) sent to the customer when VMI stock leaves for
+    its site.
 
     Created when a VMI delivery or consignment transfer is validated: the
     customer gets an email with the notice as an X12 856 and an EDIFACT
@@ -76,7 +77,8 @@ class VmiShipmentNotice(models.Model):
 
     @api.model
     def _create_for_pickings(self, pickings):
-        """Create, document and send one notice per validated VMI shipment in ``pickings``."""
+        """Create, document and send one notice per validated VMI shipment in
+        ``pickings``."""
         sequence = self.env["ir.sequence"].sudo()
         notices = self.sudo().create(
             [
@@ -193,7 +195,8 @@ class VmiShipmentNotice(models.Model):
         )
 
     def _send(self):
-        """Email the notice to the customer with both documents, and keep it on the notice's thread."""
+        """Email the notice to the customer with both documents, and keep it on the
+        notice's thread."""
         self.ensure_one()
         template = self.env.ref("vmi_management.mail_template_vmi_shipment_notice")
         recipients = self.picking_id.partner_id | self.agreement_id.partner_id

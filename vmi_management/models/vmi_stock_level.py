@@ -11,7 +11,8 @@ KPI_PERIOD_DAYS = 30  # the scorecard's look-back
 
 
 class VmiStockLevel(models.Model):
-    """The stock of one agreement line as an evaluation saw it, one row per line and day.
+    """The stock of one agreement line as an evaluation saw it, one row per line and
+    day.
 
     It is the history both parties look back on: the portal's chart of on
     hand against min and max, and the agreement's KPIs (``vmi.kpi.snapshot``),
@@ -27,8 +28,9 @@ class VmiStockLevel(models.Model):
     # key check per row, so only what the views group by is stored.
     _log_access = False
 
-    # Indexes: (line, date) by the unique constraint, for a line's chart; (agreement, date)
-    # in init(), for an agreement's KPIs over a period. Each further index slows every evaluation.
+    # Indexes: (line, date) by the unique constraint, for a line's chart; (agreement,
+    # date) in init(), for an agreement's KPIs over a period. Each further index slows
+    # every evaluation.
     line_id = fields.Many2one("vmi.agreement.line", required=True, ondelete="cascade")
     agreement_id = fields.Many2one("vmi.agreement", required=True, ondelete="cascade")
     company_id = fields.Many2one(related="agreement_id.company_id")
@@ -38,7 +40,8 @@ class VmiStockLevel(models.Model):
     product_id = fields.Many2one("product.product", required=True)
     location_id = fields.Many2one("stock.location", string="Site", required=True)
     date = fields.Date(required=True)
-    # levels, not flows: over several days (a week in the pivot) they average, never add up
+    # levels, not flows: over several days (a week in the pivot) they average, never add
+    # up
     on_hand = fields.Float(digits="Product Unit of Measure", aggregator="avg")
     on_order = fields.Float(digits="Product Unit of Measure", aggregator="avg")
     trigger_level = fields.Float(
@@ -66,8 +69,8 @@ class VmiStockLevel(models.Model):
     is_outlier = fields.Boolean(
         string="Outlier",
         help="The planner marks a day whose demand was exceptional (a one-off order, a "
-        "data error): forecasts and thresholds no longer learn from it. Days out of stock "
-        "are left out without marking.",
+        "data error): forecasts and thresholds no longer learn from it. Days out of "
+        "stock are left out without marking.",
     )
     order_qty = fields.Float(
         string="Ordered",
@@ -84,17 +87,19 @@ class VmiStockLevel(models.Model):
     ]
 
     def init(self):
-        super().init()
+        result = super().init()
         create_index(
             self.env.cr,
             "vmi_stock_level_agreement_date_index",
             self._table,
             ["agreement_id", "date"],
         )
+        return result
 
     @api.model
     def _record_evaluation(self, lines, now):
-        """Keep the day's level of these just-evaluated lines; a later evaluation the same day replaces it.
+        """Keep the day's level of these just-evaluated lines; a later evaluation the
+        same day replaces it.
 
         The level is the decision the evaluation stored on the line, copied
         in one statement per company: at tens of thousands of lines per run
@@ -105,40 +110,52 @@ class VmiStockLevel(models.Model):
         for company in lines.company_id:
             day = local_date(now, company_tz(company))
             self._insert_levels(
-                lines.filtered(lambda line: line.company_id == company), day
+                lines.filtered(
+                    lambda line, company=company: line.company_id == company
+                ),
+                day,
             )
         self.invalidate_model()
 
     def _insert_levels(self, lines, day):
         self.env.cr.execute(
             SQL(
-                """INSERT INTO vmi_stock_level (line_id, agreement_id, product_id, location_id, on_hand, on_order,
-                                           trigger_level, target_level, demand_rate, baseline_rate, customer_rate,
-                                           order_qty, date)
-               SELECT line.id, line.agreement_id, line.product_id, line.location_id, line.last_on_hand,
-                      line.last_on_order, line.last_trigger_level, line.last_target_level, line.last_demand_rate,
-                      line.last_baseline_rate, line.last_customer_rate, line.last_order_qty, %s::date
+                """INSERT INTO vmi_stock_level (
+                       line_id, agreement_id, product_id, location_id, on_hand,
+                       on_order, trigger_level, target_level, demand_rate,
+                       baseline_rate, customer_rate, order_qty, date)
+               SELECT line.id, line.agreement_id, line.product_id,
+                      line.location_id, line.last_on_hand, line.last_on_order,
+                      line.last_trigger_level, line.last_target_level,
+                      line.last_demand_rate, line.last_baseline_rate,
+                      line.last_customer_rate, line.last_order_qty, %s::date
                  FROM vmi_agreement_line line
                 WHERE line.id = ANY(%s)
           ON CONFLICT (line_id, date) DO UPDATE
-                  SET on_hand = EXCLUDED.on_hand, on_order = EXCLUDED.on_order,
-                      trigger_level = EXCLUDED.trigger_level, target_level = EXCLUDED.target_level,
-                      demand_rate = EXCLUDED.demand_rate, baseline_rate = EXCLUDED.baseline_rate,
-                      customer_rate = EXCLUDED.customer_rate, order_qty = EXCLUDED.order_qty""",
+                  SET on_hand = EXCLUDED.on_hand,
+                      on_order = EXCLUDED.on_order,
+                      trigger_level = EXCLUDED.trigger_level,
+                      target_level = EXCLUDED.target_level,
+                      demand_rate = EXCLUDED.demand_rate,
+                      baseline_rate = EXCLUDED.baseline_rate,
+                      customer_rate = EXCLUDED.customer_rate,
+                      order_qty = EXCLUDED.order_qty""",
                 day,
                 lines.ids,
             )
         )
 
     def action_mark_outlier(self):
-        """Leave these days out of the forecasts and thresholds of their lines (from the next evaluation)."""
+        """Leave these days out of the forecasts and thresholds of their lines (from the
+        next evaluation)."""
         self._set_outlier(True)
 
     def action_unmark_outlier(self):
         self._set_outlier(False)
 
     def _set_outlier(self, outlier):
-        """Levels are the system's record: VMI users may mark their days as outliers, and change nothing else."""
+        """Levels are the system's record: VMI users may mark their days as outliers,
+        and change nothing else."""
         if not self.env.user.has_group("vmi_management.group_vmi_user"):
             raise AccessError(
                 self.env._("Only VMI users may mark a day's demand as an outlier.")
@@ -148,8 +165,8 @@ class VmiStockLevel(models.Model):
 
     @api.model
     def _chart_data(self, line, days=90):
-        """What the portal chart of one line draws: daily on hand, min and max, and deliveries received
-        (inventory adjustments are counts, not deliveries).
+        """What the portal chart of one line draws: daily on hand, min and max, and
+        deliveries received (inventory adjustments are counts, not deliveries).
 
         :returns: dict of lists, one value per day from ``days`` ago to today
                   (None where no evaluation saw the line that day)

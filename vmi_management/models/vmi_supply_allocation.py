@@ -6,7 +6,8 @@ from ..engine.allocation import Allotment
 
 
 class VmiSupplyAllocation(models.Model):
-    """One line's share of a short product in a shipping warehouse, as a supply plan decided it.
+    """One line's share of a short product in a shipping warehouse, as a supply plan
+    decided it.
 
     Open until the line's batch is evaluated, which caps the line's order by
     it (``applied``); until then, what it holds is not available to lines
@@ -47,7 +48,8 @@ class VmiSupplyAllocation(models.Model):
         string="Available in Warehouse",
         readonly=True,
         digits="Product Unit of Measure",
-        help="What the warehouse could promise to all the lines of this product in the run.",
+        help="What the warehouse could promise to all the lines of this product in the "
+        "run.",
     )
     demand_qty = fields.Float(
         string="Needed by All",
@@ -89,7 +91,8 @@ class VmiSupplyAllocation(models.Model):
 
     @api.model
     def _promised(self, keys):
-        """What the open allocations hold in each pool: ``{(warehouse id, product id): quantity}``."""
+        """What the open allocations hold in each pool:
+        ``{(warehouse id, product id): quantity}``."""
         promised = defaultdict(float)
         for warehouse, product, quantity in self._read_group(
             [

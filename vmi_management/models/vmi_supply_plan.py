@@ -17,7 +17,8 @@ PLAN_LOCK = 7_711_842_001  # advisory lock: one worker at a time makes a run's p
 
 
 class VmiSupplyPlan(models.Model):
-    """How the stock of our warehouses is shared among all the agreements due in one scheduled run.
+    """How the stock of our warehouses is shared among all the agreements due in one
+    scheduled run.
 
     The scheduler evaluates agreements batch by batch, each batch in its own
     transaction; shared batch by batch, the first batches would take all of
@@ -56,10 +57,12 @@ class VmiSupplyPlan(models.Model):
 
     @api.model
     def _current(self, now):
-        """The open plan of the scheduled run under way, made now when there is none (or it is too old).
+        """The open plan of the scheduled run under way, made now when there is none (or
+        it is too old).
 
-        While another worker makes one (its transaction holds the lock), none: that worker's batches use its
-        plan, this one's share what is left, as an evaluation outside a plan does.
+        While another worker makes one (its transaction holds the lock), none: that
+        worker's batches use its plan, this one's share what is left, as an evaluation
+        outside a plan does.
         """
         plan = self.search([("state", "=", "open")], order="date desc", limit=1)
         if plan and plan.date >= now - PLAN_MAX_AGE:
@@ -119,7 +122,8 @@ class VmiSupplyPlan(models.Model):
         for ids in split_every(
             vmi_replenishment.BATCH_SIZE, candidates.agreement_id.ids
         ):
-            # an agreement that cannot be decided claims nothing here; its batch logs why
+            # an agreement that cannot be decided claims nothing here; its batch logs
+            # why
             results, __ = Replenishment._apply_by_agreement(
                 self.env["vmi.agreement"].browse(ids),
                 lambda part: Replenishment._decide(part, now, candidates)[0],

@@ -12,7 +12,8 @@ SHIPPING_SITE_KINDS = ("consigned_at_customer", "customer_location")
 
 
 class VmiSupplyPool(models.AbstractModel):
-    """What our warehouses can commit to the VMI lines that need stock, and how a short supply is shared.
+    """What our warehouses can commit to the VMI lines that need stock, and how a short
+    supply is shared.
 
     A pool is one product in one shipping warehouse. Its supply is what can
     be promised today without starving a later commitment (the engine's
@@ -36,7 +37,8 @@ class VmiSupplyPool(models.AbstractModel):
 
     @api.model
     def _pool_key(self, line):
-        """The pool a line draws on, ``(warehouse id, product id)``, or None when it ships from no warehouse of ours.
+        """The pool a line draws on, ``(warehouse id, product id)``, or None when it
+        ships from no warehouse of ours.
 
         Products whose stock Odoo does not track have no pool.
         """
@@ -50,9 +52,11 @@ class VmiSupplyPool(models.AbstractModel):
 
     @api.model
     def _claims(self, decisions):
-        """The claims of the decided lines on their pools: ``{pool key: [Claim]}``; the key of a claim is its line.
+        """The claims of the decided lines on their pools: ``{pool key: [Claim]}``; the
+        key of a claim is its line.
 
-        Empty when VMI orders are not capped by what the warehouses can ship (fair share "none").
+        Empty when VMI orders are not capped by what the warehouses can ship (fair share
+        "none").
         """
         claims = defaultdict(list)
         if self._fair_share_mode() == "none":
@@ -88,7 +92,8 @@ class VmiSupplyPool(models.AbstractModel):
 
     @api.model
     def _supply(self, keys, now, deciding_lines):
-        """What each pool can still give to the lines being decided: ``{pool key: quantity}``.
+        """What each pool can still give to the lines being decided:
+        ``{pool key: quantity}``.
 
         :param keys: the pool keys ``(warehouse id, product id)``
         :param deciding_lines: the agreement lines decided now, whose own open
@@ -112,7 +117,8 @@ class VmiSupplyPool(models.AbstractModel):
 
     @api.model
     def _read_warehouse_stock(self, keys, now):
-        """Free stock in each warehouse's stock location and the confirmed moves in and out of it.
+        """Free stock in each warehouse's stock location and the confirmed moves in and
+        out of it.
 
         Stock of the company's own only (no owner, or the company's partner):
         consigned stock of others is not ours to ship. A move between two
@@ -180,7 +186,8 @@ class VmiSupplyPool(models.AbstractModel):
 
     @api.model
     def _held_by_open_proposals(self, keys, deciding_lines):
-        """What open (draft) VMI proposals of other lines ask of each pool: ``{key: quantity}``.
+        """What open (draft) VMI proposals of other lines ask of each pool:
+        ``{key: quantity}``.
 
         They are no commitment in Odoo's stock yet, but the vendor means to
         ship them: a line decided now must not be promised the same stock.

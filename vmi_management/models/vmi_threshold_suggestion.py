@@ -16,8 +16,9 @@ SHORT_HISTORY_LISTED = 10  # lines named in the message about histories too shor
 
 
 class VmiThresholdSuggestion(models.Model):
-    """The engine's suggested thresholds for one line, beside the current ones, with the reasoning and a
-    replay of recent demand under both; a VMI Manager accepts or rejects it, and the agreement logs it.
+    """The engine's suggested thresholds for one line, beside the current ones, with the
+    reasoning and a replay of recent demand under both; a VMI Manager accepts or rejects
+    it, and the agreement logs it.
 
     Thresholds are agreed terms: a suggestion never changes a line by itself.
 
@@ -62,12 +63,10 @@ class VmiThresholdSuggestion(models.Model):
         string="Current Max", readonly=True, digits="Product Unit of Measure"
     )
     current_reorder_point = fields.Float(
-        string="Current Reorder Point", readonly=True, digits="Product Unit of Measure"
+        readonly=True, digits="Product Unit of Measure"
     )
-    current_order_qty = fields.Float(
-        string="Current Order Qty", readonly=True, digits="Product Unit of Measure"
-    )
-    current_target_days = fields.Float(string="Current Target Days", readonly=True)
+    current_order_qty = fields.Float(readonly=True, digits="Product Unit of Measure")
+    current_target_days = fields.Float(readonly=True)
     min_qty = fields.Float(
         string="Suggested Min", readonly=True, digits="Product Unit of Measure"
     )
@@ -94,10 +93,9 @@ class VmiThresholdSuggestion(models.Model):
     date_decided = fields.Datetime(string="Decided On", readonly=True)
     target_fill_rate = fields.Float(related="agreement_id.target_fill_rate")
     misses_target_fill_rate = fields.Boolean(
-        string="Misses Target Fill Rate",
         compute="_compute_misses_target_fill_rate",
-        help="The replay of recent demand under the suggested thresholds serves less than the agreement's "
-        "target fill rate: only a VMI Manager can accept it.",
+        help="The replay of recent demand under the suggested thresholds serves less "
+        "than the agreement's target fill rate: only a VMI Manager can accept it.",
     )
 
     @api.depends("line_id.display_name")
@@ -128,7 +126,8 @@ class VmiThresholdSuggestion(models.Model):
 
     @api.model
     def _min_covered_days(self):
-        """The fewest covered days a suggestion is made from (the setting; 0 or less: no minimum)."""
+        """The fewest covered days a suggestion is made from (the setting; 0 or less: no
+        minimum)."""
         value = (
             self.env["ir.config_parameter"]
             .sudo()
@@ -141,7 +140,8 @@ class VmiThresholdSuggestion(models.Model):
 
     @staticmethod
     def _covered_demand(fact, days=None):
-        """The demand of the line's covered days, oldest first: days with data that were not out of stock.
+        """The demand of the line's covered days, oldest first: days with data that were
+        not out of stock.
 
         Unknown days (no data) and censored days (out of stock, outliers) are
         left out rather than read as zero demand.
@@ -160,11 +160,14 @@ class VmiThresholdSuggestion(models.Model):
     @api.model
     @in_engine_language
     def _replay(self, lines, now=None, days=None):
-        """For each line with a demand history: its engine input, the suggested thresholds, and the replay
-        of its recent demand under the current and the suggested thresholds.
+        """For each line with a demand history: its engine input, the suggested
+        thresholds, and the replay of its recent demand under the current and the
+        suggested thresholds.
 
-        :param days: replay only the last ``days`` days of the history (all of it by default)
-        :returns: list of ``(line, current input, Suggestion, current result, suggested result)``
+        :param days: replay only the last ``days`` days of the history (all of it by
+            default)
+        :returns: list of
+            ``(line, current input, Suggestion, current result, suggested result)``
         """
         return self._replay_covered(lines, now, days)[0]
 
@@ -172,14 +175,16 @@ class VmiThresholdSuggestion(models.Model):
     def _replay_covered(self, lines, now=None, days=None, min_days=0):
         """``_replay``, for the lines with at least ``min_days`` covered days.
 
-        :returns: ``(replays, {line: its covered days})``, the second for the lines with fewer
+        :returns: ``(replays, {line: its covered days})``, the second for the lines with
+            fewer
         """
         facts = self.env["vmi.replenishment.data"]._gather(
             lines, now or fields.Datetime.now()
         )
         replays, short = [], {}
         for line in lines:
-            # the replay plays the covered days back to back, as the suggestion learns from them
+            # the replay plays the covered days back to back, as the suggestion learns
+            # from them
             demand = self._covered_demand(facts[line], days)
             if len(demand) < min_days:
                 short[line] = len(demand)
@@ -207,9 +212,11 @@ class VmiThresholdSuggestion(models.Model):
 
     @api.model
     def _suggest(self, lines, now=None):
-        """Suggest thresholds for each line with a demand history, replacing its earlier open suggestion.
+        """Suggest thresholds for each line with a demand history, replacing its earlier
+        open suggestion.
 
-        :returns: the new suggestions (lines without history get none: there is nothing to base one on)
+        :returns: the new suggestions (lines without history get none: there is nothing
+            to base one on)
         """
         return self._suggest_covered(lines, now)[0]
 
@@ -217,8 +224,9 @@ class VmiThresholdSuggestion(models.Model):
     def _suggest_covered(self, lines, now=None):
         """``_suggest``, for the lines with the minimum of covered days.
 
-        :returns: ``(new suggestions, {line: its covered days})``, the second for the lines left out with
-            too short a history; their earlier open suggestion is withdrawn too
+        :returns: ``(new suggestions, {line: its covered days})``, the second for the
+            lines left out with too short a history; their earlier open suggestion is
+            withdrawn too
         """
         replays, short = self._replay_covered(
             lines, now, min_days=self._min_covered_days()
@@ -239,7 +247,8 @@ class VmiThresholdSuggestion(models.Model):
 
     @api.model
     def _action_suggest(self, agreements):
-        """Suggest thresholds for the lines of ``agreements`` and open the suggestions to decide.
+        """Suggest thresholds for the lines of ``agreements`` and open the suggestions
+        to decide.
 
         Lines whose history covers too few days get none; a notification
         names them, with their covered days and the minimum, before the list.
@@ -273,8 +282,9 @@ class VmiThresholdSuggestion(models.Model):
             "params": {
                 "title": self.env._("Too little history for a suggestion"),
                 "message": self.env._(
-                    "Suggestions are made from at least %(minimum)s covered days (days with data, not out of "
-                    "stock); these lines have fewer, and got none: %(lines)s.",
+                    "Suggestions are made from at least %(minimum)s covered days (days "
+                    "with data, not out of stock); these lines have fewer, and got "
+                    "none: %(lines)s.",
                     minimum=minimum,
                     lines="; ".join(names),
                 ),
@@ -285,7 +295,8 @@ class VmiThresholdSuggestion(models.Model):
         }
 
     def _prepare_line_vals(self):
-        """The thresholds the line takes when this suggestion is accepted, as its policy uses them."""
+        """The thresholds the line takes when this suggestion is accepted, as its policy
+        uses them."""
         self.ensure_one()
         policy_fields = {
             "min_max": ("min_qty", "max_qty"),
@@ -319,13 +330,15 @@ class VmiThresholdSuggestion(models.Model):
         )
 
     def _check_target_fill_rate(self):
-        """A suggestion whose replay misses the target fill rate lowers the service: a VMI Manager's call."""
+        """A suggestion whose replay misses the target fill rate lowers the service: a
+        VMI Manager's call."""
         missing = self.filtered("misses_target_fill_rate")
         if missing and not self.env.user.has_group(MANAGER_GROUP):
             raise UserError(
                 self.env._(
-                    "The replay of %(suggestion)s serves %(fill_rate)s%% of the demand, below the agreement's target "
-                    "fill rate of %(target)s%%: only a VMI Manager can accept it.",
+                    "The replay of %(suggestion)s serves %(fill_rate)s%% of the "
+                    "demand, below the agreement's target fill rate of %(target)s%%: "
+                    "only a VMI Manager can accept it.",
                     suggestion=missing[0].display_name,
                     fill_rate=round(missing[0].suggested_fill_rate, 1),
                     target=missing[0].target_fill_rate,
@@ -333,7 +346,8 @@ class VmiThresholdSuggestion(models.Model):
             )
 
     def action_accept(self):
-        """Apply the suggested thresholds to the lines, and log the change on each agreement."""
+        """Apply the suggested thresholds to the lines, and log the change on each
+        agreement."""
         self._check_target_fill_rate()
         self._decide("accepted")
         for suggestion in self:
@@ -342,12 +356,14 @@ class VmiThresholdSuggestion(models.Model):
             line.write(suggestion._prepare_line_vals())
             changes = ", ".join(
                 f"{line._fields[name].get_description(self.env)['string']} "
-                f"{line._format_step_value(before[name])} → {line._format_step_value(line[name])}"
+                f"{line._format_step_value(before[name])} → "
+                f"{line._format_step_value(line[name])}"
                 for name in before
             )
             suggestion.agreement_id.message_post(
                 body=self.env._(
-                    "Suggested thresholds accepted for %(line)s by %(user)s: %(changes)s.",
+                    "Suggested thresholds accepted for %(line)s by %(user)s: "
+                    "%(changes)s.",
                     line=line.display_name,
                     user=self.env.user.name,
                     changes=changes,
@@ -361,7 +377,8 @@ class VmiThresholdSuggestion(models.Model):
         for suggestion in self:
             suggestion.agreement_id.message_post(
                 body=self.env._(
-                    "Suggested thresholds rejected for %(line)s by %(user)s; the current ones stay.",
+                    "Suggested thresholds rejected for %(line)s by %(user)s; the "
+                    "current ones stay.",
                     line=suggestion.line_id.display_name,
                     user=self.env.user.name,
                 )

@@ -2,7 +2,8 @@ from odoo import api, fields, models
 
 
 class VmiUomCode(models.Model):
-    """A unit code a customer's documents use (X12 355, UN/ECE Recommendation 20, a CSV column), and our unit.
+    """A unit code a customer's documents use (X12 355, UN/ECE Recommendation 20, a CSV
+    column), and our unit.
 
     Codes without an agreement are everyone's defaults (the common X12 and
     UN/ECE codes ship as data); a code on an agreement overrides them for
@@ -31,15 +32,18 @@ class VmiUomCode(models.Model):
         ondelete="cascade",
         index="btree_not_null",
         check_company=True,
-        help="The agreement this code applies to, over the default of the same code; empty for every agreement.",
+        help="The agreement this code applies to, over the default of the same code; "
+        "empty for every agreement.",
     )
     company_id = fields.Many2one(related="agreement_id.company_id", store=True)
 
     _sql_constraints = [
-        # an exclusion rather than UNIQUE: the defaults have no agreement, and NULLs are never equal in UNIQUE
+        # an exclusion rather than UNIQUE: the defaults have no agreement, and NULLs are
+        # never equal in UNIQUE
         (
             "code_agreement_uniq",
-            "EXCLUDE USING btree ((upper(code)) WITH =, (COALESCE(agreement_id, 0)) WITH =)",
+            "EXCLUDE USING btree ((upper(code)) WITH =, "
+            "(COALESCE(agreement_id, 0)) WITH =)",
             "A unit code is mapped once per agreement, and once among the defaults.",
         ),
     ]

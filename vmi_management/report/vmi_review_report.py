@@ -4,7 +4,8 @@ from ..tools import format_quantity
 
 
 class ReportVmiReview(models.AbstractModel):
-    """The periodic performance review of agreements: the scorecard, exceptions and threshold changes."""
+    """The periodic performance review of agreements: the scorecard, exceptions and
+    threshold changes."""
 
     _name = "report.vmi_management.report_vmi_review"
     _description = "VMI Performance Review"

@@ -4,7 +4,8 @@ from odoo.tools import SQL
 
 
 def _quote(text):
-    """An array element in double quotes, so commas, braces, quotes and spaces stay data."""
+    """An array element in double quotes, so commas, braces, quotes and spaces stay
+    data."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
@@ -13,13 +14,15 @@ def _quote(text):
 _ELEMENT = {
     "bool": lambda value: "t" if value else "f",
     "int4": str,
-    "float8": repr,  # repr round-trips a float exactly; PostgreSQL reads inf and nan too
+    # repr round-trips a float exactly; PostgreSQL reads inf and nan too
+    "float8": repr,
     "date": lambda value: value.isoformat(),
 }
 
 
 def array_literal(kind, values):
-    """PostgreSQL's text form of a one-dimensional array of ``kind`` values, e.g. ``{1,2,NULL}``.
+    """PostgreSQL's text form of a one-dimensional array of ``kind`` values, e.g.
+    ``{1,2,NULL}``.
 
     Sent as one string parameter, an array costs the server one literal to
     read: psycopg2 sends a Python list as ``ARRAY[...]`` with an expression
@@ -44,13 +47,15 @@ def array_literal(kind, values):
 
 
 def unnest_columns(columns):
-    """The pieces of an ``INSERT ... SELECT * FROM unnest(...)`` of rows given column by column.
+    """The pieces of an ``INSERT ... SELECT * FROM unnest(...)`` of rows given column by
+    column.
 
     One array parameter per column keeps a statement of 100,000 rows to a
     handful of parameters, where a VALUES list would build one SQL object
     per row.
 
-    :param columns: ``{column name: (PostgreSQL type, list of values)}``, all lists of the same length
+    :param columns: ``{column name: (PostgreSQL type, list of values)}``, all lists of
+        the same length
     :returns: ``(column list, unnest arguments)`` as :class:`~odoo.tools.SQL`
     """
     return (

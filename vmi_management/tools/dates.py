@@ -31,12 +31,14 @@ def day_start(day, tz):
 
 
 def day_end(day, tz):
-    """The naive UTC datetime at which the local ``day`` ends (the next day begins) in ``tz``."""
+    """The naive UTC datetime at which the local ``day`` ends (the next day begins) in
+    ``tz``."""
     return day_start(day + timedelta(days=1), tz)
 
 
 def spread_over_days(quantity, start, end, tz):
-    """``quantity`` consumed evenly from ``start`` to ``end`` (naive UTC), per local day of ``tz``.
+    """``quantity`` consumed evenly from ``start`` to ``end`` (naive UTC), per local day
+    of ``tz``.
 
     Each day gets the share of the period that falls in it, so consumption
     a count reveals after a month is a month of steady demand, not one

@@ -14,7 +14,8 @@ from odoo import fields
 
 
 class _Optional:
-    """What the optional number fields change in their base class: None (or False) stays None."""
+    """What the optional number fields change in their base class: None (or False) stays
+    None."""
 
     def convert_to_column(self, value, record, values=None, validate=True):
         if value is None or value is False:

@@ -1,5 +1,5 @@
-"""How quantities and figures read on the portal, in the review report and on the back-office scorecard:
-the same text everywhere."""
+"""How quantities and figures read on the portal, in the review report and on the
+back-office scorecard: the same text everywhere."""
 
 from odoo.tools import float_repr
 

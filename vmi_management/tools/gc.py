@@ -6,7 +6,8 @@ import gc
 
 @contextlib.contextmanager
 def paused_gc():
-    """Pause the cyclic collector (not reference counting) in the block, and restart it after.
+    """Pause the cyclic collector (not reference counting) in the block, and restart it
+    after.
 
     A replenishment batch keeps tens of thousands of objects alive until it
     ends: every line's facts, decision and explanation, and the ORM cache.

@@ -4,7 +4,8 @@ from odoo.tools import SQL
 
 
 def read_group_rows(model, domain, groupby, aggregates):
-    """What ``model._read_group(domain, groupby, aggregates)`` reads, as plain database values.
+    """What ``model._read_group(domain, groupby, aggregates)`` reads, as plain database
+    values.
 
     The domain, access rules, grouping and aggregates are the ORM's own; only
     the post-processing is left out: a many2one comes back as an id (or

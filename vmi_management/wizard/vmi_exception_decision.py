@@ -6,7 +6,8 @@ DEFAULT_SNOOZE_DAYS = 7
 
 
 class VmiExceptionDecision(models.TransientModel):
-    """The dialog a planner acknowledges (with a note) or snoozes (until a day) open exceptions in."""
+    """The dialog a planner acknowledges (with a note) or snoozes (until a day) open
+    exceptions in."""
 
     _name = "vmi.exception.decision"
     _description = "Acknowledge or Snooze VMI Exceptions"
@@ -26,7 +27,8 @@ class VmiExceptionDecision(models.TransientModel):
         string="Snooze Until",
         default=lambda self: fields.Date.context_today(self)
         + timedelta(days=DEFAULT_SNOOZE_DAYS),
-        help="The exceptions come back to the lists needing attention, and their to-dos, on this day.",
+        help="The exceptions come back to the lists needing attention, and their "
+        "to-dos, on this day.",
     )
 
     def action_apply(self):

@@ -7,8 +7,9 @@ from ..tools import format_quantity
 
 
 class VmiPilotSimulation(models.TransientModel):
-    """Replay an agreement's recent demand under its current and the engine's suggested thresholds, before
-    activating it (or its pilot scope): what fill rate, stock and orders each would have given."""
+    """Replay an agreement's recent demand under its current and the engine's suggested
+    thresholds, before activating it (or its pilot scope): what fill rate, stock and
+    orders each would have given."""
 
     _name = "vmi.pilot.simulation"
     _inherit = ["vmi.replay.mixin"]
@@ -23,7 +24,8 @@ class VmiPilotSimulation(models.TransientModel):
     result_html = fields.Html(string="Per Line", readonly=True, sanitize=False)
 
     def action_simulate(self):
-        """Replay and total the lines in scope; the wizard stays open with the results."""
+        """Replay and total the lines in scope; the wizard stays open with the
+        results."""
         self.ensure_one()
         lines = self.agreement_id.line_ids
         if self.scope == "pilot" and lines.filtered("in_pilot_scope"):
@@ -31,8 +33,8 @@ class VmiPilotSimulation(models.TransientModel):
         if not lines:
             raise UserError(
                 self.env._(
-                    "Agreement %(agreement)s has no lines to simulate: add its products and sites on the Lines tab "
-                    "first.",
+                    "Agreement %(agreement)s has no lines to simulate: add its "
+                    "products and sites on the Lines tab first.",
                     agreement=self.agreement_id.name,
                 )
             )
@@ -42,10 +44,12 @@ class VmiPilotSimulation(models.TransientModel):
         if not replays:
             raise UserError(
                 self.env._(
-                    "Nothing to simulate: none of the %(count)s lines of %(agreement)s has any consumption in the last "
-                    "%(days)s days. The simulation replays recent demand: it needs consumption history, from the "
-                    "customer's stock reports (consumed quantities, or two counts) or from consumption moves out of "
-                    "the site locations. Upload a stock report, or replay more days.",
+                    "Nothing to simulate: none of the %(count)s lines of %(agreement)s "
+                    "has any consumption in the last %(days)s days. The simulation "
+                    "replays recent demand: it needs consumption history, from the "
+                    "customer's stock reports (consumed quantities, or two counts) or "
+                    "from consumption moves out of the site locations. Upload a stock "
+                    "report, or replay more days.",
                     count=len(lines),
                     agreement=self.agreement_id.name,
                     days=max(self.days, 7),
@@ -101,6 +105,6 @@ class VmiPilotSimulation(models.TransientModel):
             for line, __, __, now, suggested in replays
         )
         return Markup(
-            "<table class='table table-sm'><thead><tr><th>%s</th>%s</tr></thead><tbody>%s</tbody>"
-            "</table>"
+            "<table class='table table-sm'><thead><tr><th>%s</th>%s</tr></thead>"
+            "<tbody>%s</tbody></table>"
         ) % (self.env._("Line"), header, rows)

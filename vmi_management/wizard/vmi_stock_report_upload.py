@@ -9,8 +9,8 @@ from ..tools import in_engine_language
 
 
 class VmiStockReportUpload(models.TransientModel):
-    """Upload a customer's stock report file (CSV, Excel, X12 852, EDIFACT INVRPT/SLSRPT) or
-    forecast (X12 830, EDIFACT DELFOR) in the back office."""
+    """Upload a customer's stock report file (CSV, Excel, X12 852, EDIFACT
+    INVRPT/SLSRPT) or forecast (X12 830, EDIFACT DELFOR) in the back office."""
 
     _name = "vmi.stock.report.upload"
     _description = "Upload a VMI Stock Report"
@@ -20,7 +20,8 @@ class VmiStockReportUpload(models.TransientModel):
         required=True,
         domain=[("state", "!=", "terminated")],
     )
-    # not a required field: the template buttons work before a file is attached; uploading checks it
+    # not a required field: the template buttons work before a file is attached;
+    # uploading checks it
     file = fields.Binary(
         help="CSV or Excel with the template's columns, an X12 852 or 830, "
         "or an EDIFACT INVRPT, SLSRPT or DELFOR."
@@ -30,18 +31,20 @@ class VmiStockReportUpload(models.TransientModel):
         string="Stock As Of",
         required=True,
         default=fields.Datetime.now,
-        help="When the stock in a CSV or Excel file was counted. EDI documents carry their own date.",
+        help="When the stock in a CSV or Excel file was counted. EDI documents carry "
+        "their own date.",
     )
 
     @in_engine_language
     def action_upload(self):
-        """Receive the file through the same pipeline as every other channel and show the report."""
+        """Receive the file through the same pipeline as every other channel and show
+        the report."""
         self.ensure_one()
         if not self.file:
             raise UserError(
                 self.env._(
-                    "Attach the stock report file to upload (CSV, Excel, X12 or EDIFACT); the templates above "
-                    "show the expected columns."
+                    "Attach the stock report file to upload (CSV, Excel, X12 or "
+                    "EDIFACT); the templates above show the expected columns."
                 )
             )
         payload = base64.b64decode(self.file)
@@ -63,13 +66,15 @@ class VmiStockReportUpload(models.TransientModel):
         }
 
     def action_download_template(self):
-        """The file template, pre-filled with the agreement's products, customer codes and sites."""
+        """The file template, pre-filled with the agreement's products, customer codes
+        and sites."""
         self.ensure_one()
         extension = (
             "xlsx" if self.env.context.get("template_format") == "xlsx" else "csv"
         )
         return {
             "type": "ir.actions.act_url",
-            "url": f"/vmi/stock-reports/template.{extension}?agreement_id={self.agreement_id.id}",
+            "url": f"/vmi/stock-reports/template.{extension}"
+            f"?agreement_id={self.agreement_id.id}",
             "target": "self",
         }
