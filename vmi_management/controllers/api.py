@@ -15,9 +15,9 @@ MAX_SHIPMENTS = 1000
 DEFAULT_SHIPMENTS = 100
 ASN_FORMATS = ("x12", "edifact")  # the first is the default
 
-# Readers of one parameter: its value from what was sent, or ValueError saying what is expected. Each carries
-# ``schema``, the OpenAPI schema of what it accepts, so that the published document (controllers/openapi.py)
-# states the very limits the reader checks.
+# Readers of one parameter: its value from what was sent, or ValueError saying what is
+# expected. Each carries ``schema``, the OpenAPI schema of what it accepts, so that the
+# published document (controllers/openapi.py) states the very limits the reader checks.
 
 
 def _text(raw):
@@ -69,9 +69,11 @@ def _moment(raw):
 
 _moment.schema = {
     "type": "string",
-    "description": f"A date (YYYY-MM-DD, from the start of that day in the company's time zone) or a date "
-    f"and time (YYYY-MM-DDTHH:MM:SS, UTC unless it carries an offset such as Z or +02:00), from "
-    f"{EARLIEST} to {LATEST}.",
+    "description": (
+        "A date (YYYY-MM-DD, from the start of that day in the company's time zone) "
+        "or a date and time (YYYY-MM-DDTHH:MM:SS, UTC unless it carries an offset "
+        f"such as Z or +02:00), from {EARLIEST} to {LATEST}."
+    ),
     "example": "2026-11-01T06:00:00Z",
 }
 
@@ -104,7 +106,7 @@ PROPOSAL_PARAMETERS = {"agreement": _text}  # query string of GET /proposals
 def _quantity(raw):
     if (
         isinstance(raw, bool)
-        or not isinstance(raw, (int, float))
+        or not isinstance(raw, int | float)
         or raw < 0
         or raw != raw
         or raw in (float("inf"), float("-inf"))
@@ -147,20 +149,25 @@ class VmiApi(http.Controller):
         raw_body=True,
     )
     def post_stock_report(self, **__):
-        """Receive a stock report: JSON lines, a JSON-wrapped document, or a raw CSV/EDI body.
+        """Receive a stock report: JSON lines, a JSON-wrapped document, or a raw
+        CSV/EDI body.
 
-        JSON: ``{"agreement": "VMI/0001", "as_of": ..., "reference": ..., "lines": [...]}``
-        or ``{"agreement": ..., "document": "<X12 852/830 or EDIFACT text>", "filename": ...}``.
-        Any other content type: the body is the document, ``?agreement=`` names the agreement. Parameters
-        come from the query string (and the JSON object) alone: a body labelled as a form, as curl labels
-        ``--data-binary``, is the document all the same.
+        JSON:
+        ``{"agreement": "VMI/0001", "as_of": ..., "reference": ..., "lines": [...]}``
+        or
+        ``{"agreement": ..., "document": "<X12 852/830 or EDIFACT text>",
+        "filename": ...}``.
+        Any other content type: the body is the document, ``?agreement=`` names the
+        agreement. Parameters come from the query string (and the JSON object) alone: a
+        body labelled as a form, as curl labels ``--data-binary``, is the document all
+        the same.
         """
         http_request = request.httprequest
         if http_request.mimetype == "multipart/form-data":
             return self._error(
                 400,
-                "Send the document itself as the request body (curl --data-binary @file), "
-                "not as a form upload.",
+                "Send the document itself as the request body "
+                "(curl --data-binary @file), not as a form upload.",
             )
         body, parsed = http_request.get_data(), None
         sent = self._parameters(http_request.args, **RAW_REPORT_PARAMETERS)
@@ -194,8 +201,10 @@ class VmiApi(http.Controller):
                 404,
                 f"No agreement {agreement} for your company."
                 if agreement
-                else 'Name the agreement ("agreement": its reference): your company has '
-                f"{len(found)} agreements.",
+                else (
+                    'Name the agreement ("agreement": its reference): '
+                    f"your company has {len(found)} agreements."
+                ),
             )
         report, repeated = (
             request.env["vmi.stock.report"]
@@ -214,8 +223,9 @@ class VmiApi(http.Controller):
         save_session=False,
     )
     def list_shipments(self, **__):
-        """The customer's advance shipping notices, newest first: ``?since=`` (shipped then or later) and
-        ``?limit=`` (at most :data:`MAX_SHIPMENTS`, :data:`DEFAULT_SHIPMENTS` unless said)."""
+        """The customer's advance shipping notices, newest first: ``?since=`` (shipped
+        then or later) and ``?limit=`` (at most :data:`MAX_SHIPMENTS`,
+        :data:`DEFAULT_SHIPMENTS` unless said)."""
         sent = self._parameters(request.httprequest.args, **SHIPMENT_PARAMETERS)
         domain = [
             (
@@ -243,7 +253,8 @@ class VmiApi(http.Controller):
         save_session=False,
     )
     def download_shipment_notice(self, notice_id, **__):
-        """One notice as an X12 856 (``format=x12``, the default) or an EDIFACT DESADV (``format=edifact``)."""
+        """One notice as an X12 856 (``format=x12``, the default) or an EDIFACT DESADV
+        (``format=edifact``)."""
         sent = self._parameters(request.httprequest.args, **ASN_PARAMETERS)
         notice = (
             request.env["vmi.shipment.notice"]
@@ -278,7 +289,8 @@ class VmiApi(http.Controller):
         save_session=False,
     )
     def list_proposals(self, **__):
-        """The proposals waiting for the customer's confirmation (of one agreement with ``?agreement=``)."""
+        """The proposals waiting for the customer's confirmation (of one agreement with
+        ``?agreement=``)."""
         sent = self._parameters(request.httprequest.args, **PROPOSAL_PARAMETERS)
         agreements = self._customer_agreements(sent["agreement"]).filtered(
             "confirmation_required"
@@ -303,9 +315,11 @@ class VmiApi(http.Controller):
         raw_body=True,
     )
     def answer_proposal(self, proposal_id, **__):
-        """Accept a proposal (``{"lines": []}``) or change quantities: ``{"lines": [{"line": id, "quantity": n}]}``.
+        """Accept a proposal (``{"lines": []}``) or change quantities:
+        ``{"lines": [{"line": id, "quantity": n}]}``.
 
-        Changes within the agreement's tolerance apply at once; beyond it, they wait for the vendor's review.
+        Changes within the agreement's tolerance apply at once; beyond it, they wait for
+        the vendor's review.
         """
         try:
             payload = json.loads(request.httprequest.get_data() or b"{}")
@@ -316,7 +330,8 @@ class VmiApi(http.Controller):
         ):
             return self._error(
                 400,
-                'The body must be a JSON object with "lines": a list of {"line", "quantity"}.',
+                'The body must be a JSON object with "lines": '
+                'a list of {"line", "quantity"}.',
             )
         proposal = next(
             (
@@ -348,8 +363,9 @@ class VmiApi(http.Controller):
             if values["line"] not in lines or values["quantity"] is None:
                 return self._error(
                     400,
-                    f'Line {values["line"]} is not a line of {proposal.display_name}, or has '
-                    f'no quantity: send the ids GET /proposals gives, each with a quantity.',
+                    f'Line {values["line"]} is not a line of '
+                    f"{proposal.display_name}, or has no quantity: "
+                    "send the ids GET /proposals gives, each with a quantity.",
                 )
             requested[lines[values["line"]]] = values["quantity"]
         try:
@@ -383,8 +399,9 @@ class VmiApi(http.Controller):
 
     @classmethod
     def _parameters(cls, sent, **readers):
-        """Each parameter ``readers`` names, read from ``sent`` (the query string, or the JSON object) by its
-        reader; ``None`` when it is not sent or blank. A wrong one answers 400 with what it expects."""
+        """Each parameter ``readers`` names, read from ``sent`` (the query string, or
+        the JSON object) by its reader; ``None`` when it is not sent or blank. A wrong
+        one answers 400 with what it expects."""
         values = {}
         for name, read in readers.items():
             raw = sent.get(name)
@@ -402,7 +419,8 @@ class VmiApi(http.Controller):
 
     @staticmethod
     def _customer_agreements(reference):
-        """The agreements the API user's company holds, or the one named ``reference`` among them."""
+        """The agreements the API user's company holds, or the one named ``reference``
+        among them."""
         Agreement = request.env["vmi.agreement"].sudo()
         domain = Agreement._stock_reporter_domain(request.env.user.partner_id)
         if reference:

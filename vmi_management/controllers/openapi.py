@@ -30,7 +30,8 @@ RAW_TYPES = (
     "application/edifact",
     "application/octet-stream",
 )
-# What a value the answers take from an empty record field looks like: Odoo writes it as false.
+# What a value the answers take from an empty record field looks like: Odoo writes it as
+# false.
 TEXT_OR_FALSE = {"oneOf": [{"type": "string"}, {"type": "boolean", "enum": [False]}]}
 DAY = {
     "type": "string",
@@ -41,23 +42,32 @@ QUANTITY = {
     "type": "number",
     "minimum": 0,
     "nullable": True,
-    "description": "Not reported when absent or null; a number written as text is read as that number.",
+    "description": (
+        "Not reported when absent or null; a number written as text is read as that "
+        "number."
+    ),
 }
 PARAMETER_NOTES = {
-    "agreement": "The agreement's reference (e.g. VMI/0001); may be left out when the company has one agreement "
-    "that is not terminated.",
+    "agreement": (
+        "The agreement's reference (e.g. VMI/0001); may be left out when the company "
+        "has one agreement that is not terminated."
+    ),
     "filename": "The document's file name; its extension helps recognise the format.",
     "since": "Only notices shipped at this moment or later.",
     "limit": f"At most this many notices ({DEFAULT_SHIPMENTS} unless said).",
-    "format": f"The document's format ({ASN_FORMATS[0]} unless said): an X12 856 or an EDIFACT DESADV.",
+    "format": (
+        f"The document's format ({ASN_FORMATS[0]} unless said): an X12 856 or an "
+        "EDIFACT DESADV."
+    ),
 }
 PROPOSAL_NOTES = {
     "agreement": "Only the proposals of this agreement (its reference, e.g. VMI/0001)."
 }
 
 
-def _parameters(readers, notes=PARAMETER_NOTES):
+def _parameters(readers, notes=None):
     """Query parameters described from the readers that check them."""
+    notes = PARAMETER_NOTES if notes is None else notes
     return [
         {
             "name": name,
@@ -126,9 +136,10 @@ def _schemas(env):
         },
         "unit": {
             "type": "string",
-            "description": "The unit of the line's quantities: a code such as EA, DZN or "
-            "KGM, or the name of one of our units; empty means the "
-            "product's unit.",
+            "description": (
+                "The unit of the line's quantities: a code such as EA, DZN or KGM, or "
+                "the name of one of our units; empty means the product's unit."
+            ),
         },
         **{name: QUANTITY for name in QUANTITIES},
     }
@@ -146,13 +157,19 @@ def _schemas(env):
                 "agreement": DOCUMENT_FIELDS["agreement"].schema,
                 "as_of": {
                     "type": "string",
-                    "description": f"When the figures were true: a date and time (UTC unless it carries an "
-                    f"offset), or a day (its end in the company's time zone), from {EARLIEST} "
-                    f"to {LATEST}. Absent: the end of period_end, else the moment received.",
+                    "description": (
+                        "When the figures were true: a date and time (UTC unless it "
+                        "carries an offset), or a day (its end in the company's time "
+                        f"zone), from {EARLIEST} to {LATEST}. Absent: the end of "
+                        "period_end, else the moment received."
+                    ),
                 },
                 "reference": {
-                    "description": "The sender's report number (any JSON value, read as text and cut to "
-                    "128 characters); a report resent with the same reference is a repeat."
+                    "description": (
+                        "The sender's report number (any JSON value, read as text and "
+                        "cut to 128 characters); a report resent with the same "
+                        "reference is a repeat."
+                    )
                 },
                 "period_start": DAY,
                 "period_end": DAY,
@@ -161,22 +178,31 @@ def _schemas(env):
                     "items": _object(
                         {name: line[name] for name in COLUMNS},
                         required=("product",),
-                        description="One product at one site; on_hand, consumed or forecast (or several) must be given. A line "
-                        "that breaks these rules is rejected with its reason, the others still apply.",
+                        description=(
+                            "One product at one site; on_hand, consumed or forecast "
+                            "(or several) must be given. A line that breaks these "
+                            "rules is rejected with its reason, the others still "
+                            "apply."
+                        ),
                     ),
                 },
             },
             required=("lines",),
             description=(
-                "A report as JSON lines (an object with a document is read as a WrappedDocument instead). Values "
-                "of the wrong type or out of range do not answer 400, except agreement, document and filename: the "
-                "report is kept and answered 201 with state rejected and its problems."
+                "A report as JSON lines (an object with a document is read as a "
+                "WrappedDocument instead). Values of the wrong type or out of range "
+                "do not answer 400, except agreement, document and filename: "
+                "the report is kept and answered 201 with state rejected and its "
+                "problems."
             ),
         ),
         "WrappedDocument": _object(
             {name: read.schema for name, read in DOCUMENT_FIELDS.items()},
             required=("document",),
-            description="A CSV or EDI document (X12 852 or 830, EDIFACT INVRPT, SLSRPT or DELFOR) as text in a JSON object.",
+            description=(
+                "A CSV or EDI document (X12 852 or 830, EDIFACT INVRPT, SLSRPT or "
+                "DELFOR) as text in a JSON object."
+            ),
         ),
         "ReportAnswer": _object(
             {
@@ -188,8 +214,10 @@ def _schemas(env):
                         "state": {"type": "string", "enum": states["vmi.stock.report"]},
                         "repeated": {
                             "type": "boolean",
-                            "description": "True when this is an earlier report received again "
-                            "(answered 200, not applied again).",
+                            "description": (
+                                "True when this is an earlier report received "
+                                "again (answered 200, not applied again)."
+                            ),
                         },
                         "as_of": {
                             "type": "string",
@@ -198,7 +226,9 @@ def _schemas(env):
                         "problems": {
                             "type": "array",
                             "items": {"type": "string"},
-                            "description": "What made the whole report unreadable or refused.",
+                            "description": (
+                                "What made the whole report unreadable or refused."
+                            ),
                         },
                         "lines": {
                             "type": "array",
@@ -206,8 +236,10 @@ def _schemas(env):
                                 {
                                     "ref": {
                                         "type": "string",
-                                        "description": "Where the line is in what was sent (lines[0], Row 2, "
-                                        "a segment).",
+                                        "description": (
+                                            "Where the line is in what was sent "
+                                            "(lines[0], Row 2, a segment)."
+                                        ),
                                     },
                                     "product": TEXT_OR_FALSE,
                                     "location": TEXT_OR_FALSE,
@@ -223,7 +255,9 @@ def _schemas(env):
                                     "note": {
                                         "type": "string",
                                         "nullable": True,
-                                        "description": "How an accepted line was applied.",
+                                        "description": (
+                                            "How an accepted line was applied."
+                                        ),
                                     },
                                 }
                             ),
@@ -244,8 +278,11 @@ def _schemas(env):
                 "state": {
                     "type": "string",
                     "enum": confirmation_states,
-                    "description": "waiting: it waits for your answer; confirmed: answered and going ahead; "
-                    "review: changes beyond the tolerance wait for the vendor.",
+                    "description": (
+                        "waiting: it waits for your answer; confirmed: answered and "
+                        "going ahead; review: changes beyond the tolerance wait for "
+                        "the vendor."
+                    ),
                 },
                 "confirm_by": {
                     **TEXT_OR_FALSE,
@@ -257,7 +294,9 @@ def _schemas(env):
                         {
                             "line": {
                                 "type": "integer",
-                                "description": "The agreement line: what an answer names.",
+                                "description": (
+                                    "The agreement line: what an answer names."
+                                ),
                             },
                             "product": {"type": "string"},
                             "customer_code": {"type": "string", "nullable": True},
@@ -287,12 +326,17 @@ def _schemas(env):
                             name: read.schema
                             for name, read in ANSWER_LINE_FIELDS.items()
                         },
-                        description="A line whose quantity you change; lines left out keep the proposed quantity.",
+                        description=(
+                            "A line whose quantity you change; lines left out keep "
+                            "the proposed quantity."
+                        ),
                     ),
                 }
             },
             required=(),
-            description="An empty list, or no body at all, accepts the proposal as it is.",
+            description=(
+                "An empty list, or no body at all, accepts the proposal as it is."
+            ),
         ),
         "Shipments": _object(
             {
@@ -337,14 +381,17 @@ def _schemas(env):
 
 
 def openapi_document(env):
-    """The OpenAPI 3.0 document of the routes in controllers/api.py (and of this one)."""
+    """The OpenAPI 3.0 document of the routes in controllers/api.py (and of this
+    one)."""
     bad_request = _json_answer(
         "A parameter or the body is wrong; the error says which and what to send.",
         "Error",
     )
     unauthorized = {
-        "description": "No API key, or an unknown or expired one. Answered by Odoo itself (an HTML page, not the "
-        "JSON error), with WWW-Authenticate: Bearer.",
+        "description": (
+            "No API key, or an unknown or expired one. Answered by Odoo itself (an "
+            "HTML page, not the JSON error), with WWW-Authenticate: Bearer."
+        ),
         "headers": {"WWW-Authenticate": {"schema": {"type": "string"}}},
     }
     report_answers = {
@@ -352,14 +399,15 @@ def openapi_document(env):
             "Received: the report and each line's state and reason.", "ReportAnswer"
         ),
         "200": _json_answer(
-            "A repeat of an earlier report (same bytes or same sender reference): that report, "
-            "not applied again.",
+            "A repeat of an earlier report (same bytes or same sender reference): "
+            "that report, not applied again.",
             "ReportAnswer",
         ),
         "400": bad_request,
         "401": unauthorized,
         "404": _json_answer(
-            "No such agreement for the key's company, or none named while it has not exactly one.",
+            "No such agreement for the key's company, or none named while it has not "
+            "exactly one.",
             "Error",
         ),
     }
@@ -368,16 +416,22 @@ def openapi_document(env):
         "info": {
             "title": "Vendor Managed Inventory API",
             "version": get_manifest("vmi_management")["version"],
-            "description": "Push stock reports, pull advance shipping notices, confirm proposals. Authenticate with an Odoo API key "
-            "of a user of the customer's company; only that customer's agreements and notices "
-            "are reachable, others answer 404.",
+            "description": (
+                "Push stock reports, pull advance shipping notices, confirm "
+                "proposals. Authenticate with an Odoo API key of a user of the "
+                "customer's company; only that customer's agreements and notices are "
+                "reachable, others answer 404."
+            ),
         },
         "security": [{"apiKey": []}],
         "paths": {
             f"{PREFIX}/stock-reports": {
                 "post": {
                     "operationId": "postStockReport",
-                    "summary": "Send a stock report: JSON lines, a document wrapped in JSON, or the raw document.",
+                    "summary": (
+                        "Send a stock report: JSON lines, a document wrapped in JSON, "
+                        "or the raw document."
+                    ),
                     "parameters": _parameters(RAW_REPORT_PARAMETERS),
                     "requestBody": {
                         "required": True,
@@ -397,10 +451,13 @@ def openapi_document(env):
                                 for mimetype in RAW_TYPES
                             },
                         },
-                        "description": "Any content type other than application/json is the document itself (a form "
-                        "content type too, as curl --data-binary sends it; multipart/form-data is "
-                        "refused with 400). Query parameters agreement and filename name it; in JSON, "
-                        "the object's own agreement and filename win.",
+                        "description": (
+                            "Any content type other than application/json is the "
+                            "document itself (a form content type too, as curl "
+                            "--data-binary sends it; multipart/form-data is refused "
+                            "with 400). Query parameters agreement and filename name "
+                            "it; in JSON, the object's own agreement and filename win."
+                        ),
                     },
                     "responses": report_answers,
                 }
@@ -446,7 +503,9 @@ def openapi_document(env):
             f"{PREFIX}/proposals": {
                 "get": {
                     "operationId": "listProposals",
-                    "summary": "The replenishment proposals waiting for your confirmation.",
+                    "summary": (
+                        "The replenishment proposals waiting for your confirmation."
+                    ),
                     "parameters": _parameters(PROPOSAL_PARAMETERS, PROPOSAL_NOTES),
                     "responses": {
                         "200": _json_answer(
@@ -460,8 +519,11 @@ def openapi_document(env):
             f"{PREFIX}/proposals/{{proposal_id}}": {
                 "post": {
                     "operationId": "answerProposal",
-                    "summary": "Accept a proposal, or change its quantities: within the agreement's tolerance they "
-                    "apply at once, beyond it they wait for the vendor's review.",
+                    "summary": (
+                        "Accept a proposal, or change its quantities: within the "
+                        "agreement's tolerance they apply at once, beyond it they "
+                        "wait for the vendor's review."
+                    ),
                     "parameters": [
                         {
                             "name": "proposal_id",
@@ -525,5 +587,6 @@ class VmiApiDocument(http.Controller):
         save_session=False,
     )
     def openapi(self, **__):
-        """Served without a key, so that a client generator can read it before anyone has one."""
+        """Served without a key, so that a client generator can read it before anyone
+        has one."""
         return request.make_json_response(openapi_document(request.env))

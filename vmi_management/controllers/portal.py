@@ -37,8 +37,8 @@ def _as_id(value):
 
 
 class VmiPortal(CustomerPortal):
-    """The customer's (or, where we are the customer, the vendor's) view of the stock managed under its
-    agreements: ``/my/vmi``.
+    """The customer's (or, where we are the customer, the vendor's) view of the stock
+    managed under its agreements: ``/my/vmi``.
 
     Every page reads the agreement as the portal user, so the record rules on
     the commercial partner decide what exists; anything else answers as if it
@@ -64,7 +64,8 @@ class VmiPortal(CustomerPortal):
 
     @staticmethod
     def _vmi_agreement_domain():
-        """Agreements shown to the partner: signed ones (the record rules keep them to its own)."""
+        """Agreements shown to the partner: signed ones (the record rules keep them to
+        its own)."""
         return [("state", "!=", "draft")]
 
     @http.route(
@@ -99,7 +100,8 @@ class VmiPortal(CustomerPortal):
         values = self._prepare_portal_layout_values()
         values.update(
             {
-                "agreements": agreements.sudo(),  # found as the user; sites and company shown without stock rights
+                # found as the user; sites and company shown without stock rights
+                "agreements": agreements.sudo(),
                 "format_qty": format_quantity,
                 "page_name": "vmi",
                 "pager": pager,
@@ -111,13 +113,14 @@ class VmiPortal(CustomerPortal):
         return request.render("vmi_management.portal_my_vmi_agreements", values)
 
     def _vmi_agreement(self, agreement_id, access_token=None):
-        """The agreement as a sudo record once the portal user may read it; 404 otherwise."""
+        """The agreement as a sudo record once the portal user may read it; 404
+        otherwise."""
         try:
             agreement = self._document_check_access(
                 "vmi.agreement", agreement_id, access_token
             )
         except (AccessError, MissingError):
-            raise request.not_found()
+            raise request.not_found() from None
         if agreement.state == "draft":
             raise request.not_found()
         return agreement
@@ -137,7 +140,8 @@ class VmiPortal(CustomerPortal):
 
     @staticmethod
     def _vmi_one_of(records, record_id):
-        """The record of ``records`` (an agreement's own) with this id, or 404 for any other id."""
+        """The record of ``records`` (an agreement's own) with this id, or 404 for any
+        other id."""
         record = records.filtered(lambda record: record.id == record_id)
         if not record:
             raise request.not_found()
@@ -197,8 +201,8 @@ class VmiPortal(CustomerPortal):
     def _vmi_stock_lines(
         self, agreement, search="", filterby="all", site=None, sortby="product"
     ):
-        """The agreement's lines the page shows, as a search on the sudo model scoped to the agreement
-        (whose access is checked), and the normalised options."""
+        """The agreement's lines the page shows, as a search on the sudo model scoped to
+        the agreement (whose access is checked), and the normalised options."""
         filters = self._vmi_status_filters()
         sortings = self._vmi_stock_sortings()
         filterby = filterby if filterby in filters else "all"
@@ -335,8 +339,8 @@ class VmiPortal(CustomerPortal):
 
     @staticmethod
     def _vmi_open_orders(agreement):
-        """The agreement's replenishments still on their way: sale or purchase orders (with their portal
-        link) or consignment transfers not yet done."""
+        """The agreement's replenishments still on their way: sale or purchase orders
+        (with their portal link) or consignment transfers not yet done."""
         documents = agreement._replenishment_documents().filtered(
             lambda document: document.state not in ("done", "cancel")
             and not (
@@ -371,7 +375,8 @@ class VmiPortal(CustomerPortal):
         website=True,
     )
     def portal_my_vmi_line(self, agreement_id, line_id, **kw):
-        """One product at one site over the last 90 days: on hand against min and max, deliveries marked."""
+        """One product at one site over the last 90 days: on hand against min and max,
+        deliveries marked."""
         agreement = self._vmi_agreement(agreement_id)
         line = self._vmi_one_of(agreement.line_ids, line_id)
         env = request.env
@@ -406,7 +411,8 @@ class VmiPortal(CustomerPortal):
     def portal_my_vmi_review(
         self, agreement_id, report_type="pdf", download=False, **kw
     ):
-        """The agreement's periodic performance review, as the vendor sends it (PDF, or HTML to read online)."""
+        """The agreement's periodic performance review, as the vendor sends it (PDF, or
+        HTML to read online)."""
         agreement = self._vmi_agreement(agreement_id)
         return self._show_report(
             agreement,
@@ -431,7 +437,8 @@ class VmiPortal(CustomerPortal):
         sortby="product",
         **kw,
     ):
-        """What the stock page shows under the same search, filter and sort, every page of it."""
+        """What the stock page shows under the same search, filter and sort, every page
+        of it."""
         if extension not in ("csv", "xlsx"):
             raise request.not_found()
         agreement = self._vmi_agreement(agreement_id)
@@ -548,7 +555,8 @@ class VmiPortal(CustomerPortal):
         website=True,
     )
     def portal_my_vmi_count_submit(self, agreement_id, **post):
-        """Turn the form into the JSON lines the HTTP API takes, and receive them as a portal report."""
+        """Turn the form into the JSON lines the HTTP API takes, and receive them as a
+        portal report."""
         agreement = self._vmi_reporting_agreement(agreement_id)
         lines = (
             request.env["vmi.agreement.line"]
@@ -603,7 +611,8 @@ class VmiPortal(CustomerPortal):
         website=True,
     )
     def portal_my_vmi_upload(self, agreement_id, report_file=None, **post):
-        """A CSV, Excel or EDI file sent from the portal: the same pipeline as every channel."""
+        """A CSV, Excel or EDI file sent from the portal: the same pipeline as every
+        channel."""
         agreement = self._vmi_reporting_agreement(agreement_id)
         payload = report_file.read() if report_file else b""
         if not payload:
@@ -624,7 +633,8 @@ class VmiPortal(CustomerPortal):
         website=True,
     )
     def portal_my_vmi_report(self, agreement_id, report_id, **kw):
-        """A report's per-line results: which lines were applied, and why the others were not."""
+        """A report's per-line results: which lines were applied, and why the others
+        were not."""
         agreement = self._vmi_agreement(agreement_id)
         report = self._vmi_one_of(agreement.stock_report_ids, report_id)
         values = self._prepare_portal_layout_values()
@@ -652,9 +662,11 @@ class VmiPortal(CustomerPortal):
         website=True,
     )
     def portal_my_vmi_proposals(self, agreement_id, answered=None, **kw):
-        """The proposals waiting for the customer's confirmation, each line with its reason.
+        """The proposals waiting for the customer's confirmation, each line with its
+        reason.
 
-        ``answered``: the id of the proposal just answered, whose outcome the page shows.
+        ``answered``: the id of the proposal just answered, whose outcome the page
+        shows.
         """
         agreement = self._vmi_reporting_agreement(agreement_id)
         documents = agreement._replenishment_documents()
@@ -702,7 +714,8 @@ class VmiPortal(CustomerPortal):
         website=True,
     )
     def portal_my_vmi_proposal_answer(self, agreement_id, proposal_id, **post):
-        """The customer accepts a proposal or changes its quantities (``qty_<agreement line id>`` fields)."""
+        """The customer accepts a proposal or changes its quantities
+        (``qty_<agreement line id>`` fields)."""
         agreement = self._vmi_reporting_agreement(agreement_id)
         proposal = self._vmi_one_of(agreement._replenishment_documents(), proposal_id)
         requested = {}
@@ -744,7 +757,8 @@ class VmiPortal(CustomerPortal):
         website=True,
     )
     def portal_my_vmi_events(self, agreement_id, **kw):
-        """The promotions and other events planned on the agreement, and a form to add one."""
+        """The promotions and other events planned on the agreement, and a form to add
+        one."""
         return self._vmi_render_events(self._vmi_reporting_agreement(agreement_id))
 
     def _vmi_render_events(self, agreement, error=None, entered=None, status=200):
@@ -783,7 +797,8 @@ class VmiPortal(CustomerPortal):
         website=True,
     )
     def portal_my_vmi_event_add(self, agreement_id, **post):
-        """The customer plans an event: name, dates, product (or all), site (or all), factor or extra quantity."""
+        """The customer plans an event: name, dates, product (or all), site (or all),
+        factor or extra quantity."""
         agreement = self._vmi_reporting_agreement(agreement_id)
         try:
             vals = self._vmi_event_vals(agreement, post)
@@ -796,7 +811,8 @@ class VmiPortal(CustomerPortal):
         return request.redirect(f"/my/vmi/{agreement.id}/events")
 
     def _vmi_event_vals(self, agreement, post):
-        """The values of an event the customer entered, each field checked against the agreement."""
+        """The values of an event the customer entered, each field checked against the
+        agreement."""
         _ = request.env._
         name = (post.get("name") or "").strip()
         if not name:
@@ -807,10 +823,11 @@ class VmiPortal(CustomerPortal):
         except ValueError:
             raise UserError(
                 _("Enter the first and last day of the event as dates (YYYY-MM-DD).")
-            )
+            ) from None
         if not date_start or not date_end:
             raise UserError(_("Enter the first and last day of the event."))
-        # an id that is not one of the agreement's own answers 404, as if it did not exist
+        # an id that is not one of the agreement's own answers 404, as if it did not
+        # exist
         product = (
             self._vmi_one_of(
                 agreement.line_ids.product_id, _as_id(post.get("product_id"))
@@ -834,11 +851,11 @@ class VmiPortal(CustomerPortal):
         except ValueError:
             raise UserError(
                 _(
-                    "%(value)s is not a number: enter the factor (1.5 for half as much again) or the "
-                    "extra quantity.",
+                    "%(value)s is not a number: enter the factor (1.5 for half as "
+                    "much again) or the extra quantity.",
                     value=raw or _("An empty value"),
                 )
-            )
+            ) from None
         return {
             "agreement_id": agreement.id,
             "name": name,
@@ -861,7 +878,8 @@ class VmiPortal(CustomerPortal):
         website=True,
     )
     def portal_my_vmi_event_cancel(self, agreement_id, event_id, **post):
-        """The customer withdraws an event it entered (archived, so the record of it stays)."""
+        """The customer withdraws an event it entered (archived, so the record of it
+        stays)."""
         agreement = self._vmi_reporting_agreement(agreement_id)
         event = self._vmi_one_of(
             agreement.demand_event_ids.filtered(

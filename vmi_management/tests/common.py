@@ -51,7 +51,8 @@ class VmiCommon(BaseCommon):
                 for name, price in (("Gloves", 10.0), ("Masks", 5.0), ("Wipes", 3.0))
             ]
         )
-        # the warehouse that ships the replenishments has plenty: a test about a short one makes its own
+        # the warehouse that ships the replenishments has plenty: a test about a short
+        # one makes its own
         for product in (cls.gloves, cls.masks, cls.wipes):
             cls.add_stock(product, cls.warehouse.lot_stock_id, 100000.0)
 
@@ -111,12 +112,14 @@ class VmiCommon(BaseCommon):
 
 
 class CommittedAgreementMixin:
-    """A running agreement with one min/max line, committed through its own cursor for tests that work on
-    two real database connections (the test transaction is invisible to other connections), and removed
-    again afterwards with all that the test left on it."""
+    """A running agreement with one min/max line, committed through its own cursor for
+    tests that work on two real database connections (the test transaction is invisible
+    to other connections), and removed again afterwards with all that the test left on
+    it."""
 
     def commit_agreement(self, name, ownership, product_vals, barcode=None):
-        """Commit the fixture; ``self.ids`` then holds its partner, product, agreement and site ids."""
+        """Commit the fixture; ``self.ids`` then holds its partner, product, agreement
+        and site ids."""
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             partner = env["res.partner"].create({"name": name, "is_company": True})

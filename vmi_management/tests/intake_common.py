@@ -8,7 +8,8 @@ from .common import VmiCommon
 
 
 class VmiIntakeCommon(VmiCommon):
-    """A running agreement with two sites and three products whose codes match the sample documents.
+    """A running agreement with two sites and three products whose codes match the
+    sample documents.
 
     The samples in ``tests/samples`` (CSV, X12 852, EDIFACT INVRPT and
     SLSRPT) name products by our internal reference (FURN-000x), barcode
@@ -73,8 +74,8 @@ class VmiIntakeCommon(VmiCommon):
 
     @classmethod
     def intake_consignment(cls):
-        """A running agreement of the customer where the stock at its two sites is ours; returns it and its
-        first site."""
+        """A running agreement of the customer where the stock at its two sites is ours;
+        returns it and its first site."""
         agreement = cls.intake_agreement(
             cls.customer, "consignment", barcodes=("CONS-NORTH", "CONS-SOUTH")
         )
@@ -82,7 +83,8 @@ class VmiIntakeCommon(VmiCommon):
 
     @classmethod
     def portal_user(cls, partner, login):
-        """A portal user of ``partner``'s company, whose password is ``<login>-secret``."""
+        """A portal user of ``partner``'s company, whose password is
+        ``<login>-secret``."""
         contact = cls.env["res.partner"].create(
             {"name": f"{login} contact", "parent_id": partner.id}
         )
@@ -105,7 +107,8 @@ class VmiIntakeCommon(VmiCommon):
         )
 
     def validated_consignment_transfer(self):
-        """A validated delivery to a consignment site of the customer, and so its shipment notice."""
+        """A validated delivery to a consignment site of the customer, and so its
+        shipment notice."""
         agreement = self.intake_agreement(
             self.customer, "consignment", barcodes=("CONS-NORTH", "CONS-SOUTH")
         )

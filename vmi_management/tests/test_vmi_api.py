@@ -18,7 +18,8 @@ CLIENT = os.path.join(
 
 @tagged("post_install", "-at_install")
 class TestVmiApi(VmiIntakeCommon, HttpCase):
-    """The customer's systems push reports and pull shipment notices with an API key of their own."""
+    """The customer's systems push reports and pull shipment notices with an API key of
+    their own."""
 
     @classmethod
     def setUpClass(cls):
@@ -181,7 +182,8 @@ class TestVmiApi(VmiIntakeCommon, HttpCase):
         self.assertEqual(guessed.status_code, 404)
 
     def test_example_client_pushes_and_pulls(self):
-        """The documented client script, run as a customer would run it, against this server."""
+        """The documented client script, run as a customer would run it, against this
+        server."""
         if not os.path.exists(CLIENT):
             self.skipTest(
                 "examples/vmi_client.py is not shipped with the installed addon"
@@ -189,7 +191,8 @@ class TestVmiApi(VmiIntakeCommon, HttpCase):
         self.validated_consignment_transfer()
 
         def client(*args):
-            self.env.flush_all()  # the script's requests read the database, not this test's caches
+            # the script's requests read the database, not this test's caches
+            self.env.flush_all()
             done = subprocess.run(
                 [sys.executable, CLIENT, "--url", self.base_url(), *args],
                 capture_output=True,

@@ -45,8 +45,9 @@ LINE_FIELDS = (
 
 @tagged("post_install", "-at_install")
 class TestVmiApiErrors(VmiIntakeCommon, HttpCase):
-    """Whatever a customer's system sends, the API answers with what is wrong and how to fix it: a 4xx
-    naming the problem, or a kept report whose problems and rejected lines say it; never a server error."""
+    """Whatever a customer's system sends, the API answers with what is wrong and how to
+    fix it: a 4xx naming the problem, or a kept report whose problems and rejected lines
+    say it; never a server error."""
 
     @classmethod
     def setUpClass(cls):
@@ -91,8 +92,8 @@ class TestVmiApiErrors(VmiIntakeCommon, HttpCase):
         report = response.json()["report"]
         self.assertEqual(report["state"], "rejected")
         self.assertIn(
-            "Segment 2 (UNH): message type 'ORDERS' is not accepted; send INVRPT (stock report) or "
-            "SLSRPT (sales report) messages.",
+            "Segment 2 (UNH): message type 'ORDERS' is not accepted; send INVRPT "
+            "(stock report) or SLSRPT (sales report) messages.",
             report["problems"],
         )
         record = self.env["vmi.stock.report"].browse(report["id"])
@@ -103,7 +104,8 @@ class TestVmiApiErrors(VmiIntakeCommon, HttpCase):
         )
 
     def test_as_of_beyond_the_calendar_is_kept_rejected(self):
-        """Year 1 at +05:00 is before the calendar once in UTC, and so is its day where the company lives."""
+        """Year 1 at +05:00 is before the calendar once in UTC, and so is its day where
+        the company lives."""
         self.env.company.partner_id.tz = "Asia/Kolkata"
         for as_of in (
             "0001-01-01T00:00:00+05:00",
@@ -118,7 +120,8 @@ class TestVmiApiErrors(VmiIntakeCommon, HttpCase):
                 self.assertEqual(
                     report["problems"],
                     [
-                        f"as_of: '{as_of}' is out of range; send a date from 1900-01-01 to 2999-12-31."
+                        f"as_of: '{as_of}' is out of range; send a date from "
+                        "1900-01-01 to 2999-12-31."
                     ],
                 )
 
@@ -213,7 +216,8 @@ class TestVmiApiErrors(VmiIntakeCommon, HttpCase):
         )
 
     def test_readme_curl_without_content_type(self):
-        """``curl --data-binary @852.x12`` says application/x-www-form-urlencoded: the body is the document."""
+        """``curl --data-binary @852.x12`` says application/x-www-form-urlencoded: the
+        body is the document."""
         query = url_encode({"agreement": self.agreement.name, "filename": "852.x12"})
         response = self.call(
             f"{REPORTS}?{query}",

@@ -8,7 +8,8 @@ from .intake_common import VmiIntakeCommon
 
 @tagged("post_install", "-at_install")
 class TestConsumptionBilling(VmiIntakeCommon):
-    """Consigned stock is billed once consumed: exactly the consumed quantities, each unit once."""
+    """Consigned stock is billed once consumed: exactly the consumed quantities, each
+    unit once."""
 
     @classmethod
     def setUpClass(cls):

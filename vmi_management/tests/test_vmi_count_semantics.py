@@ -10,8 +10,9 @@ from .intake_common import VmiIntakeCommon
 
 @tagged("post_install", "-at_install")
 class TestCountSemantics(VmiIntakeCommon):
-    """Counts and sales where the stock is ours at the customer: a count is compared with the stock at its
-    as-of, consumption carries the period it happened over, and sales alone are consumption too."""
+    """Counts and sales where the stock is ours at the customer: a count is compared
+    with the stock at its as-of, consumption carries the period it happened over, and
+    sales alone are consumption too."""
 
     @classmethod
     def setUpClass(cls):
@@ -26,7 +27,8 @@ class TestCountSemantics(VmiIntakeCommon):
     def deliver(
         self, product, quantity, when, source=None, destination=None, owner=None
     ):
-        """A move done at ``when``: by default a delivery of ours from the vendor into the consignment site."""
+        """A move done at ``when``: by default a delivery of ours from the vendor into
+        the consignment site."""
         source = source or self.env.ref("stock.stock_location_suppliers")
         destination = destination or self.site
         with freeze_time(when):
@@ -171,7 +173,8 @@ class TestCountSemantics(VmiIntakeCommon):
         self.assertEqual(
             second.line_ids.quantity_difference,
             -5.0,
-            "the first count's adjustment, done at 10:00, describes 08:00: 90 were held at 09:00",
+            "the first count's adjustment, done at 10:00, describes 08:00: 90 were "
+            "held at 09:00",
         )
         self.assertEqual(self.held(self.chair), 85.0)
         self.assertEqual(
@@ -202,7 +205,8 @@ class TestCountSemantics(VmiIntakeCommon):
         self.assertEqual(
             (first_move.vmi_consumption_start, first_move.vmi_consumption_end),
             (datetime(2026, 10, 1, 5, 0), datetime(2026, 10, 25, 8, 0)),
-            "no earlier count: from the start of the period's first day in Chicago (CDT, UTC−5)",
+            "no earlier count: from the start of the period's first day in Chicago "
+            "(CDT, UTC−5)",
         )
         self.assertEqual(
             (second_move.vmi_consumption_start, second_move.vmi_consumption_end),
@@ -317,7 +321,8 @@ class TestCountSemantics(VmiIntakeCommon):
         self.assertEqual(report.line_ids.state, "accepted")
         self.assertEqual(
             report.line_ids.application_note,
-            f"3 of the 10 consumed could not be taken: only 7 is held at {self.site.name} in our books.",
+            "3 of the 10 consumed could not be taken: only 7 is held "
+            f"at {self.site.name} in our books.",
         )
 
     def test_count_governs_a_line_that_also_reports_sales(self):
@@ -372,8 +377,8 @@ class TestCountSemantics(VmiIntakeCommon):
             "SE*7*0001",
         ]
         segments = [
-            "ISA*00*          *00*          *ZZ*ACMECLINICS    *ZZ*VENDORCO       *261125*0600*U*00401*000000901"
-            "*0*P*>",
+            "ISA*00*          *00*          *ZZ*ACMECLINICS    *ZZ*VENDORCO       "
+            "*261125*0600*U*00401*000000901*0*P*>",
             "GS*PD*ACMECLINICS*VENDORCO*20261125*0600*901*X*004010",
             *body,
             "GE*1*901",
@@ -382,8 +387,9 @@ class TestCountSemantics(VmiIntakeCommon):
         return ("~\n".join(segments) + "~\n").encode()
 
     def check_period_end_count(self, tz, on_the_day, the_day_after, as_of):
-        """10 held; 50 delivered late on the period-end day (local) and 5 early the next day; the customer
-        counts 60 on the period-end day: nothing is consumed or found, whatever the time zone."""
+        """10 held; 50 delivered late on the period-end day (local) and 5 early the next
+        day; the customer counts 60 on the period-end day: nothing is consumed or found,
+        whatever the time zone."""
         self.company.partner_id.tz = tz
         self.add_stock(self.chair, self.site, 10.0)
         self.deliver(self.chair, 50.0, on_the_day)
@@ -403,7 +409,8 @@ class TestCountSemantics(VmiIntakeCommon):
         self.assertEqual(self.held(self.chair), 65.0)
 
     def test_period_end_852_is_as_of_the_end_of_that_day_east_of_utc(self):
-        # Tokyo is UTC+9: 23 November ends at 15:00 UTC; 19:00 local is 10:00 UTC, 01:00 on the 24th is 16:00 UTC.
+        # Tokyo is UTC+9: 23 November ends at 15:00 UTC; 19:00 local is 10:00 UTC, 01:00
+        # on the 24th is 16:00 UTC.
         self.check_period_end_count(
             "Asia/Tokyo",
             "2026-11-23 10:00:00",
@@ -412,7 +419,8 @@ class TestCountSemantics(VmiIntakeCommon):
         )
 
     def test_period_end_852_is_as_of_the_end_of_that_day_west_of_utc(self):
-        # Chicago is UTC−6 in November: 23 November ends at 06:00 UTC on the 24th; 21:00 local is 03:00 UTC.
+        # Chicago is UTC−6 in November: 23 November ends at 06:00 UTC on the 24th; 21:00
+        # local is 03:00 UTC.
         self.check_period_end_count(
             "America/Chicago",
             "2026-11-24 03:00:00",

@@ -6,6 +6,7 @@ from freezegun import freeze_time
 from markupsafe import escape
 
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
 from .intake_common import VmiIntakeCommon
@@ -13,7 +14,8 @@ from .intake_common import VmiIntakeCommon
 
 @tagged("post_install", "-at_install")
 class TestCustomerConfirmation(VmiIntakeCommon, HttpCase):
-    """Co-managed inventory: the customer confirms or adjusts proposals in the portal or through the API."""
+    """Co-managed inventory: the customer confirms or adjusts proposals in the portal or
+    through the API."""
 
     @classmethod
     def setUpClass(cls):
@@ -116,7 +118,7 @@ class TestCustomerConfirmation(VmiIntakeCommon, HttpCase):
             proposal.move_ids.product_uom_qty, 50, "the scheduler leaves it alone"
         )
         self.assertIn("answered by the customer", self.events(run, "skipped").message)
-        with self.assertRaises(Exception):
+        with self.assertRaises(AccessError):
             proposal.with_user(self.vmi_user).action_vmi_accept_customer_quantities()
         proposal.with_user(self.vmi_manager).action_vmi_accept_customer_quantities()
         self.assertEqual(

@@ -12,7 +12,8 @@ MONDAY = datetime(2026, 12, 7, 10, 0)
 
 @tagged("post_install", "-at_install")
 class TestDeliveryCalendar(VmiCommon):
-    """A site that takes deliveries on Mondays and Thursdays: orders arrive on its next delivery day."""
+    """A site that takes deliveries on Mondays and Thursdays: orders arrive on its next
+    delivery day."""
 
     @classmethod
     def setUpClass(cls):
@@ -87,5 +88,6 @@ class TestDeliveryCalendar(VmiCommon):
             self.env["vmi.replenishment"]._evaluate(
                 self.agreement, trigger="scheduled", now=MONDAY
             )
-        # delivered Thursday, it lasts until Monday the 14th: ordered a day ahead, on Sunday the 13th
+        # delivered Thursday, it lasts until Monday the 14th: ordered a day ahead, on
+        # Sunday the 13th
         self.assertEqual(self.agreement.date_next_evaluation, datetime(2026, 12, 13))

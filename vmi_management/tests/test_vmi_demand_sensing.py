@@ -9,8 +9,9 @@ from .intake_common import VmiIntakeCommon
 
 @tagged("post_install", "-at_install")
 class TestDemandSensing(VmiIntakeCommon, HttpCase):
-    """Forecast method per line, the customer's forecast, events, censored days and forecast accuracy, on a
-    customer-owned agreement whose consumption arrives in daily stock reports."""
+    """Forecast method per line, the customer's forecast, events, censored days and
+    forecast accuracy, on a customer-owned agreement whose consumption arrives in daily
+    stock reports."""
 
     @classmethod
     def setUpClass(cls):
@@ -25,8 +26,9 @@ class TestDemandSensing(VmiIntakeCommon, HttpCase):
         cls.buyer = cls.portal_user(cls.customer, "event_buyer")
 
     def report_days(self, series, on_hand=1000.0, forecast=None):
-        """A stock report of the chair at North for each day of ``series`` (the last one yesterday), each
-        giving that day's consumption; ``forecast``: ``(quantity, first day, last day)`` on the last one."""
+        """A stock report of the chair at North for each day of ``series`` (the last one
+        yesterday), each giving that day's consumption; ``forecast``:
+        ``(quantity, first day, last day)`` on the last one."""
         Report = self.env["vmi.stock.report"]
         for offset, consumed in enumerate(series):
             day = self.today - timedelta(days=len(series) - offset)
@@ -53,7 +55,8 @@ class TestDemandSensing(VmiIntakeCommon, HttpCase):
             ).action_process()
 
     def record_levels(self, days, **values):
-        """Stock levels of the chair at North on the last ``days`` days, as past evaluations recorded them."""
+        """Stock levels of the chair at North on the last ``days`` days, as past
+        evaluations recorded them."""
         self.env["vmi.stock.level"].create(
             [
                 {
@@ -275,18 +278,21 @@ class TestDemandSensing(VmiIntakeCommon, HttpCase):
         self.assertAlmostEqual(self.line.last_demand_rate, 10.0)
 
     def test_accuracy_figures_equal_hand_computed_values(self):
-        # demand 8, 12, 8, 12 …; each of the last 20 days was planned on 13 a day, the customer said 10
+        # demand 8, 12, 8, 12 …; each of the last 20 days was planned on 13 a day, the
+        # customer said 10
         self.report_days([8.0, 12.0] * 15)
         self.record_levels(
             20, on_hand=100.0, demand_rate=13.0, baseline_rate=13.0, customer_rate=10.0
         )
         self.evaluate_line()
-        # Σ|a − f| = 10 × 5 + 10 × 1 = 60 over Σa = 200: WAPE 30 %; bias (260 − 200) / 200 = 30 %
+        # Σ|a − f| = 10 × 5 + 10 × 1 = 60 over Σa = 200: WAPE 30 %;
+        # bias (260 − 200) / 200 = 30 %
         self.assertAlmostEqual(self.line.forecast_wape, 30.0)
         self.assertAlmostEqual(self.line.forecast_bias, 30.0)
         # MAE 3 ÷ the naive forecast's 4 (the demand moves by 4 every day)
         self.assertAlmostEqual(self.line.forecast_mase, 0.75)
-        # the customer's 10 a day: Σ|a − c| = 20 × 2 = 40: WAPE 20 %, 10 points better than the statistical
+        # the customer's 10 a day: Σ|a − c| = 20 × 2 = 40: WAPE 20 %, 10 points better
+        # than the statistical
         self.assertAlmostEqual(self.line.customer_forecast_wape, 20.0)
         self.assertAlmostEqual(self.line.forecast_value_added, 10.0)
         bias = self.env["vmi.exception"].search(
@@ -294,7 +300,8 @@ class TestDemandSensing(VmiIntakeCommon, HttpCase):
         )
         self.assertEqual(bias.state, "open", "30 % beyond the 20 % tolerance")
         self.assertIn("ran 30% off the demand", bias.message)
-        # both parties see the figures: the portal's line page, and the agreement's scorecard
+        # both parties see the figures: the portal's line page, and the agreement's
+        # scorecard
         self.authenticate(self.buyer.login, f"{self.buyer.login}-secret")
         page = self.url_open(f"/my/vmi/{self.agreement.id}/lines/{self.line.id}").text
         self.assertIn("error (WAPE) 30", page)
@@ -307,16 +314,19 @@ class TestDemandSensing(VmiIntakeCommon, HttpCase):
         self.assertEqual(bias.state, "resolved")
 
     def test_an_x12_830_forecast_reaches_the_plan(self):
-        """An 830 sends a forecast per product, site and period: each period is a line of its own, and the
-        line planned on the customer's forecast takes each day from the bucket that covers it."""
+        """An 830 sends a forecast per product, site and period: each period is a line
+        of its own, and the line planned on the customer's forecast takes each day from
+        the bucket that covers it."""
         self.report_days([10.0] * 30)
         monday = self.today + timedelta(days=7 - self.today.weekday())
         day = "{:%Y%m%d}".format
         document = (
-            "ISA*00*          *00*          *ZZ*ACMECLINICS    *ZZ*VENDORCO       *261124*0700*U*00401*000000830*0*P*>~"
+            "ISA*00*          *00*          *ZZ*ACMECLINICS    *ZZ*VENDORCO       "
+            "*261124*0700*U*00401*000000830*0*P*>~"
             "GS*PS*ACMECLINICS*VENDORCO*20261124*0700*830*X*004010~"
             "ST*830*0001~"
-            f"BFR*05*FC-{day(self.today)}**BB*A*{day(self.today)}*{day(monday + timedelta(days=13))}*{day(self.today)}~"
+            f"BFR*05*FC-{day(self.today)}**BB*A*{day(self.today)}"
+            f"*{day(monday + timedelta(days=13))}*{day(self.today)}~"
             "N1*ST*Acme Clinics North*92*SITE-NORTH~"
             "LIN**VN*FURN-0001~"
             "UIT*EA~"
@@ -342,7 +352,8 @@ class TestDemandSensing(VmiIntakeCommon, HttpCase):
         self.assertAlmostEqual(
             self.line.last_customer_rate, 12.0, msg="today falls in this week's bucket"
         )
-        # over the 5 days of lead time: the rest of this week at 12, then next week at 30
+        # over the 5 days of lead time: the rest of this week at 12, then next week at
+        # 30
         rest_of_week = (monday - self.today).days
         expected = 12.0 * min(rest_of_week, 5) + 30.0 * max(5 - rest_of_week, 0)
         self.assertAlmostEqual(self.step("lead-time demand")["value"], expected)

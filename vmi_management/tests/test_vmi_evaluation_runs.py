@@ -14,8 +14,9 @@ MODULE = "odoo.addons.vmi_management.models.vmi_replenishment"
 
 @tagged("post_install", "-at_install")
 class TestEvaluationRuns(VmiCommon):
-    """Scheduled and manual runs: every due agreement is evaluated, a failing one blocks nobody,
-    a line that cannot be ordered blocks only itself, new data asks for an evaluation."""
+    """Scheduled and manual runs: every due agreement is evaluated, a failing one blocks
+    nobody, a line that cannot be ordered blocks only itself, new data asks for an
+    evaluation."""
 
     @classmethod
     def setUpClass(cls):
@@ -27,7 +28,8 @@ class TestEvaluationRuns(VmiCommon):
         cls.Replenishment = cls.env["vmi.replenishment"]
 
     def running_agreement(self, partner=None, **vals):
-        """A running agreement with one gloves line (min 10, max 50) on its only site."""
+        """A running agreement with one gloves line (min 10, max 50) on its only
+        site."""
         partner = partner or self.env["res.partner"].create(
             {"name": "Customer", "is_company": True}
         )
@@ -41,7 +43,8 @@ class TestEvaluationRuns(VmiCommon):
         )
 
     def report_stock(self, agreement, quantities):
-        """A stock report typed in the back office for the agreement's site: {product: on hand}."""
+        """A stock report typed in the back office for the agreement's site: {product:
+        on hand}."""
         report = self.env["vmi.stock.report"].create(
             {
                 "agreement_id": agreement.id,
@@ -80,10 +83,11 @@ class TestEvaluationRuns(VmiCommon):
     # One failing agreement never blocks the others
     # ------------------------------------------------------------------
 
-    def test_failing_agreement_is_postponed_and_flagged_while_the_others_get_their_orders(
+    def test_failing_agreement_is_postponed_and_flagged_while_the_others_get_their_orders(  # noqa: E501
         self,
     ):
-        """Its sale order cannot be confirmed (no delivery rule in its warehouse): a real failure."""
+        """Its sale order cannot be confirmed (no delivery rule in its warehouse): a
+        real failure."""
         self.vmi_manager.email = "planner@example.com"
         warehouse = self.env["stock.warehouse"].create(
             {"name": "No Delivery", "code": "NOD"}
@@ -174,7 +178,8 @@ class TestEvaluationRuns(VmiCommon):
         )
 
     def test_failure_outside_the_proposals_is_isolated_too(self):
-        """Recording the results, not only creating orders, fails for one agreement only."""
+        """Recording the results, not only creating orders, fails for one agreement
+        only."""
         first, broken, last = (
             self.running_agreement(),
             self.running_agreement(),
@@ -351,8 +356,8 @@ class TestEvaluationRuns(VmiCommon):
         error = self.events(run, "error")
         self.assertEqual(error.line_id, masks_line)
         self.assertIn(
-            "Masks has no price from vendor Omega Supplies: add the vendor and its price on the "
-            "Purchase tab of the product.",
+            "Masks has no price from vendor Omega Supplies: add the vendor and its "
+            "price on the Purchase tab of the product.",
             error.message,
         )
 
@@ -364,7 +369,8 @@ class TestEvaluationRuns(VmiCommon):
         agreement = self.running_agreement(
             ownership="customer_owned", review_interval_days=3
         )
-        self.Replenishment._cron_evaluate()  # no stock level yet: nothing ordered, next review in 3 days
+        # no stock level yet: nothing ordered, next review in 3 days
+        self.Replenishment._cron_evaluate()
         scheduled = agreement.date_next_evaluation
         self.assertGreater(scheduled, fields.Datetime.now())
         self.assertFalse(
@@ -434,12 +440,14 @@ class TestEvaluationRuns(VmiCommon):
             review_tuesday=True,
             review_friday=True,
         )
-        # Monday 23:00 in Tokyo: the next review day is Tuesday, which begins at 15:00 UTC on Monday
+        # Monday 23:00 in Tokyo: the next review day is Tuesday, which begins at 15:00
+        # UTC on Monday
         self.assertEqual(
             agreement._next_evaluation_after(datetime(2026, 11, 23, 14, 0)),
             datetime(2026, 11, 23, 15, 0),
         )
-        # already Tuesday 01:00 in Tokyo (still Monday in UTC): the next review day is Friday
+        # already Tuesday 01:00 in Tokyo (still Monday in UTC): the next review day is
+        # Friday
         self.assertEqual(
             agreement._next_evaluation_after(datetime(2026, 11, 23, 16, 0)),
             datetime(2026, 11, 26, 15, 0),
@@ -452,7 +460,8 @@ class TestEvaluationRuns(VmiCommon):
             review_tuesday=True,
             review_friday=True,
         )
-        # Monday 22:00 in New York (Tuesday in UTC): the next review day is Tuesday, from 05:00 UTC
+        # Monday 22:00 in New York (Tuesday in UTC): the next review day is Tuesday,
+        # from 05:00 UTC
         self.assertEqual(
             agreement._next_evaluation_after(datetime(2026, 11, 24, 3, 0)),
             datetime(2026, 11, 24, 5, 0),
@@ -465,7 +474,8 @@ class TestEvaluationRuns(VmiCommon):
 
     def test_interval_across_the_end_of_daylight_saving_time(self):
         agreement = self.review_schedule("America/New_York", review_interval_days=1)
-        # Saturday 31 October 08:00 EDT: Sunday 1 November begins at midnight EDT (04:00 UTC)
+        # Saturday 31 October 08:00 EDT: Sunday 1 November begins at midnight EDT (04:00
+        # UTC)
         self.assertEqual(
             agreement._next_evaluation_after(datetime(2026, 10, 31, 12, 0)),
             datetime(2026, 11, 1, 4, 0),

@@ -8,7 +8,8 @@ from .intake_common import VmiIntakeCommon
 
 @tagged("post_install", "-at_install")
 class TestVmiExceptions(VmiIntakeCommon):
-    """Exceptions are raised by the evaluation and intake, put on the owner's list, and clear themselves."""
+    """Exceptions are raised by the evaluation and intake, put on the owner's list, and
+    clear themselves."""
 
     @classmethod
     def setUpClass(cls):
@@ -110,7 +111,8 @@ class TestVmiExceptions(VmiIntakeCommon):
         )
 
     def test_order_capped_by_capacity_and_below_min_not_fixed(self):
-        """Packs of 50 never fit the room left below a capacity of 40: nothing can be ordered."""
+        """Packs of 50 never fit the room left below a capacity of 40: nothing can be
+        ordered."""
         line = self.line()
 
         def raise_it():
@@ -141,7 +143,8 @@ class TestVmiExceptions(VmiIntakeCommon):
             self.evaluate()
 
         def clear_it():
-            # the spike stays the last known day until a report says what came next: an ordinary day
+            # the spike stays the last known day until a report says what came next: an
+            # ordinary day
             self.report(30.0, consumed=2.0, first_day=0, last_day=0)
             self.evaluate(now=fields.Datetime.now() + timedelta(days=1))
 

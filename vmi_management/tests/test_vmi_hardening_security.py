@@ -9,8 +9,9 @@ from .intake_common import VmiIntakeCommon
 
 @tagged("post_install", "-at_install")
 class TestPortalReportsOnlyTheCustomersOwnStock(VmiIntakeCommon, HttpCase):
-    """Where we are the customer, the vendor's portal users see the stock it manages for us in our warehouse,
-    but cannot count it: a count there would rewrite our own books."""
+    """Where we are the customer, the vendor's portal users see the stock it manages for
+    us in our warehouse, but cannot count it: a count there would rewrite our own
+    books."""
 
     @classmethod
     def setUpClass(cls):
@@ -113,7 +114,8 @@ class TestPortalReportsOnlyTheCustomersOwnStock(VmiIntakeCommon, HttpCase):
 
 @tagged("post_install", "-at_install")
 class TestVmiHardening(VmiIntakeCommon):
-    """Billing, approvals, report answers, backorders and deliveries hold to their rules whoever acts."""
+    """Billing, approvals, report answers, backorders and deliveries hold to their rules
+    whoever acts."""
 
     @classmethod
     def setUpClass(cls):
@@ -130,7 +132,8 @@ class TestVmiHardening(VmiIntakeCommon):
         )
 
     def transfer(self, **agreement_vals):
-        """The consignment transfer the evaluation proposes: the north site has nothing, so 40 of each product."""
+        """The consignment transfer the evaluation proposes: the north site has nothing,
+        so 40 of each product."""
         self.consignment.write(agreement_vals)
         self.evaluate(self.consignment)
         return self.consignment.picking_ids.filtered(
@@ -214,7 +217,7 @@ class TestVmiHardening(VmiIntakeCommon):
         self.assertIn(self.vmi_manager.name, logged[0].body)
         self.assertEqual(logged[0].author_id, self.vmi_manager.partner_id)
 
-    def test_reevaluation_keeps_one_approval_activity_and_withdraws_it_below_the_threshold(
+    def test_reevaluation_keeps_one_approval_activity_and_withdraws_it_below_the_threshold(  # noqa: E501
         self,
     ):
         transfer = self.transfer(approval_threshold=100.0, order_mode="draft")
@@ -299,8 +302,8 @@ class TestVmiHardening(VmiIntakeCommon):
         for ref, code in (("Row 2", "PROTO-9"), ("Row 3", "00099999999999")):
             with self.subTest(code=code):
                 self.assertIn(
-                    f"Unknown product code {code}: it is not a product managed under agreement "
-                    f"{self.agreement.name}",
+                    f"Unknown product code {code}: it is not a product managed under "
+                    f"agreement {self.agreement.name}",
                     reasons[ref],
                 )
                 self.assertNotIn("Secret Prototype", reasons[ref])
@@ -348,7 +351,8 @@ class TestVmiHardening(VmiIntakeCommon):
         delivery = self.agreement.sale_order_ids.picking_ids
         self.assertEqual(delivery.move_ids.product_uom_qty, 40.0)
         delivery.move_ids.write({"quantity": 10.0, "picked": True})
-        self.env.invalidate_all()  # what the warehouse user reads is read with its rights, not from the cache
+        # what the warehouse user reads is read with its rights, not from the cache
+        self.env.invalidate_all()
         delivery.with_user(self.stock_user).with_context(
             cancel_backorder=False
         )._action_done()

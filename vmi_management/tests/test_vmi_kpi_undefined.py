@@ -11,8 +11,8 @@ REPORT = "vmi_management.action_report_vmi_review"
 
 @tagged("post_install", "-at_install")
 class TestUndefinedKpis(VmiIntakeCommon, HttpCase):
-    """A KPI the period leaves undefined is stored empty, shown as n/a without a verdict, and left out of
-    averages; a KPI that is a real 0 stays 0.
+    """A KPI the period leaves undefined is stored empty, shown as n/a without a
+    verdict, and left out of averages; a KPI that is a real 0 stays 0.
 
     The agreement's six lines each report 20 on hand and nothing consumed over
     the last 30 days: no demand at all. Over the period, with one observed
@@ -80,8 +80,9 @@ class TestUndefinedKpis(VmiIntakeCommon, HttpCase):
         self.assertIsNotNone(agreement.kpi_stockout_days)
         self.env.flush_all()
         self.env.cr.execute(
-            """SELECT kpi_fill_rate, kpi_inventory_turns, kpi_days_of_supply, kpi_stockout_days
-                                 FROM vmi_agreement WHERE id = %s""",
+            """SELECT kpi_fill_rate, kpi_inventory_turns, kpi_days_of_supply,
+                      kpi_stockout_days
+                 FROM vmi_agreement WHERE id = %s""",
             [agreement.id],
         )
         self.assertEqual(
@@ -144,12 +145,13 @@ class TestUndefinedKpis(VmiIntakeCommon, HttpCase):
         )
 
     def assertTableShowsNa(self, html):
-        """The scorecard table in ``html`` reads n/a and no verdict for each undefined KPI, 0 and "no" for the
-        turns."""
+        """The scorecard table in ``html`` reads n/a and no verdict for each undefined
+        KPI, 0 and "no" for the turns."""
 
         def cells(label, shown, verdict):
             return (
-                rf">{label}</td>\s*<td class=\"text-end\">{re.escape(shown)}\s*(/ year)?</td>\s*"
+                rf">{label}</td>\s*"
+                rf"<td class=\"text-end\">{re.escape(shown)}\s*(/ year)?</td>\s*"
                 rf"<td class=\"text-end\">[^<]*</td>\s*<td>{verdict}</td>"
             )
 
@@ -176,7 +178,8 @@ class TestUndefinedKpis(VmiIntakeCommon, HttpCase):
         def card(label):
             return re.search(
                 rf'<div class="card h-100 ?([^"]*)">\s*<div class="card-body py-2">\s*'
-                rf'<div class="small text-muted"[^>]*>{label}</div>\s*<div class="fs-4">\s*([^<]*?)\s*'
+                rf'<div class="small text-muted"[^>]*>{label}</div>\s*'
+                rf'<div class="fs-4">\s*([^<]*?)\s*'
                 rf'<small class="fs-6 text-muted">([^<]*)</small>',
                 page,
             )
@@ -193,8 +196,8 @@ class TestUndefinedKpis(VmiIntakeCommon, HttpCase):
         )
 
     def test_snapshot_average_leaves_out_undefined(self):
-        """The day's snapshot of this agreement (fill rate undefined) and another's at 80 %: the average is
-        80 %, as the pivot and graph read it, not 40 %."""
+        """The day's snapshot of this agreement (fill rate undefined) and another's at
+        80 %: the average is 80 %, as the pivot and graph read it, not 40 %."""
         Snapshot = self.env["vmi.kpi.snapshot"]
         ours = Snapshot.search(
             [("agreement_id", "=", self.agreement.id), ("period", "=", "day")]

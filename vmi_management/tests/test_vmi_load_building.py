@@ -8,12 +8,14 @@ from .common import VmiCommon
 
 @tagged("post_install", "-at_install")
 class TestLoadBuilding(VmiCommon):
-    """A site's delivery is topped up to its minimum value, held when it cannot be, trimmed to its maximum weight."""
+    """A site's delivery is topped up to its minimum value, held when it cannot be,
+    trimmed to its maximum weight."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # customer-owned stock: sale orders, valued at the sales price (gloves 10, masks 5, wipes 3)
+        # customer-owned stock: sale orders, valued at the sales price (gloves 10, masks
+        # 5, wipes 3)
         cls.agreement = cls.create_agreement(
             partner_id=cls.other_customer.id, ownership="customer_owned"
         )
@@ -38,7 +40,8 @@ class TestLoadBuilding(VmiCommon):
         cls.site = site
 
     def evaluate_with_report(self, consumed=None):
-        """Report the stock (and what was consumed over the last 30 days), evaluate, and return the order."""
+        """Report the stock (and what was consumed over the last 30 days), evaluate, and
+        return the order."""
         consumed = consumed or {}
         today = fields.Date.today()
         report = self.env["vmi.stock.report"].create(
@@ -74,9 +77,10 @@ class TestLoadBuilding(VmiCommon):
         self.assertEqual(self.evaluate_with_report(), {self.gloves: 30})
 
     def test_a_small_order_is_topped_up_with_the_lines_closest_to_their_trigger(self):
-        # gloves 30 × 10 = 300 < 400. Consumption a day: gloves 1, masks 2, wipes 1 → after the gloves'
-        # order, masks last 15 days, gloves 30, wipes 50: masks first, a pack of 10 up to their max 40 (350),
-        # then wipes, a pack of 20 up to their max 60 (410)
+        # gloves 30 × 10 = 300 < 400. Consumption a day: gloves 1, masks 2, wipes 1 →
+        # after the gloves' order, masks last 15 days, gloves 30, wipes 50: masks first,
+        # a pack of 10 up to their max 40 (350), then wipes, a pack of 20 up to their
+        # max 60 (410)
         self.agreement.load_min_value = 400.0
         consumed = {self.gloves: 30.0, self.masks: 60.0, self.wipes: 30.0}
         self.assertEqual(
@@ -84,7 +88,8 @@ class TestLoadBuilding(VmiCommon):
             {self.gloves: 30, self.masks: 10, self.wipes: 20},
         )
         self.assertIn(
-            "pulled forward 10 so the delivery reaches its minimum (value 400): now value 410",
+            "pulled forward 10 so the delivery reaches its minimum (value 400): now "
+            "value 410",
             self.line(self.masks).last_decision_reason,
         )
         self.assertEqual(
@@ -93,7 +98,8 @@ class TestLoadBuilding(VmiCommon):
         self.assertNotIn("pulled forward", self.line(self.gloves).last_decision_reason)
 
     def test_without_demand_the_least_full_line_is_pulled_forward_first(self):
-        # gloves full at 30 of 30; masks 30 of 40, wipes 50 of 60: masks a pack (350), then wipes a pack (410)
+        # gloves full at 30 of 30; masks 30 of 40, wipes 50 of 60: masks a pack (350),
+        # then wipes a pack (410)
         self.agreement.load_min_value = 400.0
         self.assertEqual(
             self.evaluate_with_report(),
@@ -101,7 +107,8 @@ class TestLoadBuilding(VmiCommon):
         )
 
     def test_a_minimum_out_of_reach_holds_the_delivery(self):
-        # the site holds no more than the max: gloves 30, masks 10 more (a pack), wipes not a pack of 20
+        # the site holds no more than the max: gloves 30, masks 10 more (a pack), wipes
+        # not a pack of 20
         for product, capacity in (
             (self.gloves, 30.0),
             (self.masks, 40.0),
@@ -111,8 +118,8 @@ class TestLoadBuilding(VmiCommon):
         self.agreement.load_min_value = 1000.0
         self.assertEqual(self.evaluate_with_report(), {})
         self.assertIn(
-            "held: the delivery (value 350) stays below its minimum (value 1000) with every line at its "
-            "limit",
+            "held: the delivery (value 350) stays below its minimum (value 1000) with "
+            "every line at its limit",
             self.line(self.gloves).last_decision_reason,
         )
         self.assertEqual(self.line(self.gloves).last_order_qty, 0)
@@ -121,8 +128,9 @@ class TestLoadBuilding(VmiCommon):
         self.gloves.weight, self.masks.weight = 1.0, 2.0
         self.report = {self.gloves: 0.0, self.masks: 0.0, self.wipes: 50.0}
         self.agreement.load_max_weight = 90.0
-        # needs: gloves 30 (30 kg), masks 40 (80 kg): 110 kg. At 1 glove and 10 masks a day, the gloves last
-        # 30 days and the masks 4: the gloves give up 20, a unit at a time (10 days left, still the most)
+        # needs: gloves 30 (30 kg), masks 40 (80 kg): 110 kg. At 1 glove and 10 masks a
+        # day, the gloves last 30 days and the masks 4: the gloves give up 20, a unit at
+        # a time (10 days left, still the most)
         consumed = {self.gloves: 30.0, self.masks: 300.0}
         self.assertEqual(
             self.evaluate_with_report(consumed), {self.gloves: 10, self.masks: 40}
@@ -161,8 +169,8 @@ class TestLoadBuilding(VmiCommon):
         self.add_stock(self.wipes, short.lot_stock_id, 1000.0)
         self.agreement.load_min_value = 150.0
         consumed = {self.gloves: 30.0, self.masks: 60.0, self.wipes: 30.0}
-        # gloves get the 10 the warehouse has (100); masks, closest to running out, are not in the warehouse;
-        # wipes are: a pack of 20 (160)
+        # gloves get the 10 the warehouse has (100); masks, closest to running out, are
+        # not in the warehouse; wipes are: a pack of 20 (160)
         self.assertEqual(
             self.evaluate_with_report(consumed), {self.gloves: 10, self.wipes: 20}
         )

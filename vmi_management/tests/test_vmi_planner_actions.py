@@ -12,8 +12,8 @@ RUN_LINK = 'data-oe-model="vmi.replenishment.run"'
 
 @tagged("post_install", "-at_install")
 class TestWhyThisQuantity(VmiCommon):
-    """Each line of a VMI proposal keeps its decision's reason and opens its steps; the proposal's chatter
-    gets one note per evaluation run that changed it."""
+    """Each line of a VMI proposal keeps its decision's reason and opens its steps; the
+    proposal's chatter gets one note per evaluation run that changed it."""
 
     def running_agreement(self, **vals):
         agreement = self.create_running_agreement(**vals)
@@ -147,8 +147,8 @@ class TestWhyThisQuantity(VmiCommon):
 
 @tagged("post_install", "-at_install")
 class TestExceptionActions(VmiIntakeCommon):
-    """A planner acknowledges or snoozes an exception and opens what it is about; lists, counters and the
-    digest leave out what was acknowledged or snoozed."""
+    """A planner acknowledges or snoozes an exception and opens what it is about; lists,
+    counters and the digest leave out what was acknowledged or snoozed."""
 
     @classmethod
     def setUpClass(cls):
@@ -195,7 +195,7 @@ class TestExceptionActions(VmiIntakeCommon):
         wizard = (
             self.env["vmi.exception.decision"]
             .with_user(self.vmi_user)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create(vals)
         )
         return wizard.action_apply()
@@ -311,8 +311,9 @@ class TestExceptionActions(VmiIntakeCommon):
 
 @tagged("post_install", "-at_install")
 class TestSuggestionGuards(VmiIntakeCommon):
-    """Suggestions come from enough covered days, never count a stockout as no demand, and one whose replay
-    misses the target fill rate is flagged and only a VMI Manager accepts it."""
+    """Suggestions come from enough covered days, never count a stockout as no demand,
+    and one whose replay misses the target fill rate is flagged and only a VMI Manager
+    accepts it."""
 
     @classmethod
     def setUpClass(cls):

@@ -5,7 +5,8 @@ from .common import VmiCommon
 
 @tagged("post_install", "-at_install")
 class TestPlannerOverrides(VmiCommon):
-    """A planner's quantity on a draft proposal survives later evaluations until the need moves beyond tolerance."""
+    """A planner's quantity on a draft proposal survives later evaluations until the
+    need moves beyond tolerance."""
 
     def setUp(self):
         super().setUp()

@@ -12,7 +12,8 @@ from .intake_common import VmiIntakeCommon
 
 @tagged("post_install", "-at_install")
 class TestVmiPortal(VmiIntakeCommon, HttpCase):
-    """Each customer's portal users see exactly the stock managed for their company, and report counts."""
+    """Each customer's portal users see exactly the stock managed for their company, and
+    report counts."""
 
     @classmethod
     def setUpClass(cls):
@@ -52,7 +53,8 @@ class TestVmiPortal(VmiIntakeCommon, HttpCase):
         )
 
     def transfer(self, product, quantity, scheduled, validate=False):
-        """A consignment transfer of ``product`` to the north site, confirmed (open) or validated."""
+        """A consignment transfer of ``product`` to the north site, confirmed (open) or
+        validated."""
         self.add_stock(product, self.stock, quantity)
         picking = self.env["stock.picking"].create(
             {
@@ -222,7 +224,8 @@ class TestVmiPortal(VmiIntakeCommon, HttpCase):
         for path in (
             f"/my/vmi/{self.other.id}/count",
             f"/my/vmi/{self.other.id}/upload",
-            f"/my/vmi/{self.consignment.id}/shipments/{notice.id or 999999}/acknowledge",
+            f"/my/vmi/{self.consignment.id}/shipments/"
+            f"{notice.id or 999999}/acknowledge",
         ):
             with self.subTest(path=path):
                 answer = self.url_open(
@@ -512,7 +515,8 @@ class TestVmiPortal(VmiIntakeCommon, HttpCase):
         self.assertIn(
             "/vmi_management/static/src/js/vmi_stock_chart.js",
             frontend,
-            "the chart is drawn by a script of the frontend bundle, which loads Chart.js",
+            "the chart is drawn by a script of the frontend bundle, which loads "
+            "Chart.js",
         )
         series = json.loads(
             html.unescape(re.search(r'data-series="([^"]+)"', chart.text).group(1))

@@ -157,7 +157,7 @@ class TestProjectedStock(VmiIntakeCommon, HttpCase):
         self.assertEqual(
             days.filtered("alert").mapped("alert"), ["below_min"] * 2 + ["stockout"] * 2
         )
-        chart = Rows.with_context(action["context"]).action_open_chart()
+        chart = Rows.with_context(**action["context"]).action_open_chart()
         points = Rows.search(chart["domain"])
         self.assertEqual(sorted(set(points.mapped("series"))), ["max", "min", "stock"])
         self.assertEqual(

@@ -222,7 +222,8 @@ class TestReplenishmentOrders(VmiCommon):
         self.assertEqual(
             self.proposals(agreement, "sale.order"),
             order,
-            "delivered after the last report: still counted until the customer reports again",
+            "delivered after the last report: still counted until the customer "
+            "reports again",
         )
         self.report_stock(agreement, self.gloves, site, 50.0)
         self.evaluate(agreement)
@@ -308,14 +309,18 @@ class TestReplenishmentOrders(VmiCommon):
         salesman = new_test_user(
             self.env,
             "vmi_salesman",
-            groups="vmi_management.group_vmi_user,sales_team.group_sale_salesman_all_leads",
+            groups=(
+                "vmi_management.group_vmi_user,sales_team.group_sale_salesman_all_leads"
+            ),
         )
         with self.assertRaisesRegex(UserError, "a VMI Manager must approve"):
             order.with_user(salesman).action_confirm()
         manager = new_test_user(
             self.env,
             "vmi_sales_manager",
-            groups="vmi_management.group_vmi_manager,sales_team.group_sale_salesman_all_leads",
+            groups=(
+                "vmi_management.group_vmi_manager,sales_team.group_sale_salesman_all_leads"
+            ),
         )
         order.with_user(manager).action_vmi_approve()
         self.assertEqual(order.state, "sale")

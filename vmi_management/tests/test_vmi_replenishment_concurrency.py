@@ -37,7 +37,8 @@ class TestConcurrentReplenishment(CommittedAgreementMixin, TransactionCase):
                 []
             )  # worker B's snapshot starts now
 
-            worker_a._cron_evaluate()  # claims the agreement and proposes, not yet committed
+            # claims the agreement and proposes, not yet committed
+            worker_a._cron_evaluate()
             worker_b._cron_evaluate()  # the agreement is locked: skipped
             cr_a.commit()
             worker_b._cron_evaluate()  # committed by A after B's snapshot: left to A

@@ -13,8 +13,9 @@ from .common import VmiCommon
 
 @tagged("post_install", "-at_install")
 class TestReplenishmentFacts(VmiCommon):
-    """What an evaluation takes as fact, checked against hand-computed figures: days with data, company-local
-    days, what is on order and committed, whose stock it is, capacity, (s, Q) and lead times."""
+    """What an evaluation takes as fact, checked against hand-computed figures: days
+    with data, company-local days, what is on order and committed, whose stock it is,
+    capacity, (s, Q) and lead times."""
 
     @classmethod
     def setUpClass(cls):
@@ -105,8 +106,9 @@ class TestReplenishmentFacts(VmiCommon):
     # ------------------------------------------------------------------
 
     def test_a_short_history_is_planned_on_its_own_days(self):
-        """14 days reported at 6 a day: rate 6 (not 84 / 28 = 3), no padded zeros in σ, so no safety stock
-        from them; trigger 6 × 3 = 18 > on hand 15: order up to 6 × (3 + 7) = 60, i.e. 45."""
+        """14 days reported at 6 a day: rate 6 (not 84 / 28 = 3), no padded zeros in σ,
+        so no safety stock from them; trigger 6 × 3 = 18 > on hand 15: order up to
+        6 × (3 + 7) = 60, i.e. 45."""
         agreement, line, site = self.customer_owned(
             policy="days_of_supply",
             target_days=7,
@@ -141,7 +143,8 @@ class TestReplenishmentFacts(VmiCommon):
         self.assertEqual(line.last_decision["sources"]["history_days"], 0)
 
     def test_consigned_history_runs_from_the_first_consumption(self):
-        """Consumed 20 five days ago and 10 yesterday, nothing in between: 5 days of data (real zeros), 6 a day."""
+        """Consumed 20 five days ago and 10 yesterday, nothing in between: 5 days of
+        data (real zeros), 6 a day."""
         __, line, site = self.consignment()
         self.add_stock(self.gloves, site, 100.0)
         tz = company_tz(self.env.company)
@@ -159,7 +162,8 @@ class TestReplenishmentFacts(VmiCommon):
         self.assertIsNone(facts.daily[-6], "the day before the first data is unknown")
 
     def test_consumption_a_count_revealed_is_spread_over_its_period(self):
-        """48 consumed from 18:00 three days ago to 18:00 yesterday (48 h): 6, 24 and 18 on the three days."""
+        """48 consumed from 18:00 three days ago to 18:00 yesterday (48 h): 6, 24 and 18
+        on the three days."""
         __, line, site = self.consignment()
         self.add_stock(self.gloves, site, 100.0)
         tz = company_tz(self.env.company)
@@ -179,8 +183,9 @@ class TestReplenishmentFacts(VmiCommon):
             self.assertAlmostEqual(value, expected)
 
     def test_monthly_counts_give_a_steady_rate_not_a_spike(self):
-        """Counted 100 at 18:00 31 days ago and 40 at 18:00 yesterday: 60 consumed over 30 days, 2 a day
-        (0.5 and 1.5 on the part-days at each end), no demand spike on the count day."""
+        """Counted 100 at 18:00 31 days ago and 40 at 18:00 yesterday: 60 consumed over
+        30 days, 2 a day (0.5 and 1.5 on the part-days at each end), no demand spike on
+        the count day."""
         agreement, line, site = self.consignment()
         self.add_stock(self.gloves, site, 100.0)
         tz = company_tz(self.env.company)
@@ -214,7 +219,8 @@ class TestReplenishmentFacts(VmiCommon):
     # ------------------------------------------------------------------
 
     def check_days_in(self, tz_name, now, yesterday, today):
-        """Consumption at ``yesterday`` and ``today`` (UTC moments on those local days): only the first counts."""
+        """Consumption at ``yesterday`` and ``today`` (UTC moments on those local days):
+        only the first counts."""
         self.env.company.partner_id.tz = tz_name
         agreement, line, site = self.consignment()
         self.add_stock(self.gloves, site, 100.0)
@@ -225,8 +231,8 @@ class TestReplenishmentFacts(VmiCommon):
         self.assertEqual(
             facts.history_start, local_date(yesterday, company_tz(self.env.company))
         )
-        # the user's own time zone changes nothing, and "Evaluate now" runs through; one day is enough
-        # history for a suggestion here
+        # the user's own time zone changes nothing, and "Evaluate now" runs through; one
+        # day is enough history for a suggestion here
         self.env["ir.config_parameter"].set_param(
             "vmi_management.suggestion_min_days", 1
         )
@@ -234,7 +240,8 @@ class TestReplenishmentFacts(VmiCommon):
             self.env["vmi.replenishment"].with_context(
                 tz="Pacific/Honolulu"
             )._evaluate_now(agreement)
-            # suggestions and simulations read the same history, whatever the user's time zone
+            # suggestions and simulations read the same history, whatever the user's
+            # time zone
             far_east = self.env["vmi.threshold.suggestion"].with_context(
                 tz="Pacific/Kiritimati"
             )
@@ -246,8 +253,8 @@ class TestReplenishmentFacts(VmiCommon):
         self.assertEqual(replayed[0][1].demand, (7.0,))
 
     def test_days_east_of_utc(self):
-        """Tokyo (UTC+9), evaluated at 12:00 on 20 November: 19 Nov 05:00 is yesterday, 20 Nov 01:00 today,
-        though both are 19 November in UTC."""
+        """Tokyo (UTC+9), evaluated at 12:00 on 20 November: 19 Nov 05:00 is yesterday,
+        20 Nov 01:00 today, though both are 19 November in UTC."""
         self.check_days_in(
             "Asia/Tokyo",
             datetime(2026, 11, 20, 3),
@@ -256,8 +263,8 @@ class TestReplenishmentFacts(VmiCommon):
         )
 
     def test_days_west_of_utc(self):
-        """New York (UTC−5), evaluated at 22:00 on 19 November: 18 Nov 21:00 is yesterday, though it is
-        19 November in UTC; 19 Nov 01:00 is today."""
+        """New York (UTC−5), evaluated at 22:00 on 19 November: 18 Nov 21:00 is
+        yesterday, though it is 19 November in UTC; 19 Nov 01:00 is today."""
         self.check_days_in(
             "America/New_York",
             datetime(2026, 11, 20, 3),
@@ -270,8 +277,9 @@ class TestReplenishmentFacts(VmiCommon):
     # ------------------------------------------------------------------
 
     def test_an_ordinary_sale_order_to_the_site_is_on_order_and_then_delivered(self):
-        """A sale order made by hand, shipped to site A's address: 20 on order; once delivered after the
-        customer's last report, still 20 the report cannot show yet."""
+        """A sale order made by hand, shipped to site A's address: 20 on order; once
+        delivered after the customer's last report, still 20 the report cannot show
+        yet."""
         agreement, line, site = self.customer_owned()
         self.report(agreement, site, 5.0)
         order = self.env["sale.order"].create(
@@ -314,7 +322,8 @@ class TestReplenishmentFacts(VmiCommon):
         self.assertEqual(self.gather(line).on_order, 30.0)
 
     def test_on_order_and_committed_count_the_agreed_owner_only(self):
-        """At a consignment site of ours, stock another vendor consigns there is not ours to count."""
+        """At a consignment site of ours, stock another vendor consigns there is not
+        ours to count."""
         __, line, site = self.consignment()
         self.add_stock(self.gloves, site, 40.0)
         self.add_stock(self.gloves, site, 25.0, owner=self.vendor)
@@ -328,7 +337,8 @@ class TestReplenishmentFacts(VmiCommon):
         )
 
     def test_capacity_holds_committed_stock_still_on_the_shelf(self):
-        """On hand 90, of which 50 committed, capacity 100: position 40 < min 50, but only 10 fit."""
+        """On hand 90, of which 50 committed, capacity 100: position 40 < min 50, but
+        only 10 fit."""
         agreement, line, site = self.consignment(
             min_qty=50.0, max_qty=100.0, capacity=100.0
         )
@@ -343,7 +353,8 @@ class TestReplenishmentFacts(VmiCommon):
         self.assertIn("capped by capacity 100 to 10", exception.message)
 
     def test_reorder_point_after_a_delivery_is_not_overstock(self):
-        """s 20, Q 30: on hand 45 after a normal delivery is below s + Q = 50: OK, no overstock."""
+        """s 20, Q 30: on hand 45 after a normal delivery is below s + Q = 50: OK, no
+        overstock."""
         agreement, line, site = self.consignment(
             policy="reorder_point", reorder_point=20.0, order_qty=30.0
         )
@@ -364,8 +375,9 @@ class TestReplenishmentFacts(VmiCommon):
     # ------------------------------------------------------------------
 
     def test_lead_time_variability_per_transfer_from_its_confirmation(self):
-        """Three transfers confirmed a week after being proposed, received 1, 2 and 3 days after confirmation:
-        σLT = pstdev(1, 2, 3) = 0.816, whatever the days waiting for review or the moves per transfer."""
+        """Three transfers confirmed a week after being proposed, received 1, 2 and 3
+        days after confirmation: σLT = pstdev(1, 2, 3) = 0.816, whatever the days
+        waiting for review or the moves per transfer."""
         agreement, line, site = self.consignment()
         now = fields.Datetime.now()
         for index, days in enumerate((1, 2, 3)):

@@ -13,11 +13,13 @@ from .intake_common import VmiIntakeCommon
 
 @tagged("post_install", "-at_install")
 class TestReportRepeats(VmiIntakeCommon):
-    """What makes two documents the same report, what a resend after a rejection does, and who may send."""
+    """What makes two documents the same report, what a resend after a rejection does,
+    and who may send."""
 
     def x12(self, period_end="20261123", report_id="", control="000000852"):
-        """The sample 852 with another period end, report id (XQ04, none by default) and interchange control
-        number; its transaction set is numbered 0001, as many translators number every one."""
+        """The sample 852 with another period end, report id (XQ04, none by default) and
+        interchange control number; its transaction set is numbered 0001, as many
+        translators number every one."""
         text = (
             self.sample("stock_852.x12")
             .decode()
@@ -122,8 +124,9 @@ class TestReportRepeats(VmiIntakeCommon):
         )
 
     def test_same_bytes_after_a_rejection_are_processed_again(self):
-        """Dated in the future when first sent (a sender's clock), the same bytes are valid days later: the
-        payload's uniqueness holds only among reports not rejected."""
+        """Dated in the future when first sent (a sender's clock), the same bytes are
+        valid days later: the payload's uniqueness holds only among reports not
+        rejected."""
         payload = self.x12("20261123")
         with freeze_time("2026-11-20 12:00:00"):
             early, __ = self.receive_edi(payload)
@@ -152,9 +155,10 @@ class TestReportRepeats(VmiIntakeCommon):
         self.assertEqual(
             foreign.problems,
             (
-                f"The document is sent by 'ACMECLINICS', not by {partner.display_name}: its EDI sender ids are "
-                "OTHERCO (X12 ISA06 and GS02, EDIFACT UNB sender). Send it under one of those ids, or have them "
-                "added to the partner."
+                "The document is sent by 'ACMECLINICS', not "
+                f"by {partner.display_name}: its EDI sender ids are OTHERCO (X12 "
+                "ISA06 and GS02, EDIFACT UNB sender). Send it under one of those ids, "
+                "or have them added to the partner."
             ),
         )
         edifact, __ = self.receive_edi(self.sample("stock_invrpt.edi"))
@@ -199,8 +203,9 @@ class TestReportRepeats(VmiIntakeCommon):
         return self.env.cr.fetchone()[0]
 
     def test_a_report_leaves_the_agreement_row_alone(self):
-        """The last data received and the request for an evaluation come from the reports: a report
-        rewrites no agreement row (each rewrite is a new row version, with another ctid)."""
+        """The last data received and the request for an evaluation come from the
+        reports: a report rewrites no agreement row (each rewrite is a new row version,
+        with another ctid)."""
         version = self.agreement_row_version()
         now = fields.Datetime.now()
         report, __ = self.receive(
@@ -259,7 +264,8 @@ class TestReportRepeats(VmiIntakeCommon):
 
 @tagged("post_install", "-at_install")
 class TestConcurrentReports(CommittedAgreementMixin, TransactionCase):
-    """Reports of one agreement on two real database connections, committing as HTTP workers do.
+    """Reports of one agreement on two real database connections, committing as HTTP
+    workers do.
 
     The fixture is committed through its own cursor (the test transaction is
     invisible to other connections) and removed again afterwards.

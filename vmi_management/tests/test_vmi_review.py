@@ -12,7 +12,8 @@ REPORT = "vmi_management.action_report_vmi_review"
 
 @tagged("post_install", "-at_install")
 class TestPerformanceReview(VmiIntakeCommon, HttpCase):
-    """The periodic review: the scorecard, exceptions and threshold changes, the same numbers everywhere."""
+    """The periodic review: the scorecard, exceptions and threshold changes, the same
+    numbers everywhere."""
 
     @classmethod
     def setUpClass(cls):
@@ -110,7 +111,9 @@ class TestPerformanceReview(VmiIntakeCommon, HttpCase):
         template = self.env.ref("vmi_management.mail_template_vmi_review")
         self.assertEqual(action["context"]["default_template_id"], template.id)
         composer = (
-            self.env["mail.compose.message"].with_context(action["context"]).create({})
+            self.env["mail.compose.message"]
+            .with_context(**action["context"])
+            .create({})
         )
         composer.action_send_mail()
         message = self.agreement.message_ids[0]

@@ -10,7 +10,8 @@ from .intake_common import VmiIntakeCommon
 
 @tagged("post_install", "-at_install")
 class TestShipmentNotice(VmiIntakeCommon):
-    """Validating a VMI delivery or consignment transfer sends the customer an advance shipping notice."""
+    """Validating a VMI delivery or consignment transfer sends the customer an advance
+    shipping notice."""
 
     @classmethod
     def setUpClass(cls):

@@ -63,7 +63,8 @@ class TestVmiSiteLocations(VmiCommon):
         consignment = self.create_agreement()
         with self.assertRaisesRegex(
             ValidationError,
-            "is of type Customer Location, but agreement .* keeps its stock in locations of type Internal",
+            "is of type Customer Location, but agreement .* keeps its stock in "
+            "locations of type Internal",
         ):
             consignment.location_ids = self.env.ref("stock.stock_location_customers")
         customer_owned = self.create_agreement(ownership="customer_owned")
@@ -84,7 +85,8 @@ class TestVmiSiteLocations(VmiCommon):
             mirror.location_ids = other_warehouse.lot_stock_id
 
     def test_managed_stock_is_filtered_by_owner(self):
-        """Odoo counts every quant at a location; only the agreed owner's are managed stock."""
+        """Odoo counts every quant at a location; only the agreed owner's are managed
+        stock."""
         Quant = self.env["stock.quant"]
         ours = self.create_agreement()
         ours.action_create_site_locations()

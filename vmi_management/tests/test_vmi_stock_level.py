@@ -8,7 +8,8 @@ from .intake_common import VmiIntakeCommon
 
 @tagged("post_install", "-at_install")
 class TestStockLevelsAndScorecard(VmiIntakeCommon):
-    """Every evaluation keeps the day's level of each line; the agreement's KPIs are computed from them."""
+    """Every evaluation keeps the day's level of each line; the agreement's KPIs are
+    computed from them."""
 
     def setUp(self):
         super().setUp()
@@ -60,7 +61,8 @@ class TestStockLevelsAndScorecard(VmiIntakeCommon):
         self.assertEqual(level.on_hand, 7.0)
 
     def test_scorecard_from_a_constructed_history(self):
-        """30 days: 2 consumed a day, 10 on hand except 2 days out of stock; today 10 on hand."""
+        """30 days: 2 consumed a day, 10 on hand except 2 days out of stock; today 10 on
+        hand."""
         self.agreement.write({"target_fill_rate": 95.0, "target_inventory_turns": 50.0})
         self.env["vmi.stock.level"].create(
             [
@@ -105,7 +107,8 @@ class TestStockLevelsAndScorecard(VmiIntakeCommon):
         self.assertAlmostEqual(agreement.kpi_days_of_supply, 10.0 / rate, places=1)
         self.assertEqual(agreement.kpi_stockout_days, 2)
         self.assertTrue(agreement.kpi_date)
-        # 29 days judged: 28 forecasts of 2 against 2 consumed, and yesterday's 3 against 2
+        # 29 days judged: 28 forecasts of 2 against 2 consumed, and yesterday's 3
+        # against 2
         self.assertAlmostEqual(
             agreement.kpi_forecast_accuracy, 100.0 * (1 - 1.0 / 58.0), places=1
         )
@@ -130,7 +133,8 @@ class TestStockLevelsAndScorecard(VmiIntakeCommon):
         self.assertEqual(
             self.env["vmi.kpi.snapshot"].search([("agreement_id", "=", agreement.id)]),
             snapshots,
-            "a second evaluation the same day updates the day's and the week's snapshot",
+            "a second evaluation the same day updates the day's and the week's "
+            "snapshot",
         )
 
     def test_evaluating_some_lines_leaves_the_scorecard(self):
@@ -157,7 +161,8 @@ class TestStockLevelsAndScorecard(VmiIntakeCommon):
             transfer.action_assign()
             transfer.button_validate()
         self.env.cr.execute(
-            "UPDATE stock_picking SET create_date = create_date - interval '10 days' WHERE id = %s",
+            "UPDATE stock_picking SET create_date = create_date - interval '10 days' "
+            "WHERE id = %s",
             [transfers[0].id],
         )
         transfers.invalidate_recordset(["create_date"])

@@ -199,7 +199,8 @@ class TestStockReportIntake(VmiIntakeCommon):
 
 @tagged("post_install", "-at_install")
 class TestConsignmentCount(VmiIntakeCommon):
-    """Where the stock is ours at the customer's site, a count adjusts it; the shortfall is consumption."""
+    """Where the stock is ours at the customer's site, a count adjusts it; the shortfall
+    is consumption."""
 
     @classmethod
     def setUpClass(cls):

@@ -12,7 +12,8 @@ from .intake_common import VmiIntakeCommon
 
 @tagged("post_install", "-at_install")
 class TestStockReportUnits(VmiIntakeCommon):
-    """A report's quantities are converted from the unit sent to the product's unit, or the line is rejected."""
+    """A report's quantities are converted from the unit sent to the product's unit, or
+    the line is rejected."""
 
     @classmethod
     def setUpClass(cls):
@@ -44,7 +45,8 @@ class TestStockReportUnits(VmiIntakeCommon):
 
     @staticmethod
     def x12_852(*items, site="SITE-NORTH"):
-        """An 852 of yesterday with the LIN/ZA ``items`` at ``site``, its envelope counts right."""
+        """An 852 of yesterday with the LIN/ZA ``items`` at ``site``, its envelope
+        counts right."""
         day = (fields.Date.today() - timedelta(days=1)).strftime("%Y%m%d")
         body = [f"XQ*H*{day}*{day}*RPT-UNITS", f"N1*ST*Acme Clinics*92*{site}", *items]
         transaction = [
@@ -54,7 +56,8 @@ class TestStockReportUnits(VmiIntakeCommon):
         ]
         transaction.append(f"SE*{len(transaction) + 1}*0001")
         segments = [
-            "ISA*00*          *00*          *ZZ*ACMECLINICS    *ZZ*VENDORCO       *261124*0615*U*00401*000000852*0*P*>",
+            "ISA*00*          *00*          *ZZ*ACMECLINICS    *ZZ*VENDORCO       "
+            "*261124*0615*U*00401*000000852*0*P*>",
             f"GS*PD*ACMECLINICS*VENDORCO*{day}*0615*852*X*004010",
             *transaction,
             "GE*1*852",
@@ -101,7 +104,8 @@ class TestStockReportUnits(VmiIntakeCommon):
         self.assertEqual(
             report.line_ids.mapped("quantity_on_hand"),
             [24.0, 12.0, 24.0],
-            "DZN and DZ are dozens, whatever their case; a unit's own name needs no code",
+            "DZN and DZ are dozens, whatever their case; a unit's own name needs no "
+            "code",
         )
         dozen = self.env.ref("uom.product_uom_dozen")
         self.assertEqual(report.line_ids.uom_id, dozen | self.case)
@@ -133,8 +137,9 @@ class TestStockReportUnits(VmiIntakeCommon):
         self.assertEqual(
             chair_line.rejection_reason,
             (
-                f"Unit CA is not known: map it to one of our units on agreement {self.agreement.name} (Units tab), or "
-                "send quantities in Units."
+                "Unit CA is not known: map it to one of our units on "
+                f"agreement {self.agreement.name} (Units tab), or send quantities in "
+                "Units."
             ),
         )
         self.assertEqual(
@@ -159,8 +164,10 @@ class TestStockReportUnits(VmiIntakeCommon):
         self.assertEqual(
             list(self.reasons(report).values()),
             [
-                "Unit KGM (kg) cannot be converted to Units, the unit of [FURN-0001] Office Chair.",
-                "Unit kg cannot be converted to Units, the unit of [FURN-0002] Standing Desk.",
+                "Unit KGM (kg) cannot be converted to Units, the unit of [FURN-0001] "
+                "Office Chair.",
+                "Unit kg cannot be converted to Units, the unit of [FURN-0002] "
+                "Standing Desk.",
             ],
         )
 

@@ -10,7 +10,8 @@ MODULE = "odoo.addons.vmi_management.models.vmi_replenishment"
 
 @tagged("post_install", "-at_install")
 class TestSupplyAllocation(VmiCommon):
-    """A short shipping warehouse is shared among all the agreements of a run, by priority then fairly."""
+    """A short shipping warehouse is shared among all the agreements of a run, by
+    priority then fairly."""
 
     @classmethod
     def setUpClass(cls):
@@ -23,7 +24,8 @@ class TestSupplyAllocation(VmiCommon):
         cls.cron = cls.env.ref("vmi_management.ir_cron_vmi_replenishment")
 
     def running_agreement(self, name, **vals):
-        """A running consignment agreement with one gloves line, min 10 and max 50, nothing at its site."""
+        """A running consignment agreement with one gloves line, min 10 and max 50,
+        nothing at its site."""
         partner = self.env["res.partner"].create({"name": name, "is_company": True})
         agreement = self.create_running_agreement(
             partner_id=partner.id, warehouse_id=self.short_warehouse.id, **vals
@@ -61,7 +63,8 @@ class TestSupplyAllocation(VmiCommon):
         self.assertEqual(
             [self.ordered(agreement) for agreement in agreements],
             [20, 20, 20],
-            "60 for three lines needing 50 each: 20 each, though they were evaluated in two batches",
+            "60 for three lines needing 50 each: 20 each, though they were evaluated "
+            "in two batches",
         )
         line = agreements[2].line_ids
         self.assertEqual(line.last_order_qty, 20)
@@ -102,8 +105,9 @@ class TestSupplyAllocation(VmiCommon):
         south.line_ids.moq = 30.0
         self.add_stock(self.gloves, self.stock, 40.0)
         self.run_cron_in_batches_of_two(calls=1)
-        # 40 for needs of 60 (North, packs of 12) and 50 (South, MOQ 30): South's fair share (18) is below
-        # its MOQ, so South gets nothing and North what it can in whole packs: 36
+        # 40 for needs of 60 (North, packs of 12) and 50 (South, MOQ 30): South's fair
+        # share (18) is below its MOQ, so South gets nothing and North what it can in
+        # whole packs: 36
         self.assertEqual((self.ordered(north), self.ordered(south)), (36, 0))
         self.assertIn("below the MOQ 30", south.line_ids.last_decision_reason)
 
@@ -212,7 +216,8 @@ class TestSupplyAllocation(VmiCommon):
         )
         self.assertEqual((rule.qty_forecast, rule.qty_to_order), (60, 0))
         self.run_cron_in_batches_of_two(calls=1)
-        # two draft transfers of 30 each, and 20 more each the warehouse was too short to allocate
+        # two draft transfers of 30 each, and 20 more each the warehouse was too short
+        # to allocate
         self.assertEqual(
             [self.ordered(agreement) for agreement in (north, south)], [30, 30]
         )

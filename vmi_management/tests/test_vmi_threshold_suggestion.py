@@ -11,7 +11,8 @@ from .intake_common import VmiIntakeCommon
 
 @tagged("post_install", "-at_install")
 class TestThresholdSuggestions(VmiIntakeCommon):
-    """The engine suggests thresholds beside the current ones; a VMI Manager accepts or rejects them."""
+    """The engine suggests thresholds beside the current ones; a VMI Manager accepts or
+    rejects them."""
 
     @classmethod
     def setUpClass(cls):

@@ -12,7 +12,8 @@ from ..tools import paused_gc, read_group_rows, unnest_columns
 
 @tagged("post_install", "-at_install")
 class TestBulkColumns(TransactionCase):
-    """Column arrays sent as array literals come back from PostgreSQL exactly as they were given."""
+    """Column arrays sent as array literals come back from PostgreSQL exactly as they
+    were given."""
 
     def roundtrip(self, columns):
         names, arrays = unnest_columns(columns)
@@ -90,7 +91,8 @@ class TestBulkColumns(TransactionCase):
 @tagged("post_install", "-at_install")
 class TestGroupedRows(TransactionCase):
     def test_same_groups_as_read_group_as_plain_values(self):
-        """read_group_rows reads what _read_group reads, with ids and days instead of records and dates."""
+        """read_group_rows reads what _read_group reads, with ids and days instead of
+        records and dates."""
         partners = self.env["res.partner"].create(
             [
                 {"name": f"Grouped {index}", "parent_id": parent.id, "color": index}
