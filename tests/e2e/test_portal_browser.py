@@ -1,11 +1,13 @@
-"""A customer in a real headless Chromium: log in, look at the managed stock, report a count, confirm a proposal.
+"""A customer in a real headless Chromium: log in, look at the managed stock, report a
+count, confirm a proposal.
 
 The vendor's side is set up through odoorpc as in the replenishment test: a
 customer with a portal user, a consignment agreement whose one line is below
 its min after an evaluation. The browser then does what the customer does.
-Every portal page is also loaded at a phone's width (390 px) and a laptop's (1440 px): none may scroll
-sideways, and each page's key content must be shown within the width. Screenshots (each page at both widths,
-the stock page and a line's history chart) are written to ``VMI_E2E_SCREENSHOTS`` when it is set.
+Every portal page is also loaded at a phone's width (390 px) and a laptop's (1440 px):
+none may scroll sideways, and each page's key content must be shown within the width.
+Screenshots (each page at both widths, the stock page and a line's history chart) are
+written to ``VMI_E2E_SCREENSHOTS`` when it is set.
 
 Needs Chromium and its driver (Debian: ``chromium``, ``chromium-driver``)
 and selenium; skipped without them.
@@ -25,13 +27,16 @@ CHART_ANIMATION = 1.5  # seconds Chart.js takes to draw a chart
 
 @pytest.fixture(scope="module")
 def customer_portal(odoo, tag):
-    """A customer with a portal user and an evaluated consignment agreement; returns (login, agreement id)."""
+    """A customer with a portal user and an evaluated consignment agreement.
+
+    :returns: (login, agreement id, product name)
+    """
     return consignment_customer(odoo, tag, "pat")
 
 
 def consignment_customer(odoo, tag, name, **agreement_values):
-    """A customer with a portal user and an evaluated consignment agreement (a line min 10 / max 50, 4 on the
-    shelf); returns (login, agreement id, product name)."""
+    """A customer with a portal user and an evaluated consignment agreement (a line
+    min 10 / max 50, 4 on the shelf); returns (login, agreement id, product name)."""
     env = odoo.env
     customer = env["res.partner"].create(
         {"name": f"Portal Clinic {name} {tag}", "is_company": True}
@@ -125,7 +130,8 @@ def browser():
     driver_path = shutil.which("chromedriver")
     if not (chromium and driver_path):
         pytest.skip(
-            "Chromium and chromedriver are not installed (Debian: chromium, chromium-driver)"
+            "Chromium and chromedriver are not installed "
+            "(Debian: chromium, chromium-driver)"
         )
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
@@ -290,7 +296,10 @@ WIDTHS = {"phone": (390, 844, True), "laptop": (1440, 900, False)}
 
 
 def at_width(browser, width, height, mobile):
-    """Emulate a viewport of exactly ``width`` CSS pixels (a window cannot be made narrower than ~500 px)."""
+    """Emulate a viewport of exactly ``width`` CSS pixels.
+
+    A window cannot be made narrower than about 500 px.
+    """
     browser.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride",
         {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile},
@@ -298,7 +307,8 @@ def at_width(browser, width, height, mobile):
 
 
 def check_page(browser, wait, url, name, selectors, texts=()):
-    """Load ``url`` at each width: no sideways scroll, each of ``selectors`` shown, each of ``texts`` in the page.
+    """Load ``url`` at each width: no sideways scroll, each of ``selectors`` shown, each
+    of ``texts`` in the page.
 
     A screenshot per width is written to ``VMI_E2E_SCREENSHOTS`` when set.
     """
@@ -455,7 +465,8 @@ def test_every_portal_page_fits_a_phone_and_a_laptop(browser, odoo, tag):
     assert "sky Buyer" in received, received
     screenshot(browser, "portal-shipments-received.png")
 
-    # a count: the form shows the last known quantity and the customer's code at both widths
+    # a count: the form shows the last known quantity and the customer's code at both
+    # widths
     check_page(
         browser,
         wait,
