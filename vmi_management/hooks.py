@@ -6,10 +6,12 @@ def uninstall_hook(env):
     quants and stock moves, which Odoo keeps for good, and the demo partners
     carry sale and purchase orders and invoices: detaching them from the
     module leaves that history whole, where deleting them would either fail
-    on it or cascade to the site locations. Stock reports, kept as evidence,
-    block the deletion of their agreement: they go first, as their table does.
+    on it or cascade to the site locations. Stock reports and shipment
+    notices, kept as evidence, block the deletion of their agreement: they go
+    first, as their tables do.
     """
     env["vmi.stock.report"].search([]).unlink()
+    env["vmi.shipment.notice"].search([]).unlink()
     env["ir.model.data"].search(
         [
             ("module", "=", "vmi_management"),
