@@ -82,6 +82,31 @@ class VmiIntakeCommon(VmiCommon):
         return agreement, agreement.location_ids.sorted("id")[0]
 
     @classmethod
+    def report_a_month_without_demand(cls, agreement):
+        """A report of 20 on hand and nothing consumed over the last 30 days, for
+        every line: an agreement whose demand-based KPIs are undefined."""
+        today = fields.Date.context_today(agreement)
+        cls.env["vmi.stock.report"].create(
+            {
+                "agreement_id": agreement.id,
+                "date_as_of": fields.Datetime.now() - timedelta(hours=1),
+                "line_ids": [
+                    Command.create(
+                        {
+                            "product_id": line.product_id.id,
+                            "location_id": line.location_id.id,
+                            "quantity_on_hand": 20.0,
+                            "quantity_consumed": 0.0,
+                            "date_period_start": today - timedelta(days=30),
+                            "date_period_end": today - timedelta(days=1),
+                        }
+                    )
+                    for line in agreement.line_ids
+                ],
+            }
+        ).action_process()
+
+    @classmethod
     def portal_user(cls, partner, login):
         """A portal user of ``partner``'s company, whose password is
         ``<login>-secret``."""

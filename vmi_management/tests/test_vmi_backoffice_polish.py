@@ -53,25 +53,7 @@ class TestKpiAndStockHistoryViews(VmiIntakeCommon):
         target beside it are empty, and the scorecard opens on the snapshots with
         demand."""
         today = fields.Date.context_today(self.agreement)
-        self.env["vmi.stock.report"].create(
-            {
-                "agreement_id": self.agreement.id,
-                "date_as_of": fields.Datetime.now() - timedelta(hours=1),
-                "line_ids": [
-                    Command.create(
-                        {
-                            "product_id": line.product_id.id,
-                            "location_id": line.location_id.id,
-                            "quantity_on_hand": 20.0,
-                            "quantity_consumed": 0.0,
-                            "date_period_start": today - timedelta(days=30),
-                            "date_period_end": today - timedelta(days=1),
-                        }
-                    )
-                    for line in self.agreement.line_ids
-                ],
-            }
-        ).action_process()
+        self.report_a_month_without_demand(self.agreement)
         self.evaluate(self.agreement)
         snapshots = self.env["vmi.kpi.snapshot"].search(
             [("agreement_id", "=", self.agreement.id)]

@@ -1,7 +1,5 @@
 import re
-from datetime import timedelta
 
-from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
 from .intake_common import VmiIntakeCommon
@@ -31,26 +29,7 @@ class TestUndefinedKpis(VmiIntakeCommon, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.agreement.write({"target_fill_rate": 95.0, "target_inventory_turns": 12.0})
-        today = fields.Date.today()
-        cls.env["vmi.stock.report"].create(
-            {
-                "agreement_id": cls.agreement.id,
-                "date_as_of": fields.Datetime.now() - timedelta(hours=1),
-                "line_ids": [
-                    Command.create(
-                        {
-                            "product_id": line.product_id.id,
-                            "location_id": line.location_id.id,
-                            "quantity_on_hand": 20.0,
-                            "quantity_consumed": 0.0,
-                            "date_period_start": today - timedelta(days=30),
-                            "date_period_end": today - timedelta(days=1),
-                        }
-                    )
-                    for line in cls.agreement.line_ids
-                ],
-            }
-        ).action_process()
+        cls.report_a_month_without_demand(cls.agreement)
         cls.env["vmi.replenishment"]._evaluate_now(cls.agreement)
         cls.buyer = cls.portal_user(cls.customer, "kpi_buyer")
 
