@@ -29,9 +29,9 @@ from collections.abc import Hashable
 from dataclasses import dataclass, replace
 from math import ceil, inf
 
+from .formatting import format_number, format_qty
 from .i18n import _
 from .policies import _clean, round_down, round_up
-from .safety_stock import _fmt
 from .types import Step
 
 FAIR_SHARE_MODES = ("days_of_supply", "fraction")
@@ -49,6 +49,7 @@ class Claim:
     tier: int = 0
     moq: float | None = None
     multiple: float | None = None
+    rounding: float | None = None  # the rounding of the line's unit, for the notes
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,10 +179,10 @@ def _allotment(claim, allotted, flags, supply, demand, mode, short_tier):
     allotted = _clean(allotted)
     need = max(claim.need, 0.0)
     values = {
-        "allotted": _fmt(allotted),
-        "need": _fmt(need),
-        "supply": _fmt(supply),
-        "demand": _fmt(demand),
+        "allotted": format_qty(allotted, claim.rounding),
+        "need": format_qty(need, claim.rounding),
+        "supply": format_qty(supply, claim.rounding),
+        "demand": format_qty(demand, claim.rounding),
         "tier": claim.tier,
     }
     if allotted >= need:
@@ -198,11 +199,11 @@ def _allotment(claim, allotted, flags, supply, demand, mode, short_tier):
     if allotted:
         if mode == "days_of_supply" and claim.rate > 0:
             share = _("fair share to %(days)s days of supply") % {
-                "days": _fmt(_cover(claim, allotted))
+                "days": format_number(_cover(claim, allotted))
             }
         else:
             share = _("fair share %(percent)s %% of the need") % {
-                "percent": _fmt(round(allotted / need * 100, 1))
+                "percent": format_number(allotted / need * 100, 1)
             }
         note = _(
             "allocated %(allotted)s of %(need)s: warehouse short (%(supply)s "
@@ -212,7 +213,7 @@ def _allotment(claim, allotted, flags, supply, demand, mode, short_tier):
         note = _(
             "allocated 0 of %(need)s: warehouse short (%(supply)s available for "
             "%(demand)s needed) and the fair share is below the MOQ %(moq)s"
-        ) % {**values, "moq": _fmt(claim.moq or claim.multiple)}
+        ) % {**values, "moq": format_qty(claim.moq or claim.multiple, claim.rounding)}
     elif claim.tier == short_tier:
         note = (
             _(

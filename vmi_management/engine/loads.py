@@ -19,9 +19,9 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from math import inf
 
+from .formatting import format_number, format_qty
 from .i18n import _
 from .policies import _clean, round_up
-from .safety_stock import _fmt
 from .types import Step
 
 # packs pulled forward one by one before the delivery is held as out of reach
@@ -54,6 +54,7 @@ class LoadLine:
     moq: float | None = None
     multiple: float | None = None
     room: float | None = None  # most the line may order (capacity); None: no limit
+    rounding: float | None = None  # the rounding of the line's unit, for its note
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +109,7 @@ def _describe(totals, limits):
         "pallets": (limits.max_pallets,),
     }
     return ", ".join(
-        f"{MEASURES[measure]()} {_fmt(round(totals[measure], 3))}"
+        f"{MEASURES[measure]()} {format_number(totals[measure])}"
         for measure, bounds in limited.items()
         if any(bound is not None for bound in bounds)
     )
@@ -174,7 +175,7 @@ def _limits_text(limits, side):
         ),
     }[side]
     return ", ".join(
-        f"{MEASURES[label]()} {_fmt(getattr(limits, name))}"
+        f"{MEASURES[label]()} {format_number(getattr(limits, name))}"
         for name, label in names
         if getattr(limits, name) is not None
     )
@@ -221,13 +222,13 @@ def _pull_forward(lines, limits, quantities, notes):
         if not _below_minimum(totals, limits):
             break
     reached = _describe(totals, limits)
-    for key, quantity in added.items():
-        if quantity:
-            notes[key] = _(
+    for line in lines:
+        if quantity := added[line.key]:
+            notes[line.key] = _(
                 "pulled forward %(quantity)s so the delivery reaches its minimum "
                 "(%(limits)s): now %(reached)s"
             ) % {
-                "quantity": _fmt(_clean(quantity)),
+                "quantity": format_qty(quantity, line.rounding),
                 "limits": _limits_text(limits, "min"),
                 "reached": reached,
             }
@@ -278,13 +279,13 @@ def _trim(lines, limits, quantities, notes):
         removed[line.key] += current - remaining
         totals = _plus(totals, line, remaining - current)
     fitted = _describe(totals, limits)
-    for key, quantity in removed.items():
-        if quantity:
-            notes[key] = _(
+    for line in lines:
+        if quantity := removed[line.key]:
+            notes[line.key] = _(
                 "trimmed by %(quantity)s so the delivery fits its maximum "
                 "(%(limits)s): now %(fitted)s"
             ) % {
-                "quantity": _fmt(_clean(quantity)),
+                "quantity": format_qty(quantity, line.rounding),
                 "limits": _limits_text(limits, "max"),
                 "fitted": fitted,
             }

@@ -8,13 +8,13 @@ the situation is new and the engine's quantity replaces the planner's. The
 explanation says which happened.
 """
 
+from .formatting import format_number, format_qty
 from .i18n import _
 from .policies import _clean
-from .safety_stock import _fmt
 from .types import Step
 
 
-def keep_override(decision, planner_qty, proposed_qty, tolerance):
+def keep_override(decision, planner_qty, proposed_qty, tolerance, rounding=None):
     """The decision, with the planner's quantity kept while the need is within
     ``tolerance`` of the proposal.
 
@@ -22,18 +22,20 @@ def keep_override(decision, planner_qty, proposed_qty, tolerance):
     :param proposed_qty: the engine's quantity the planner changed
     :param tolerance: the share (0.2 = 20 %) by which the need may move before the
                       override lapses
+    :param rounding: the rounding of the line's unit, the quantities' precision in
+                     the explanation (None: not known)
     """
     moved = (
         abs(decision.order_qty - proposed_qty) / proposed_qty if proposed_qty else 1.0
     )
     values = {
-        "planner": _fmt(planner_qty),
-        "tolerance": _fmt(round(tolerance * 100, 1)),
+        "planner": format_qty(planner_qty, rounding),
+        "tolerance": format_number(tolerance * 100, 1),
         "change": _("proposed %(proposed)s, now %(now)s: moved %(moved)s %%")
         % {
-            "proposed": _fmt(proposed_qty),
-            "now": _fmt(decision.order_qty),
-            "moved": _fmt(round(moved * 100, 1)),
+            "proposed": format_qty(proposed_qty, rounding),
+            "now": format_qty(decision.order_qty, rounding),
+            "moved": format_number(moved * 100, 1),
         },
     }
     if moved <= tolerance + 1e-9:

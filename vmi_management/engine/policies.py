@@ -31,8 +31,9 @@ from datetime import date
 from math import ceil, floor
 
 from .demand import demand_outlook
+from .formatting import format_number, format_qty
 from .i18n import _
-from .safety_stock import _fmt, safety_stock
+from .safety_stock import safety_stock
 from .types import Decision, LineInput, Step
 
 # Float noise guard: 44.99999999997 / 5 must count as 9 packs, not 10.
@@ -87,9 +88,9 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
             position,
             _("on hand %(on_hand)s + on order %(on_order)s − committed %(committed)s")
             % {
-                "on_hand": _fmt(line.on_hand),
-                "on_order": _fmt(line.on_order),
-                "committed": _fmt(line.committed),
+                "on_hand": format_qty(line.on_hand, line.rounding),
+                "on_order": format_qty(line.on_order, line.rounding),
+                "committed": format_qty(line.committed, line.rounding),
             },
         ),
         Step(_("demand rate"), rate, _history_note(method, history, censored)),
@@ -97,7 +98,7 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
         Step(
             _("lead-time demand"),
             lead_time_demand,
-            _span_note(outlook, rate, lead_time),
+            _span_note(outlook, rate, lead_time, line.rounding),
         ),
         Step(_("safety stock"), safety, safety_note),
     ]
@@ -117,12 +118,14 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
             horizon = line.delivery_days[1]
             target_label = _(
                 "order-up-to level (to the delivery after next, in %(days)s days)"
-            ) % {"days": _fmt(horizon)}
+            ) % {"days": format_number(horizon)}
         trigger = lead_time_demand + safety
         horizon_demand = _clean(outlook.total(horizon))
         steps.append(
             Step(
-                _("horizon demand"), horizon_demand, _span_note(outlook, rate, horizon)
+                _("horizon demand"),
+                horizon_demand,
+                _span_note(outlook, rate, horizon, line.rounding),
             )
         )
         target = horizon_demand + safety
@@ -141,9 +144,9 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
         reason = _(
             "position %(position)s ≥ %(trigger_label)s %(trigger)s: no order"
         ) % {
-            "position": _fmt(position),
+            "position": format_qty(position, line.rounding),
             "trigger_label": trigger_label,
-            "trigger": _fmt(trigger),
+            "trigger": format_qty(trigger, line.rounding),
         }
     return Decision(
         product=line.product,
@@ -177,12 +180,12 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
 def _lead_time_note(line, lead_time):
     """The lead time planned on: the line's own and its buffer, or the next delivery."""
     note = _("%(days)s days + buffer %(buffer)s") % {
-        "days": _fmt(line.lead_time_days),
-        "buffer": _fmt(line.lead_time_buffer_days),
+        "days": format_number(line.lead_time_days),
+        "buffer": format_number(line.lead_time_buffer_days),
     }
     if line.delivery_days:
         note += _(": the next delivery day is in %(days)s days") % {
-            "days": _fmt(lead_time)
+            "days": format_number(lead_time)
         }
     return note
 
@@ -207,19 +210,22 @@ def _history_note(method, history, censored):
     return note
 
 
-def _span_note(outlook, rate, days):
+def _span_note(outlook, rate, days, rounding=None):
     """How the demand over ``days`` was summed.
 
-    Rate × days when the forecast is flat, else the sum, with any event's uplift.
+    Rate × days when the forecast is flat, else the sum, with any event's uplift (a
+    quantity, read at the unit's ``rounding``).
     """
     if outlook.baseline.is_flat and not outlook.customer and not outlook.events:
         return _("%(rate)s/day × %(days)s days") % {
-            "rate": _fmt(rate),
-            "days": _fmt(days),
+            "rate": format_number(rate),
+            "days": format_number(days),
         }
-    note = _("sum of the daily forecast over %(days)s days") % {"days": _fmt(days)}
+    note = _("sum of the daily forecast over %(days)s days") % {
+        "days": format_number(days)
+    }
     uplifts = [
-        f"{event.name} {'+' if extra >= 0 else '−'}{_fmt(abs(extra))}"
+        f"{event.name} {'+' if extra >= 0 else '−'}{format_qty(abs(extra), rounding)}"
         for event, extra in outlook.events_in(days)
     ]
     if uplifts:
@@ -235,6 +241,10 @@ def _order_quantity(
     Appends the steps and flags it takes; returns the quantity after each
     stage and the one-line reason.
     """
+
+    def qty(number):
+        return format_qty(number, line.rounding)
+
     if line.policy == "reorder_point":
         packs = max(ceil(round((trigger - position) / line.order_qty, _DECIMALS)), 1)
         raw = packs * line.order_qty
@@ -244,11 +254,11 @@ def _order_quantity(
                 "%(packs)s × order qty %(order_qty)s = %(raw)s"
             )
             % {
-                "position": _fmt(position),
-                "trigger": _fmt(trigger),
+                "position": qty(position),
+                "trigger": qty(trigger),
                 "packs": packs,
-                "order_qty": _fmt(line.order_qty),
-                "raw": _fmt(raw),
+                "order_qty": qty(line.order_qty),
+                "raw": qty(raw),
             }
         ]
         steps.append(
@@ -256,18 +266,18 @@ def _order_quantity(
                 _("raw need"),
                 _clean(raw),
                 _("%(packs)s × fixed order quantity %(order_qty)s")
-                % {"packs": packs, "order_qty": _fmt(line.order_qty)},
+                % {"packs": packs, "order_qty": qty(line.order_qty)},
             )
         )
     else:
         raw = target - position
         values = {
-            "position": _fmt(position),
+            "position": qty(position),
             "trigger_label": trigger_label,
-            "trigger": _fmt(trigger),
+            "trigger": qty(trigger),
             "target_label": target_label,
-            "target": _fmt(target),
-            "raw": _fmt(raw),
+            "target": qty(target),
+            "raw": qty(raw),
         }
         story = [
             _(
@@ -286,12 +296,12 @@ def _order_quantity(
 
     after_moq = max(raw, line.moq) if line.moq else raw
     if after_moq != raw:
-        story.append(_("raised to MOQ %(moq)s") % {"moq": _fmt(line.moq)})
+        story.append(_("raised to MOQ %(moq)s") % {"moq": qty(line.moq)})
     steps.append(
         Step(
             _("after MOQ"),
             _clean(after_moq),
-            _("minimum order %(moq)s") % {"moq": _fmt(line.moq)}
+            _("minimum order %(moq)s") % {"moq": qty(line.moq)}
             if line.moq
             else _("no MOQ"),
         )
@@ -301,13 +311,13 @@ def _order_quantity(
     if round(after_multiple - after_moq, _DECIMALS):
         story.append(
             _("rounded up to pack of %(multiple)s = %(quantity)s")
-            % {"multiple": _fmt(line.multiple), "quantity": _fmt(after_multiple)}
+            % {"multiple": qty(line.multiple), "quantity": qty(after_multiple)}
         )
     steps.append(
         Step(
             _("after pack multiple"),
             _clean(after_multiple),
-            _("multiple of %(multiple)s") % {"multiple": _fmt(line.multiple)}
+            _("multiple of %(multiple)s") % {"multiple": qty(line.multiple)}
             if line.multiple
             else _("no pack multiple"),
         )
@@ -322,11 +332,11 @@ def _order_quantity(
             flags.append("capacity_capped")
             story.append(
                 _("capped by capacity %(capacity)s to %(quantity)s")
-                % {"capacity": _fmt(line.capacity), "quantity": _fmt(final)}
+                % {"capacity": qty(line.capacity), "quantity": qty(final)}
             )
             if line.moq and final < line.moq:
                 flags.append("below_moq_after_cap")
-                story.append(_("below the MOQ %(moq)s") % {"moq": _fmt(line.moq)})
+                story.append(_("below the MOQ %(moq)s") % {"moq": qty(line.moq)})
         steps.append(
             Step(
                 _("after capacity"),
@@ -336,10 +346,10 @@ def _order_quantity(
                     "− on order %(on_order)s"
                 )
                 % {
-                    "room": _fmt(max(room, 0.0)),
-                    "capacity": _fmt(line.capacity),
-                    "on_hand": _fmt(line.on_hand),
-                    "on_order": _fmt(line.on_order),
+                    "room": qty(max(room, 0.0)),
+                    "capacity": qty(line.capacity),
+                    "on_hand": qty(line.on_hand),
+                    "on_order": qty(line.on_order),
                 },
             )
         )

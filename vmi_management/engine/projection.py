@@ -20,8 +20,8 @@ from datetime import date, timedelta
 from math import ceil
 
 from .demand import demand_outlook
+from .formatting import format_qty
 from .policies import plan_line
-from .safety_stock import _fmt
 from .types import LineInput
 
 MIN_HORIZON_DAYS = 7
@@ -118,7 +118,9 @@ def project_stock(
         if offset < days:
             incoming[offset] += receipt.quantity
             if receipt.label:
-                labels[offset].append(f"{receipt.label} +{_fmt(receipt.quantity)}")
+                labels[offset].append(
+                    f"{receipt.label} +{format_qty(receipt.quantity, line.rounding)}"
+                )
     rows, below_min, stockout = [], None, None
     stock = max(line.on_hand - line.committed, 0.0)
     for offset in range(days):

@@ -5,6 +5,7 @@ from functools import lru_cache
 from math import sqrt
 from statistics import NormalDist
 
+from .formatting import format_number
 from .i18n import _
 
 
@@ -43,7 +44,7 @@ def safety_stock(
         return (
             days * demand_rate,
             _("%(days)s days of cover × %(rate)s/day")
-            % {"days": _fmt(days), "rate": _fmt(demand_rate)},
+            % {"days": format_number(days), "rate": format_number(demand_rate)},
         )
     if mode == "service_level":
         quantity = statistical_safety_stock(
@@ -53,18 +54,11 @@ def safety_stock(
             "z(%(level)s) = %(z)s × √(LT %(lead_time)s × σd %(demand_std)s² "
             "+ d %(rate)s² × σLT %(lead_time_std)s²)"
         ) % {
-            "level": _fmt(service_level),
-            "z": _fmt(service_factor(service_level)),
-            "lead_time": _fmt(lead_time),
-            "demand_std": _fmt(demand_std),
-            "rate": _fmt(demand_rate),
-            "lead_time_std": _fmt(lead_time_std),
+            "level": format_number(service_level),
+            "z": format_number(service_factor(service_level)),
+            "lead_time": format_number(lead_time),
+            "demand_std": format_number(demand_std),
+            "rate": format_number(demand_rate),
+            "lead_time_std": format_number(lead_time_std),
         }
     return 0.0, _("none")
-
-
-def _fmt(number):
-    """A quantity as a planner reads it: 45, 12.5, 0.333 (no trailing zeros)."""
-    if number == int(number):
-        return str(int(number))
-    return f"{number:.3f}".rstrip("0").rstrip(".")

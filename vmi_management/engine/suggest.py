@@ -9,9 +9,10 @@ from math import ceil
 
 from .demand import baseline_history
 from .forecast import auto, demand_std, known
+from .formatting import format_number, format_qty
 from .i18n import _
 from .policies import round_up
-from .safety_stock import _fmt, statistical_safety_stock
+from .safety_stock import statistical_safety_stock
 from .types import Step
 
 DEFAULT_SERVICE_LEVEL = 0.95
@@ -71,6 +72,10 @@ def suggest_thresholds(line, review_days=1.0):
     reorder_point = ceil(round(rate * lead_time + safety, 9))
     pack = line.multiple or line.rounding or 1.0
     cycle = round_up(max(rate * review_days, line.moq or 0.0, pack), pack)
+
+    def qty(number):
+        return format_qty(number, line.rounding)
+
     steps = [
         Step(_("demand rate"), round(rate, 6), _rate_note(chosen, history)),
         Step(
@@ -81,24 +86,24 @@ def suggest_thresholds(line, review_days=1.0):
         Step(
             _("lead time"),
             lead_time,
-            _("± %(days)s days") % {"days": _fmt(line.lead_time_std_days)},
+            _("± %(days)s days") % {"days": format_number(line.lead_time_std_days)},
         ),
         Step(
             _("safety stock"),
             round(safety, 6),
-            _("service level %(level)s") % {"level": _fmt(service_level)},
+            _("service level %(level)s") % {"level": format_number(service_level)},
         ),
         Step(
             _("reorder point"),
             reorder_point,
             _("%(rate)s/day × %(days)s days + safety stock, rounded up")
-            % {"rate": _fmt(rate), "days": _fmt(lead_time)},
+            % {"rate": format_number(rate), "days": format_number(lead_time)},
         ),
         Step(
             _("cycle stock"),
             cycle,
             _("%(days)s days of demand, at least the MOQ, in whole packs")
-            % {"days": _fmt(review_days)},
+            % {"days": format_number(review_days)},
         ),
     ]
     suggestion = dict(min_qty=None, max_qty=None, order_qty=None, target_days=None)
@@ -109,7 +114,7 @@ def suggest_thresholds(line, review_days=1.0):
         steps.append(
             Step(
                 _("min / max"),
-                f"{reorder_point:g} / {reorder_point + cycle:g}",
+                f"{qty(reorder_point)} / {qty(reorder_point + cycle)}",
                 _("min = reorder point; max = min + cycle stock"),
             )
         )
@@ -118,7 +123,7 @@ def suggest_thresholds(line, review_days=1.0):
         steps.append(
             Step(
                 _("reorder point / order qty"),
-                f"{reorder_point:g} / {cycle:g}",
+                f"{qty(reorder_point)} / {qty(cycle)}",
                 _("Q = cycle stock"),
             )
         )
@@ -154,7 +159,9 @@ def _rate_note(chosen, history):
         "days": len(known(history)),
     }
     if chosen.holdout_error is not None:
-        note += _(", holdout RMSSE %(error)s") % {"error": _fmt(chosen.holdout_error)}
+        note += _(", holdout RMSSE %(error)s") % {
+            "error": format_number(chosen.holdout_error)
+        }
     return note
 
 

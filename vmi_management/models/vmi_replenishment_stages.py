@@ -73,6 +73,7 @@ class VmiReplenishment(models.AbstractModel):
                 decision,
                 *planner_quantities[line],
                 line.agreement_id.override_tolerance / 100.0,
+                rounding=line.product_id.uom_id.rounding,
             )
             if line in planner_quantities
             else decision
@@ -137,6 +138,7 @@ class VmiReplenishment(models.AbstractModel):
                         moq=line.moq or None,
                         multiple=line.pack_multiple or None,
                         room=room,
+                        rounding=product.uom_id.rounding,
                     )
                 )
             quantities, notes, held = build_load(load, agreement._load_limits())

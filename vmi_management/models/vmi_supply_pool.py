@@ -76,6 +76,7 @@ class VmiSupplyPool(models.AbstractModel):
                     multiple=line.pack_multiple
                     or line.product_id.uom_id.rounding
                     or None,
+                    rounding=line.product_id.uom_id.rounding,
                 )
             )
         return claims

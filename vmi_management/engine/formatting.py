@@ -1,0 +1,55 @@
+"""Numbers in the engine's explanations, as a planner reads them.
+
+A quantity (on hand, position, thresholds, an order, an MOQ, a capacity...)
+reads at the precision of its product's unit: the unit's rounding (0.01, 1,
+0.001) says how many decimals it has; a quantity whose unit is not known
+reads with 2. Other figures (demand rates, days, service levels, statistical
+factors) read with 3. Either way a number is rounded half up, loses its
+trailing zeros and never reads "-0": 45, 12.5, 0.333.
+"""
+
+from decimal import ROUND_HALF_UP, Context, Decimal
+from functools import lru_cache
+from math import isfinite
+
+QUANTITY_DECIMALS = 2  # a quantity whose unit's rounding is not known
+FIGURE_DECIMALS = 3  # rates, days, service levels, statistical factors
+MAX_DECIMALS = 6  # the finest a unit's rounding is read to (Odoo stores 6 digits)
+
+# enough significant digits for any float at MAX_DECIMALS: quantize never overflows
+_CONTEXT = Context(prec=400)
+
+
+def format_number(number, decimals=FIGURE_DECIMALS):
+    """``number`` rounded half up to ``decimals`` decimals, without trailing zeros,
+    never "-0": 45, 12.5, 0.333."""
+    if not isfinite(number):
+        return str(number)
+    rounded = Decimal(repr(number)).quantize(
+        Decimal(1).scaleb(-decimals), ROUND_HALF_UP, _CONTEXT
+    )
+    if not rounded:
+        return "0"
+    text = f"{rounded:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@lru_cache(maxsize=64)
+def unit_decimals(rounding=None):
+    """The decimals a quantity of a unit with this ``rounding`` reads with: 0.01 → 2,
+    1 → 0, 0.5 → 1, 0.25 → 2, 0.001 → 3; :data:`QUANTITY_DECIMALS` without a
+    rounding (None, 0)."""
+    if not rounding or rounding <= 0 or not isfinite(rounding):
+        return QUANTITY_DECIMALS
+    exponent = Decimal(repr(float(rounding))).normalize().as_tuple().exponent
+    return min(max(-exponent, 0), MAX_DECIMALS)
+
+
+def format_qty(number, rounding=None):
+    """A quantity at the precision of its unit: ``rounding`` is the unit's (the
+    product's unit of measure rounding), None where it is not known.
+
+    ``format_qty(35.002, 0.01)`` → "35", ``format_qty(142.885, 1)`` → "143",
+    ``format_qty(12.345)`` → "12.35".
+    """
+    return format_number(number, unit_decimals(rounding))
