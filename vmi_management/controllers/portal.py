@@ -341,9 +341,10 @@ class VmiPortal(CustomerPortal):
     def _vmi_open_orders(agreement):
         """The agreement's replenishments still on their way: sale or purchase orders
         (with their portal link) or consignment transfers not yet done."""
-        documents = agreement._replenishment_documents().filtered(
-            lambda document: document.state not in ("done", "cancel")
-            and not (
+        documents = agreement._replenishment_documents(
+            [("state", "not in", ("done", "cancel"))]
+        ).filtered(
+            lambda document: not (
                 document._name != "stock.picking"
                 and document.picking_ids
                 and all(

@@ -97,6 +97,43 @@ def summarize(consumed, on_hand, demand_rate):
     )
 
 
+TOTAL_KEYS = (
+    "consumed",
+    "demand_rate",
+    "observed",
+    "unmet",
+    "average_on_hand",
+    "on_hand",
+    "stockout_days",
+)
+
+
+def scorecard_totals(lines):
+    """The sums a scorecard is made of, from a :class:`LinePeriod` per line.
+
+    Sums add up: the totals of two sets of lines, added key by key
+    (:func:`add_totals`), are those of both together, so an agreement
+    evaluated in several steps gets the scorecard of all its lines without
+    any step holding them all.
+    """
+    totals = dict.fromkeys(TOTAL_KEYS, 0.0)
+    for line in lines:
+        totals["consumed"] += line.consumed
+        totals["demand_rate"] += line.demand_rate
+        if line.average_on_hand is not None:
+            totals["observed"] += 1
+            totals["unmet"] += line.stockout_days * line.demand_rate
+            totals["average_on_hand"] += line.average_on_hand
+            totals["on_hand"] += line.on_hand
+            totals["stockout_days"] += line.stockout_days
+    return totals
+
+
+def add_totals(*totals):
+    """Key by key sum of :func:`scorecard_totals` results (missing keys count 0)."""
+    return {key: sum(part.get(key, 0.0) for part in totals) for key in TOTAL_KEYS}
+
+
 def scorecard(lines, period_days, annualize=True):
     """The KPIs of an agreement over a period, from a :class:`LinePeriod` per line.
 
@@ -112,11 +149,13 @@ def scorecard(lines, period_days, annualize=True):
 
         Each is None where undefined (no demand, no stock observed).
     """
-    lines = list(lines)
-    observed = [line for line in lines if line.average_on_hand is not None]
-    consumed = sum(line.consumed for line in lines)
-    unmet = sum(line.stockout_days * line.demand_rate for line in observed)
-    average_on_hand = sum(line.average_on_hand for line in observed)
+    return scorecard_from_totals(scorecard_totals(lines), period_days, annualize)
+
+
+def scorecard_from_totals(totals, period_days, annualize=True):
+    """:func:`scorecard` from the sums of its lines (:func:`scorecard_totals`)."""
+    consumed, average_on_hand = totals["consumed"], totals["average_on_hand"]
+    observed = totals["observed"]
     turns = None
     if average_on_hand > 0 and period_days:
         turns = (
@@ -125,17 +164,12 @@ def scorecard(lines, period_days, annualize=True):
             * (DAYS_PER_YEAR / period_days if annualize else 1.0)
         )
     return {
-        "fill_rate": fill_rate([consumed + unmet], [consumed]),
+        "fill_rate": fill_rate([consumed + totals["unmet"]], [consumed]),
         "inventory_turns": turns,
-        "days_of_supply": days_of_supply(
-            sum(line.on_hand for line in observed),
-            sum(line.demand_rate for line in lines),
-        )
+        "days_of_supply": days_of_supply(totals["on_hand"], totals["demand_rate"])
         if observed
         else None,
-        "stockout_days": sum(line.stockout_days for line in observed)
-        if observed
-        else None,
+        "stockout_days": int(totals["stockout_days"]) if observed else None,
     }
 
 

@@ -29,6 +29,7 @@ from . import (
     vmi_supply_allocation,
     vmi_replenishment_run,
     vmi_replenishment_run_event,
+    vmi_replenishment_step,
     vmi_stock_report,
     vmi_stock_report_line,
     vmi_uom_code,

@@ -883,15 +883,21 @@ class VmiAgreement(models.Model):
         self.ensure_one()
         return bool(self.filtered_domain(self._stock_reporter_domain(partner)))
 
-    def _replenishment_documents(self):
+    def _replenishment_documents(self, domain=()):
         """The orders or transfers this agreement proposed, whichever kind its sites
-        use."""
+        use; those matching ``domain`` only, searched rather than read in full, since
+        years of an agreement's documents add up."""
         self.ensure_one()
-        return {
-            "consigned_at_customer": self.picking_ids,
-            "customer_location": self.sale_order_ids,
-            "our_warehouse": self.purchase_order_ids,
+        field = {
+            "consigned_at_customer": "picking_ids",
+            "customer_location": "sale_order_ids",
+            "our_warehouse": "purchase_order_ids",
         }[self._site_kind()]
+        if not domain:
+            return self[field]
+        return self.env[self._fields[field].comodel_name].search(
+            [("vmi_agreement_id", "=", self.id), *domain]
+        )
 
     def _compute_access_url(self):
         res = super()._compute_access_url()

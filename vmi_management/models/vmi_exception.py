@@ -204,10 +204,8 @@ class VmiException(models.Model):
         cancelled that orders it; for drafts waiting too long, the latest of them. Found
         as the system, shown only to who may read it."""
         for exception in self:
-            documents = (
-                exception.agreement_id.sudo()
-                ._replenishment_documents()
-                .filtered(lambda document: document.state not in ("done", "cancel"))
+            documents = exception.agreement_id.sudo()._replenishment_documents(
+                [("state", "not in", ("done", "cancel"))]
             )
             if exception.kind == "approval_overdue":
                 documents = documents.filtered("vmi_approval_required")
@@ -256,15 +254,10 @@ class VmiException(models.Model):
     # ------------------------------------------------------------------
 
     @api.model
-    def _sync_from_evaluation(self, agreements, decisions, facts, partial):
-        """Bring the open exceptions of what was just evaluated to what holds now.
-
-        An evaluation of all the lines also resolves the agreement's "evaluation
-        failed" exception: it has just succeeded.
+    def _sync_line_exceptions(self, agreements, decisions, facts):
+        """Bring the open exceptions of the lines just evaluated to what holds now.
 
         :param decisions: ``{vmi.agreement.line: engine Decision}``
-        :param partial: only some lines were evaluated; agreement exceptions are left as
-            they are
         """
         holding = {}
         for line, decision in decisions.items():
@@ -279,10 +272,13 @@ class VmiException(models.Model):
                     kind, decision, accuracy
                 )
         self._sync(agreements, holding, line_ids=[line.id for line in decisions])
-        if not partial:
-            self._sync(
-                agreements, self._agreement_exceptions(agreements), line_ids=None
-            )
+
+    @api.model
+    def _sync_agreement_exceptions(self, agreements):
+        """After an evaluation of all their lines: bring the agreements' own exceptions
+        to what holds now; the "evaluation failed" one is resolved, since the
+        evaluation has just succeeded."""
+        self._sync(agreements, self._agreement_exceptions(agreements), line_ids=None)
 
     @api.model
     def _agreement_exceptions(self, agreements):
@@ -307,9 +303,8 @@ class VmiException(models.Model):
                         last=last,
                     )
                 )
-            waiting = agreement._replenishment_documents().filtered(
-                lambda document: document.vmi_approval_required
-                and document.create_date < overdue
+            waiting = agreement._replenishment_documents(
+                [("vmi_approval_required", "=", True), ("create_date", "<", overdue)]
             )
             if waiting:
                 holding[agreement.id, False, "approval_overdue"] = self.env._(

@@ -6,10 +6,12 @@ from odoo import api, fields, models
 from ..engine.accuracy import mase, relative_bias, value_added
 from ..engine.kpi import (
     LinePeriod,
+    add_totals,
     bullwhip_ratio,
     forecast_accuracy,
     on_time_rate,
-    scorecard,
+    scorecard_from_totals,
+    scorecard_totals,
 )
 from ..tools import (
     OptionalFloat,
@@ -136,26 +138,32 @@ class VmiKpiSnapshot(models.Model):
             snapshot.has_demand = snapshot.fill_rate is not None
 
     @api.model
-    def _record(self, agreements, decisions, facts, now):
-        """Compute each agreement's KPIs over the last :data:`KPI_PERIOD_DAYS` days,
-        store them on it and keep the day's and the week's snapshot.
-
-        Consumption comes from what the evaluation just read; on-hand levels,
-        orders and each day's forecast from ``vmi.stock.level``, in grouped
-        queries for all agreements. Forecast accuracy judges each day's
-        forecast against that day's consumption, so it measures the forecasts
-        as they were used, not as they fit afterwards.
-        """
-        # the company's local day, as the stock levels are dated
-        today = {
-            company: local_date(now, company_tz(company))
-            for company in agreements.company_id
-        }
+    @api.model
+    def _period_days(self, companies, now):
+        """The local day of each company, as the stock levels are dated, and the
+        first day of the period ending on the earliest of them."""
+        today = {company: local_date(now, company_tz(company)) for company in companies}
         start = min(today.values(), default=fields.Date.to_date(now)) - timedelta(
             days=KPI_PERIOD_DAYS - 1
         )
+        return today, start
+
+    @api.model
+    def _period_totals(self, decisions, facts, now):
+        """What the evaluated lines add to their agreement's KPIs: ``{agreement id:
+        totals}``, JSON-able.
+
+        Totals are sums (the scorecard's, each day's consumption, the customer
+        forecasts' errors), so the totals of an agreement evaluated in several
+        steps add up to those of one evaluation of all its lines
+        (:meth:`_add_period_totals`). Consumption comes from what the
+        evaluation just read, on-hand levels from ``vmi.stock.level`` in two
+        grouped queries.
+        """
+        lines = self.env["vmi.agreement.line"].concat(*decisions)
+        __, start = self._period_days(lines.agreement_id.company_id, now)
         Level = self.env["vmi.stock.level"]
-        domain = [("agreement_id", "in", agreements.ids), ("date", ">=", start)]
+        domain = [("line_id", "in", lines.ids), ("date", ">=", start)]
         # a group per line: plain ids spare making a record of each
         averages = dict(read_group_rows(Level, domain, ["line_id"], ["on_hand:avg"]))
         stockouts = dict(
@@ -163,6 +171,87 @@ class VmiKpiSnapshot(models.Model):
                 Level, domain + [("on_hand", "<=", 0)], ["line_id"], ["__count"]
             )
         )
+        lines_of = defaultdict(list)
+        for line in decisions:
+            lines_of[line.agreement_id.id].append(line)
+        totals = {}
+        for agreement_id, agreement_lines in lines_of.items():
+            # each line's consumption per day of the period, the last day last; a day
+            # without data consumed nothing that is known
+            consumed_by_line = {
+                line: [
+                    value or 0.0
+                    for value in ((None,) * KPI_PERIOD_DAYS + facts[line].daily)[
+                        -KPI_PERIOD_DAYS:
+                    ]
+                ]
+                for line in agreement_lines
+            }
+            scores = [facts[line].accuracy for line in agreement_lines]
+            totals[agreement_id] = {
+                "card": scorecard_totals(
+                    LinePeriod(
+                        consumed=sum(consumed_by_line[line]),
+                        average_on_hand=averages.get(line.id),
+                        on_hand=decisions[line].on_hand,
+                        stockout_days=stockouts.get(line.id, 0),
+                        demand_rate=decisions[line].demand_rate,
+                    )
+                    for line in agreement_lines
+                ),
+                "consumed": [
+                    sum(values)
+                    for values in zip(
+                        [0.0] * KPI_PERIOD_DAYS,
+                        *consumed_by_line.values(),
+                        strict=False,
+                    )
+                ],
+                "forecast_scores": {
+                    key: sum(score[key] for score in scores if score)
+                    for key in ("shared_demand", "baseline_error", "customer_error")
+                }
+                if any(scores)
+                else None,
+            }
+        return totals
+
+    @api.model
+    def _add_period_totals(self, parts):
+        """The totals of an agreement's lines evaluated in several parts."""
+        scores = [part["forecast_scores"] for part in parts if part["forecast_scores"]]
+        return {
+            "card": add_totals(*(part["card"] for part in parts)),
+            "consumed": [
+                sum(days)
+                for days in zip(
+                    [0.0] * KPI_PERIOD_DAYS,
+                    *(part["consumed"] for part in parts),
+                    strict=False,
+                )
+            ],
+            "forecast_scores": {
+                key: sum(score[key] for score in scores) for key in scores[0]
+            }
+            if scores
+            else None,
+        }
+
+    def _record(self, agreements, totals, now):
+        """Compute each agreement's KPIs over the last :data:`KPI_PERIOD_DAYS` days,
+        store them on it and keep the day's and the week's snapshot.
+
+        :param totals: ``{agreement id: totals}`` of all its evaluated lines
+            (:meth:`_period_totals`)
+
+        Each day's forecast and order comes from ``vmi.stock.level``, in a
+        grouped query for all agreements. Forecast accuracy judges each day's
+        forecast against that day's consumption, so it measures the forecasts
+        as they were used, not as they fit afterwards.
+        """
+        today, start = self._period_days(agreements.company_id, now)
+        Level = self.env["vmi.stock.level"]
+        domain = [("agreement_id", "in", agreements.ids), ("date", ">=", start)]
         # per agreement and day: what was ordered, and the daily demand forecast that
         # day's evaluation used
         ordered, forecast = defaultdict(dict), defaultdict(dict)
@@ -171,9 +260,6 @@ class VmiKpiSnapshot(models.Model):
         ):
             ordered[agreement][fields.Date.to_date(date)] = quantity
             forecast[agreement][fields.Date.to_date(date)] = rate
-        lines_of = defaultdict(list)
-        for line in decisions:
-            lines_of[line.agreement_id].append(line)
         periods_of = {
             company: {"day": day, "week": day - timedelta(days=day.weekday())}
             for company, day in today.items()
@@ -196,43 +282,16 @@ class VmiKpiSnapshot(models.Model):
             )
         }
         to_create = []
+        empty = self._add_period_totals([])
         for agreement in agreements:
             day, periods = today[agreement.company_id], periods_of[agreement.company_id]
             # the days whose consumption is known: the period's, ending yesterday
             days = [
                 day - timedelta(days=offset) for offset in range(KPI_PERIOD_DAYS, 0, -1)
             ]
-            lines = lines_of[agreement]
-            # each line's consumption per day of the period, the last day last; a day
-            # without data consumed nothing that is known
-            consumed_by_line = {
-                line: [
-                    value or 0.0
-                    for value in ((None,) * KPI_PERIOD_DAYS + facts[line].daily)[
-                        -KPI_PERIOD_DAYS:
-                    ]
-                ]
-                for line in lines
-            }
-            consumed = [
-                sum(values)
-                for values in zip(
-                    [0.0] * KPI_PERIOD_DAYS, *consumed_by_line.values(), strict=False
-                )
-            ]
-            card = scorecard(
-                [
-                    LinePeriod(
-                        consumed=sum(consumed_by_line[line]),
-                        average_on_hand=averages.get(line.id),
-                        on_hand=decisions[line].on_hand,
-                        stockout_days=stockouts.get(line.id, 0),
-                        demand_rate=decisions[line].demand_rate,
-                    )
-                    for line in lines
-                ],
-                KPI_PERIOD_DAYS,
-            )
+            agreement_totals = totals.get(agreement.id, empty)
+            consumed = agreement_totals["consumed"]
+            card = scorecard_from_totals(agreement_totals["card"], KPI_PERIOD_DAYS)
             # each day's forecast, as its evaluation made it, against what was then
             # consumed
             judged = [
@@ -262,7 +321,7 @@ class VmiKpiSnapshot(models.Model):
                 "forecast_bias_percent": percent(relative_bias(actual, predicted)),
                 "forecast_mase": mase(actual, predicted, consumed),
                 "forecast_value_added": percent(
-                    value_added([facts[line].accuracy for line in lines])
+                    value_added([agreement_totals["forecast_scores"]])
                 ),
                 "bullwhip_ratio": bullwhip_ratio(
                     [ordered[agreement].get(date, 0.0) for date in days], consumed
@@ -302,7 +361,13 @@ class VmiKpiSnapshot(models.Model):
         validation."""
         since = now - timedelta(days=KPI_PERIOD_DAYS)
         cycle_days = []
-        for document in agreement._replenishment_documents():
+        received = [("state", "=", "done"), ("date_done", ">=", since)]
+        documents = agreement._replenishment_documents(
+            received
+            if agreement._site_kind() == "consigned_at_customer"
+            else [("picking_ids", "any", received)]
+        )
+        for document in documents:
             pickings = (
                 document if document._name == "stock.picking" else document.picking_ids
             )

@@ -4,9 +4,9 @@ import time
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from psycopg2.errors import SerializationFailure
+from psycopg2.errors import LockNotAvailable, SerializationFailure, UniqueViolation
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
 
@@ -15,7 +15,11 @@ from ..tools import in_engine_language, paused_gc, unnest_columns
 
 _logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 20  # agreements claimed per scheduled transaction
+BATCH_SIZE = 20  # agreements a step evaluates whole, at most
+STEP_LINES = 4000  # lines a step holds at most (a site alone may hold more)
+RUN_LOCK = 7_711_842_002  # advisory lock: one worker at a time starts a run
+RUN_START_PARAM = "vmi_management.run_started"  # when the last scheduled run started
+RETRY_BUSY = timedelta(minutes=1)  # a step whose agreement is held waits this long
 WRITE_CHUNK = 5000  # decisions written per UPDATE statement
 RETRY_DELAY = timedelta(
     hours=1
@@ -37,13 +41,15 @@ class VmiReplenishment(models.AbstractModel):
 
     The scheduled action and "Evaluate now" run the same code:
 
-    1. claim the agreements with row locks (``FOR NO KEY UPDATE SKIP LOCKED``),
-       so two evaluations never work on the same agreement; an agreement
-       another evaluation has just finished raises a serialization failure at
-       the claim and is left to it. The scheduler claims the agreements due
-       by their schedule and those whose new stock data asked for an
-       evaluation (``evaluation_requested`` on the reports);
-    2. gather every input for all lines of the batch in a few grouped
+    1. lock the agreements, so two evaluations never work on the same
+       agreement at once. The scheduler starts a run of the agreements due by
+       their schedule and of those whose new stock data asked for an
+       evaluation (``evaluation_requested`` on the reports), cut into steps
+       of a few thousand lines (``vmi.replenishment.step``) that cron workers
+       claim one by one (``FOR NO KEY UPDATE SKIP LOCKED``) and commit each;
+       "Evaluate now" claims its agreements at once, skipping those a step
+       holds;
+    2. gather every input for all lines of the step in a few grouped
        queries (``vmi.replenishment.data``);
     3. let the framework-free engine decide, line by line, with its reasons;
     4. bring each agreement's open proposal (sale order, purchase order or
@@ -53,10 +59,12 @@ class VmiReplenishment(models.AbstractModel):
     5. record the decisions on the lines, the stock levels, KPIs,
        exceptions and next evaluation, and the run in its log.
 
-    Steps 2 to 5 run for the whole batch in one savepoint; when anything
+    Steps 2 to 5 run for a step's agreements in one savepoint; when anything
     fails, they are redone agreement by agreement, each in its own
     savepoint, and a failing agreement is logged, flagged and postponed
-    without stopping the others.
+    without stopping the others. A large agreement is evaluated site by
+    site, each site in one step, and closed (KPIs, its own exceptions, its
+    next review) by a last step once all its sites are done.
 
     Open orders count as on order and an agreement's open proposal is
     replaced rather than added to, so a re-run, or a run after a crash (whose
@@ -89,24 +97,6 @@ class VmiReplenishment(models.AbstractModel):
         )
 
     @api.model
-    def _due_agreements_sql(self, now, agreement_ids=None, limit=None):
-        """Claim agreements for this transaction, skipping those another evaluation
-        holds."""
-        if agreement_ids is None:
-            condition = self._due_condition(now)
-        else:
-            condition = SQL(
-                "state IN ('pilot', 'active') AND id IN %s",
-                tuple(agreement_ids) or (0,),
-            )
-        return SQL(
-            "SELECT id FROM vmi_agreement WHERE %s ORDER BY date_next_evaluation NULLS "
-            "FIRST, id %s FOR NO KEY UPDATE SKIP LOCKED",
-            condition,
-            SQL("LIMIT %s", limit) if limit else SQL(),
-        )
-
-    @api.model
     def _count_due(self, now):
         """How many agreements are still due, those other evaluations hold included."""
         self._flush_due_condition()
@@ -116,19 +106,25 @@ class VmiReplenishment(models.AbstractModel):
         return self.env.cr.fetchone()[0]
 
     @api.model
-    def _claim(self, now, agreement_ids=None, limit=None):
-        """Lock and return the agreements this evaluation may work on.
+    def _claim(self, agreements):
+        """Lock and return those of the running agreements this evaluation may work
+        on, skipping those another evaluation holds.
 
         :returns: ``vmi.agreement`` records; empty when every candidate is held
                   by, or was just committed by, another evaluation.
         """
-        self._flush_due_condition()
+        self.env["vmi.agreement"].flush_model(["state"])
         try:
             with self.env.cr.savepoint():
                 # a serialization failure is expected here, not worth an error in the
                 # log
                 self.env.cr.execute(
-                    self._due_agreements_sql(now, agreement_ids, limit),
+                    SQL(
+                        "SELECT id FROM vmi_agreement WHERE state IN ('pilot', "
+                        "'active') AND id IN %s ORDER BY id "
+                        "FOR NO KEY UPDATE SKIP LOCKED",
+                        tuple(agreements.ids) or (0,),
+                    ),
                     log_exceptions=False,
                 )
                 ids = [row[0] for row in self.env.cr.fetchall()]
@@ -142,22 +138,23 @@ class VmiReplenishment(models.AbstractModel):
 
     @api.model
     def _cron_evaluate(self):
-        """Scheduled action: evaluate the due agreements, batch by batch, and report
-        progress.
+        """Scheduled action: do the next step of the run under way, starting a run of
+        the due agreements when none is, and report progress.
 
         A cron worker (``ir.cron._run_job``, which puts ``cron_id`` in the
         context) commits after each call and calls again, up to ten times and
-        then as soon as it can, while the progress reported says agreements
-        remain: one batch per call, so cron workers share the batches and a
-        crash only loses the batch in flight. "Run Manually"
-        (``ir.cron.method_direct_trigger``, which adds a progress record but
-        no ``cron_id``) calls once, in one transaction: there, batches follow
-        each other until none is due or the time budget is spent, and the
-        cron is triggered for the rest.
+        then as soon as it can, while the progress reported says steps remain:
+        one step per call, so that every cron worker running this action (the
+        scheduler and its helper workers, on this server or another one on the
+        same database) shares the steps of one run, and a crash only loses the
+        step in flight. "Run Manually" (``ir.cron.method_direct_trigger``, which
+        adds a progress record but no ``cron_id``) calls once, in one
+        transaction: there, steps follow each other until none is left or the
+        time budget is spent, and the cron is triggered for the rest.
 
-        Every batch leaves its agreements no longer due (rescheduled, their
-        request answered, or postponed after a failure), so the count of
-        remaining agreements shrinks from call to call.
+        Progress counts steps: those done by this call, and those still
+        pending (with no run under way, the agreements due, each at least one
+        step).
         """
         manual = (
             "ir_cron_progress_id" in self.env.context
@@ -165,33 +162,299 @@ class VmiReplenishment(models.AbstractModel):
         )
         started = time.monotonic()
         done = 0
-        supply_plan = self.env["vmi.supply.plan"]
         while True:
             now = fields.Datetime.now()
-            if not supply_plan and self._count_due(now):
-                supply_plan = supply_plan._current(now)
-            agreements = self._claim(now, limit=BATCH_SIZE)
-            if agreements:
-                self._evaluate(agreements, trigger="scheduled", now=now)
-            done += len(agreements)
-            remaining = self._count_due(now)
+            worked = self._work_next_step(now, call_workers=not manual)
+            done += worked
+            remaining = self._count_remaining(now)
             if (
-                not (manual and agreements and remaining)
+                not (manual and worked and remaining)
                 or time.monotonic() - started > MANUAL_RUN_BUDGET
             ):
                 break
         if manual and remaining:
             self.env.ref("vmi_management.ir_cron_vmi_replenishment").sudo()._trigger()
-        if not remaining:
-            supply_plan.search([("state", "=", "open")])._close()
         self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    @api.model
+    def _work_next_step(self, now, call_workers=True):
+        """Do one step of the run under way (starting one when none is), or finish
+        the run when its last step is done.
+
+        :param call_workers: have the other cron workers share a run started here
+            (not when this transaction does the whole run)
+        :returns: 1 when something was done, else 0 (nothing due, or every
+            pending step held by another worker)
+        """
+        Run = self.env["vmi.replenishment.run"]
+        run = Run._in_progress()
+        if not run:
+            run = self._start_run(now, call_workers)
+            if not run:
+                return 0
+        try:
+            with self.env.cr.savepoint():
+                # a serialization failure is expected here when another worker has
+                # just committed the step, not worth an error in the log
+                step = self.env["vmi.replenishment.step"]._claim_next(run)
+        except SerializationFailure:
+            step = self.env["vmi.replenishment.step"]
+        if step:
+            if not self._do_step(step, now):
+                return 0
+        if not run._pending_steps():
+            run._finish(now)
+            return 1
+        return 1 if step else 0
+
+    @api.model
+    def _count_remaining(self, now):
+        """Steps still to do: those pending in the run under way, one to finish it
+        when none is, or, with no run under way, the agreements due."""
+        run = self.env["vmi.replenishment.run"]._in_progress()
+        if run:
+            return run._pending_steps() or 1
+        return self._count_due(now)
+
+    @api.model
+    def _start_run(self, now, call_workers=True):
+        """Start a run of the agreements due now, cut into steps; nothing when none is
+        due or another worker has just started one.
+
+        The run's supply plan is made first (``vmi.supply.plan._current``), and
+        the other cron workers running this action are called to share the
+        steps.
+        """
+        self._flush_due_condition()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM vmi_agreement WHERE %s "
+                "ORDER BY date_next_evaluation NULLS FIRST, id",
+                self._due_condition(now),
+            )
+        )
+        agreements = self.env["vmi.agreement"].browse(
+            row[0] for row in self.env.cr.fetchall()
+        )
+        if not agreements:
+            return self.env["vmi.replenishment.run"]
+        # one run under way at a time, started by one worker. One starting a run
+        # while another does (the advisory lock), or whose snapshot predates a run
+        # another has started (the start mark it updates: a serialization failure
+        # here), leaves it to the other, without waiting
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s)", RUN_LOCK))
+        if not self.env.cr.fetchone()[0]:
+            return self.env["vmi.replenishment.run"]
+        try:
+            with self.env.cr.savepoint():
+                self._mark_run_start(now)
+                run = self.env["vmi.replenishment.run"].create(
+                    {
+                        "trigger": "scheduled",
+                        "date_start": now,
+                        "in_progress": True,
+                        "agreement_count": len(agreements),
+                    }
+                )
+                run.flush_recordset()
+        except (UniqueViolation, SerializationFailure):
+            _logger.info(
+                "VMI replenishment: another worker has just started a run; "
+                "leaving it to it."
+            )
+            return self.env["vmi.replenishment.run"]
+        self.env["vmi.supply.plan"]._current(now)
+        self.env["vmi.replenishment.step"].create(
+            self._prepare_step_vals(run, agreements)
+        )
+        if call_workers:
+            run._trigger_workers()
+        return run
+
+    def _mark_run_start(self, now):
+        """Write when the last run started into one row every start updates, so that
+        two workers' starts conflict even when neither sees the other's run."""
+        self.env.cr.execute(
+            SQL(
+                "UPDATE ir_config_parameter SET value = %s, write_date = %s "
+                "WHERE key = %s",
+                fields.Datetime.to_string(now),
+                now,
+                RUN_START_PARAM,
+            ),
+            log_exceptions=False,
+        )
+        if not self.env.cr.rowcount:
+            self.env["ir.config_parameter"].sudo().set_param(
+                RUN_START_PARAM, fields.Datetime.to_string(now)
+            )
+            self.env["ir.config_parameter"].flush_model()
+
+    def _evaluable_lines_domain(self, agreements, sites=None):
+        """The lines an evaluation of these agreements (at these sites) decides: all
+        of an active agreement, the pilot scope of an agreement in pilot."""
+        domain = [
+            ("agreement_id", "in", agreements.ids),
+            "|",
+            ("agreement_id.state", "=", "active"),
+            ("in_pilot_scope", "=", True),
+        ]
+        if sites is not None:
+            domain.append(("location_id", "in", sites.ids))
+        return domain
+
+    def _prepare_step_vals(self, run, agreements):
+        """Cut the agreements into steps of at most :data:`STEP_LINES` lines.
+
+        Agreements of up to that many lines are evaluated whole, up to
+        :data:`BATCH_SIZE` of them together; a larger one is cut by site (sites
+        packed in their order, a site never cut) and closed by a step of its
+        own once its sites are done.
+        """
+        counts = defaultdict(dict)
+        for agreement, site, count in self.env["vmi.agreement.line"]._read_group(
+            self._evaluable_lines_domain(agreements),
+            ["agreement_id", "location_id"],
+            ["__count"],
+        ):
+            counts[agreement][site] = count
+        vals, batch, batch_lines = [], [], 0
+        for agreement in agreements:
+            sites = counts.get(agreement, {})
+            total = sum(sites.values())
+            if total <= STEP_LINES:
+                if batch and (
+                    batch_lines + total > STEP_LINES or len(batch) >= BATCH_SIZE
+                ):
+                    vals.append(self._prepare_step_val(run, "agreements", batch))
+                    batch, batch_lines = [], 0
+                batch.append(agreement)
+                batch_lines += total
+                continue
+            group, group_lines = [], 0
+            for site, count in sites.items():
+                if group and group_lines + count > STEP_LINES:
+                    vals.append(
+                        self._prepare_step_val(
+                            run, "sites", [agreement], group, group_lines
+                        )
+                    )
+                    group, group_lines = [], 0
+                group.append(site)
+                group_lines += count
+            vals.append(
+                self._prepare_step_val(run, "sites", [agreement], group, group_lines)
+            )
+            vals.append(self._prepare_step_val(run, "close", [agreement]))
+        if batch:
+            vals.append(
+                self._prepare_step_val(run, "agreements", batch, lines=batch_lines)
+            )
+        return vals
+
+    def _prepare_step_val(self, run, kind, agreements, sites=(), lines=0):
+        return {
+            "run_id": run.id,
+            "kind": kind,
+            "agreement_ids": [Command.set([agreement.id for agreement in agreements])],
+            "location_ids": [Command.set([site.id for site in sites])],
+            "planned_line_count": lines,
+        }
+
+    @api.model
+    def _do_step(self, step, now):
+        """Evaluate what the step covers and mark it done.
+
+        Its agreements are locked first, without waiting: shared by the sites
+        steps of one agreement (several workers do its sites at once), alone by
+        the others, and so never evaluated at the same time by "Evaluate now".
+
+        :returns: False when an agreement is held by another evaluation: the
+            step stays pending for a next call
+        """
+        started = time.monotonic()
+        run, agreements = step.run_id, step.agreement_ids
+        if not self._lock_agreements(agreements, shared=step.kind == "sites"):
+            run._trigger_workers(at=now + RETRY_BUSY)
+            return False
+        if step.kind == "agreements":
+            results, failures = self._apply_by_agreement(
+                agreements,
+                lambda part: self._evaluate_agreements(
+                    run, part, "scheduled", now, None
+                ),
+            )
+            if failures:
+                self._record_failures(run, failures, now)
+            summary = {key: part for result in results for key, part in result.items()}
+        elif step.kind == "sites":
+            try:
+                with self.env.cr.savepoint():
+                    summary = self._evaluate_lines(
+                        run, agreements, now, sites=step.location_ids
+                    )
+            except Exception as error:  # its agreement's close step records it
+                _logger.info(
+                    "VMI replenishment of %s failed", agreements.name, exc_info=True
+                )
+                summary = {
+                    agreements.id: {"error": self._describe_error(agreements, error)}
+                }
+            step.results = summary
+        else:
+            parts = step._sites_results()
+            errors = [part["error"] for part in parts if part.get("error")]
+            if errors:
+                self._record_failures(run, {agreements: "\n".join(errors)}, now)
+            else:
+                self._close_agreements(
+                    agreements,
+                    {agreements.id: self._add_summaries(parts)},
+                    "scheduled",
+                    now,
+                    partial=False,
+                )
+            summary = {}
+        step.write(
+            {
+                "state": "done",
+                "duration": time.monotonic() - started,
+                "line_count": sum(part.get("lines", 0) for part in summary.values()),
+                "order_line_count": sum(
+                    part.get("to_order", 0) for part in summary.values()
+                ),
+            }
+        )
+        return True
+
+    @api.model
+    def _lock_agreements(self, agreements, shared):
+        """Lock the agreements for this transaction without waiting; False when
+        another evaluation holds one."""
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM vmi_agreement WHERE id IN %s %s NOWAIT",
+                        tuple(agreements.ids),
+                        SQL("FOR SHARE" if shared else "FOR NO KEY UPDATE"),
+                    ),
+                    log_exceptions=False,
+                )
+        except (LockNotAvailable, SerializationFailure):
+            _logger.info(
+                "VMI replenishment: %s held by another evaluation; its step waits.",
+                agreements.mapped("name"),
+            )
+            return False
+        return True
 
     @api.model
     def _evaluate_now(self, agreements, lines=None):
         """Evaluate these agreements (or only ``lines`` of them) at once, whatever their
         schedule."""
         now = fields.Datetime.now()
-        claimed = self._claim(now, agreement_ids=agreements.ids)
+        claimed = self._claim(agreements)
         run = self._evaluate(claimed, trigger="manual", now=now, only_lines=lines)
         busy = agreements - claimed
         if busy:
@@ -218,8 +481,8 @@ class VmiReplenishment(models.AbstractModel):
     @api.model
     @paused_gc()
     def _evaluate(self, agreements, trigger, now, only_lines=None):
-        """Evaluate the agreements and apply their results; a failing agreement never
-        stops the others.
+        """Evaluate the agreements in this transaction, as one run; a failing agreement
+        never stops the others.
 
         It is logged on the run with its error, gets an open "evaluation
         failed" exception and is postponed, so that it is not due again in
@@ -233,19 +496,15 @@ class VmiReplenishment(models.AbstractModel):
             agreements,
             lambda part: self._evaluate_agreements(run, part, trigger, now, only_lines),
         )
-        decisions = {
-            line: decision for result in results for line, decision in result.items()
-        }
         if failures:
             self._record_failures(run, failures, now)
+        summaries = [part for result in results for part in result.values()]
         run.write(
             {
                 "duration": time.monotonic() - started,
                 "agreement_count": len(agreements),
-                "line_count": len(decisions),
-                "order_line_count": sum(
-                    1 for decision in decisions.values() if decision.order_qty > 0
-                ),
+                "line_count": sum(part["lines"] for part in summaries),
+                "order_line_count": sum(part["to_order"] for part in summaries),
             }
         )
         return run
@@ -289,20 +548,38 @@ class VmiReplenishment(models.AbstractModel):
                 failures[agreement] = error
         return results, failures
 
-    @in_engine_language
     def _evaluate_agreements(self, run, agreements, trigger, now, only_lines):
-        """Decide every line of these agreements and apply the decisions: proposals,
-        results, log.
+        """Evaluate these agreements whole (or only ``only_lines`` of them) and close
+        them.
 
-        :returns: ``{vmi.agreement.line: engine Decision}``
+        :returns: ``{agreement id: summary}`` (:meth:`_evaluate_lines`)
         """
-        decisions, facts, skipped = self._decide(agreements, now, only_lines)
+        summary = self._evaluate_lines(run, agreements, now, only_lines)
+        self._close_agreements(
+            agreements, summary, trigger, now, partial=only_lines is not None
+        )
+        return summary
+
+    @in_engine_language
+    def _evaluate_lines(self, run, agreements, now, only_lines=None, sites=None):
+        """Decide the lines of these agreements (at ``sites`` only, when given) and
+        apply the decisions: proposals of those sites, the lines' results,
+        their exceptions and the run's log.
+
+        What the agreements need once all their lines are evaluated (KPIs,
+        their own exceptions, the next review) is left to
+        :meth:`_close_agreements`, with the summary returned here.
+
+        :returns: ``{agreement id: {"lines", "to_order", "review_by", "kpi"}}``,
+            JSON-able, so that a step can keep it for its agreement's close
+        """
+        decisions, facts, skipped = self._decide(agreements, now, only_lines, sites)
         events = [
             run._prepare_event_vals("skipped", message, line=line)
             for line, message in skipped
         ]
         decisions = self._allocate_supply(decisions, now)
-        open_proposals = self._open_proposals(agreements)
+        open_proposals = self._open_proposals(agreements, sites)
         decisions = self._keep_planner_overrides(decisions, open_proposals)
         decisions = self._build_loads(decisions, facts, now)
         decisions_by_agreement = defaultdict(dict)
@@ -321,22 +598,67 @@ class VmiReplenishment(models.AbstractModel):
         self.env["vmi.stock.level"]._record_evaluation(
             self.env["vmi.agreement.line"].concat(*decisions), now
         )
-        if not partial:
-            self.env["vmi.kpi.snapshot"]._record(agreements, decisions, facts, now)
-        self.env["vmi.exception"]._sync_from_evaluation(
-            agreements, decisions, facts, partial=partial
+        self.env["vmi.exception"]._sync_line_exceptions(agreements, decisions, facts)
+        self.env["vmi.replenishment.run.event"].create(events)
+        kpi = (
+            {}
+            if partial
+            else self.env["vmi.kpi.snapshot"]._period_totals(decisions, facts, now)
         )
+        review_by = self._delivery_reviews(decisions, facts, now)
+        return {
+            agreement.id: {
+                "lines": len(decisions_by_agreement[agreement]),
+                "to_order": sum(
+                    1
+                    for decision in decisions_by_agreement[agreement].values()
+                    if decision.order_qty > 0
+                ),
+                "review_by": fields.Datetime.to_string(review_by.get(agreement)),
+                "kpi": kpi.get(agreement.id),
+            }
+            for agreement in agreements
+        }
+
+    @api.model
+    def _add_summaries(self, parts):
+        """One agreement's summary from those of the steps that evaluated its sites."""
+        reviews = [part["review_by"] for part in parts if part["review_by"]]
+        totals = [part["kpi"] for part in parts if part["kpi"]]
+        return {
+            "lines": sum(part["lines"] for part in parts),
+            "to_order": sum(part["to_order"] for part in parts),
+            "review_by": min(reviews) if reviews else False,
+            "kpi": self.env["vmi.kpi.snapshot"]._add_period_totals(totals),
+        }
+
+    def _close_agreements(self, agreements, summary, trigger, now, partial):
+        """What an evaluation of agreements ends with, once their lines are decided:
+        their KPIs and own exceptions (when every line was), their next review.
+
+        :param summary: ``{agreement id: summary}`` of all their lines
+            (:meth:`_evaluate_lines`)
+        """
+        if not partial:
+            self.env["vmi.kpi.snapshot"]._record(
+                agreements,
+                {key: part["kpi"] for key, part in summary.items() if part["kpi"]},
+                now,
+            )
+            self.env["vmi.exception"]._sync_agreement_exceptions(agreements)
         self._schedule_next_evaluation(
             agreements,
             now,
             scheduled=trigger == "scheduled",
             partial=partial,
-            review_by=self._delivery_reviews(decisions, facts, now),
+            review_by={
+                agreement: fields.Datetime.to_datetime(part["review_by"])
+                for agreement in agreements
+                if (part := summary.get(agreement.id)) and part["review_by"]
+            },
         )
-        self.env["vmi.replenishment.run.event"].create(events)
-        return decisions
 
-    def _decide(self, agreements, now, only_lines=None):
+    def _decide(self, agreements, now, only_lines=None, sites=None):
         """What the engine decides for the lines of these agreements, before any supply
         is allocated.
 
@@ -346,8 +668,8 @@ class VmiReplenishment(models.AbstractModel):
         :returns: ``({line: Decision}, {line: LineFacts},
             [(line, why it was skipped)])``
         """
-        lines = agreements.line_ids.filtered(
-            lambda line: line.agreement_id.state == "active" or line.in_pilot_scope
+        lines = self.env["vmi.agreement.line"].search(
+            self._evaluable_lines_domain(agreements, sites)
         )
         if only_lines is not None:
             lines &= only_lines
@@ -405,10 +727,12 @@ class VmiReplenishment(models.AbstractModel):
         before that keeps its schedule. Its request for an evaluation is
         answered by the retry.
 
-        :param failures: ``{vmi.agreement: exception}``
+        :param failures: ``{vmi.agreement: exception, or what went wrong}``
         """
         messages = {
-            agreement: self._describe_error(agreement, error)
+            agreement: error
+            if isinstance(error, str)
+            else self._describe_error(agreement, error)
             for agreement, error in failures.items()
         }
         self.env["vmi.replenishment.run.event"].create(
@@ -462,13 +786,16 @@ class VmiReplenishment(models.AbstractModel):
         }
 
     @api.model
-    def _open_proposals(self, agreements):
-        """The open proposal of each agreement per site:
-        {(agreement, site): document}."""
+    def _open_proposals(self, agreements, sites=None):
+        """The open proposal of each agreement per site (of ``sites`` only, when
+        given): {(agreement, site): document}."""
         proposals = {}
         for model in set(PROPOSAL_MODELS.values()):
             Model = self.env[model]
-            for document in Model.search(Model._vmi_open_proposal_domain(agreements)):
+            domain = Model._vmi_open_proposal_domain(agreements)
+            if sites is not None:
+                domain = [*domain, ("vmi_location_id", "in", sites.ids)]
+            for document in Model.search(domain):
                 proposals[document.vmi_agreement_id, document.vmi_location_id] = (
                     document
                 )

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class VmiReplenishmentRun(models.Model):
@@ -40,6 +41,13 @@ class VmiReplenishmentRun(models.Model):
         readonly=True,
         help="Evaluated lines whose decision is to replenish.",
     )
+    in_progress = fields.Boolean(
+        readonly=True,
+        help="A scheduled run whose steps cron workers are still doing.",
+    )
+    step_ids = fields.One2many(
+        "vmi.replenishment.step", "run_id", string="Steps", readonly=True
+    )
     event_ids = fields.One2many(
         "vmi.replenishment.run.event", "run_id", string="Events", readonly=True
     )
@@ -57,11 +65,22 @@ class VmiReplenishmentRun(models.Model):
     )
     error_count = fields.Integer(compute="_compute_event_counts", string="Errors")
     state = fields.Selection(
-        [("done", "Done"), ("with_errors", "With Errors")],
+        [("running", "Running"), ("done", "Done"), ("with_errors", "With Errors")],
         compute="_compute_event_counts",
     )
 
-    @api.depends("event_ids.kind")
+    def init(self):
+        # one scheduled run under way at a time: two workers starting one at the same
+        # moment cannot both succeed, whatever their snapshots saw
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS "
+                "vmi_replenishment_run_one_in_progress ON vmi_replenishment_run "
+                "(in_progress) WHERE in_progress"
+            )
+        )
+
+    @api.depends("event_ids.kind", "in_progress")
     def _compute_event_counts(self):
         counts = {
             (run, kind): count
@@ -75,7 +94,13 @@ class VmiReplenishmentRun(models.Model):
             run.withdrawn_count = counts.get((run, "order_withdrawn"), 0)
             run.skipped_count = counts.get((run, "skipped"), 0)
             run.error_count = counts.get((run, "error"), 0)
-            run.state = "with_errors" if run.error_count else "done"
+            run.state = (
+                "running"
+                if run.in_progress
+                else "with_errors"
+                if run.error_count
+                else "done"
+            )
 
     @api.depends("date_start", "trigger")
     def _compute_display_name(self):
@@ -85,6 +110,51 @@ class VmiReplenishmentRun(models.Model):
                 f"{triggers.get(run.trigger, '')} · "
                 f"{fields.Datetime.to_string(run.date_start)}"
             )
+
+    @api.model
+    def _in_progress(self):
+        """The scheduled run whose steps are being done, if any."""
+        return self.search([("in_progress", "=", True)], limit=1)
+
+    def _pending_steps(self):
+        """How many of this run's steps are still to do."""
+        self.ensure_one()
+        return self.env["vmi.replenishment.step"].search_count(
+            [("run_id", "=", self.id), ("state", "=", "pending")]
+        )
+
+    def _finish(self, now):
+        """The last step is done: total the run up and release the supply plan's
+        allotments no step used."""
+        self.ensure_one()
+        totals = self.env["vmi.replenishment.step"]._read_group(
+            [("run_id", "=", self.id)], [], ["line_count:sum", "order_line_count:sum"]
+        )[0]
+        self.write(
+            {
+                "in_progress": False,
+                "duration": (now - self.date_start).total_seconds(),
+                "line_count": totals[0] or 0,
+                "order_line_count": totals[1] or 0,
+            }
+        )
+        self.env["vmi.supply.plan"].search([("state", "=", "open")])._close()
+
+    def _trigger_workers(self, at=None):
+        """Call every cron worker running the scheduled evaluation (the scheduler and
+        its helpers) to share this run's steps."""
+        crons = (
+            self.env["ir.cron"]
+            .sudo()
+            .search(
+                [
+                    ("model_id.model", "=", "vmi.replenishment"),
+                    ("code", "=", "model._cron_evaluate()"),
+                ]
+            )
+        )
+        for cron in crons:
+            cron._trigger(at)
 
     def _prepare_event_vals(
         self, kind, message, agreement=None, line=None, document=None

@@ -23,6 +23,7 @@ from . import (
     test_vmi_backoffice_polish,
     test_vmi_replenishment,
     test_vmi_replenishment_concurrency,
+    test_vmi_replenishment_steps,
     test_vmi_report_repeats,
     test_vmi_replenishment_facts,
     test_vmi_review,

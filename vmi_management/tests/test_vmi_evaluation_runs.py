@@ -231,8 +231,8 @@ class TestEvaluationRuns(VmiCommon):
                 progresses.append((progress.done, progress.remaining))
         self.assertEqual(
             progresses,
-            [(2, 1), (1, 0)],
-            "one batch per call; the failed one is not remaining",
+            [(1, 1), (1, 0)],
+            "one step (of two agreements) per call; the failed one is not remaining",
         )
         self.assertEqual(len(self.transfers(second | third)), 2)
         self.assertTrue(self.open_failure(broken))
