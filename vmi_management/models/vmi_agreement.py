@@ -15,6 +15,7 @@ from ..tools import (
     local_date,
     read_group_rows,
 )
+from . import vmi_replenishment
 from .vmi_kpi_snapshot import KPI_FIELDS, TARGET_FIELDS
 from .vmi_stock_level import KPI_PERIOD_DAYS
 from .vmi_stock_report import APPLIED_STATES
@@ -1196,10 +1197,42 @@ class VmiAgreement(models.Model):
 
     def action_evaluate_now(self):
         """Evaluate the agreement's lines now, whatever its schedule, and show the
-        run."""
+        run.
+
+        An agreement too large for one transaction is made due instead, and the
+        scheduled evaluation is called at once: its cron workers evaluate it
+        site by site, in steps, as they do every night.
+        """
         self.check_access("write")
-        run = self.env["vmi.replenishment"].sudo()._evaluate_now(self.sudo())
-        return run.sudo(False)._action_open()
+        Replenishment = self.env["vmi.replenishment"].sudo()
+        lines = (
+            self.env["vmi.agreement.line"]
+            .sudo()
+            .search_count(Replenishment._evaluable_lines_domain(self))
+        )
+        if lines <= vmi_replenishment.STEP_LINES:
+            run = Replenishment._evaluate_now(self.sudo())
+            return run.sudo(False)._action_open()
+        self.sudo().date_next_evaluation = fields.Datetime.now()
+        self.env.ref("vmi_management.ir_cron_vmi_replenishment").sudo()._trigger()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "title": self.env._("Evaluation queued"),
+                "message": self.env._(
+                    "%(lines)s lines are more than one evaluation should hold: the "
+                    "scheduled evaluation takes %(agreements)s now, in steps of a few "
+                    "thousand lines. Follow it in Replenishment Runs.",
+                    lines=lines,
+                    agreements=", ".join(self.mapped("name")),
+                ),
+                "next": self.env["ir.actions.act_window"]._for_xml_id(
+                    "vmi_management.vmi_replenishment_run_action"
+                ),
+            },
+        }
 
     def _next_evaluation_after(self, moment):
         """Start of the next review day after ``moment``, following the replenishment

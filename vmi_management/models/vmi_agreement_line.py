@@ -8,6 +8,7 @@ from odoo.tools import float_repr
 
 from ..engine import LineInput
 from ..engine.accuracy import value_added
+from ..engine.formatting import format_qty
 from ..tools import OptionalFloat
 from .vmi_agreement import FORECAST_METHODS, MANAGER_GROUP
 
@@ -485,15 +486,20 @@ class VmiAgreementLine(models.Model):
         """
         self.ensure_one()
         number = self._format_step_value
+        rounding = self.product_id.uom_id.rounding
+
+        def quantity(value):
+            return format_qty(value, rounding)
+
         values = {
             "site": self.location_id.name,
-            "on_hand": number(decision.on_hand),
-            "on_order": number(decision.on_order),
-            "position": number(decision.position),
-            "need": number(decision.lead_time_demand),
+            "on_hand": quantity(decision.on_hand),
+            "on_order": quantity(decision.on_order),
+            "position": quantity(decision.position),
+            "need": quantity(decision.lead_time_demand),
             "days": number(decision.lead_time_days),
-            "trigger": number(decision.trigger_level),
-            "target": number(decision.target_level),
+            "trigger": quantity(decision.trigger_level),
+            "target": quantity(decision.target_level),
             "rate": number(decision.demand_rate),
             "reason": decision.reason,
             "bias": number((accuracy or {}).get("bias") and accuracy["bias"] * 100.0),

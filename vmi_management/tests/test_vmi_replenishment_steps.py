@@ -206,6 +206,27 @@ class TestReplenishmentSteps(VmiCommon):
         )
         self.assertEqual(self.env["vmi.replenishment.run"].search_count([]), 1)
 
+    def test_evaluate_now_on_a_large_agreement_leaves_it_to_the_steps(self):
+        run_to_the_end(self.Replenishment)  # nothing due any more
+        self.assertFalse(self.agreement.date_next_evaluation <= fields.Datetime.now())
+        cron = self.env.ref("vmi_management.ir_cron_vmi_replenishment")
+        triggers = self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        with patch(f"{MODULE}.STEP_LINES", 3):
+            action = self.agreement.with_user(self.vmi_manager).action_evaluate_now()
+            self.assertEqual(action["tag"], "display_notification")
+            self.assertIn("6 lines", action["params"]["message"])
+            self.assertGreater(
+                self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]),
+                triggers,
+                "the scheduler is called at once",
+            )
+            run_to_the_end(self.Replenishment)
+        run = self.env["vmi.replenishment.run"].search([], limit=1)
+        self.assertEqual(
+            run.step_ids.mapped("kind"), ["sites", "sites", "close"], "in steps"
+        )
+        self.assertEqual(run.step_ids.agreement_ids, self.agreement)
+
 
 @tagged("post_install", "-at_install")
 class TestTwoWorkersShareARun(CommittedAgreementMixin, TransactionCase):
