@@ -82,9 +82,7 @@ class StockWarehouseOrderpoint(models.Model):
                 .search([("agreement_id.state", "in", ("pilot", "active"))])
             )
             keys = {key for line in lines if (key := Pool._pool_key(line))}
-        demand = defaultdict(
-            float, Pool._held_by_open_proposals(keys, self.env["vmi.agreement.line"])
-        )
+        demand = defaultdict(float, Pool._held_by_open_proposals(keys))
         unallocated = read_group_rows(
             self.env["vmi.agreement.line"].sudo(),
             [
@@ -121,9 +119,7 @@ class StockWarehouseOrderpoint(models.Model):
         }
         if not demand:
             return action
-        supply = self.env["vmi.supply.pool"]._supply(
-            set(demand), fields.Datetime.now(), self.env["vmi.agreement.line"]
-        )
+        supply = self.env["vmi.supply.pool"]._supply(set(demand), fields.Datetime.now())
         warehouses = self.env["stock.warehouse"].browse(
             {warehouse for warehouse, __ in demand}
         )

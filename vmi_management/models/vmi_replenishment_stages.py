@@ -44,7 +44,9 @@ class VmiReplenishment(models.AbstractModel):
             }
         )
         deciding = self.env["vmi.agreement.line"].concat(*decisions)
-        allotments = Pool._allocate(claims, Pool._supply(set(claims), now, deciding))
+        allotments = Pool._allocate(
+            claims, Pool._supply(set(claims), now, [("id", "in", deciding.ids)])
+        )
         for line, allocation in planned.items():
             allotments[line] = allocation._allotment(decisions[line].order_qty)
         Allocation.concat(*planned.values()).state = "applied"
@@ -105,7 +107,7 @@ class VmiReplenishment(models.AbstractModel):
         left = Pool._supply(
             {key for key in keys.values() if key},
             now,
-            self.env["vmi.agreement.line"].concat(*decisions),
+            [("id", "in", [line.id for line in decisions])],
         )
         for line, decision in decisions.items():
             if (key := keys.get(line) or Pool._pool_key(line)) in left:

@@ -72,6 +72,14 @@ class VmiSupplyPlan(models.Model):
             return self.browse()
         return self.sudo()._make(now)
 
+    def _in_steps(self, line_ids):
+        """The lines of ``line_ids`` a step's worth at a time, each step's records
+        dropped from the cache before the next."""
+        Line = self.env["vmi.agreement.line"]
+        for ids in split_every(vmi_replenishment.STEP_LINES, line_ids):
+            yield Line.browse(ids)
+            Line.invalidate_model()
+
     def _close(self):
         """The run is over: its allotments not used by now are released."""
         self.allocation_ids.filtered(
@@ -102,36 +110,42 @@ class VmiSupplyPlan(models.Model):
         due = due.filtered(
             lambda agreement: agreement._site_kind() in SHIPPING_SITE_KINDS
         )
-        keys = {line: key for line in due.line_ids if (key := Pool._pool_key(line))}
-        supply = Pool._supply(set(keys.values()), now, due.line_ids)
+        Line = self.env["vmi.agreement.line"]
+        deciding = Replenishment._evaluable_lines_domain(due)
+        # lines are read a step at a time, keeping only sums per pool: a run of half a
+        # million lines never holds them all
         largest = defaultdict(float)
-        for line, key in keys.items():
-            bound = largest_order(
-                line.policy,
-                line.max_qty,
-                line.reorder_point,
-                line.order_qty,
-                line.moq or None,
-                line.pack_multiple or None,
-            )
-            largest[key] += inf if bound is None else bound
-        candidates = self.env["vmi.agreement.line"].concat(
-            *(line for line, key in keys.items() if largest[key] > supply.get(key, 0.0))
-        )
-        decisions = {}
-        for ids in split_every(
-            vmi_replenishment.BATCH_SIZE, candidates.agreement_id.ids
-        ):
-            # an agreement that cannot be decided claims nothing here; its batch logs
+        for lines in self._in_steps(Line.search(deciding).ids):
+            for line in lines:
+                if key := Pool._pool_key(line):
+                    bound = largest_order(
+                        line.policy,
+                        line.max_qty,
+                        line.reorder_point,
+                        line.order_qty,
+                        line.moq or None,
+                        line.pack_multiple or None,
+                    )
+                    largest[key] += inf if bound is None else bound
+        supply = Pool._supply(set(largest), now, deciding)
+        short = {key for key, most in largest.items() if most > supply.get(key, 0.0)}
+        candidates = Line.search(
+            deciding + [("product_id", "in", list({product for __, product in short}))]
+        ).ids
+        claims = defaultdict(list)
+        for lines in self._in_steps(candidates):
+            lines = lines.filtered(lambda line: Pool._pool_key(line) in short)
+            # an agreement that cannot be decided claims nothing here; its step logs
             # why
             results, __ = Replenishment._apply_by_agreement(
-                self.env["vmi.agreement"].browse(ids),
-                lambda part: Replenishment._decide(part, now, candidates)[0],
+                lines.agreement_id,
+                lambda part, lines=lines: Replenishment._decide(part, now, lines)[0],
             )
             for decided in results:
-                decisions.update(decided)
+                for key, pool_claims in Pool._claims(decided).items():
+                    claims[key] += pool_claims
         self.search([("state", "=", "open")])._close()
-        allotments = Pool._allocate(Pool._claims(decisions), supply)
+        allotments = Pool._allocate(claims, supply)
         return self.create(
             {
                 "date": now,

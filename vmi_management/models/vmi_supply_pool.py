@@ -92,19 +92,20 @@ class VmiSupplyPool(models.AbstractModel):
         }
 
     @api.model
-    def _supply(self, keys, now, deciding_lines):
+    def _supply(self, keys, now, deciding=None):
         """What each pool can still give to the lines being decided:
         ``{pool key: quantity}``.
 
         :param keys: the pool keys ``(warehouse id, product id)``
-        :param deciding_lines: the agreement lines decided now, whose own open
+        :param deciding: domain of the agreement lines decided now, whose own open
             proposals the decisions replace: those are not taken off the supply
+            (a domain, so that a run's plan needs not hold all its lines' ids)
         """
         if not keys:
             return {}
         today = fields.Date.to_date(fields.Datetime.context_timestamp(self, now))
         on_hand, moves = self._read_warehouse_stock(keys, now)
-        held = self._held_by_open_proposals(keys, deciding_lines)
+        held = self._held_by_open_proposals(keys, deciding)
         promised = self.env["vmi.supply.allocation"]._promised(keys)
         return {
             key: max(
@@ -186,9 +187,9 @@ class VmiSupplyPool(models.AbstractModel):
         return on_hand, moves
 
     @api.model
-    def _held_by_open_proposals(self, keys, deciding_lines):
-        """What open (draft) VMI proposals of other lines ask of each pool:
-        ``{key: quantity}``.
+    def _held_by_open_proposals(self, keys, deciding=None):
+        """What open (draft) VMI proposals of lines not being decided (``deciding``, a
+        domain of agreement lines) ask of each pool: ``{key: quantity}``.
 
         They are no commitment in Odoo's stock yet, but the vendor means to
         ship them: a line decided now must not be promised the same stock.
@@ -204,9 +205,10 @@ class VmiSupplyPool(models.AbstractModel):
                     list(Document._vmi_open_states),
                 ),
                 (f"{line_field.inverse_name}.vmi_agreement_id", "!=", False),
-                ("vmi_line_id", "not in", deciding_lines.ids),
                 ("product_id", "in", list({product for __, product in keys})),
             ]
+            if deciding is not None:
+                domain.append(("vmi_line_id", "not any", deciding))
             for line_id, quantity in read_group_rows(
                 self.env[line_field.comodel_name].sudo(),
                 domain,
