@@ -22,6 +22,23 @@ from ..tools import (
 )
 from .vmi_stock_level import KPI_PERIOD_DAYS
 
+FORECAST_SCORE_SUMS = ("shared_demand", "baseline_error", "customer_error")
+
+
+def _day_sums(series):
+    """Day by day sums of daily series over the KPI period (zeros for none)."""
+    return [sum(days) for days in zip([0.0] * KPI_PERIOD_DAYS, *series, strict=False)]
+
+
+def _score_sums(scores):
+    """The sums of forecast scores (engine ``forecast_scores``, or sums of them) that
+    the forecast value added is made of; None when there is none."""
+    scores = [score for score in scores if score]
+    if not scores:
+        return None
+    return {key: sum(score[key] for score in scores) for key in FORECAST_SCORE_SUMS}
+
+
 # KPI fields of the agreement, kept as they are on each snapshot
 KPI_FIELDS = (
     "fill_rate",
@@ -199,42 +216,18 @@ class VmiKpiSnapshot(models.Model):
                     )
                     for line in agreement_lines
                 ),
-                "consumed": [
-                    sum(values)
-                    for values in zip(
-                        [0.0] * KPI_PERIOD_DAYS,
-                        *consumed_by_line.values(),
-                        strict=False,
-                    )
-                ],
-                "forecast_scores": {
-                    key: sum(score[key] for score in scores if score)
-                    for key in ("shared_demand", "baseline_error", "customer_error")
-                }
-                if any(scores)
-                else None,
+                "consumed": _day_sums(consumed_by_line.values()),
+                "forecast_scores": _score_sums(scores),
             }
         return totals
 
     @api.model
     def _add_period_totals(self, parts):
         """The totals of an agreement's lines evaluated in several parts."""
-        scores = [part["forecast_scores"] for part in parts if part["forecast_scores"]]
         return {
             "card": add_totals(*(part["card"] for part in parts)),
-            "consumed": [
-                sum(days)
-                for days in zip(
-                    [0.0] * KPI_PERIOD_DAYS,
-                    *(part["consumed"] for part in parts),
-                    strict=False,
-                )
-            ],
-            "forecast_scores": {
-                key: sum(score[key] for score in scores) for key in scores[0]
-            }
-            if scores
-            else None,
+            "consumed": _day_sums(part["consumed"] for part in parts),
+            "forecast_scores": _score_sums(part["forecast_scores"] for part in parts),
         }
 
     def _record(self, agreements, totals, now):
