@@ -10,7 +10,12 @@ from hypothesis import strategies as st
 from vmi_management.engine import plan, plan_line
 from vmi_management.engine.allocation import Claim, allocate
 from vmi_management.engine.demand import Event
-from vmi_management.engine.formatting import format_number, format_qty, unit_decimals
+from vmi_management.engine.formatting import (
+    _format_exact,
+    format_number,
+    format_qty,
+    unit_decimals,
+)
 from vmi_management.engine.loads import LoadLimits, LoadLine, build_load
 from vmi_management.engine.overrides import keep_override
 from vmi_management.engine.projection import Receipt, project_stock
@@ -62,6 +67,24 @@ def test_other_figures_keep_3_decimals():
     assert format_number(1.6448536269514722) == "1.645"
     assert format_number(-0.0001) == "0"
     assert format_number(6.66666, 1) == "6.7"
+
+
+def test_a_tie_as_written_rounds_half_up():
+    assert format_number(2.675, 2) == "2.68"  # the float is 2.67499999...
+    assert format_number(-0.125, 2) == "-0.13"
+    assert format_number(0.5, 0) == "1"
+
+
+@given(
+    st.one_of(
+        st.floats(allow_nan=False, allow_infinity=False),
+        st.integers(-(10**7), 10**7).map(lambda units: units / 1000),
+        st.integers(-(10**6), 10**6).map(lambda units: units / 8),
+    ),
+    st.integers(0, 6),
+)
+def test_the_fast_path_reads_as_decimal_half_up_does(number, decimals):
+    assert format_number(number, decimals) == _format_exact(repr(number), decimals)
 
 
 @given(
