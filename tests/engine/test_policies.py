@@ -1,6 +1,15 @@
+import gc
+
 import pytest
 
-from vmi_management.engine import LineInput, plan, plan_line, round_down, round_up
+from vmi_management.engine import (
+    LineInput,
+    plan,
+    plan_line,
+    policies,
+    round_down,
+    round_up,
+)
 
 
 def test_position_is_on_hand_plus_on_order_minus_committed(line):
@@ -158,6 +167,20 @@ def test_plan_keeps_the_order_of_lines(line):
     decisions = plan([line(product="A", on_hand=1), line(product="B", on_hand=60)])
     assert [decision.product for decision in decisions] == ["A", "B"]
     assert [decision.order_qty for decision in decisions] == [49, 0]
+
+
+def test_a_plan_pauses_the_cyclic_collector_and_restarts_it(line, monkeypatch):
+    during = []
+    decide = policies.plan_line
+    monkeypatch.setattr(
+        policies,
+        "plan_line",
+        lambda *args: during.append(gc.isenabled()) or decide(*args),
+    )
+    assert gc.isenabled()
+    plan([line(), line()])
+    assert during == [False, False]
+    assert gc.isenabled()
 
 
 def test_capacity_counts_committed_stock_still_on_the_shelf(line):

@@ -32,6 +32,7 @@ from math import ceil, floor
 
 from .demand import demand_outlook
 from .formatting import format_number, format_qty
+from .gc import paused_gc
 from .i18n import _
 from .safety_stock import safety_stock
 from .types import Decision, LineInput, Step
@@ -366,6 +367,7 @@ def _order_quantity(
     )
 
 
+@paused_gc()
 def plan(lines, as_of=None):
     """Decide for every line; the result is in the order of ``lines``."""
     return [plan_line(line, as_of) for line in lines]
