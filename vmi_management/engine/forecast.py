@@ -398,13 +398,18 @@ def _tsb_pass(demand, alpha_size, alpha_probability):
 
 
 def moving_average(demand, window=DEFAULT_WINDOW):
-    if None in demand:
-        rate = _moving_average_pass(demand, window)[0]
+    return _moving_average(demand, window, None not in demand)
+
+
+def _moving_average(demand, window, complete):
+    """:func:`moving_average`, told whether every day of ``demand`` is known."""
     # every day known: the mean of the last days, summed in C (the planning default, on
     # every line)
-    else:
+    if complete:
         recent = demand[-window:]
         rate = sum(recent) / len(recent) if recent else 0.0
+    else:
+        rate = _moving_average_pass(demand, window)[0]
     return _flat("moving_average", rate, (("window", window),))
 
 
@@ -728,21 +733,33 @@ def auto(demand, holdout=None):
     )
 
 
-def forecast(demand, method=None):
+def forecast(demand, method=None, complete=None):
     """Forecast by ``method`` (None: the planning default, ``"auto"``: chosen on a
-    holdout)."""
+    holdout).
+
+    ``complete`` says whether every day of ``demand`` is known, when the caller
+    has looked already: the planning default, run on every line of a plan,
+    then does not look through the history again.
+    """
+    method = method or DEFAULT_METHOD
+    if method == "moving_average" and complete is not None:
+        return _moving_average(demand, DEFAULT_WINDOW, complete)
     if method == "auto":
         return auto(demand)
-    return METHODS[method or DEFAULT_METHOD](demand)
+    return METHODS[method](demand)
 
 
 def demand_std(demand):
     """Sample standard deviation of the known days' demand (0 with fewer than two)."""
     values = known(demand) if None in demand else demand
+    return known_std(values, sum(values))
+
+
+def known_std(values, total):
+    """:func:`demand_std` of days that are all known, whose sum is ``total``."""
     count = len(values)
     if count < 2:
         return 0.0
-    total = sum(values)
     # Σ(x − mean)² = Σx² − (Σx)² / n, summed in C: this runs for every line of every
     # plan.
     return sqrt(
