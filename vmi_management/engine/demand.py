@@ -20,6 +20,7 @@ from itertools import accumulate
 from statistics import StatisticsError, correlation
 
 from .forecast import DEFAULT_METHOD, Forecast, forecast, known, known_std
+from .frozen import frozen
 from .i18n import _
 
 CUSTOMER_METHODS = ("customer", "blend")
@@ -88,7 +89,7 @@ def baseline_history(demand, censored=(), events=()):
     )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Outlook:
     """Expected demand per day ahead, from its streams."""
 

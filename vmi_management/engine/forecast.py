@@ -43,11 +43,11 @@ automatic choice at about a millisecond per line.
 AutoETS, Croston and seasonal naive forecasts.
 """
 
-from dataclasses import dataclass
 from functools import lru_cache
 from math import sqrt
 from operator import mul
 
+from .frozen import frozen
 from .i18n import _
 
 DEFAULT_METHOD = "moving_average"
@@ -89,7 +89,7 @@ NEGLIGIBLE = 1e-9
 SEASONALITY_Z = 1.2816
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Forecast:
     """How much demand to expect on each day ahead, and how that was forecast.
 
