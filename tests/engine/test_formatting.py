@@ -1,6 +1,7 @@
 """Quantities in explanations read at the precision of the product's unit; rates and
 statistical factors keep 3 decimals (engine/formatting.py)."""
 
+import math
 from datetime import date, timedelta
 
 import pytest
@@ -75,6 +76,11 @@ def test_a_tie_as_written_rounds_half_up():
     assert format_number(0.5, 0) == "1"
 
 
+def test_a_large_number_reads_as_written_not_with_the_floats_binary_tail():
+    assert format_number(8591355535.11, 6) == "8591355535.11"  # not ...535.110001
+    assert format_number(27783114165222.914, 3) == "27783114165222.914"
+
+
 @given(
     st.one_of(
         st.floats(allow_nan=False, allow_infinity=False),
@@ -84,6 +90,16 @@ def test_a_tie_as_written_rounds_half_up():
     st.integers(0, 6),
 )
 def test_the_fast_path_reads_as_decimal_half_up_does(number, decimals):
+    assert format_number(number, decimals) == _format_exact(repr(number), decimals)
+
+
+@given(st.integers(0, 6), st.integers(-(10**13), 10**13), st.integers(-3, 3))
+def test_a_number_within_float_noise_of_a_tie_reads_as_written(decimals, units, ulps):
+    """A few units in the last place either side of x.5 units, up to magnitudes where
+    the float has no digits left that far."""
+    number = (units + 0.5) / 10**decimals
+    for __ in range(abs(ulps)):
+        number = math.nextafter(number, math.copysign(math.inf, ulps))
     assert format_number(number, decimals) == _format_exact(repr(number), decimals)
 
 

@@ -1,6 +1,16 @@
+import gc
+
 import pytest
 
-from vmi_management.engine import LineInput, plan, plan_line, round_down, round_up
+from vmi_management.engine import (
+    LineInput,
+    plan,
+    plan_line,
+    policies,
+    round_down,
+    round_up,
+)
+from vmi_management.engine.i18n import translating
 
 
 def test_position_is_on_hand_plus_on_order_minus_committed(line):
@@ -158,6 +168,41 @@ def test_plan_keeps_the_order_of_lines(line):
     decisions = plan([line(product="A", on_hand=1), line(product="B", on_hand=60)])
     assert [decision.product for decision in decisions] == ["A", "B"]
     assert [decision.order_qty for decision in decisions] == [49, 0]
+
+
+def test_a_plan_decides_each_line_as_plan_line_does(line):
+    """Lines of a plan share the steps made of the same terms (stock figures, lead
+    time, history length), in the language the plan was made in."""
+    lines = [
+        line(product=product, on_hand=on_hand, lead_time_days=2, demand=(3.0,) * 14)
+        for product, on_hand in enumerate((4, 4, 60, 4, 12.5))
+    ]
+    french = {
+        "on hand %(on_hand)s + on order %(on_order)s − committed %(committed)s": (
+            "en stock %(on_hand)s + en commande %(on_order)s − réservé %(committed)s"
+        )
+    }
+    with translating(french.get):
+        translated = plan(lines)
+    decisions = plan(lines)
+    assert decisions == [plan_line(item) for item in lines]
+    assert decisions[0].steps[0] is decisions[1].steps[0]
+    assert translated[1].steps[0].note == "en stock 4 + en commande 0 − réservé 0"
+    assert decisions[1].steps[0].note == "on hand 4 + on order 0 − committed 0"
+
+
+def test_a_plan_pauses_the_cyclic_collector_and_restarts_it(line, monkeypatch):
+    during = []
+    decide = policies._decide
+    monkeypatch.setattr(
+        policies,
+        "_decide",
+        lambda *args: during.append(gc.isenabled()) or decide(*args),
+    )
+    assert gc.isenabled()
+    plan([line(), line()])
+    assert during == [False, False]
+    assert gc.isenabled()
 
 
 def test_capacity_counts_committed_stock_still_on_the_shelf(line):

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from itertools import accumulate
 from statistics import StatisticsError, correlation
 
-from .forecast import DEFAULT_METHOD, Forecast, demand_std, forecast, known
+from .forecast import DEFAULT_METHOD, Forecast, forecast, known, known_std
+from .frozen import frozen
 from .i18n import _
 
 CUSTOMER_METHODS = ("customer", "blend")
@@ -73,7 +74,7 @@ def baseline_history(demand, censored=(), events=()):
     :param events: :class:`Event` s; their past days, counted back from the
                    day after the history, are left out
     """
-    if not censored and not any(event.start < 0 for event in events):
+    if not censored and not (events and any(event.start < 0 for event in events)):
         return tuple(demand)
     size = len(demand)
     hidden = {index for index in censored if 0 <= index < size}
@@ -88,7 +89,7 @@ def baseline_history(demand, censored=(), events=()):
     )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Outlook:
     """Expected demand per day ahead, from its streams."""
 
@@ -110,6 +111,8 @@ class Outlook:
         """Demand of ``day`` before events: the customer's figure where the method uses
         it, else the baseline."""
         statistical = self.statistical(day)
+        if not self.customer:  # most lines
+            return statistical
         shared = self.customer[day] if day < len(self.customer) else None
         if shared is None or self.method not in CUSTOMER_METHODS:
             return statistical
@@ -268,11 +271,25 @@ def demand_outlook(line):
               known days it did not (out of stock, outliers, events)
     """
     history = baseline_history(line.demand, line.censored, line.events)
-    days = len(known(history)) if None in history else len(history)
-    observed = len(known(line.demand)) if None in line.demand else len(line.demand)
+    # One pass, on every line of a plan, both sums the history and finds whether every
+    # day is known: sum() stops at an unknown day (None).
+    try:
+        total, values = sum(history), history
+    except TypeError:
+        values = known(history)
+        total = sum(values)
+    days = len(values)
+    if history is line.demand:  # no day left out
+        observed = days
+    else:
+        observed = len(known(line.demand)) if None in line.demand else len(line.demand)
     method = line.forecast_method or DEFAULT_METHOD
     statistical = "auto" if method in CUSTOMER_METHODS else method
-    baseline = forecast(history, statistical) if days else Forecast("no history", 0.0)
+    baseline = (
+        forecast(history, statistical, values is history)
+        if days
+        else Forecast("no history", 0.0)
+    )
     outlook = Outlook(
         baseline,
         method,
@@ -281,4 +298,4 @@ def demand_outlook(line):
         tuple(line.events),
         yearly_season(history, statistical),
     )
-    return outlook, demand_std(history), days, observed - days
+    return outlook, known_std(values, total), days, observed - days

@@ -43,11 +43,12 @@ automatic choice at about a millisecond per line.
 AutoETS, Croston and seasonal naive forecasts.
 """
 
-from dataclasses import dataclass
+from collections import deque
 from functools import lru_cache
 from math import sqrt
 from operator import mul
 
+from .frozen import frozen
 from .i18n import _
 
 DEFAULT_METHOD = "moving_average"
@@ -89,7 +90,7 @@ NEGLIGIBLE = 1e-9
 SEASONALITY_Z = 1.2816
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Forecast:
     """How much demand to expect on each day ahead, and how that was forecast.
 
@@ -188,29 +189,34 @@ def known(demand):
 
 
 def _moving_average_pass(demand, window=DEFAULT_WINDOW):
-    recent, total, fitted = [], 0.0, []
+    recent, total, count, fitted = deque(), 0.0, 0, []
+    append = fitted.append
     for value in demand:
-        fitted.append(total / len(recent) if recent else None)
+        append(total / count if count else None)
         if value is None:
             continue
         recent.append(value)
         total += value
-        if len(recent) > window:
-            total -= recent.pop(0)
-    return (total / len(recent) if recent else 0.0), fitted
+        if count < window:
+            count += 1
+        else:
+            total -= recent.popleft()
+    return (total / count if count else 0.0), fitted
 
 
 def _ses_pass(demand, alpha):
     level, fitted, squared = None, [], 0.0
+    append = fitted.append  # the passes run a few dozen times per line with "auto"
     for value in demand:
-        fitted.append(level)
+        append(level)
         if value is None:
             continue
         if level is None:
             level = value
         else:
-            squared += (value - level) ** 2
-            level += alpha * (value - level)
+            error = value - level
+            squared += error**2
+            level += alpha * error
     return level or 0.0, fitted, squared
 
 
@@ -250,19 +256,20 @@ def _holt_pass(demand, alpha, beta, phi, start=None):
     if level is None:
         return 0.0, 0.0, [None] * len(demand), 0.0
     fitted, squared = [], 0.0
+    append = fitted.append
+    kept, faded = 1 - alpha, (1 - beta) * phi  # the same products, once per pass
     for value in demand:
         forecast = level + phi * trend
-        fitted.append(max(forecast, 0.0))
+        clipped = 0.0 if forecast < 0.0 else forecast  # max(forecast, 0.0)
+        append(clipped)
         if value is None:
-            level, trend = (
-                forecast,
-                phi * trend,
-            )  # a day not known: the state moves on as forecast
+            # a day not known: the state moves on as forecast
+            level, trend = forecast, phi * trend
             continue
-        squared += (value - max(forecast, 0.0)) ** 2
+        squared += (value - clipped) ** 2
         previous = level
-        level = alpha * value + (1 - alpha) * forecast
-        trend = beta * (level - previous) + (1 - beta) * phi * trend
+        level = alpha * value + kept * forecast
+        trend = beta * (level - previous) + faded * trend
     return level, trend, fitted, squared
 
 
@@ -398,25 +405,31 @@ def _tsb_pass(demand, alpha_size, alpha_probability):
 
 
 def moving_average(demand, window=DEFAULT_WINDOW):
-    if None in demand:
-        rate = _moving_average_pass(demand, window)[0]
+    return _moving_average(demand, window, None not in demand)
+
+
+def _moving_average(demand, window, complete):
+    """:func:`moving_average`, told whether every day of ``demand`` is known."""
     # every day known: the mean of the last days, summed in C (the planning default, on
     # every line)
-    else:
+    if complete:
         recent = demand[-window:]
         rate = sum(recent) / len(recent) if recent else 0.0
+    else:
+        rate = _moving_average_pass(demand, window)[0]
     return _flat("moving_average", rate, (("window", window),))
 
 
 def ses(demand, alpha=None):
     """Simple exponential smoothing from the first known day; ``alpha`` fitted when not
     given."""
-    alpha = (
-        alpha
-        if alpha is not None
-        else _best_setting(ALPHAS, lambda a: _ses_pass(demand, a)[2])
-    )
-    return _flat("ses", _ses_pass(demand, alpha)[0], (("alpha", alpha),))
+    if alpha is None:
+        alpha, (level, __, __) = _best_setting(
+            ALPHAS, lambda setting: _ses_pass(demand, setting)
+        )
+    else:
+        level = _ses_pass(demand, alpha)[0]
+    return _flat("ses", level, (("alpha", alpha),))
 
 
 def holt(demand, alpha=None, beta=None, phi=DEFAULT_DAMPING):
@@ -428,10 +441,11 @@ def holt(demand, alpha=None, beta=None, phi=DEFAULT_DAMPING):
     """
     if alpha is None or beta is None:
         start = _line_start(demand)
-        alpha, beta, phi = _best_setting(
-            HOLT_GRID, lambda setting: _holt_pass(demand, *setting, start)[3]
+        (alpha, beta, phi), (level, trend, __, __) = _best_setting(
+            HOLT_GRID, lambda setting: _holt_pass(demand, *setting, start)
         )
-    level, trend, __, __ = _holt_pass(demand, alpha, beta, phi)
+    else:
+        level, trend, __, __ = _holt_pass(demand, alpha, beta, phi)
     params = (("alpha", alpha), ("beta", beta), ("phi", phi))
     return Forecast(
         "holt",
@@ -457,13 +471,14 @@ def holt_winters(
     if start is None:
         return moving_average(demand)
     if alpha is None or gamma is None:
-        alpha, gamma, beta, phi = _best_setting(
+        (alpha, gamma, beta, phi), (level, trend, season, __, __) = _best_setting(
             SEASONAL_GRID,
-            lambda setting: _seasonal_pass(demand, *setting, period, start)[4],
+            lambda setting: _seasonal_pass(demand, *setting, period, start),
         )
-    level, trend, season, __, __ = _seasonal_pass(
-        demand, alpha, gamma, beta, phi, period, start
-    )
+    else:
+        level, trend, season, __, __ = _seasonal_pass(
+            demand, alpha, gamma, beta, phi, period, start
+        )
     params = (("alpha", alpha), ("gamma", gamma)) + (
         (("beta", beta), ("phi", phi)) if beta else ()
     )
@@ -523,10 +538,18 @@ METHODS = {
 }
 
 
-def _best_setting(settings, error_of):
-    """The setting of least ``error_of`` (the in-sample squared one-day-ahead error its
-    pass returns)."""
-    return min(settings, key=error_of)
+def _best_setting(settings, run):
+    """The setting whose pass (``run(setting)``, the in-sample squared one-day-ahead
+    error last) has the least error, and the result of that pass.
+
+    The first such setting, as ``min`` takes; its pass is the method's fit.
+    """
+    best = best_run = None
+    for setting in settings:
+        result = run(setting)
+        if best_run is None or result[-1] < best_run[-1]:
+            best, best_run = setting, result
+    return best, best_run
 
 
 # ----------------------------------------------------------------------
@@ -572,24 +595,31 @@ def has_weekly_pattern(demand):
     if count < 4 * WEEK:
         return False
     deviations = _detrended(demand)
-    variance = sum(
-        deviation * deviation for deviation in deviations if deviation is not None
-    )
+    complete = None not in deviations
+    variance = _lagged_products(deviations, 0, complete)
     if not variance:
         return False
     correlations = [
-        sum(
-            a * b
-            for a, b in zip(deviations, deviations[lag:], strict=False)
-            if a is not None and b is not None
-        )
-        / variance
+        _lagged_products(deviations, lag, complete) / variance
         for lag in range(1, WEEK + 1)
     ]
     limit = SEASONALITY_Z * sqrt(
         (1 + 2 * sum(r * r for r in correlations[:-1])) / count
     )
     return correlations[-1] > limit
+
+
+def _lagged_products(values, lag, complete):
+    """Σ of each known value × the value ``lag`` days later, where known; summed in C
+    when every value is known (``complete``)."""
+    later = values[lag:]
+    if complete:
+        return sum(map(mul, values, later))
+    return sum(
+        a * b
+        for a, b in zip(values, later, strict=False)
+        if a is not None and b is not None
+    )
 
 
 def candidate_methods(demand):
@@ -640,11 +670,10 @@ def holdout_scores(demand, holdout=HOLDOUT_DAYS, settings=None):
         squared = sum((forecast - actual) ** 2 for forecast, actual in pairs) / len(
             pairs
         )
-        actual_total = sum(actual for __, actual in pairs)
+        forecasts, actuals = zip(*pairs, strict=True)
+        actual_total = sum(actuals)
         relative_bias = (
-            (sum(forecast for forecast, __ in pairs) - actual_total) / actual_total
-            if actual_total
-            else None
+            (sum(forecasts) - actual_total) / actual_total if actual_total else None
         )
         scores.append((sqrt(squared / scale), relative_bias, name))
     return scores
@@ -728,21 +757,33 @@ def auto(demand, holdout=None):
     )
 
 
-def forecast(demand, method=None):
+def forecast(demand, method=None, complete=None):
     """Forecast by ``method`` (None: the planning default, ``"auto"``: chosen on a
-    holdout)."""
+    holdout).
+
+    ``complete`` says whether every day of ``demand`` is known, when the caller
+    has looked already: the planning default, run on every line of a plan,
+    then does not look through the history again.
+    """
+    method = method or DEFAULT_METHOD
+    if method == "moving_average" and complete is not None:
+        return _moving_average(demand, DEFAULT_WINDOW, complete)
     if method == "auto":
         return auto(demand)
-    return METHODS[method or DEFAULT_METHOD](demand)
+    return METHODS[method](demand)
 
 
 def demand_std(demand):
     """Sample standard deviation of the known days' demand (0 with fewer than two)."""
     values = known(demand) if None in demand else demand
+    return known_std(values, sum(values))
+
+
+def known_std(values, total):
+    """:func:`demand_std` of days that are all known, whose sum is ``total``."""
     count = len(values)
     if count < 2:
         return 0.0
-    total = sum(values)
     # Σ(x − mean)² = Σx² − (Σx)² / n, summed in C: this runs for every line of every
     # plan.
     return sqrt(

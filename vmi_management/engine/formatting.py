@@ -20,29 +20,37 @@ MAX_DECIMALS = 6  # the finest a unit's rounding is read to (Odoo stores 6 digit
 _CONTEXT = Context(prec=400)
 
 
+# The float path of format_number: 10 ** decimals, and the format of each
+_SCALES = tuple(10.0**decimals for decimals in range(MAX_DECIMALS + 1))
+_FORMATS = tuple(f".{decimals}f" for decimals in range(MAX_DECIMALS + 1))
+# Below this many units of the last decimal, a float, its repr and its product by
+# 10 ** decimals are within 2e-4 units of one another...
+_FLOAT_LIMIT = 1e12
+# ...so a number further than this from a tie (x.5 units) rounds the same either way.
+_TIE_MARGIN = 1e-3
+
+
+@lru_cache(maxsize=4096)
 def format_number(number, decimals=FIGURE_DECIMALS):
     """``number`` rounded half up to ``decimals`` decimals, without trailing zeros,
     never "-0": 45, 12.5, 0.333.
 
     Half up applies to the number as written (its ``repr``): 2.675 reads 2.68,
     although the float is a little below. Formatting the float directly gives
-    the same text except on such a tie, the only case taken through
-    :class:`~decimal.Decimal` (a reason formats a dozen numbers per line, a
-    run hundreds of thousands of lines).
+    the same text unless the number is within float noise of such a tie, the
+    only case taken through :class:`~decimal.Decimal`, with numbers too large
+    for the float's digits to be read that close. A reason formats a dozen
+    numbers per line, a plan hundreds of thousands of lines, most of them
+    seen before (lead times, whole quantities, service levels): the texts are
+    cached too.
     """
+    if 0 <= decimals <= MAX_DECIMALS:
+        units = abs(number) * _SCALES[decimals]
+        if units < _FLOAT_LIMIT and abs(units % 1.0 - 0.5) > _TIE_MARGIN:
+            return _plain(format(number, _FORMATS[decimals]))
     if not isfinite(number):
         return str(number)
-    written = repr(number)
-    if "e" in written:
-        return _format_exact(written, decimals)
-    if number == int(number):
-        return str(int(number))
-    __, __, fraction = written.partition(".")
-    if len(fraction) == decimals + 1 and fraction[-1] == "5":
-        return _format_exact(written, decimals)
-    text = f"{number:.{decimals}f}"
-    text = text.rstrip("0").rstrip(".") if "." in text else text
-    return "0" if text == "-0" else text
+    return _format_exact(repr(number), decimals)
 
 
 def _format_exact(written, decimals):
@@ -50,10 +58,14 @@ def _format_exact(written, decimals):
     rounded = Decimal(written).quantize(
         Decimal(1).scaleb(-decimals), ROUND_HALF_UP, _CONTEXT
     )
-    if not rounded:
-        return "0"
-    text = f"{rounded:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return _plain(f"{rounded:f}")
+
+
+def _plain(text):
+    """A fixed-point number without its trailing zeros, and "0" for zero ("-0.00")."""
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 @lru_cache(maxsize=64)
@@ -67,9 +79,11 @@ def unit_decimals(rounding=None):
     return min(max(-exponent, 0), MAX_DECIMALS)
 
 
+@lru_cache(maxsize=4096)
 def format_qty(number, rounding=None):
     """A quantity at the precision of its unit: ``rounding`` is the unit's (the
-    product's unit of measure rounding), None where it is not known.
+    product's unit of measure rounding), None where it is not known. Cached, as
+    :func:`format_number` is.
 
     ``format_qty(35.002, 0.01)`` → "35", ``format_qty(142.885, 1)`` → "143",
     ``format_qty(12.345)`` → "12.35".

@@ -32,6 +32,7 @@ from math import ceil, floor
 
 from .demand import demand_outlook
 from .formatting import format_number, format_qty
+from .gc import paused_gc
 from .i18n import _
 from .safety_stock import safety_stock
 from .types import Decision, LineInput, Step
@@ -55,6 +56,9 @@ def round_down(quantity, step):
 
 
 def _clean(quantity):
+    """``quantity`` without float noise, and never -0.0 (a whole number has neither)."""
+    if quantity % 1 == 0:  # most quantities: rounding them costs more than the test
+        return quantity + 0.0
     return round(quantity, _DECIMALS) + 0.0
 
 
@@ -64,6 +68,35 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
     ``as_of`` is the day the decision is made for; the history in
     ``line.demand`` ends the day before.
     """
+    return _decide(line, {})
+
+
+@paused_gc()
+def plan(lines, as_of=None):
+    """Decide for every line; the result is in the order of ``lines``.
+
+    Lines often have terms in common (a lead time, stock figures, a history
+    as long): the steps and notes made of them only are made once per plan,
+    in its reader's language, and shared by the lines' explanations (they
+    are frozen).
+    """
+    shared = {}
+    return [_decide(line, shared) for line in lines]
+
+
+def _once(shared, make, *terms):
+    """``make(*terms)``, made once for the same terms among the decisions ``shared``
+    is passed to."""
+    key = (make, terms)
+    made = shared.get(key)
+    if made is None:
+        made = shared[key] = make(*terms)
+    return made
+
+
+def _decide(line, shared):
+    """:func:`plan_line`, sharing steps and notes through ``shared`` (see
+    :func:`plan`)."""
     position = _clean(line.position)
     lead_time = _clean(
         line.delivery_days[0] if line.delivery_days else line.effective_lead_time
@@ -83,18 +116,28 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
     safety = _clean(safety)
     method = outlook.label
     steps = [
-        Step(
-            _("position"),
+        _once(
+            shared,
+            _position_step,
             position,
-            _("on hand %(on_hand)s + on order %(on_order)s − committed %(committed)s")
-            % {
-                "on_hand": format_qty(line.on_hand, line.rounding),
-                "on_order": format_qty(line.on_order, line.rounding),
-                "committed": format_qty(line.committed, line.rounding),
-            },
+            line.on_hand,
+            line.on_order,
+            line.committed,
+            line.rounding,
         ),
-        Step(_("demand rate"), rate, _history_note(method, history, censored)),
-        Step(_("lead time"), lead_time, _lead_time_note(line, lead_time)),
+        Step(
+            _("demand rate"),
+            rate,
+            _once(shared, _history_note, method, history, censored),
+        ),
+        _once(
+            shared,
+            _lead_time_step,
+            lead_time,
+            line.lead_time_days,
+            line.lead_time_buffer_days,
+            bool(line.delivery_days),
+        ),
         Step(
             _("lead-time demand"),
             lead_time_demand,
@@ -148,46 +191,62 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
             "trigger_label": trigger_label,
             "trigger": format_qty(trigger, line.rounding),
         }
+    # the fields in their order: by keyword, they took a microsecond more per line
     return Decision(
-        product=line.product,
-        location=line.location,
-        policy=line.policy,
-        on_hand=line.on_hand,
-        on_order=line.on_order,
-        committed=line.committed,
-        position=position,
-        demand_rate=rate,
-        demand_std=std,
-        lead_time_days=lead_time,
-        lead_time_demand=lead_time_demand,
-        safety_stock=safety,
-        trigger_level=trigger,
-        target_level=target,
-        raw_qty=raw,
-        qty_after_moq=after_moq,
-        qty_after_multiple=after_multiple,
-        order_qty=max(final, 0.0),
-        triggered=triggered,
-        reason=reason,
-        steps=tuple(steps),
-        flags=tuple(flags),
-        forecast_method=method,
-        baseline_rate=_clean(outlook.statistical(0)),
-        customer_rate=outlook.customer[0] if outlook.customer else None,
+        line.product,
+        line.location,
+        line.policy,
+        line.on_hand,
+        line.on_order,
+        line.committed,
+        position,
+        rate,
+        std,
+        lead_time,
+        lead_time_demand,
+        safety,
+        trigger,
+        target,
+        raw,
+        after_moq,
+        after_multiple,
+        max(final, 0.0),
+        triggered,
+        reason,
+        tuple(steps),
+        tuple(flags),
+        method,
+        0.0,  # unallocated_qty
+        _clean(outlook.statistical(0)),  # baseline_rate
+        outlook.customer[0] if outlook.customer else None,  # customer_rate
     )
 
 
-def _lead_time_note(line, lead_time):
-    """The lead time planned on: the line's own and its buffer, or the next delivery."""
+def _position_step(position, on_hand, on_order, committed, rounding):
+    return Step(
+        _("position"),
+        position,
+        _("on hand %(on_hand)s + on order %(on_order)s − committed %(committed)s")
+        % {
+            "on_hand": format_qty(on_hand, rounding),
+            "on_order": format_qty(on_order, rounding),
+            "committed": format_qty(committed, rounding),
+        },
+    )
+
+
+def _lead_time_step(lead_time, own_days, buffer_days, delivery):
+    """The lead time planned on: the line's own and its buffer, or (``delivery``) the
+    next delivery day."""
     note = _("%(days)s days + buffer %(buffer)s") % {
-        "days": format_number(line.lead_time_days),
-        "buffer": format_number(line.lead_time_buffer_days),
+        "days": format_number(own_days),
+        "buffer": format_number(buffer_days),
     }
-    if line.delivery_days:
+    if delivery:
         note += _(": the next delivery day is in %(days)s days") % {
             "days": format_number(lead_time)
         }
-    return note
+    return Step(_("lead time"), lead_time, note)
 
 
 def _history_note(method, history, censored):
@@ -364,8 +423,3 @@ def _order_quantity(
         _clean(final),
         "; ".join(story),
     )
-
-
-def plan(lines, as_of=None):
-    """Decide for every line; the result is in the order of ``lines``."""
-    return [plan_line(line, as_of) for line in lines]

@@ -1,18 +1,20 @@
 """Plain value objects the engine reads and returns.
 
-Frozen dataclasses with slots: cheap to build by the hundred thousand, safe to
-share, and free of any framework so the Odoo layer, the command line and the
-tests all speak the same language.
+Frozen dataclasses with slots (:func:`~.frozen.frozen`): cheap to build by the
+hundred thousand, safe to share, and free of any framework so the Odoo layer,
+the command line and the tests all speak the same language.
 """
 
 from collections.abc import Hashable
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
+
+from .frozen import frozen
 
 POLICIES = ("min_max", "reorder_point", "days_of_supply")
 SAFETY_STOCK_MODES = ("fixed", "days", "service_level")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LineInput:
     """One product at one location, with its thresholds and what is known of its stock.
 
@@ -68,7 +70,7 @@ class LineInput:
         return self.lead_time_days + self.lead_time_buffer_days
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Step:
     """One step of a decision, as a planner reads it: what, how much, and why."""
 
@@ -81,7 +83,7 @@ class Step:
         return {"name": self.name, "value": self.value, "note": self.note}
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Decision:
     """What to order for one line, and the reasoning behind it."""
 
