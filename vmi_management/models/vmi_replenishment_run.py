@@ -1,3 +1,5 @@
+from psycopg2.errors import LockNotAvailable, SerializationFailure
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -127,6 +129,19 @@ class VmiReplenishmentRun(models.Model):
         """The last step is done: total the run up and release the supply plan's
         allotments no step used."""
         self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                # two idle workers may both see the last step done: one finishes
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM vmi_replenishment_run WHERE id = %s "
+                        "FOR NO KEY UPDATE NOWAIT",
+                        self.id,
+                    ),
+                    log_exceptions=False,
+                )
+        except (LockNotAvailable, SerializationFailure):
+            return
         totals = self.env["vmi.replenishment.step"]._read_group(
             [("run_id", "=", self.id)], [], ["line_count:sum", "order_line_count:sum"]
         )[0]
