@@ -506,9 +506,7 @@ def run_shape(database, registry, shape, args):
                 )
                 from odoo.addons.vmi_management.engine import plan
 
-                return plan(
-                    [line._prepare_engine_input(facts[line]) for line in all_lines]
-                )
+                return plan(all_lines._prepare_engine_inputs(facts))
 
             seconds_decide, queries_decide, decisions = measure(decisions_only)
             cr.rollback()

@@ -81,7 +81,7 @@ class StockWarehouseOrderpoint(models.Model):
                 .sudo()
                 .search([("agreement_id.state", "in", ("pilot", "active"))])
             )
-            keys = {key for line in lines if (key := Pool._pool_key(line))}
+            keys = set(Pool._pool_keys(lines).values())
         demand = defaultdict(float, Pool._held_by_open_proposals(keys))
         unallocated = read_group_rows(
             self.env["vmi.agreement.line"].sudo(),

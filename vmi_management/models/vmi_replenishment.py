@@ -11,7 +11,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
 
 from ..engine import decision_status, plan
-from ..tools import in_engine_language, paused_gc, unnest_columns
+from ..tools import field_values, in_engine_language, paused_gc, unnest_columns
 
 _logger = logging.getLogger(__name__)
 
@@ -710,7 +710,7 @@ class VmiReplenishment(models.AbstractModel):
             zip(
                 lines,
                 plan(
-                    [line._prepare_engine_input(facts[line]) for line in lines],
+                    lines._prepare_engine_inputs(facts),
                     as_of=fields.Date.to_date(now),
                 ),
                 strict=False,
@@ -780,9 +780,14 @@ class VmiReplenishment(models.AbstractModel):
         )
         by_key = {(rule.product_id.id, rule.location_id.id): rule for rule in rules}
         return {
-            line: by_key[key]
-            for line in lines
-            if (key := (line.product_id.id, line.location_id.id)) in by_key
+            line: by_key[product, site]
+            for line, product, site in zip(
+                lines,
+                field_values(lines, "product_id"),
+                field_values(lines, "location_id"),
+                strict=True,
+            )
+            if (product, site) in by_key
         }
 
     @api.model

@@ -13,6 +13,7 @@ from ..tools import (
     company_tz,
     day_end,
     day_start,
+    field_values,
     local_date,
     read_group_rows,
     spread_over_days,
@@ -652,13 +653,15 @@ class VmiReplenishmentData(models.AbstractModel):
                 key = (product, site, owner or False)
                 first[key] = min(first.get(key, moment), moment)
         reported = self._first_reported(lines)
+        zones = {company.id: company_tz(company) for company in lines.company_id}
+        owners_of = {
+            agreement.id: owners[agreement] for agreement in lines.agreement_id
+        }
         days = {}
-        for line in lines:
-            tz = company_tz(line.company_id)
-            product, site = line.product_id.id, line.location_id.id
+        for line, product, site, agreement, company in self._line_columns(lines):
             candidates = [
-                local_date(first[key], tz)
-                for owner in owners[line.agreement_id]
+                local_date(first[key], zones[company])
+                for owner in owners_of[agreement]
                 if (key := (product, site, owner)) in first
             ]
             if line in reported:
@@ -691,17 +694,27 @@ class VmiReplenishmentData(models.AbstractModel):
             (agreement, product, site): (as_of, period_start)
             for agreement, product, site, as_of, period_start in self.env.cr.fetchall()
         }
+        zones = {company.id: company_tz(company) for company in lines.company_id}
         days = {}
-        for line in lines:
-            if key := first.get(
-                (line.agreement_id.id, line.product_id.id, line.location_id.id)
-            ):
+        for line, product, site, agreement, company in self._line_columns(lines):
+            if key := first.get((agreement, product, site)):
                 as_of, period_start = key
-                covered = self._report_last_day(
-                    as_of, None, company_tz(line.company_id)
-                )
+                covered = self._report_last_day(as_of, None, zones[company])
                 days[line] = min(covered, period_start) if period_start else covered
         return days
+
+    @staticmethod
+    def _line_columns(lines):
+        """``(line, product id, site id, agreement id, company id)`` of each line, read
+        a column at a time."""
+        return zip(
+            lines,
+            *(
+                field_values(lines, name)
+                for name in ("product_id", "location_id", "agreement_id", "company_id")
+            ),
+            strict=True,
+        )
 
     @staticmethod
     def _report_last_day(as_of, period_end, tz):

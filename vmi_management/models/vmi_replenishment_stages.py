@@ -101,16 +101,16 @@ class VmiReplenishment(models.AbstractModel):
         if not by_site:
             return decisions
         Pool = self.env["vmi.supply.pool"]
+        deciding = self.env["vmi.agreement.line"].concat(*decisions)
+        all_keys = Pool._pool_keys(deciding)
         keys = {
-            line: Pool._pool_key(line) for lines in by_site.values() for line in lines
+            line: all_keys.get(line) for lines in by_site.values() for line in lines
         }
         left = Pool._supply(
-            {key for key in keys.values() if key},
-            now,
-            [("id", "in", [line.id for line in decisions])],
+            {key for key in keys.values() if key}, now, [("id", "in", deciding.ids)]
         )
         for line, decision in decisions.items():
-            if (key := keys.get(line) or Pool._pool_key(line)) in left:
+            if (key := all_keys.get(line)) in left:
                 left[key] -= decision.order_qty
         decisions = dict(decisions)
         for (agreement, __), lines in by_site.items():

@@ -6,7 +6,7 @@ from odoo import Command, api, fields, models
 from odoo.tools import SQL, split_every
 
 from ..engine.allocation import largest_order
-from ..tools import in_engine_language
+from ..tools import field_values, in_engine_language
 from . import vmi_replenishment
 from .vmi_supply_pool import SHIPPING_SITE_KINDS
 
@@ -116,17 +116,25 @@ class VmiSupplyPlan(models.Model):
         # million lines never holds them all
         largest = defaultdict(float)
         for lines in self._in_steps(Line.search(deciding).ids):
-            for line in lines:
-                if key := Pool._pool_key(line):
-                    bound = largest_order(
-                        line.policy,
-                        line.max_qty,
-                        line.reorder_point,
-                        line.order_qty,
-                        line.moq or None,
-                        line.pack_multiple or None,
+            keys = Pool._pool_keys(lines)
+            lines = Line.concat(*keys)
+            for key, *thresholds in zip(
+                keys.values(),
+                *(
+                    field_values(lines, name)
+                    for name in (
+                        "policy",
+                        "max_qty",
+                        "reorder_point",
+                        "order_qty",
+                        "moq",
+                        "pack_multiple",
                     )
-                    largest[key] += inf if bound is None else bound
+                ),
+                strict=True,
+            ):
+                bound = largest_order(*thresholds)
+                largest[key] += inf if bound is None else bound
         supply = Pool._supply(set(largest), now, deciding)
         short = {key for key, most in largest.items() if most > supply.get(key, 0.0)}
         candidates = Line.search(
@@ -134,7 +142,9 @@ class VmiSupplyPlan(models.Model):
         ).ids
         claims = defaultdict(list)
         for lines in self._in_steps(candidates):
-            lines = lines.filtered(lambda line: Pool._pool_key(line) in short)
+            lines = Line.concat(
+                *(line for line, key in Pool._pool_keys(lines).items() if key in short)
+            )
             # an agreement that cannot be decided claims nothing here; its step logs
             # why
             results, __ = Replenishment._apply_by_agreement(

@@ -4,7 +4,7 @@ from datetime import datetime
 from odoo import api, fields, models
 
 from ..engine.allocation import Claim, allocate, available_to_promise
-from ..tools import read_group_rows
+from ..tools import field_values, read_group_rows
 from .vmi_replenishment_data import OPEN_MOVE_STATES
 
 # Where the vendor ships from its own warehouse: the proposals that draw on its stock.
@@ -36,19 +36,31 @@ class VmiSupplyPool(models.AbstractModel):
         )
 
     @api.model
-    def _pool_key(self, line):
-        """The pool a line draws on, ``(warehouse id, product id)``, or None when it
-        ships from no warehouse of ours.
+    def _pool_keys(self, lines):
+        """The pool each line draws on, ``{line: (warehouse id, product id)}``; lines
+        shipping from no warehouse of ours are left out.
 
-        Products whose stock Odoo does not track have no pool.
+        Products whose stock Odoo does not track have no pool. Each agreement
+        and product is looked at once: a run asks this of all its lines.
         """
-        agreement = line.agreement_id
-        if (
-            agreement._site_kind() not in SHIPPING_SITE_KINDS
-            or not line.product_id.is_storable
-        ):
-            return None
-        return agreement.warehouse_id.id, line.product_id.id
+        warehouses = {
+            agreement.id: agreement.warehouse_id.id
+            for agreement in lines.agreement_id
+            if agreement._site_kind() in SHIPPING_SITE_KINDS
+        }
+        if not warehouses:
+            return {}
+        storable = set(lines.product_id.filtered("is_storable").ids)
+        return {
+            line: (warehouses[agreement], product)
+            for line, agreement, product in zip(
+                lines,
+                field_values(lines, "agreement_id"),
+                field_values(lines, "product_id"),
+                strict=True,
+            )
+            if agreement in warehouses and product in storable
+        }
 
     @api.model
     def _claims(self, decisions):
@@ -61,10 +73,11 @@ class VmiSupplyPool(models.AbstractModel):
         claims = defaultdict(list)
         if self._fair_share_mode() == "none":
             return claims
-        for line, decision in decisions.items():
-            key = self._pool_key(line)
-            if key is None or decision.order_qty <= 0:
-                continue
+        ordering = self.env["vmi.agreement.line"].concat(
+            *(line for line, decision in decisions.items() if decision.order_qty > 0)
+        )
+        for line, key in self._pool_keys(ordering).items():
+            decision = decisions[line]
             claims[key].append(
                 Claim(
                     line,
@@ -218,8 +231,8 @@ class VmiSupplyPool(models.AbstractModel):
                 if line_id:
                     quantities[line_id] += quantity
         held = defaultdict(float)
-        for line in self.env["vmi.agreement.line"].sudo().browse(list(quantities)):
-            key = self._pool_key(line)
+        lines = self.env["vmi.agreement.line"].sudo().browse(list(quantities))
+        for line, key in self._pool_keys(lines).items():
             if key in keys:
                 held[key] += quantities[line.id]
         return held
