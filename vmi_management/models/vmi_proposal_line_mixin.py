@@ -23,6 +23,11 @@ class VmiProposalLineMixin(models.AbstractModel):
         readonly=True,
         copy=False,
     )
+    vmi_warehouse_id = fields.Many2one(
+        related="vmi_line_id.agreement_id.warehouse_id",
+        string="VMI Warehouse",
+        help="The warehouse whose stock the VMI line is replenished from.",
+    )
     vmi_proposed_qty = fields.Float(
         string="VMI Proposed Qty",
         readonly=True,

@@ -207,7 +207,7 @@ class VmiSupplyPool(models.AbstractModel):
         They are no commitment in Odoo's stock yet, but the vendor means to
         ship them: a line decided now must not be promised the same stock.
         """
-        quantities = defaultdict(float)
+        held = defaultdict(float)
         for model in ("sale.order", "stock.picking"):
             Document = self.env[model].sudo()
             line_field = Document._fields[Document._vmi_line_field]
@@ -218,21 +218,22 @@ class VmiSupplyPool(models.AbstractModel):
                     list(Document._vmi_open_states),
                 ),
                 (f"{line_field.inverse_name}.vmi_agreement_id", "!=", False),
+                # the lines of a warehouse's pool (``_pool_keys``): shipped by the
+                # vendor, of products whose stock Odoo tracks
+                ("vmi_line_id.agreement_id.role", "=", "vendor"),
                 ("product_id", "in", list({product for __, product in keys})),
+                ("product_id.is_storable", "=", True),
             ]
             if deciding is not None:
                 domain.append(("vmi_line_id", "not any", deciding))
-            for line_id, quantity in read_group_rows(
+            # summed per pool by the database: a run's open proposals hold hundreds
+            # of thousands of lines by its last steps
+            for warehouse, product, quantity in read_group_rows(
                 self.env[line_field.comodel_name].sudo(),
                 domain,
-                ["vmi_line_id"],
+                ["vmi_warehouse_id", "product_id"],
                 [f"{Document._vmi_qty_field}:sum"],
             ):
-                if line_id:
-                    quantities[line_id] += quantity
-        held = defaultdict(float)
-        lines = self.env["vmi.agreement.line"].sudo().browse(list(quantities))
-        for line, key in self._pool_keys(lines).items():
-            if key in keys:
-                held[key] += quantities[line.id]
+                if (warehouse, product) in keys:
+                    held[warehouse, product] += quantity
         return held

@@ -16,7 +16,10 @@ def field_values(records, name):
     values = cache.get_until_miss(records, field)
     while len(values) < len(records):
         missing = records[len(values) :]
-        missing[0][name]  # reads (or computes) the field for its prefetch batch
+        # reads (or computes) the field for a prefetch batch of the missing records
+        # (a record taken by iterating keeps its recordset's prefetch ids; ``[0]``
+        # would not)
+        next(iter(missing))[name]
         values += cache.get_until_miss(missing, field)
     if field.type == "many2one":
         return [value or False for value in values]
