@@ -578,7 +578,13 @@ class VmiReplenishment(models.AbstractModel):
             run._prepare_event_vals("skipped", message, line=line)
             for line, message in skipped
         ]
-        decisions = self._allocate_supply(decisions, now)
+        decisions = self._allocate_supply(
+            decisions,
+            now,
+            ample=self.env["vmi.supply.plan"]._open_ample_pools()
+            if run.trigger == "scheduled"
+            else frozenset(),
+        )
         open_proposals = self._open_proposals(agreements, sites)
         decisions = self._keep_planner_overrides(decisions, open_proposals)
         decisions = self._build_loads(decisions, facts, now)

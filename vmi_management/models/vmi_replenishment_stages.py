@@ -22,7 +22,7 @@ class VmiReplenishment(models.AbstractModel):
 
     _inherit = "vmi.replenishment"
 
-    def _allocate_supply(self, decisions, now):
+    def _allocate_supply(self, decisions, now, ample=frozenset()):
         """Cap the orders of lines whose shipping warehouse is short:
         ``{line: Decision}``.
 
@@ -30,6 +30,10 @@ class VmiReplenishment(models.AbstractModel):
         share what their warehouse can still promise, less what the plan
         holds for its lines, by priority tier and fair share. A pool with
         enough stock leaves its lines' decisions as they are.
+
+        :param ample: pool keys known to have enough stock for every line
+            deciding on them (the scheduled run's plan found them so): their
+            lines' decisions are left as they are without reading the pools
         """
         Allocation = self.env["vmi.supply.allocation"].sudo()
         Pool = self.env["vmi.supply.pool"]
@@ -43,6 +47,8 @@ class VmiReplenishment(models.AbstractModel):
                 if line not in planned
             }
         )
+        for key in claims.keys() & ample:
+            del claims[key]
         deciding = self.env["vmi.agreement.line"].concat(*decisions)
         allotments = Pool._allocate(
             claims, Pool._supply(set(claims), now, [("id", "in", deciding.ids)])

@@ -47,6 +47,12 @@ class VmiSupplyPlan(models.Model):
     allocation_ids = fields.One2many(
         "vmi.supply.allocation", "plan_id", string="Allocations", readonly=True
     )
+    ample_pools = fields.Json(
+        readonly=True,
+        help="The pools, [warehouse id, product id], whose supply covered the largest "
+        "order every due line could place when the plan was made: the run's steps "
+        "leave their lines' orders as decided.",
+    )
 
     @api.depends("date")
     def _compute_display_name(self):
@@ -71,6 +77,17 @@ class VmiSupplyPlan(models.Model):
         if not self.env.cr.fetchone()[0]:
             return self.browse()
         return self.sudo()._make(now)
+
+    @api.model
+    def _open_ample_pools(self):
+        """The pools the open plan found ample: ``{(warehouse id, product id)}``.
+
+        No line due in the run can make them short, so the run's steps need
+        not read what such a pool can still give (which, with every proposal
+        the run has made so far, grows with the run).
+        """
+        plan = self.search([("state", "=", "open")], order="date desc", limit=1)
+        return {tuple(key) for key in plan.ample_pools or ()}
 
     def _in_steps(self, line_ids):
         """The lines of ``line_ids`` a step's worth at a time, each step's records
@@ -159,6 +176,7 @@ class VmiSupplyPlan(models.Model):
         return self.create(
             {
                 "date": now,
+                "ample_pools": [list(key) for key in largest if key not in short],
                 "allocation_ids": [
                     Command.create(
                         self.env["vmi.supply.allocation"]._prepare_allocation_vals(

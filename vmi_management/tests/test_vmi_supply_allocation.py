@@ -127,6 +127,33 @@ class TestSupplyAllocation(VmiCommon):
         )
         self.assertNotIn("warehouse", agreements[0].line_ids.last_decision_reason)
 
+    def test_the_steps_of_a_run_trust_the_pools_its_plan_found_ample(self):
+        agreements = [
+            self.running_agreement(name) for name in ("North", "South", "East")
+        ]
+        self.add_stock(self.gloves, self.stock, 1000.0)
+        Pool = type(self.env["vmi.supply.pool"])
+        read_supply = Pool._supply
+        asked = []
+
+        def supply(pool, keys, now, deciding=None):
+            asked.append(set(keys))
+            return read_supply(pool, keys, now, deciding)
+
+        with patch.object(Pool, "_supply", supply):
+            self.run_cron_in_batches_of_two()
+        key = (self.short_warehouse.id, self.gloves.id)
+        plan = self.env["vmi.supply.plan"].search([], limit=1)
+        self.assertIn(list(key), plan.ample_pools)
+        self.assertIn(key, asked[0], "the plan reads the pool's supply once")
+        self.assertFalse(
+            [keys for keys in asked[1:] if key in keys],
+            "the steps trust the plan: 1,000 cover the 150 the lines could order",
+        )
+        self.assertEqual(
+            [self.ordered(agreement) for agreement in agreements], [50, 50, 50]
+        )
+
     def test_an_open_proposal_of_another_agreement_holds_its_stock(self):
         north, south = self.running_agreement("North"), self.running_agreement("South")
         self.add_stock(self.gloves, self.stock, 60.0)
