@@ -1,7 +1,13 @@
+from odoo.tools import SQL
+
+from .models import stock_move_line
+
+
 def uninstall_hook(env):
     """Keep the locations, products and partners that stock and sales refer to.
 
-    Uninstalling deletes the records the module's data files created. Site
+    Uninstalling deletes the records the module's data files created, and the
+    index the module added to Odoo's move lines (``stock_move_line``). Site
     locations (and their "VMI Sites" parent) and the demo products carry
     quants and stock moves, which Odoo keeps for good, and the demo partners
     carry sale and purchase orders and invoices: detaching them from the
@@ -27,3 +33,5 @@ def uninstall_hook(env):
             ),
         ]
     ).unlink()
+    index = stock_move_line.CONSUMPTION_INDEX
+    env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(index)))

@@ -16,6 +16,7 @@ from . import (
     purchase_order,
     sale_order,
     stock_move,
+    stock_move_line,
     stock_picking,
     stock_quant,
     stock_rule,
