@@ -132,25 +132,25 @@ class VmiSupplyPlan(models.Model):
         # lines are read a step at a time, keeping only sums per pool: a run of half a
         # million lines never holds them all
         largest = defaultdict(float)
+        thresholds = (
+            "policy",
+            "max_qty",
+            "reorder_point",
+            "order_qty",
+            "moq",
+            "pack_multiple",
+        )
         for lines in self._in_steps(Line.search(deciding).ids):
+            # only what is needed here, not every column of the lines
+            lines.fetch(["agreement_id", "product_id", *thresholds])
             keys = Pool._pool_keys(lines)
             lines = Line.concat(*keys)
-            for key, *thresholds in zip(
+            for key, *bounds in zip(
                 keys.values(),
-                *(
-                    field_values(lines, name)
-                    for name in (
-                        "policy",
-                        "max_qty",
-                        "reorder_point",
-                        "order_qty",
-                        "moq",
-                        "pack_multiple",
-                    )
-                ),
+                *(field_values(lines, name) for name in thresholds),
                 strict=True,
             ):
-                bound = largest_order(*thresholds)
+                bound = largest_order(*bounds)
                 largest[key] += inf if bound is None else bound
         supply = Pool._supply(set(largest), now, deciding)
         short = {key for key, most in largest.items() if most > supply.get(key, 0.0)}
