@@ -248,6 +248,8 @@ def _decide(line, texts, shared):
             "trigger_label": trigger_label,
             "trigger": format_qty(trigger, rounding),
         }
+    # the statistical forecast of the first day is most often the rate, cleaned already
+    baseline_rate = outlook.statistical(0)
     # the fields in their order: by keyword, they took a microsecond more per line
     return Decision(
         line.product,
@@ -274,7 +276,7 @@ def _decide(line, texts, shared):
         tuple(flags),
         method,
         0.0,  # unallocated_qty
-        _clean(outlook.statistical(0)),  # baseline_rate
+        rate if baseline_rate == rate else _clean(baseline_rate),
         outlook.customer[0] if outlook.customer else None,  # customer_rate
     )
 
@@ -377,14 +379,10 @@ def _order_quantity(
                 "raw": qty(raw),
             }
         ]
-        steps.append(
-            Step(
-                texts.raw_need,
-                _clean(raw),
-                _("%(packs)s × fixed order quantity %(order_qty)s")
-                % {"packs": packs, "order_qty": qty(line.order_qty)},
-            )
-        )
+        raw_note = _("%(packs)s × fixed order quantity %(order_qty)s") % {
+            "packs": packs,
+            "order_qty": qty(line.order_qty),
+        }
     else:
         raw = target - position
         values = {
@@ -402,21 +400,18 @@ def _order_quantity(
             )
             % values
         ]
-        steps.append(
-            Step(
-                texts.raw_need,
-                _clean(raw),
-                _("%(target_label)s %(target)s − position %(position)s") % values,
-            )
-        )
+        raw_note = _("%(target_label)s %(target)s − position %(position)s") % values
+    raw_qty = _clean(raw)
+    steps.append(Step(texts.raw_need, raw_qty, raw_note))
 
     after_moq = max(raw, line.moq) if line.moq else raw
     if after_moq != raw:
         story.append(_("raised to MOQ %(moq)s") % {"moq": qty(line.moq)})
+    moq_qty = _clean(after_moq)
     steps.append(
         Step(
             texts.after_moq,
-            _clean(after_moq),
+            moq_qty,
             _("minimum order %(moq)s") % {"moq": qty(line.moq)}
             if line.moq
             else _("no MOQ"),
@@ -429,10 +424,11 @@ def _order_quantity(
             _("rounded up to pack of %(multiple)s = %(quantity)s")
             % {"multiple": qty(line.multiple), "quantity": qty(after_multiple)}
         )
+    multiple_qty = _clean(after_multiple)
     steps.append(
         Step(
             texts.after_multiple,
-            _clean(after_multiple),
+            multiple_qty,
             _("multiple of %(multiple)s") % {"multiple": qty(line.multiple)}
             if line.multiple
             else _("no pack multiple"),
@@ -473,10 +469,4 @@ def _order_quantity(
         final = (round_down if "capacity_capped" in flags else round_up)(
             final, line.rounding
         )
-    return (
-        _clean(raw),
-        _clean(after_moq),
-        _clean(after_multiple),
-        _clean(final),
-        "; ".join(story),
-    )
+    return raw_qty, moq_qty, multiple_qty, _clean(final), "; ".join(story)
