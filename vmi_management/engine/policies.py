@@ -68,7 +68,7 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
     ``as_of`` is the day the decision is made for; the history in
     ``line.demand`` ends the day before.
     """
-    return _decide(line, {})
+    return _decide(line, _Texts(), {})
 
 
 @paused_gc()
@@ -78,10 +78,60 @@ def plan(lines, as_of=None):
     Lines often have terms in common (a lead time, stock figures, a history
     as long): the steps and notes made of them only are made once per plan,
     in its reader's language, and shared by the lines' explanations (they
-    are frozen).
+    are frozen). So are the words of their steps and reasons.
     """
-    shared = {}
-    return [_decide(line, shared) for line in lines]
+    texts, shared = _Texts(), {}
+    return [_decide(line, texts, shared) for line in lines]
+
+
+class _Texts:
+    """The words of every decision's steps and reason, in the current reader's
+    language.
+
+    A line's explanation names a dozen steps and labels: translating them
+    once per plan, rather than for each line, saves a twentieth of its time.
+    The messages stay written in ``_()`` calls, where Odoo's export of
+    terms finds them.
+    """
+
+    __slots__ = (
+        "demand_rate",
+        "lead_time_demand",
+        "horizon_demand",
+        "safety_stock",
+        "trigger",
+        "target",
+        "min",
+        "max",
+        "reorder_point",
+        "reorder_point_and_qty",
+        "order_up_to",
+        "no_order",
+        "raw_need",
+        "after_moq",
+        "after_multiple",
+        "after_capacity",
+    )
+
+    def __init__(self):
+        self.demand_rate = _("demand rate")
+        self.lead_time_demand = _("lead-time demand")
+        self.horizon_demand = _("horizon demand")
+        self.safety_stock = _("safety stock")
+        self.trigger = _("trigger")
+        self.target = _("target")
+        self.min = _("min")
+        self.max = _("max")
+        self.reorder_point = _("reorder point")
+        self.reorder_point_and_qty = _("reorder point + order qty")
+        self.order_up_to = _("order-up-to level")
+        self.no_order = _(
+            "position %(position)s ≥ %(trigger_label)s %(trigger)s: no order"
+        )
+        self.raw_need = _("raw need")
+        self.after_moq = _("after MOQ")
+        self.after_multiple = _("after pack multiple")
+        self.after_capacity = _("after capacity")
 
 
 def _once(shared, make, *terms):
@@ -94,13 +144,14 @@ def _once(shared, make, *terms):
     return made
 
 
-def _decide(line, shared):
-    """:func:`plan_line`, sharing steps and notes through ``shared`` (see
-    :func:`plan`)."""
+def _decide(line, texts, shared):
+    """:func:`plan_line` with the words of ``texts``, sharing steps and notes through
+    ``shared`` (see :func:`plan`)."""
     position = _clean(line.position)
     lead_time = _clean(
         line.delivery_days[0] if line.delivery_days else line.effective_lead_time
     )
+    rounding = line.rounding
     outlook, std, history, censored = demand_outlook(line)
     rate, std = _clean(outlook.at(0)), _clean(std)
     lead_time_demand = _clean(outlook.total(lead_time))
@@ -123,10 +174,10 @@ def _decide(line, shared):
             line.on_hand,
             line.on_order,
             line.committed,
-            line.rounding,
+            rounding,
         ),
         Step(
-            _("demand rate"),
+            texts.demand_rate,
             rate,
             _once(shared, _history_note, method, history, censored),
         ),
@@ -139,24 +190,24 @@ def _decide(line, shared):
             bool(line.delivery_days),
         ),
         Step(
-            _("lead-time demand"),
+            texts.lead_time_demand,
             lead_time_demand,
-            _span_note(outlook, rate, lead_time, line.rounding),
+            _span_note(outlook, rate, lead_time, rounding),
         ),
-        Step(_("safety stock"), safety, safety_note),
+        Step(texts.safety_stock, safety, safety_note),
     ]
 
-    if line.policy == "min_max":
+    policy = line.policy
+    if policy == "min_max":
         trigger, target = line.min_qty or 0.0, line.max_qty or 0.0
-        trigger_label, target_label = _("min"), _("max")
-    elif line.policy == "reorder_point":
+        trigger_label, target_label = texts.min, texts.max
+    elif policy == "reorder_point":
         trigger = line.reorder_point or 0.0
         target = trigger + (line.order_qty or 0.0)
-        trigger_label = _("reorder point")
-        target_label = _("reorder point + order qty")
+        trigger_label, target_label = texts.reorder_point, texts.reorder_point_and_qty
     else:
         horizon = lead_time + (line.target_days or 0.0)
-        trigger_label, target_label = _("reorder point"), _("order-up-to level")
+        trigger_label, target_label = texts.reorder_point, texts.order_up_to
         if len(line.delivery_days) > 1 and line.delivery_days[1] > horizon:
             horizon = line.delivery_days[1]
             target_label = _(
@@ -166,36 +217,44 @@ def _decide(line, shared):
         horizon_demand = _clean(outlook.total(horizon))
         steps.append(
             Step(
-                _("horizon demand"),
+                texts.horizon_demand,
                 horizon_demand,
-                _span_note(outlook, rate, horizon, line.rounding),
+                _span_note(outlook, rate, horizon, rounding),
             )
         )
         target = horizon_demand + safety
     trigger, target = _clean(trigger), _clean(target)
-    steps.append(Step(_("trigger"), trigger, trigger_label))
-    steps.append(Step(_("target"), target, target_label))
+    steps.append(Step(texts.trigger, trigger, trigger_label))
+    steps.append(Step(texts.target, target, target_label))
 
     triggered = position < trigger
     flags = [] if history else ["no_demand_history"]
     if triggered:
         raw, after_moq, after_multiple, final, reason = _order_quantity(
-            line, position, trigger, target, trigger_label, target_label, steps, flags
+            line,
+            texts,
+            position,
+            trigger,
+            target,
+            trigger_label,
+            target_label,
+            steps,
+            flags,
         )
     else:
         raw = after_moq = after_multiple = final = 0.0
-        reason = _(
-            "position %(position)s ≥ %(trigger_label)s %(trigger)s: no order"
-        ) % {
-            "position": format_qty(position, line.rounding),
+        reason = texts.no_order % {
+            "position": format_qty(position, rounding),
             "trigger_label": trigger_label,
-            "trigger": format_qty(trigger, line.rounding),
+            "trigger": format_qty(trigger, rounding),
         }
+    # the statistical forecast of the first day is most often the rate, cleaned already
+    baseline_rate = outlook.statistical(0)
     # the fields in their order: by keyword, they took a microsecond more per line
     return Decision(
         line.product,
         line.location,
-        line.policy,
+        policy,
         line.on_hand,
         line.on_order,
         line.committed,
@@ -217,7 +276,7 @@ def _decide(line, shared):
         tuple(flags),
         method,
         0.0,  # unallocated_qty
-        _clean(outlook.statistical(0)),  # baseline_rate
+        rate if baseline_rate == rate else _clean(baseline_rate),
         outlook.customer[0] if outlook.customer else None,  # customer_rate
     )
 
@@ -293,7 +352,7 @@ def _span_note(outlook, rate, days, rounding=None):
 
 
 def _order_quantity(
-    line, position, trigger, target, trigger_label, target_label, steps, flags
+    line, texts, position, trigger, target, trigger_label, target_label, steps, flags
 ):
     """Raw need, then MOQ, pack multiple, capacity and unit rounding, in that order.
 
@@ -320,14 +379,10 @@ def _order_quantity(
                 "raw": qty(raw),
             }
         ]
-        steps.append(
-            Step(
-                _("raw need"),
-                _clean(raw),
-                _("%(packs)s × fixed order quantity %(order_qty)s")
-                % {"packs": packs, "order_qty": qty(line.order_qty)},
-            )
-        )
+        raw_note = _("%(packs)s × fixed order quantity %(order_qty)s") % {
+            "packs": packs,
+            "order_qty": qty(line.order_qty),
+        }
     else:
         raw = target - position
         values = {
@@ -345,21 +400,18 @@ def _order_quantity(
             )
             % values
         ]
-        steps.append(
-            Step(
-                _("raw need"),
-                _clean(raw),
-                _("%(target_label)s %(target)s − position %(position)s") % values,
-            )
-        )
+        raw_note = _("%(target_label)s %(target)s − position %(position)s") % values
+    raw_qty = _clean(raw)
+    steps.append(Step(texts.raw_need, raw_qty, raw_note))
 
     after_moq = max(raw, line.moq) if line.moq else raw
     if after_moq != raw:
         story.append(_("raised to MOQ %(moq)s") % {"moq": qty(line.moq)})
+    moq_qty = _clean(after_moq)
     steps.append(
         Step(
-            _("after MOQ"),
-            _clean(after_moq),
+            texts.after_moq,
+            moq_qty,
             _("minimum order %(moq)s") % {"moq": qty(line.moq)}
             if line.moq
             else _("no MOQ"),
@@ -372,10 +424,11 @@ def _order_quantity(
             _("rounded up to pack of %(multiple)s = %(quantity)s")
             % {"multiple": qty(line.multiple), "quantity": qty(after_multiple)}
         )
+    multiple_qty = _clean(after_multiple)
     steps.append(
         Step(
-            _("after pack multiple"),
-            _clean(after_multiple),
+            texts.after_multiple,
+            multiple_qty,
             _("multiple of %(multiple)s") % {"multiple": qty(line.multiple)}
             if line.multiple
             else _("no pack multiple"),
@@ -398,7 +451,7 @@ def _order_quantity(
                 story.append(_("below the MOQ %(moq)s") % {"moq": qty(line.moq)})
         steps.append(
             Step(
-                _("after capacity"),
+                texts.after_capacity,
                 _clean(final),
                 _(
                     "room %(room)s: capacity %(capacity)s − on hand %(on_hand)s "
@@ -416,10 +469,4 @@ def _order_quantity(
         final = (round_down if "capacity_capped" in flags else round_up)(
             final, line.rounding
         )
-    return (
-        _clean(raw),
-        _clean(after_moq),
-        _clean(after_multiple),
-        _clean(final),
-        "; ".join(story),
-    )
+    return raw_qty, moq_qty, multiple_qty, _clean(final), "; ".join(story)
