@@ -26,7 +26,8 @@ class VmiProposalLineMixin(models.AbstractModel):
     vmi_warehouse_id = fields.Many2one(
         related="vmi_line_id.agreement_id.warehouse_id",
         string="VMI Warehouse",
-        help="The warehouse whose stock the VMI line is replenished from.",
+        help="The warehouse of the VMI line's agreement: the one a delivery ships "
+        "from, or a purchase is received in.",
     )
     vmi_proposed_qty = fields.Float(
         string="VMI Proposed Qty",
