@@ -5,7 +5,7 @@ from odoo import api, models
 from odoo.tools import SQL
 
 from ..engine.accuracy import forecast_scores
-from ..tools import company_tz, local_date
+from ..tools import company_tz, field_values, local_date
 
 # How far ahead events and customer forecasts are read: beyond any lead time plus cover.
 OUTLOOK_DAYS = 180
@@ -94,8 +94,9 @@ class VmiDemandSignals(models.AbstractModel):
         (what was not there could not be consumed); counting it as zero would
         lower the forecast, then the thresholds, and bring the next stockout.
         """
-        for line in lines:
-            window, fact = window_of[line.company_id], facts[line]
+        windows = {company.id: window for company, window in window_of.items()}
+        for line, company in zip(lines, field_values(lines, "company_id"), strict=True):
+            window, fact = windows[company], facts[line]
             first = window.end - timedelta(days=len(fact.demand) - 1)
             fact.censored = tuple(
                 sorted(
@@ -123,6 +124,8 @@ class VmiDemandSignals(models.AbstractModel):
                 ),
             ]
         )
+        if not events:
+            return
         by_agreement = defaultdict(list)
         for event in events:
             by_agreement[event.agreement_id].append(event)
@@ -198,6 +201,8 @@ class VmiDemandSignals(models.AbstractModel):
                 daily[agreement, product, site][start + timedelta(days=offset)] = (
                     quantity / days
                 )
+        if not daily:
+            return
         for line in lines:
             days = daily.get(
                 (line.agreement_id.id, line.product_id.id, line.location_id.id)
@@ -220,8 +225,9 @@ class VmiDemandSignals(models.AbstractModel):
         beside it the statistical baseline and the customer's figure of the
         same days, so the value the customer's forecast adds shows.
         """
-        for line in lines:
-            window, fact = window_of[line.company_id], facts[line]
+        windows = {company.id: window for company, window in window_of.items()}
+        for line, company in zip(lines, field_values(lines, "company_id"), strict=True):
+            window, fact = windows[company], facts[line]
             recorded = levels.get(line.id)
             if not recorded or not fact.daily:
                 continue

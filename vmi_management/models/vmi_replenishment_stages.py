@@ -100,14 +100,17 @@ class VmiReplenishment(models.AbstractModel):
         nor past what its shipping warehouse has left once the batch's
         orders (and the supply plan's allotments) are served.
         """
+        deciding = self.env["vmi.agreement.line"].concat(*decisions)
+        limited = deciding.agreement_id.filtered(
+            lambda agreement: agreement._load_limits()
+        )
+        if not limited:
+            return decisions
         by_site = defaultdict(list)
         for line in decisions:
-            if line.agreement_id._load_limits():
+            if line.agreement_id in limited:
                 by_site[line.agreement_id, line.location_id].append(line)
-        if not by_site:
-            return decisions
         Pool = self.env["vmi.supply.pool"]
-        deciding = self.env["vmi.agreement.line"].concat(*decisions)
         all_keys = Pool._pool_keys(deciding)
         keys = {
             line: all_keys.get(line) for lines in by_site.values() for line in lines
