@@ -121,7 +121,16 @@ class InterchangeReader:
         self.report.errors.append(message)
 
     def value(self, segment, position):
-        return (segment.get_value(f"{position:02d}") or "").strip()
+        """The text of the element at ``position`` (numbered from 1, as in ``LIN02``),
+        ``""`` when the segment has no such element.
+
+        What ``segment.get_value("02")`` gives, without parsing a reference
+        designator for each of the millions of values a large 852 holds.
+        """
+        elements = segment.elements
+        if position > len(elements):
+            return ""
+        return (elements[position - 1].format() or "").strip()
 
     def where(self, tag, position=None):
         """Where a value is, as messages name it: the segment, and the element when
