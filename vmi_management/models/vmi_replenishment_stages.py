@@ -111,15 +111,19 @@ class VmiReplenishment(models.AbstractModel):
             if line.agreement_id in limited:
                 by_site[line.agreement_id, line.location_id].append(line)
         Pool = self.env["vmi.supply.pool"]
-        all_keys = Pool._pool_keys(deciding)
-        keys = {
-            line: all_keys.get(line) for lines in by_site.values() for line in lines
-        }
+        keys = Pool._pool_keys(deciding)
         left = Pool._supply(
-            {key for key in keys.values() if key}, now, [("id", "in", deciding.ids)]
+            {
+                keys[line]
+                for lines in by_site.values()
+                for line in lines
+                if line in keys
+            },
+            now,
+            [("id", "in", deciding.ids)],
         )
         for line, decision in decisions.items():
-            if (key := all_keys.get(line)) in left:
+            if (key := keys.get(line)) in left:
                 left[key] -= decision.order_qty
         decisions = dict(decisions)
         for (agreement, __), lines in by_site.items():
@@ -132,7 +136,7 @@ class VmiReplenishment(models.AbstractModel):
                     if line.capacity
                     else None
                 )
-                if keys[line]:
+                if line in keys:
                     most = decision.order_qty + max(left[keys[line]], 0.0)
                     room = most if room is None else min(room, most)
                 load.append(
@@ -154,7 +158,7 @@ class VmiReplenishment(models.AbstractModel):
                 )
             quantities, notes, held = build_load(load, agreement._load_limits())
             for line in lines:
-                if keys[line]:
+                if line in keys:
                     left[keys[line]] -= quantities[line] - decisions[line].order_qty
                 if held and not decisions[line].order_qty:
                     continue
