@@ -45,7 +45,7 @@ AutoETS, Croston and seasonal naive forecasts.
 
 from collections import deque
 from functools import lru_cache
-from math import sqrt
+from math import dist, sqrt
 from operator import mul
 
 from .frozen import frozen
@@ -784,11 +784,9 @@ def known_std(values, total):
     count = len(values)
     if count < 2:
         return 0.0
-    # Σ(x − mean)² = Σx² − (Σx)² / n, summed in C: this runs for every line of every
-    # plan.
-    return sqrt(
-        max((sum(map(mul, values, values)) - total * total / count) / (count - 1), 0.0)
-    )
+    # √Σ(x − mean)² is the distance from the mean, which math.dist sums in C without
+    # the cancellation of Σx² − (Σx)² / n: this runs for every line of every plan.
+    return dist(values, (total / count,) * count) / sqrt(count - 1)
 
 
 def demand_statistics(demand, method=None):
