@@ -25,8 +25,11 @@ def test_the_init_keeps_the_dataclass_signature():
 
 def test_the_object_stays_frozen_hashable_and_picklable():
     step = Step("a", 1.0, "note")
+    assert type(step) is Step  # not the twin class its slots were assigned through
     with pytest.raises(dataclasses.FrozenInstanceError):
         step.value = 2.0
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del step.note
     assert hash(step) == hash(Step("a", 1.0, "note"))
     assert pickle.loads(pickle.dumps(step)) == step
     assert dataclasses.replace(step, note="other") == Step("a", 1.0, "other")
