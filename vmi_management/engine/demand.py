@@ -100,10 +100,15 @@ class Outlook:
     events: tuple = ()
     # the yearly season's factor of each day ahead (empty: none applies)
     yearly: tuple = ()
+    # every day expects the first day's demand: a flat baseline and nothing else, as
+    # on most lines (demand_outlook sees it once; the days are read one by one without)
+    flat: bool = False
 
     def statistical(self, day):
         """The statistical forecast of ``day``: the baseline, times the yearly season
         where one applies."""
+        if self.flat:
+            return self.baseline.rate
         value = self.baseline.at(day)
         return value * self.yearly[day] if day < len(self.yearly) else value
 
@@ -121,6 +126,8 @@ class Outlook:
         return self.blend_weight * shared + (1 - self.blend_weight) * statistical
 
     def at(self, day):
+        if self.flat:
+            return max(self.baseline.rate, 0.0)
         demand = self.base(day)
         for event in self.events:
             demand = event.apply(day, demand)
@@ -131,12 +138,7 @@ class Outlook:
         counts in proportion)."""
         if days <= 0:
             return 0.0
-        if (
-            self.baseline.is_flat
-            and not self.events
-            and not self.customer
-            and not self.yearly
-        ):
+        if self.flat:
             return self.baseline.rate * days
         whole = int(days)
         return sum(self.at(start + day) for day in range(whole)) + (
@@ -290,12 +292,15 @@ def demand_outlook(line):
         if days
         else Forecast("no history", 0.0)
     )
+    customer, events = tuple(line.customer_forecast), tuple(line.events)
+    yearly = yearly_season(history, statistical)
     outlook = Outlook(
         baseline,
         method,
-        tuple(line.customer_forecast),
+        customer,
         line.blend_weight,
-        tuple(line.events),
-        yearly_season(history, statistical),
+        events,
+        yearly,
+        baseline.is_flat and not (customer or events or yearly),
     )
     return outlook, known_std(values, total), days, observed - days

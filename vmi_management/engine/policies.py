@@ -192,7 +192,7 @@ def _decide(line, texts, shared):
         Step(
             texts.lead_time_demand,
             lead_time_demand,
-            _span_note(outlook, rate, lead_time, rounding),
+            _span_note(outlook, rate, lead_time, rounding, shared),
         ),
         Step(texts.safety_stock, safety, safety_note),
     ]
@@ -219,7 +219,7 @@ def _decide(line, texts, shared):
             Step(
                 texts.horizon_demand,
                 horizon_demand,
-                _span_note(outlook, rate, horizon, rounding),
+                _span_note(outlook, rate, horizon, rounding, shared),
             )
         )
         target = horizon_demand + safety
@@ -328,17 +328,15 @@ def _history_note(method, history, censored):
     return note
 
 
-def _span_note(outlook, rate, days, rounding=None):
+def _span_note(outlook, rate, days, rounding, shared):
     """How the demand over ``days`` was summed.
 
-    Rate × days when the forecast is flat, else the sum, with any event's uplift (a
+    Rate × days when the forecast is flat (made once per plan for the same
+    terms, through ``shared``), else the sum, with any event's uplift (a
     quantity, read at the unit's ``rounding``).
     """
-    if outlook.baseline.is_flat and not outlook.customer and not outlook.events:
-        return _("%(rate)s/day × %(days)s days") % {
-            "rate": format_number(rate),
-            "days": format_number(days),
-        }
+    if outlook.flat:
+        return _once(shared, _rate_times_days, rate, days)
     note = _("sum of the daily forecast over %(days)s days") % {
         "days": format_number(days)
     }
@@ -349,6 +347,13 @@ def _span_note(outlook, rate, days, rounding=None):
     if uplifts:
         note += _(", including %(events)s") % {"events": ", ".join(uplifts)}
     return note
+
+
+def _rate_times_days(rate, days):
+    return _("%(rate)s/day × %(days)s days") % {
+        "rate": format_number(rate),
+        "days": format_number(days),
+    }
 
 
 def _order_quantity(
