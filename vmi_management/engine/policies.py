@@ -111,6 +111,15 @@ class _Texts:
         "after_moq",
         "after_multiple",
         "after_capacity",
+        "below_reorder_point",
+        "packs_of_order_qty",
+        "below_trigger",
+        "target_less_position",
+        "raised_to_moq",
+        "rounded_to_pack",
+        "capped",
+        "below_moq",
+        "room",
     )
 
     def __init__(self):
@@ -132,6 +141,27 @@ class _Texts:
         self.after_moq = _("after MOQ")
         self.after_multiple = _("after pack multiple")
         self.after_capacity = _("after capacity")
+        # the reason and steps of an order
+        self.below_reorder_point = _(
+            "position %(position)s < reorder point %(trigger)s: "
+            "%(packs)s × order qty %(order_qty)s = %(raw)s"
+        )
+        self.packs_of_order_qty = _("%(packs)s × fixed order quantity %(order_qty)s")
+        self.below_trigger = _(
+            "position %(position)s < %(trigger_label)s %(trigger)s: "
+            "order up to %(target_label)s %(target)s = %(raw)s"
+        )
+        self.target_less_position = _(
+            "%(target_label)s %(target)s − position %(position)s"
+        )
+        self.raised_to_moq = _("raised to MOQ %(moq)s")
+        self.rounded_to_pack = _("rounded up to pack of %(multiple)s = %(quantity)s")
+        self.capped = _("capped by capacity %(capacity)s to %(quantity)s")
+        self.below_moq = _("below the MOQ %(moq)s")
+        self.room = _(
+            "room %(room)s: capacity %(capacity)s − on hand %(on_hand)s "
+            "− on order %(on_order)s"
+        )
 
 
 def _once(shared, make, *terms):
@@ -233,6 +263,7 @@ def _decide(line, texts, shared):
         raw, after_moq, after_multiple, final, reason = _order_quantity(
             line,
             texts,
+            shared,
             position,
             trigger,
             target,
@@ -357,86 +388,73 @@ def _rate_times_days(rate, days):
 
 
 def _order_quantity(
-    line, texts, position, trigger, target, trigger_label, target_label, steps, flags
+    line,
+    texts,
+    shared,
+    position,
+    trigger,
+    target,
+    trigger_label,
+    target_label,
+    steps,
+    flags,
 ):
     """Raw need, then MOQ, pack multiple, capacity and unit rounding, in that order.
 
     Appends the steps and flags it takes; returns the quantity after each
     stage and the one-line reason.
     """
-
-    def qty(number):
-        return format_qty(number, line.rounding)
-
+    rounding = line.rounding
     if line.policy == "reorder_point":
         packs = max(ceil(round((trigger - position) / line.order_qty, _DECIMALS)), 1)
         raw = packs * line.order_qty
-        story = [
-            _(
-                "position %(position)s < reorder point %(trigger)s: "
-                "%(packs)s × order qty %(order_qty)s = %(raw)s"
-            )
-            % {
-                "position": qty(position),
-                "trigger": qty(trigger),
-                "packs": packs,
-                "order_qty": qty(line.order_qty),
-                "raw": qty(raw),
-            }
-        ]
-        raw_note = _("%(packs)s × fixed order quantity %(order_qty)s") % {
+        values = {
+            "position": format_qty(position, rounding),
+            "trigger": format_qty(trigger, rounding),
             "packs": packs,
-            "order_qty": qty(line.order_qty),
+            "order_qty": format_qty(line.order_qty, rounding),
+            "raw": format_qty(raw, rounding),
         }
+        story = [texts.below_reorder_point % values]
+        raw_note = texts.packs_of_order_qty % values
     else:
         raw = target - position
         values = {
-            "position": qty(position),
+            "position": format_qty(position, rounding),
             "trigger_label": trigger_label,
-            "trigger": qty(trigger),
+            "trigger": format_qty(trigger, rounding),
             "target_label": target_label,
-            "target": qty(target),
-            "raw": qty(raw),
+            "target": format_qty(target, rounding),
+            "raw": format_qty(raw, rounding),
         }
-        story = [
-            _(
-                "position %(position)s < %(trigger_label)s %(trigger)s: "
-                "order up to %(target_label)s %(target)s = %(raw)s"
-            )
-            % values
-        ]
-        raw_note = _("%(target_label)s %(target)s − position %(position)s") % values
+        story = [texts.below_trigger % values]
+        raw_note = texts.target_less_position % values
     raw_qty = _clean(raw)
     steps.append(Step(texts.raw_need, raw_qty, raw_note))
 
     after_moq = max(raw, line.moq) if line.moq else raw
     if after_moq != raw:
-        story.append(_("raised to MOQ %(moq)s") % {"moq": qty(line.moq)})
+        story.append(texts.raised_to_moq % {"moq": format_qty(line.moq, rounding)})
     moq_qty = _clean(after_moq)
     steps.append(
-        Step(
-            texts.after_moq,
-            moq_qty,
-            _("minimum order %(moq)s") % {"moq": qty(line.moq)}
-            if line.moq
-            else _("no MOQ"),
-        )
+        Step(texts.after_moq, moq_qty, _once(shared, _moq_note, line.moq, rounding))
     )
 
     after_multiple = round_up(after_moq, line.multiple)
     if round(after_multiple - after_moq, _DECIMALS):
         story.append(
-            _("rounded up to pack of %(multiple)s = %(quantity)s")
-            % {"multiple": qty(line.multiple), "quantity": qty(after_multiple)}
+            texts.rounded_to_pack
+            % {
+                "multiple": format_qty(line.multiple, rounding),
+                "quantity": format_qty(after_multiple, rounding),
+            }
         )
     multiple_qty = _clean(after_multiple)
     steps.append(
         Step(
             texts.after_multiple,
             multiple_qty,
-            _("multiple of %(multiple)s") % {"multiple": qty(line.multiple)}
-            if line.multiple
-            else _("no pack multiple"),
+            _once(shared, _multiple_note, line.multiple, rounding),
         )
     )
 
@@ -448,30 +466,42 @@ def _order_quantity(
             final = round_down(room, line.multiple)
             flags.append("capacity_capped")
             story.append(
-                _("capped by capacity %(capacity)s to %(quantity)s")
-                % {"capacity": qty(line.capacity), "quantity": qty(final)}
+                texts.capped
+                % {
+                    "capacity": format_qty(line.capacity, rounding),
+                    "quantity": format_qty(final, rounding),
+                }
             )
             if line.moq and final < line.moq:
                 flags.append("below_moq_after_cap")
-                story.append(_("below the MOQ %(moq)s") % {"moq": qty(line.moq)})
+                story.append(texts.below_moq % {"moq": format_qty(line.moq, rounding)})
         steps.append(
             Step(
                 texts.after_capacity,
                 _clean(final),
-                _(
-                    "room %(room)s: capacity %(capacity)s − on hand %(on_hand)s "
-                    "− on order %(on_order)s"
-                )
+                texts.room
                 % {
-                    "room": qty(max(room, 0.0)),
-                    "capacity": qty(line.capacity),
-                    "on_hand": qty(line.on_hand),
-                    "on_order": qty(line.on_order),
+                    "room": format_qty(max(room, 0.0), rounding),
+                    "capacity": format_qty(line.capacity, rounding),
+                    "on_hand": format_qty(line.on_hand, rounding),
+                    "on_order": format_qty(line.on_order, rounding),
                 },
             )
         )
-    if line.rounding:
+    if rounding:
         final = (round_down if "capacity_capped" in flags else round_up)(
-            final, line.rounding
+            final, rounding
         )
     return raw_qty, moq_qty, multiple_qty, _clean(final), "; ".join(story)
+
+
+def _moq_note(moq, rounding):
+    if not moq:
+        return _("no MOQ")
+    return _("minimum order %(moq)s") % {"moq": format_qty(moq, rounding)}
+
+
+def _multiple_note(multiple, rounding):
+    if not multiple:
+        return _("no pack multiple")
+    return _("multiple of %(multiple)s") % {"multiple": format_qty(multiple, rounding)}
