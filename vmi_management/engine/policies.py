@@ -279,8 +279,8 @@ def _decide(line, texts, shared):
             "trigger_label": trigger_label,
             "trigger": format_qty(trigger, rounding),
         }
-    # the statistical forecast of the first day is most often the rate, cleaned already
-    baseline_rate = outlook.statistical(0)
+    # the statistical forecast of the first day: the rate itself when the outlook is flat
+    baseline_rate = rate if outlook.flat else _clean(outlook.statistical(0))
     # the fields in their order: by keyword, they took a microsecond more per line
     return Decision(
         line.product,
@@ -307,7 +307,7 @@ def _decide(line, texts, shared):
         tuple(flags),
         method,
         0.0,  # unallocated_qty
-        rate if baseline_rate == rate else _clean(baseline_rate),
+        baseline_rate,
         outlook.customer[0] if outlook.customer else None,  # customer_rate
     )
 
