@@ -27,6 +27,7 @@ The rules are the contract in DESIGN.md:
 Triggers are strict: a position at the trigger orders nothing.
 """
 
+from collections import defaultdict
 from datetime import date
 from math import ceil, floor
 
@@ -68,7 +69,7 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
     ``as_of`` is the day the decision is made for; the history in
     ``line.demand`` ends the day before.
     """
-    return _decide(line, _Texts(), {})
+    return _decide(line, _Texts(), defaultdict(dict))
 
 
 @paused_gc()
@@ -80,7 +81,7 @@ def plan(lines, as_of=None):
     in its reader's language, and shared by the lines' explanations (they
     are frozen). So are the words of their steps and reasons.
     """
-    texts, shared = _Texts(), {}
+    texts, shared = _Texts(), defaultdict(dict)
     return [_decide(line, texts, shared) for line in lines]
 
 
@@ -167,10 +168,9 @@ class _Texts:
 def _once(shared, make, *terms):
     """``make(*terms)``, made once for the same terms among the decisions ``shared``
     is passed to."""
-    key = (make, terms)
-    made = shared.get(key)
+    made = shared[make].get(terms)
     if made is None:
-        made = shared[key] = make(*terms)
+        made = shared[make][terms] = make(*terms)
     return made
 
 
