@@ -167,7 +167,11 @@ class _Texts:
 
 def _once(shared, make, *terms):
     """``make(*terms)``, made once for the same terms among the decisions ``shared``
-    is passed to."""
+    is passed to.
+
+    ``shared`` holds a dictionary per maker (a ``defaultdict(dict)``), keyed
+    by the terms alone: smaller keys to hash on every line.
+    """
     made = shared[make].get(terms)
     if made is None:
         made = shared[make][terms] = make(*terms)
