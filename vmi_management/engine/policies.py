@@ -283,7 +283,7 @@ def _decide(line, texts, shared):
             "trigger_label": trigger_label,
             "trigger": format_qty(trigger, rounding),
         }
-    # the statistical forecast of the first day: the rate itself when the outlook is flat
+    # the statistical forecast of the first day: the rate when the outlook is flat
     baseline_rate = rate if outlook.flat else _clean(outlook.statistical(0))
     # the fields in their order: by keyword, they took a microsecond more per line
     return Decision(
