@@ -12,10 +12,15 @@ Runs against a server whose database holds the demo data (``./run-tests``
 serves one); skipped otherwise.
 """
 
-import os
-
 import pytest
-from test_portal_browser import WAIT, at_width, browser, check_page, screenshot
+from test_portal_browser import (
+    WAIT,
+    at_width,
+    browser,
+    check_page,
+    screenshot,
+    sign_in,
+)
 
 __all__ = ["browser"]  # the headless Chromium fixture, shared with the portal test
 
@@ -38,23 +43,6 @@ def demo(odoo):
     if "agreement_northwind_demo" not in agreements:
         pytest.skip("the database has no vmi_management demo data")
     return agreements
-
-
-def sign_in(browser, wait, login, password, landing):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as EC
-
-    url = os.environ["VMI_E2E_URL"].rstrip("/")
-    browser.delete_all_cookies()
-    browser.get(f"{url}/web/login?db={os.environ.get('VMI_E2E_DB', '')}")
-    field = wait.until(EC.visibility_of_element_located((By.NAME, "login")))
-    field.send_keys(login)
-    browser.find_element(By.NAME, "password").send_keys(password)
-    browser.find_element(
-        By.CSS_SELECTOR, "form.oe_login_form button[type=submit]"
-    ).click()
-    wait.until(EC.url_contains(landing))
-    return url
 
 
 def backend(browser, wait, url, name, ready):

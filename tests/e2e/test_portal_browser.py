@@ -151,19 +151,38 @@ def browser():
     driver.quit()
 
 
-def log_in(browser, wait, url, login):
+def sign_in(browser, wait, login, password, landing):
+    """Sign in through the login form and wait for ``landing``; returns the server URL.
+
+    The page before is left first and every cookie of the browser dropped: a page
+    still open (the web client's requests, its bus) could otherwise hand the
+    browser a new session after the login form was served, and the form's CSRF
+    token would no longer match. When the form does not lead to ``landing``, the
+    error names the page reached and what it says.
+    """
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
 
-    browser.delete_all_cookies()
+    url = os.environ["VMI_E2E_URL"].rstrip("/")
+    browser.get("about:blank")
+    browser.execute_cdp_cmd("Network.clearBrowserCookies", {})
     browser.get(f"{url}/web/login?db={os.environ.get('VMI_E2E_DB', '')}")
     # the login form shows once the page's scripts have run
     wait.until(EC.visibility_of_element_located((By.NAME, "login"))).send_keys(login)
-    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
+    browser.find_element(By.NAME, "password").send_keys(password)
     browser.find_element(
         By.CSS_SELECTOR, "form.oe_login_form button[type=submit]"
     ).click()
-    wait.until(EC.url_contains("/my"))
+    try:
+        wait.until(EC.url_contains(landing))
+    except TimeoutException:
+        page = browser.find_element(By.TAG_NAME, "body").text[:500]
+        raise AssertionError(
+            f"signing in as {login} did not reach {landing}: the browser is at "
+            f"{browser.current_url}, which says: {page!r}"
+        ) from None
+    return url
 
 
 def screenshot(browser, name):
@@ -179,9 +198,8 @@ def test_customer_logs_in_sees_the_stock_and_reports_a_count(browser, customer_p
     from selenium.webdriver.support.ui import WebDriverWait
 
     login, agreement_id, product_name = customer_portal
-    url = os.environ["VMI_E2E_URL"].rstrip("/")
     wait = WebDriverWait(browser, WAIT)
-    log_in(browser, wait, url, login)
+    url = sign_in(browser, wait, login, PASSWORD, "/my")
 
     browser.get(f"{url}/my/vmi")
     browser.find_element(By.CSS_SELECTOR, f"a[href='/my/vmi/{agreement_id}']").click()
@@ -255,9 +273,8 @@ def test_customer_confirms_a_proposal_with_its_own_quantity(browser, odoo, tag):
         confirmation_required=True,
         confirmation_tolerance_percent=10.0,
     )
-    url = os.environ["VMI_E2E_URL"].rstrip("/")
     wait = WebDriverWait(browser, WAIT)
-    log_in(browser, wait, url, login)
+    url = sign_in(browser, wait, login, PASSWORD, "/my")
 
     browser.get(f"{url}/my/vmi/{agreement_id}")
     wait.until(
@@ -372,10 +389,9 @@ def test_every_portal_page_fits_a_phone_and_a_laptop(browser, odoo, tag):
     env["vmi.agreement.line"].browse(line_id).write(
         {"customer_product_code": f"SKY-{tag}"}
     )
-    url = os.environ["VMI_E2E_URL"].rstrip("/")
-    base = f"{url}/my/vmi/{agreement_id}"
     wait = WebDriverWait(browser, WAIT)
-    log_in(browser, wait, url, login)
+    url = sign_in(browser, wait, login, PASSWORD, "/my")
+    base = f"{url}/my/vmi/{agreement_id}"
 
     check_page(
         browser,
