@@ -19,7 +19,14 @@ from dataclasses import dataclass
 from itertools import accumulate
 from statistics import StatisticsError, correlation
 
-from .forecast import DEFAULT_METHOD, Forecast, forecast, known, known_std
+from .forecast import (
+    DEFAULT_METHOD,
+    Forecast,
+    forecast,
+    known,
+    known_std,
+    method_label,
+)
 from .frozen import frozen
 from .i18n import _
 
@@ -164,11 +171,10 @@ class Outlook:
     def label(self):
         """How the demand was forecast, in words: the method, its settings, and why it
         was chosen."""
-        statistical = self.baseline.label
-        if self.baseline.holdout_error is not None:
-            statistical += _(", chosen automatically (holdout RMSSE %(error)s)") % {
-                "error": f"{self.baseline.holdout_error:.2f}"
-            }
+        baseline = self.baseline
+        statistical = method_label(
+            baseline.method, baseline.params, baseline.holdout_error
+        )
         if self.yearly:
             statistical += _(
                 ", × yearly season (%(low)s–%(high)s over the next %(days)s days, "

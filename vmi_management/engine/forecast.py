@@ -111,8 +111,7 @@ class Forecast:
 
     @property
     def label(self):
-        name = METHOD_NAMES.get(self.method)
-        return _label(name() if name else self.method.replace("_", " "), self.params)
+        return method_label(self.method, self.params)
 
     @property
     def is_flat(self):
@@ -152,6 +151,18 @@ class Forecast:
 
 def _flat(method, rate, params, holdout_error=None):
     return Forecast(method, max(rate, 0.0), params, holdout_error)
+
+
+def method_label(method, params, holdout_error=None):
+    """How a forecast was made, in words: the method and its settings, and, given the
+    holdout error it was chosen by, that it was chosen automatically."""
+    name = METHOD_NAMES.get(method)
+    label = _label(name() if name else method.replace("_", " "), params)
+    if holdout_error is None:
+        return label
+    return label + _(", chosen automatically (holdout RMSSE %(error)s)") % {
+        "error": f"{holdout_error:.2f}"
+    }
 
 
 @lru_cache(maxsize=1024)

@@ -32,6 +32,7 @@ from datetime import date
 from math import ceil, floor
 
 from .demand import demand_outlook
+from .forecast import method_label
 from .formatting import format_number, format_qty
 from .gc import paused_gc
 from .i18n import _
@@ -56,10 +57,30 @@ def round_down(quantity, step):
     return floor(round(quantity / step, _DECIMALS)) * step
 
 
+# _clean's shortcut: 10 ** _DECIMALS, and the scaled quantities it is exact below
+_SCALE = 10.0**_DECIMALS
+_SCALED_LIMIT = 2.0**40
+
+
 def _clean(quantity):
-    """``quantity`` without float noise, and never -0.0 (a whole number has neither)."""
+    """``quantity`` without float noise, and never -0.0 (a whole number has neither):
+    ``round(quantity, 9)``.
+
+    Every line cleans half a dozen quantities that are not whole (a rate, its
+    variability, demand over a span, a safety stock), and ``round`` with
+    digits writes the number out in decimal to round it. The integer nearest
+    ``quantity`` × 10⁹ over 10⁹ is the same float whenever the product is
+    exact to within 2⁻¹³ (below 2⁴⁰) and not near a tie: the nearest
+    integer is then the one the decimal rounding keeps, and the division
+    rounds correctly as reading the decimal back does.
+    """
     if quantity % 1 == 0:  # most quantities: rounding them costs more than the test
         return quantity + 0.0
+    scaled = quantity * _SCALE
+    if -_SCALED_LIMIT < scaled < _SCALED_LIMIT:
+        nearest = round(scaled)
+        if -0.49 < scaled - nearest < 0.49:
+            return nearest / _SCALE + 0.0
     return round(quantity, _DECIMALS) + 0.0
 
 
@@ -199,7 +220,19 @@ def _decide(line, texts, shared):
         line.lead_time_std_days,
     )
     safety = _clean(safety)
-    method = outlook.label
+    baseline = outlook.baseline
+    # a flat outlook says how its baseline was forecast, which few terms decide
+    method = (
+        _once(
+            shared,
+            method_label,
+            baseline.method,
+            baseline.params,
+            baseline.holdout_error,
+        )
+        if outlook.flat
+        else outlook.label
+    )
     steps = [
         _once(
             shared,
