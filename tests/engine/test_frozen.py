@@ -35,6 +35,18 @@ def test_the_object_stays_frozen_hashable_and_picklable():
     assert dataclasses.replace(step, note="other") == Step("a", 1.0, "other")
 
 
+def test_make_builds_the_same_frozen_object_as_the_class():
+    step = Step.make("a", 1.0)
+    assert type(step) is Step
+    assert step == Step("a", 1.0, "") == Step.make(name="a", value=1.0, note="")
+    assert str(inspect.signature(Step.make)) == str(inspect.signature(Step))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        step.note = "changed"
+    with pytest.raises(TypeError):
+        Step.make("a")
+    assert pickle.loads(pickle.dumps(step)) == step
+
+
 def test_a_field_the_init_cannot_set_plainly_is_refused():
     with pytest.raises(TypeError, match="not supported"):
 

@@ -296,11 +296,11 @@ def demand_outlook(line):
     baseline = (
         forecast(history, statistical, values is history)
         if days
-        else Forecast("no history", 0.0)
+        else Forecast.make("no history", 0.0)
     )
     customer, events = tuple(line.customer_forecast), tuple(line.events)
     yearly = yearly_season(history, statistical)
-    outlook = Outlook(
+    outlook = Outlook.make(
         baseline,
         method,
         customer,

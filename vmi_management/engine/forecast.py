@@ -150,7 +150,7 @@ class Forecast:
 
 
 def _flat(method, rate, params, holdout_error=None):
-    return Forecast(method, max(rate, 0.0), params, holdout_error)
+    return Forecast.make(method, max(rate, 0.0), params, holdout_error)
 
 
 def method_label(method, params, holdout_error=None):
@@ -458,7 +458,7 @@ def holt(demand, alpha=None, beta=None, phi=DEFAULT_DAMPING):
     else:
         level, trend, __, __ = _holt_pass(demand, alpha, beta, phi)
     params = (("alpha", alpha), ("beta", beta), ("phi", phi))
-    return Forecast(
+    return Forecast.make(
         "holt",
         max(level + phi * trend, 0.0),
         params,
@@ -494,7 +494,7 @@ def holt_winters(
         (("beta", beta), ("phi", phi)) if beta else ()
     )
     damping = phi if beta else 1.0
-    result = Forecast(
+    result = Forecast.make(
         "holt_winters",
         0.0,
         params,
@@ -503,7 +503,7 @@ def holt_winters(
         damping=damping,
         season=season,
     )
-    return Forecast(
+    return Forecast.make(
         "holt_winters",
         result.at(0),
         params,
@@ -756,7 +756,7 @@ def auto(demand, holdout=None):
         if settings[best] is not None
         else METHODS[best](demand)
     )
-    return Forecast(
+    return Forecast.make(
         chosen.method,
         chosen.rate,
         chosen.params,

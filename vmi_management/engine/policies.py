@@ -243,7 +243,7 @@ def _decide(line, texts, shared):
             line.committed,
             rounding,
         ),
-        Step(
+        Step.make(
             texts.demand_rate,
             rate,
             _once(shared, _history_note, method, history, censored),
@@ -256,12 +256,12 @@ def _decide(line, texts, shared):
             line.lead_time_buffer_days,
             bool(line.delivery_days),
         ),
-        Step(
+        Step.make(
             texts.lead_time_demand,
             lead_time_demand,
             _span_note(outlook, rate, lead_time, rounding, shared),
         ),
-        Step(texts.safety_stock, safety, safety_note),
+        Step.make(texts.safety_stock, safety, safety_note),
     ]
 
     policy = line.policy
@@ -283,7 +283,7 @@ def _decide(line, texts, shared):
         trigger = lead_time_demand + safety
         horizon_demand = _clean(outlook.total(horizon))
         steps.append(
-            Step(
+            Step.make(
                 texts.horizon_demand,
                 horizon_demand,
                 _span_note(outlook, rate, horizon, rounding, shared),
@@ -291,8 +291,8 @@ def _decide(line, texts, shared):
         )
         target = horizon_demand + safety
     trigger, target = _clean(trigger), _clean(target)
-    steps.append(Step(texts.trigger, trigger, trigger_label))
-    steps.append(Step(texts.target, target, target_label))
+    steps.append(Step.make(texts.trigger, trigger, trigger_label))
+    steps.append(Step.make(texts.target, target, target_label))
 
     triggered = position < trigger
     flags = [] if history else ["no_demand_history"]
@@ -319,7 +319,7 @@ def _decide(line, texts, shared):
     # the statistical forecast of the first day: the rate when the outlook is flat
     baseline_rate = rate if outlook.flat else _clean(outlook.statistical(0))
     # the fields in their order: by keyword, they took a microsecond more per line
-    return Decision(
+    return Decision.make(
         line.product,
         line.location,
         policy,
@@ -350,7 +350,7 @@ def _decide(line, texts, shared):
 
 
 def _position_step(position, on_hand, on_order, committed, rounding):
-    return Step(
+    return Step.make(
         _("position"),
         position,
         _("on hand %(on_hand)s + on order %(on_order)s − committed %(committed)s")
@@ -373,7 +373,7 @@ def _lead_time_step(lead_time, own_days, buffer_days, delivery):
         note += _(": the next delivery day is in %(days)s days") % {
             "days": format_number(lead_time)
         }
-    return Step(_("lead time"), lead_time, note)
+    return Step.make(_("lead time"), lead_time, note)
 
 
 def _history_note(method, history, censored):
@@ -467,14 +467,16 @@ def _order_quantity(
         story = [texts.below_trigger % values]
         raw_note = texts.target_less_position % values
     raw_qty = _clean(raw)
-    steps.append(Step(texts.raw_need, raw_qty, raw_note))
+    steps.append(Step.make(texts.raw_need, raw_qty, raw_note))
 
     after_moq = max(raw, line.moq) if line.moq else raw
     if after_moq != raw:
         story.append(texts.raised_to_moq % {"moq": format_qty(line.moq, rounding)})
     moq_qty = _clean(after_moq)
     steps.append(
-        Step(texts.after_moq, moq_qty, _once(shared, _moq_note, line.moq, rounding))
+        Step.make(
+            texts.after_moq, moq_qty, _once(shared, _moq_note, line.moq, rounding)
+        )
     )
 
     after_multiple = round_up(after_moq, line.multiple)
@@ -488,7 +490,7 @@ def _order_quantity(
         )
     multiple_qty = _clean(after_multiple)
     steps.append(
-        Step(
+        Step.make(
             texts.after_multiple,
             multiple_qty,
             _once(shared, _multiple_note, line.multiple, rounding),
@@ -513,7 +515,7 @@ def _order_quantity(
                 flags.append("below_moq_after_cap")
                 story.append(texts.below_moq % {"moq": format_qty(line.moq, rounding)})
         steps.append(
-            Step(
+            Step.make(
                 texts.after_capacity,
                 _clean(final),
                 texts.room
