@@ -117,7 +117,6 @@ class _Texts:
     """
 
     __slots__ = (
-        "demand_rate",
         "lead_time_demand",
         "horizon_demand",
         "safety_stock",
@@ -145,7 +144,6 @@ class _Texts:
     )
 
     def __init__(self):
-        self.demand_rate = _("demand rate")
         self.lead_time_demand = _("lead-time demand")
         self.horizon_demand = _("horizon demand")
         self.safety_stock = _("safety stock")
@@ -243,11 +241,7 @@ def _decide(line, texts, shared):
             line.committed,
             rounding,
         ),
-        Step.make(
-            texts.demand_rate,
-            rate,
-            _once(shared, _history_note, method, history, censored),
-        ),
+        _once(shared, _rate_step, rate, method, history, censored),
         _once(
             shared,
             _lead_time_step,
@@ -256,10 +250,14 @@ def _decide(line, texts, shared):
             line.lead_time_buffer_days,
             bool(line.delivery_days),
         ),
-        Step.make(
+        _span_step(
             texts.lead_time_demand,
             lead_time_demand,
-            _span_note(outlook, rate, lead_time, rounding, shared),
+            outlook,
+            rate,
+            lead_time,
+            rounding,
+            shared,
         ),
         Step.make(texts.safety_stock, safety, safety_note),
     ]
@@ -283,10 +281,14 @@ def _decide(line, texts, shared):
         trigger = lead_time_demand + safety
         horizon_demand = _clean(outlook.total(horizon))
         steps.append(
-            Step.make(
+            _span_step(
                 texts.horizon_demand,
                 horizon_demand,
-                _span_note(outlook, rate, horizon, rounding, shared),
+                outlook,
+                rate,
+                horizon,
+                rounding,
+                shared,
             )
         )
         target = horizon_demand + safety
@@ -376,8 +378,18 @@ def _lead_time_step(lead_time, own_days, buffer_days, delivery):
     return Step.make(_("lead time"), lead_time, note)
 
 
+def _rate_step(rate, method, history, censored):
+    """The "demand rate" step: the rate, how it was forecast and from how many days.
+
+    Few lines have a rate of their own: most share theirs, and their
+    history's length, with many others (a rate is a mean of whole
+    quantities), so a plan makes the step once for them all.
+    """
+    return Step.make(_("demand rate"), rate, _history_note(method, history, censored))
+
+
 def _history_note(method, history, censored):
-    """How the rate was forecast, and from how many days (the "demand rate" step)."""
+    """How the rate was forecast, and from how many days."""
     if not history:
         return _("no history: no day with data yet")
     if history == 1:
@@ -396,15 +408,30 @@ def _history_note(method, history, censored):
     return note
 
 
-def _span_note(outlook, rate, days, rounding, shared):
-    """How the demand over ``days`` was summed.
+def _span_step(name, demand, outlook, rate, days, rounding, shared):
+    """The step ``name`` of the ``demand`` over ``days``, and how it was summed.
 
-    Rate × days when the forecast is flat (made once per plan for the same
-    terms, through ``shared``), else the sum, with any event's uplift (a
-    quantity, read at the unit's ``rounding``).
+    Rate × days when the forecast is flat, a step made once per plan for
+    the same terms (through ``shared``), as most lines' lead times and
+    rates are shared; else the sum, with any event's uplift (a quantity,
+    read at the unit's ``rounding``).
     """
     if outlook.flat:
-        return _once(shared, _rate_times_days, rate, days)
+        return _once(shared, _flat_span_step, name, demand, rate, days)
+    return Step.make(name, demand, _span_note(outlook, days, rounding))
+
+
+def _flat_span_step(name, demand, rate, days):
+    return Step.make(
+        name,
+        demand,
+        _("%(rate)s/day × %(days)s days")
+        % {"rate": format_number(rate), "days": format_number(days)},
+    )
+
+
+def _span_note(outlook, days, rounding):
+    """How the demand over ``days`` of an outlook that is not flat was summed."""
     note = _("sum of the daily forecast over %(days)s days") % {
         "days": format_number(days)
     }
@@ -415,13 +442,6 @@ def _span_note(outlook, rate, days, rounding, shared):
     if uplifts:
         note += _(", including %(events)s") % {"events": ", ".join(uplifts)}
     return note
-
-
-def _rate_times_days(rate, days):
-    return _("%(rate)s/day × %(days)s days") % {
-        "rate": format_number(rate),
-        "days": format_number(days),
-    }
 
 
 def _order_quantity(
