@@ -9,8 +9,9 @@ def paused_gc():
     """Pause the cyclic collector (not reference counting) in the block, and restart it
     after.
 
-    A plan builds about ten objects per line (a decision and the steps of its
-    explanation) and keeps them all until it ends, as a replenishment batch
+    A plan builds about six objects per line (a decision, the steps of its
+    explanation that it does not share with other lines, and their tuple) and
+    keeps them all until it ends, as a replenishment batch
     keeps every line's facts and the ORM cache. Each of them counts towards
     Python's next full collection, which walks every object of the process
     and frees none of them: a quarter of the time of a 100,000-line plan, and
