@@ -1,16 +1,16 @@
 """Frozen dataclasses with slots that are quick to build.
 
 The engine's value objects are frozen dataclasses with slots: safe to share,
-cheap in memory. A plan builds a decision, its forecast, its outlook and
-up to a dozen steps per line (fewer new ones where lines share theirs):
-dozens of fields, a sixth of its time when each goes through a call. Their
-class refuses ``setattr``, so the generated ``__init__`` of ``dataclasses``
-calls ``object.__setattr__`` for each field;
-assigning the slots directly takes a tenth of that, which :func:`frozen`'s
-``__init__`` does while the object is briefly of a twin class that accepts
-it. Calling the class still takes about 1.6 times as long as calling a
-function that builds the same object, so the class also gets ``make``, that
-function, for the code that builds objects line after line.
+cheap in memory. A plan builds a decision, its forecast, its outlook and up
+to a dozen steps per line (fewer new ones where lines share theirs): dozens
+of fields, a sixth of its time when each goes through a call. Their class
+refuses ``setattr``, so the generated ``__init__`` of ``dataclasses`` calls
+``object.__setattr__`` for each field; assigning the slots directly takes a
+tenth of that, which :func:`frozen`'s ``__init__`` does while the object is
+briefly of a twin class that accepts it. Calling the class still takes about
+1.6 times as long as calling a function that builds the same object, so the
+class also gets ``make``, that function, for the code that builds objects
+line after line.
 """
 
 from dataclasses import MISSING, dataclass, fields
