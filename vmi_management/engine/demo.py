@@ -7,6 +7,7 @@ a kitchen), 90 days of daily consumption each.
 from contextlib import ExitStack
 
 from .csv_io import read_demand, read_lines
+from .formatting import format_number, format_qty
 from .policies import plan
 from .simulate import simulate
 from .suggest import apply_suggestion, suggest_thresholds
@@ -28,8 +29,10 @@ def _table(out, headers, rows, aligns):
         out.write("  ".join(cells).rstrip() + "\n")
 
 
-def _q(value):
-    return "-" if value is None else f"{value:,.1f}".rstrip("0").rstrip(".")
+def _q(value, rounding):
+    """A quantity as the explanations write it, at its unit's precision, so a table
+    reads as the reasons beside it."""
+    return "-" if value is None else format_qty(value, rounding)
 
 
 def run_demo(out):
@@ -51,12 +54,12 @@ def run_demo(out):
                 d.product,
                 d.location,
                 d.policy,
-                _q(d.position),
-                _q(d.trigger_level),
-                _q(d.order_qty),
+                _q(d.position, line.rounding),
+                _q(d.trigger_level, line.rounding),
+                _q(d.order_qty, line.rounding),
                 d.reason,
             )
-            for d in decisions
+            for d, line in zip(decisions, lines, strict=True)
         ],
         ("<", "<", "<", ">", ">", ">", "<"),
     )
@@ -81,12 +84,14 @@ def run_demo(out):
             review_days=1,
             warmup_days=WARMUP_DAYS,
         )
+        rounding = line.rounding
         thresholds = (
-            f"{_q(suggestion.min_qty)}/{_q(suggestion.max_qty)}"
+            f"{_q(suggestion.min_qty, rounding)}/{_q(suggestion.max_qty, rounding)}"
             if line.policy == "min_max"
-            else f"{_q(suggestion.reorder_point)}/{_q(suggestion.order_qty)}"
+            else f"{_q(suggestion.reorder_point, rounding)}/"
+            f"{_q(suggestion.order_qty, rounding)}"
             if line.policy == "reorder_point"
-            else f"{_q(suggestion.target_days)} days"
+            else f"{format_number(suggestion.target_days)} days"
         )
         rows.append(
             (
@@ -95,7 +100,8 @@ def run_demo(out):
                 thresholds,
                 suggestion.forecast_method,
                 f"{current.fill_rate:.0%} → {suggested.fill_rate:.0%}",
-                f"{_q(current.average_on_hand)} → {_q(suggested.average_on_hand)}",
+                f"{_q(current.average_on_hand, rounding)} → "
+                f"{_q(suggested.average_on_hand, rounding)}",
                 f"{current.orders} → {suggested.orders}",
             )
         )
