@@ -14,6 +14,13 @@ DEFAULT_FORECAST_DAYS = 7
 ACCURACY_DAYS = 30  # the days forecast accuracy is judged over: the KPI period
 
 
+def _window_per_line(lines, window_of):
+    """Each line's history window, in the order of ``lines``: its company's
+    (``window_of`` is ``{company: HistoryWindow}``)."""
+    by_company = {company.id: window for company, window in window_of.items()}
+    return [by_company[company] for company in field_values(lines, "company_id")]
+
+
 def _censors(level):
     """Whether a recorded day hides its demand: nothing on hand, or marked as an
     outlier."""
@@ -44,10 +51,11 @@ class VmiDemandSignals(models.AbstractModel):
         if not lines:
             return
         levels = self._read_levels(lines, window_of)
-        self._add_censored(lines, facts, window_of, levels)
+        windows = _window_per_line(lines, window_of)
+        self._add_censored(lines, facts, windows, levels)
         self._add_events(lines, facts, window_of)
         self._add_customer_forecasts(lines, facts, window_of)
-        self._add_accuracy(lines, facts, window_of, levels)
+        self._add_accuracy(lines, facts, windows, levels)
 
     def _read_levels(self, lines, window_of):
         """Each line's recorded days:
@@ -86,7 +94,7 @@ class VmiDemandSignals(models.AbstractModel):
             levels[line_id][date] = (on_hand, outlier, rate, baseline, customer)
         return levels
 
-    def _add_censored(self, lines, facts, window_of, levels):
+    def _add_censored(self, lines, facts, windows, levels):
         """Days out of stock, or marked as outliers, are censored: the forecast does not
         learn from them.
 
@@ -94,9 +102,8 @@ class VmiDemandSignals(models.AbstractModel):
         (what was not there could not be consumed); counting it as zero would
         lower the forecast, then the thresholds, and bring the next stockout.
         """
-        windows = {company.id: window for company, window in window_of.items()}
-        for line, company in zip(lines, field_values(lines, "company_id"), strict=True):
-            window, fact = windows[company], facts[line]
+        for line, window in zip(lines, windows, strict=True):
+            fact = facts[line]
             first = window.end - timedelta(days=len(fact.demand) - 1)
             fact.censored = tuple(
                 sorted(
@@ -216,7 +223,7 @@ class VmiDemandSignals(models.AbstractModel):
                 for offset in range((last - first).days + 1)
             )
 
-    def _add_accuracy(self, lines, facts, window_of, levels):
+    def _add_accuracy(self, lines, facts, windows, levels):
         """How the forecasts used on each of the last :data:`ACCURACY_DAYS` days did
         against that day's demand.
 
@@ -225,9 +232,8 @@ class VmiDemandSignals(models.AbstractModel):
         beside it the statistical baseline and the customer's figure of the
         same days, so the value the customer's forecast adds shows.
         """
-        windows = {company.id: window for company, window in window_of.items()}
-        for line, company in zip(lines, field_values(lines, "company_id"), strict=True):
-            window, fact = windows[company], facts[line]
+        for line, window in zip(lines, windows, strict=True):
+            fact = facts[line]
             recorded = levels.get(line.id)
             if not recorded or not fact.daily:
                 continue
