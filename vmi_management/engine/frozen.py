@@ -69,14 +69,12 @@ def frozen(cls):
         f"{assigned}    self.__class__ = _cls\n    return self\n",
         namespace,
     )
+    init, make = namespace["__init__"], namespace["make"]
     annotations = {item.name: item.type for item in fields(cls)}
-    for name in ("__init__", "make"):
-        function = namespace[name]
+    for name, function in (("__init__", init), ("make", make)):
         function.__qualname__ = f"{cls.__qualname__}.{name}"
         function.__annotations__ = annotations
-    namespace[
-        "make"
-    ].__doc__ = f"A new {cls.__name__}: the same as calling the class, a third quicker."
-    cls.__init__ = namespace["__init__"]
-    cls.make = staticmethod(namespace["make"])
+    make.__doc__ = f"A new {cls.__name__}, as calling the class makes, a third quicker."
+    cls.__init__ = init
+    cls.make = staticmethod(make)
     return cls
