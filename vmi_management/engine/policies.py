@@ -27,7 +27,6 @@ The rules are the contract in DESIGN.md:
 Triggers are strict: a position at the trigger orders nothing.
 """
 
-from collections import defaultdict
 from datetime import date
 from math import ceil, floor
 
@@ -57,9 +56,12 @@ def round_down(quantity, step):
     return floor(round(quantity / step, _DECIMALS)) * step
 
 
-# _clean's shortcut: 10 ** _DECIMALS, and the scaled quantities it is exact below
+# _clean's shortcut: 10 ** _DECIMALS, the scaled quantities it is exact below, and
+# 1.5 × 2⁵²: a float below 2⁵¹ plus it, less it, is its nearest integer (half to
+# even, as round() gives), in float arithmetic
 _SCALE = 10.0**_DECIMALS
 _SCALED_LIMIT = 2.0**40
+_TO_INTEGER = 1.5 * 2.0**52
 
 
 def _clean(quantity):
@@ -74,11 +76,11 @@ def _clean(quantity):
     integer is then the one the decimal rounding keeps, and the division
     rounds correctly as reading the decimal back does.
     """
-    if quantity % 1 == 0:  # most quantities: rounding them costs more than the test
+    if quantity % 1.0 == 0.0:  # most: rounding them costs more than the test
         return quantity + 0.0
     scaled = quantity * _SCALE
     if -_SCALED_LIMIT < scaled < _SCALED_LIMIT:
-        nearest = round(scaled)
+        nearest = scaled + _TO_INTEGER - _TO_INTEGER
         if -0.49 < scaled - nearest < 0.49:
             return nearest / _SCALE + 0.0
     return round(quantity, _DECIMALS) + 0.0
@@ -90,7 +92,7 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
     ``as_of`` is the day the decision is made for; the history in
     ``line.demand`` ends the day before.
     """
-    return _decide(line, _Texts(), defaultdict(dict))
+    return _decide(line, _Texts(), _Shared())
 
 
 @paused_gc()
@@ -102,7 +104,7 @@ def plan(lines, as_of=None):
     in its reader's language, and shared by the lines' explanations (they
     are frozen). So are the words of their steps and reasons.
     """
-    texts, shared = _Texts(), defaultdict(dict)
+    texts, shared = _Texts(), _Shared()
     return [_decide(line, texts, shared) for line in lines]
 
 
@@ -184,17 +186,38 @@ class _Texts:
         )
 
 
-def _once(shared, make, *terms):
-    """``make(*terms)``, made once for the same terms among the decisions ``shared``
-    is passed to.
+class _Made(dict):
+    """What one maker made in a plan, by its terms: ``made[terms]`` is
+    ``make(*terms)``, made the first time these terms are asked for.
 
-    ``shared`` holds a dictionary per maker (a ``defaultdict(dict)``), keyed
-    by the terms alone: smaller keys to hash on every line.
+    The lookup of terms already seen stays in the dictionary's own code, with no
+    call of Python's: a plan asks half a dozen times per line.
     """
-    made = shared[make].get(terms)
-    if made is None:
-        made = shared[make][terms] = make(*terms)
-    return made
+
+    __slots__ = ("make",)
+
+    def __init__(self, make):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, terms):
+        made = self[terms] = self.make(*terms)
+        return made
+
+
+class _Shared(dict):
+    """What a plan's decisions share: ``shared[make][terms]`` is ``make(*terms)``,
+    made once for the same terms (see :class:`_Made`).
+
+    Keyed by the terms alone, one dictionary per maker: smaller keys to hash
+    on every line.
+    """
+
+    __slots__ = ()
+
+    def __missing__(self, make):
+        made = self[make] = _Made(make)
+        return made
 
 
 def _decide(line, texts, shared):
@@ -221,35 +244,21 @@ def _decide(line, texts, shared):
     baseline = outlook.baseline
     # a flat outlook says how its baseline was forecast, which few terms decide
     method = (
-        _once(
-            shared,
-            method_label,
-            baseline.method,
-            baseline.params,
-            baseline.holdout_error,
-        )
+        shared[method_label][baseline.method, baseline.params, baseline.holdout_error]
         if outlook.flat
         else outlook.label
     )
     steps = [
-        _once(
-            shared,
-            _position_step,
-            position,
-            line.on_hand,
-            line.on_order,
-            line.committed,
-            rounding,
-        ),
-        _once(shared, _rate_step, rate, method, history, censored),
-        _once(
-            shared,
-            _lead_time_step,
+        shared[_position_step][
+            position, line.on_hand, line.on_order, line.committed, rounding
+        ],
+        shared[_rate_step][rate, method, history, censored],
+        shared[_lead_time_step][
             lead_time,
             line.lead_time_days,
             line.lead_time_buffer_days,
             bool(line.delivery_days),
-        ),
+        ],
         _span_step(
             texts.lead_time_demand,
             lead_time_demand,
@@ -417,7 +426,7 @@ def _span_step(name, demand, outlook, rate, days, rounding, shared):
     read at the unit's ``rounding``).
     """
     if outlook.flat:
-        return _once(shared, _flat_span_step, name, demand, rate, days)
+        return shared[_flat_span_step][name, demand, rate, days]
     return Step.make(name, demand, _span_note(outlook, days, rounding))
 
 
@@ -494,9 +503,7 @@ def _order_quantity(
         story.append(texts.raised_to_moq % {"moq": format_qty(line.moq, rounding)})
     moq_qty = _clean(after_moq)
     steps.append(
-        Step.make(
-            texts.after_moq, moq_qty, _once(shared, _moq_note, line.moq, rounding)
-        )
+        Step.make(texts.after_moq, moq_qty, shared[_moq_note][line.moq, rounding])
     )
 
     after_multiple = round_up(after_moq, line.multiple)
@@ -513,7 +520,7 @@ def _order_quantity(
         Step.make(
             texts.after_multiple,
             multiple_qty,
-            _once(shared, _multiple_note, line.multiple, rounding),
+            shared[_multiple_note][line.multiple, rounding],
         )
     )
 
