@@ -38,12 +38,13 @@ def frozen(cls):
             "__slots__": (),
             "__setattr__": object.__setattr__,
             "__delattr__": object.__delattr__,
+            # calling it makes an empty object in C, without __init__'s frame
+            "__init__": object.__init__,
         },
     )
     namespace = {
         "_set_class": object.__dict__["__class__"].__set__,
         "_building": building,
-        "_new": object.__new__,
         "_cls": cls,
     }
     parameters = []
@@ -65,7 +66,7 @@ def frozen(cls):
         "    _class = type(self)\n    _set_class(self, _building)\n"
         f"{assigned}    self.__class__ = _class\n"
         f"def make({signature}):\n"
-        "    self = _new(_building)\n"
+        "    self = _building()\n"
         f"{assigned}    self.__class__ = _cls\n    return self\n",
         namespace,
     )
