@@ -191,18 +191,23 @@ def test_a_plan_decides_each_line_as_plan_line_does(line):
     assert decisions[1].steps[0].note == "on hand 4 + on order 0 − committed 0"
 
 
-def test_a_plan_pauses_the_cyclic_collector_and_restarts_it(line, monkeypatch):
+def test_a_plan_holds_the_collector_to_young_objects_and_lets_it_go(line, monkeypatch):
     during = []
     decide = policies._decide
     monkeypatch.setattr(
         policies,
         "_decide",
-        lambda *args: during.append(gc.isenabled()) or decide(*args),
+        lambda *args: during.append((gc.isenabled(), gc.get_threshold()))
+        or decide(*args),
     )
-    assert gc.isenabled()
+    thresholds = gc.get_threshold()
     plan([line(), line()])
-    assert during == [False, False]
-    assert gc.isenabled()
+    assert len(during) == 2
+    for enabled, held in during:
+        assert enabled
+        assert held[0] == thresholds[0], "the youngest generation is collected"
+        assert held[1] > 1_000_000, "older ones are not"
+    assert gc.get_threshold() == thresholds
 
 
 def test_capacity_counts_committed_stock_still_on_the_shelf(line):

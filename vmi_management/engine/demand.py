@@ -299,7 +299,12 @@ def demand_outlook(line):
         else Forecast.make("no history", 0.0)
     )
     customer, events = tuple(line.customer_forecast), tuple(line.events)
-    yearly = yearly_season(history, statistical)
+    # too short for a yearly season on most lines: no call to find so
+    yearly = (
+        yearly_season(history, statistical)
+        if len(history) >= YEAR + YEAR_BASE_DAYS
+        else ()
+    )
     outlook = Outlook.make(
         baseline,
         method,

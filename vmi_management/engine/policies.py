@@ -33,7 +33,7 @@ from math import ceil, floor
 from .demand import demand_outlook
 from .forecast import method_label
 from .formatting import format_number, format_qty
-from .gc import paused_gc
+from .gc import young_gc_only
 from .i18n import _
 from .safety_stock import safety_stock
 from .types import Decision, LineInput, Step
@@ -95,7 +95,7 @@ def plan_line(line: LineInput, as_of: date | None = None) -> Decision:
     return _decide(line, _Texts(), _Shared())
 
 
-@paused_gc()
+@young_gc_only()
 def plan(lines, as_of=None):
     """Decide for every line; the result is in the order of ``lines``.
 

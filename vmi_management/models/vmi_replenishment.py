@@ -11,7 +11,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, split_every
 
 from ..engine import decision_status, plan
-from ..tools import field_values, in_engine_language, paused_gc, unnest_columns
+from ..tools import field_values, in_engine_language, unnest_columns, young_gc_only
 
 _logger = logging.getLogger(__name__)
 
@@ -479,7 +479,7 @@ class VmiReplenishment(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    @paused_gc()
+    @young_gc_only()
     def _evaluate(self, agreements, trigger, now, only_lines=None):
         """Evaluate the agreements in this transaction, as one run; a failing agreement
         never stops the others.

@@ -7,7 +7,7 @@ from odoo import fields
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL
 
-from ..tools import paused_gc, read_group_rows, unnest_columns
+from ..tools import read_group_rows, unnest_columns, young_gc_only
 
 
 @tagged("post_install", "-at_install")
@@ -125,21 +125,25 @@ class TestGroupedRows(TransactionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestPausedGc(TransactionCase):
+class TestYoungGcOnly(TransactionCase):
     def setUp(self):
         super().setUp()
-        was_enabled = gc.isenabled()
+        was_enabled, thresholds = gc.isenabled(), gc.get_threshold()
         self.addCleanup(gc.enable if was_enabled else gc.disable)
+        self.addCleanup(gc.set_threshold, *thresholds)
         gc.enable()
 
-    def test_paused_in_the_block_and_restarted_after_even_on_error(self):
-        with self.assertRaises(ValueError), paused_gc():
-            self.assertFalse(gc.isenabled())
+    def test_older_generations_held_in_the_block_and_let_go_even_on_error(self):
+        thresholds = gc.get_threshold()
+        with self.assertRaises(ValueError), young_gc_only():
+            self.assertTrue(gc.isenabled())
+            self.assertEqual(gc.get_threshold()[0], thresholds[0])
+            self.assertGreater(gc.get_threshold()[1], 1_000_000)
             raise ValueError("an error in the block")
-        self.assertTrue(gc.isenabled())
+        self.assertEqual(gc.get_threshold(), thresholds)
 
     def test_leaves_a_collector_paused_by_someone_else_paused(self):
         gc.disable()
-        with paused_gc():
+        with young_gc_only():
             self.assertFalse(gc.isenabled())
         self.assertFalse(gc.isenabled(), "whoever paused it restarts it")
