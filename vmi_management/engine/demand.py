@@ -37,6 +37,8 @@ YEAR_BASE_DAYS = (
     28  # the weeks before "a year ago today" the season ahead is measured against
 )
 YEAR_WINDOW = 7  # days either side of a day a year ago, averaged
+# the shortest history a yearly season is looked for in: a year and its base weeks
+YEARLY_MIN_DAYS = YEAR + YEAR_BASE_DAYS
 YEARLY_DAYS = 180  # how far ahead the yearly season is applied
 # two years' four-week means must correlate this well for "auto" to see a season
 YEARLY_CORRELATION = 0.5
@@ -219,7 +221,7 @@ def yearly_season(history, method, days=YEARLY_DAYS):
     :returns: tuple of factors, or ``()`` when no yearly season applies
     """
     size = len(history)
-    if size < YEAR + YEAR_BASE_DAYS or method not in ("auto", "holt_winters"):
+    if size < YEARLY_MIN_DAYS or method not in ("auto", "holt_winters"):
         return ()
     if method == "auto" and not _season_comes_back(history):
         return ()
@@ -299,11 +301,9 @@ def demand_outlook(line):
         else Forecast.make("no history", 0.0)
     )
     customer, events = tuple(line.customer_forecast), tuple(line.events)
-    # too short for a yearly season on most lines: no call to find so
+    # most histories are too short for a yearly season: no call to find so
     yearly = (
-        yearly_season(history, statistical)
-        if len(history) >= YEAR + YEAR_BASE_DAYS
-        else ()
+        yearly_season(history, statistical) if len(history) >= YEARLY_MIN_DAYS else ()
     )
     outlook = Outlook.make(
         baseline,
