@@ -6,6 +6,7 @@ from freezegun import freeze_time
 from odoo import Command, fields
 from odoo.tests import tagged
 
+from ..tools.dates import company_tz, day_start, local_date
 from .common import VmiCommon
 
 CRON_XMLID = "vmi_management.ir_cron_vmi_replenishment"
@@ -171,10 +172,13 @@ class TestEvaluationRuns(VmiCommon):
             failure.state, "resolved", "cleared by the next successful evaluation"
         )
         self.assertFalse(failure.activity_ids)
-        self.assertGreater(
+        retry = self.env["vmi.replenishment.run"].search([], limit=1)
+        tz = company_tz(broken.company_id)
+        self.assertEqual(
             broken.date_next_evaluation,
-            fields.Datetime.now() + timedelta(hours=1),
-            "back on its regular schedule",
+            day_start(local_date(retry.date_start, tz) + timedelta(days=1), tz),
+            "back on its regular schedule: the start of the next review day, even"
+            " when that comes sooner than the retry hour would",
         )
 
     def test_failure_outside_the_proposals_is_isolated_too(self):
